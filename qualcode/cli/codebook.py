@@ -1,0 +1,81 @@
+"""The codebook command: show, load (replace or merge) and export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qualcode.cli.common import FORMATS, emit, emit_document, pass_project
+from qualcode.codebook import codebook_to_yaml, load_codebook
+from qualcode.errors import QualcodeError
+from qualcode.store import Project
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def codebook(ctx: click.Context) -> None:
+    """Show the codebook, load one (replace or merge) or export it."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(show)
+
+
+@codebook.command()
+@click.option(
+    "--format", "fmt", type=click.Choice([*FORMATS, "yaml"]), default="table", show_default=True
+)
+@pass_project
+def show(project: Project, fmt: str) -> None:
+    """List the codes: key, parent, label, colour, keywords per language."""
+    book = project.codebook()
+    if fmt == "yaml":
+        click.echo(codebook_to_yaml(book), nl=False)
+        return
+    rows = [
+        {
+            "key": code.key,
+            "parent": parent.key if parent else None,
+            "label": code.display(book.languages[0] if book.languages else None),
+            "color": code.color,
+            "keywords": sum(len(words) for words in code.keywords.values()),
+            "description": code.description,
+        }
+        for code, parent in book.walk()
+    ]
+    if fmt == "json":
+        emit_document({"name": book.name, "languages": book.languages, "codes": rows})
+    else:
+        emit(rows, fmt)
+
+
+@codebook.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--merge", is_flag=True, help="Add and update codes, keep the others.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="When replacing, also drop codes that have codings (and their codings).",
+)
+@pass_project
+def load(project: Project, file: str, merge: bool, force: bool) -> None:
+    """Replace the codebook with FILE (or --merge it in); codings of kept codes survive."""
+    book = load_codebook(file)
+    result = project.load_codebook(book, merge=merge, force=force)
+    click.echo(
+        f"Loaded {book.name!r}: {result['codes']} codes, "
+        f"{len(result['added'])} new, {len(result['dropped'])} dropped."
+    )
+
+
+@codebook.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@pass_project
+def export(project: Project, file: str) -> None:
+    """Write the codebook to FILE (.yaml)."""
+    if Path(file).suffix.lower() not in (".yaml", ".yml"):
+        raise QualcodeError("export the codebook as .yaml", file)
+    Path(file).write_text(codebook_to_yaml(project.codebook()), encoding="utf-8")
+    click.echo(f"Wrote {file}.")
+
+
+COMMANDS = [codebook]

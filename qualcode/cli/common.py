@@ -1,0 +1,90 @@
+"""What all commands share: opening the project, output formats, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+from tabulate import tabulate
+
+from qualcode.errors import QualcodeError
+from qualcode.store import Project
+
+FORMATS = ("table", "json", "csv")
+CODER_ENV = "QUALCODE_CODER"
+
+
+class QualcodeGroup(click.Group):
+    """A command group that shows a :class:`QualcodeError` as one line on stderr."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QualcodeError as error:
+            raise click.ClickException(str(error)) from None
+
+
+def format_option(function: Callable) -> Callable:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="table for people, json or csv for scripts.",
+    )(function)
+
+
+def coder_option(function: Callable) -> Callable:
+    return click.option(
+        "--coder",
+        required=True,
+        envvar=CODER_ENV,
+        help=f"Who is coding (or set ${CODER_ENV}).",
+    )(function)
+
+
+def pass_project(function: Callable) -> Callable:
+    """Open the project named by ``--project`` and pass it as the first argument."""
+
+    @click.pass_obj
+    @functools.wraps(function)
+    def wrapper(path: str, *args: Any, **kwargs: Any) -> Any:
+        with Project(path) as project:
+            return function(project, *args, **kwargs)
+
+    return wrapper
+
+
+def emit(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None) -> None:
+    """Print rows as a table, a JSON document or CSV."""
+    columns = list(columns or (rows[0].keys() if rows else []))
+    rows = [{column: row.get(column) for column in columns} for row in rows]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    elif rows:
+        click.echo(tabulate([[_cell(row[c]) for c in columns] for row in rows], headers=columns))
+    else:
+        click.echo("(none)")
+
+
+def emit_document(document: Any) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def _cell(value: Any, width: int = 80) -> Any:
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        return value if len(value) <= width else value[: width - 1] + "…"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value

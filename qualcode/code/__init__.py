@@ -1,0 +1,1 @@
+"""Codings: what coders applied to turns, and moving them in and out."""

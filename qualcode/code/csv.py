@@ -1,0 +1,56 @@
+"""Codings as CSV: ``transcript,turn,code,coder`` plus optional ``start,end,memo``."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from qualcode.errors import QualcodeError
+
+REQUIRED = ("transcript", "turn", "code", "coder")
+COLUMNS = (*REQUIRED, "start", "end", "memo", "origin", "created_at")
+
+
+def read_codings_csv(path: str | Path) -> list[dict[str, Any]]:
+    """Rows of a codings CSV, each with its ``line`` for error messages."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [name for name in REQUIRED if name not in (reader.fieldnames or [])]
+            if missing:
+                raise QualcodeError(
+                    f"missing column(s) {', '.join(missing)}; a codings CSV "
+                    f"has the columns {','.join(REQUIRED)}",
+                    path,
+                    1,
+                )
+            rows = []
+            for row in reader:
+                if not any((value or "").strip() for value in row.values()):
+                    continue
+                empty = [name for name in REQUIRED if not (row.get(name) or "").strip()]
+                if empty:
+                    raise QualcodeError(f"empty {', '.join(empty)}", path, reader.line_num)
+                rows.append(
+                    {**{k: (v or "").strip() for k, v in row.items() if k}, "line": reader.line_num}
+                )
+            return rows
+    except UnicodeDecodeError:
+        raise QualcodeError("the CSV is not UTF-8 text", path) from None
+    except csv.Error as error:
+        raise QualcodeError(f"broken CSV: {error}", path) from None
+    except OSError as error:
+        raise QualcodeError(f"cannot read the file ({error.strerror})", path) from None
+
+
+def write_codings_csv(codings: Iterable[dict[str, Any]], path: str | Path) -> int:
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for coding in codings:
+            writer.writerow(coding)
+            count += 1
+    return count

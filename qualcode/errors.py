@@ -1,0 +1,22 @@
+"""The one error type qualcode shows to people: a short message naming the file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class QualcodeError(Exception):
+    """A problem the user can fix, shown as one line: ``file:line: what is wrong``."""
+
+    def __init__(self, message: str, file: str | Path | None = None, line: int | None = None):
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.file or ""
+        if self.file and self.line is not None:
+            where = f"{self.file}:{self.line}"
+        text = " ".join(self.message.split())
+        return f"{where}: {text}" if where else text

@@ -1,0 +1,107 @@
+"""Caption files from video calls: WebVTT (.vtt) and SubRip (.srt).
+
+The speaker of a cue is its voice tag (``<v D3>…``) or a ``Name:`` prefix; a cue without one
+continues the current speaker. Consecutive cues of one speaker merge into one turn, which keeps
+the first cue's start time. The transcript text is rebuilt as ``Speaker: words`` paragraphs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from qualcode.errors import QualcodeError
+from qualcode.read.decode import decode_text
+from qualcode.read.labels import LABEL_LINE, is_label, split_turns
+from qualcode.read.transcript import UNKNOWN_SPEAKER, ParsedTranscript, ParsedTurn
+
+TIMING = re.compile(
+    r"(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
+)
+VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+?)\s*>")
+TAG = re.compile(r"<[^>]*>")
+BLANK_LINES = re.compile(r"\n[ \t]*\n+")
+
+
+@dataclass
+class Cue:
+    line: int
+    start: str
+    speaker: str | None
+    words: str
+
+
+def read_vtt(data: bytes, source: str) -> ParsedTranscript:
+    text = decode_text(data, source)
+    if not text.lstrip("\ufeff").startswith("WEBVTT"):
+        raise QualcodeError("not a WebVTT file: the first line must be WEBVTT", source, 1)
+    blocks = _blocks(text)[1:]
+    skipped = ("NOTE", "STYLE", "REGION")
+    cues = [_cue(line, lines, source) for line, lines in blocks if not lines[0].startswith(skipped)]
+    return _turns_from_cues(cues, source)
+
+
+def read_srt(data: bytes, source: str) -> ParsedTranscript:
+    text = decode_text(data, source)
+    return _turns_from_cues([_cue(line, lines, source) for line, lines in _blocks(text)], source)
+
+
+def _blocks(text: str) -> list[tuple[int, list[str]]]:
+    """Blank-line separated blocks with the line number each starts on."""
+    blocks, position = [], 0
+    for gap in [*BLANK_LINES.finditer(text), None]:
+        end = gap.start() if gap else len(text)
+        chunk = text[position:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip("\n"))
+            line = text.count("\n", 0, position + lead) + 1
+            blocks.append((line, chunk.strip("\n").split("\n")))
+        position = gap.end() if gap else len(text)
+    return blocks
+
+
+def _cue(line: int, lines: list[str], source: str) -> Cue:
+    timing_at = next((i for i, text in enumerate(lines[:2]) if "-->" in text), None)
+    timing = TIMING.search(lines[timing_at]) if timing_at is not None else None
+    if timing is None:
+        raise QualcodeError("caption cue without a valid timing line (start --> end)", source, line)
+    payload = " ".join(part.strip() for part in lines[timing_at + 1 :] if part.strip())
+    voice = VOICE.search(payload)
+    words = html.unescape(TAG.sub("", payload)).strip()
+    start = timing["start"].replace(",", ".")
+    return Cue(line + timing_at, start, voice["name"].strip() if voice else None, words)
+
+
+def _turns_from_cues(cues: list[Cue], source: str) -> ParsedTranscript:
+    if not any(cue.words for cue in cues):
+        raise QualcodeError("the file is empty: no caption text found", source)
+    _take_name_prefixes(cues)
+    if not any(cue.speaker for cue in cues):
+        return split_turns("\n\n".join(cue.words for cue in cues if cue.words), source)
+    merged: list[Cue] = []
+    for cue in cues:
+        speaker = cue.speaker or (merged[-1].speaker if merged else UNKNOWN_SPEAKER)
+        if merged and merged[-1].speaker == speaker:
+            merged[-1].words = f"{merged[-1].words} {cue.words}".strip()
+        elif cue.words:
+            merged.append(Cue(cue.line, cue.start, speaker, cue.words))
+    parts, turns, offset = [], [], 0
+    for cue in merged:
+        prefix = f"{cue.speaker}: "
+        start = offset + len(prefix)
+        turns.append(ParsedTurn(cue.speaker, start, start + len(cue.words), cue.start))
+        parts.append(prefix + cue.words)
+        offset += len(parts[-1]) + 2
+    return ParsedTranscript(source, "\n\n".join(parts), turns, labelled=True)
+
+
+def _take_name_prefixes(cues: list[Cue]) -> None:
+    """Cues without a voice tag may name their speaker as a ``Name:`` prefix."""
+    matches = {id(cue): LABEL_LINE.match(cue.words) for cue in cues if cue.speaker is None}
+    names = Counter(m["label"] for m in matches.values() if m)
+    for cue in cues:
+        match = matches.get(id(cue))
+        if match and is_label(match["label"], names, set()):
+            cue.speaker, cue.words = match["label"], cue.words[match.end() :].strip()

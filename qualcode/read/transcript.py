@@ -1,0 +1,48 @@
+"""What every transcript reader returns: the transcript text and its speaker turns."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+UNKNOWN_SPEAKER = "?"
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class ParsedTurn:
+    """One speaker turn: ``text[start:end]`` is what the speaker said (label excluded)."""
+
+    speaker: str
+    start: int
+    end: int
+    timestamp: str | None = None
+
+
+@dataclass
+class ParsedTranscript:
+    """A transcript as read from one file, before it is stored."""
+
+    source: str
+    text: str
+    turns: list[ParsedTurn]
+    labelled: bool = True
+    notices: list[str] = field(default_factory=list)
+
+    def turn_text(self, turn: ParsedTurn) -> str:
+        return self.text[turn.start : turn.end]
+
+    @property
+    def speakers(self) -> list[str]:
+        """Speaker labels in order of first appearance."""
+        return list(dict.fromkeys(turn.speaker for turn in self.turns))
+
+    @property
+    def content_hash(self) -> str:
+        """Identifies the content, whatever file format it came in."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def count_words(text: str) -> int:
+    return len(WORD.findall(text))
