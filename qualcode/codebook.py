@@ -112,14 +112,21 @@ def parse_codebook(text: str, source: str) -> Codebook:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        raise QualcodeError(
-            f"broken YAML: {problem}", source, mark.line + 1 if mark else None
-        ) from None
+        raise _yaml_error(error, text, source) from None
     if root is None:
         raise QualcodeError("the codebook is empty", source, 1)
     return _Reader(source).codebook(root)
+
+
+def _yaml_error(error: yaml.YAMLError, text: str, source: str) -> QualcodeError:
+    """One line naming the line of the problem and what the parser was reading then."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    context, context_mark = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if context and context_mark:
+        problem += f" ({context} started on line {context_mark.line + 1})"
+    line = min(mark.line + 1, max(text.count("\n"), 1)) if mark else None
+    return QualcodeError(f"broken YAML: {problem}", source, line)
 
 
 class _Reader:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -27,6 +28,10 @@ class QualcodeGroup(click.Group):
             return super().invoke(ctx)
         except QualcodeError as error:
             raise click.ClickException(str(error)) from None
+        except sqlite3.DatabaseError as error:
+            path = ctx.params.get("project") or ctx.obj
+            message = f"{path}: the project file cannot be used: {error}"
+            raise click.ClickException(message) from None
 
 
 def format_option(function: Callable) -> Callable:

@@ -9,6 +9,7 @@ anything else must be valid Windows-1252.
 from __future__ import annotations
 
 import codecs
+import re
 
 from qualcode.errors import QualcodeError
 
@@ -18,14 +19,14 @@ BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # Control characters that never occur in a transcript but always in binary files.
-BINARY_BYTES = set(range(0, 9)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27}
+BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1b]")
 
 
 def decode_text(data: bytes, source: str) -> str:
     """Decode a text file and normalise line ends to ``\\n``."""
     encoding = next((name for bom, name in BOMS if data.startswith(bom)), None)
     if encoding is None:
-        if any(byte in BINARY_BYTES for byte in data[:8192]):
+        if BINARY_BYTES.search(data, 0, 8192):
             raise QualcodeError("this is a binary file, not a text transcript", source)
         try:
             text = data.decode("utf-8")

@@ -98,9 +98,13 @@ class Project:
         if application_id != APPLICATION_ID:
             conn.close()
             raise QualcodeError("not a qualcode project (another kind of SQLite file)", self.path)
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise QualcodeError(f"the project file is damaged: {error}", self.path) from None
         return sqlite_utils.Database(conn)
 
     def _check_and_upgrade(self) -> None:
@@ -118,11 +122,14 @@ class Project:
                         for statement in _statements(MIGRATIONS[number]):
                             self.db.execute(statement)
                     self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            problems = self.db.execute("PRAGMA quick_check").fetchone()[0]
+            self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as error:
             raise QualcodeError(f"the project file is damaged: {error}", self.path) from None
-        if problems != "ok":
-            raise QualcodeError(f"the project file is damaged: {problems}", self.path)
+
+    def check(self) -> list[str]:
+        """Problems SQLite's integrity check finds in the file (empty when it is sound)."""
+        rows = [row[0] for row in self.db.execute("PRAGMA integrity_check").fetchall()]
+        return [] if rows == ["ok"] else rows
 
     def close(self) -> None:
         self.db.close()
