@@ -34,8 +34,11 @@ def baseline(paths: list[Path], database: Path) -> int:
     with conn:
         for path in paths:
             turns = [part.strip() for part in path.read_text("utf-8").split("\n\n")]
-            rows = [(path.stem, i, text, len(tokenizer(text)))
-                    for i, text in enumerate(turns, start=1) if text]
+            rows = [
+                (path.stem, i, text, len(tokenizer(text)))
+                for i, text in enumerate(turns, start=1)
+                if text
+            ]
             conn.executemany("INSERT INTO turns VALUES (?, ?, ?, ?)", rows)
             count += len(rows)
     conn.close()
@@ -44,8 +47,9 @@ def baseline(paths: list[Path], database: Path) -> int:
 
 def qualcode_import(paths: list[Path], database: Path, codebook: Path) -> float:
     qualcode = [sys.executable, "-m", "qualcode", "--project", str(database)]
-    subprocess.run([*qualcode, "init", "--codebook", str(codebook)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [*qualcode, "init", "--codebook", str(codebook)], check=True, capture_output=True
+    )
     start = time.perf_counter()
     subprocess.run([*qualcode, "import", *map(str, paths)], check=True, capture_output=True)
     return time.perf_counter() - start
@@ -64,16 +68,23 @@ def main() -> None:
         paths = sorted((folder / "transcripts").glob("*.txt"))
         seconds = qualcode_import(paths, Path(tmp) / "qualcode.db", folder / "codebook.yaml")
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        turns = sqlite3.connect(Path(tmp) / "qualcode.db").execute(
-            "SELECT count(*) FROM turns").fetchone()[0]
+        turns = (
+            sqlite3.connect(Path(tmp) / "qualcode.db")
+            .execute("SELECT count(*) FROM turns")
+            .fetchone()[0]
+        )
         start = time.perf_counter()
         base_turns = baseline(paths, Path(tmp) / "baseline.db")
         base_seconds = time.perf_counter() - start
     print(f"study: {len(paths)} transcripts, {turns} turns")
-    print(f"qualcode import: {seconds:.1f} s, {turns / seconds:,.0f} turns/s, "
-          f"peak memory {peak_mb:,.0f} MB")
-    print(f"baseline (read + spaCy tokenizer + executemany): {base_seconds:.1f} s, "
-          f"{base_turns / base_seconds:,.0f} turns/s")
+    print(
+        f"qualcode import: {seconds:.1f} s, {turns / seconds:,.0f} turns/s, "
+        f"peak memory {peak_mb:,.0f} MB"
+    )
+    print(
+        f"baseline (read + spaCy tokenizer + executemany): {base_seconds:.1f} s, "
+        f"{base_turns / base_seconds:,.0f} turns/s"
+    )
     print(f"ratio qualcode / baseline: {seconds / base_seconds:.2f}")
 
 

@@ -66,16 +66,19 @@ def study_codebook() -> str:
     book = load_codebook(default_codebook_path())
     for code in book.codes:
         code.children = [
-            type(code)(key=f"{code.key}.{sub}", label={lang: f"{text} ({sub})"
-                                                       for lang, text in code.label.items()},
-                       keywords={lang: words[i::3] for lang, words in code.keywords.items()})
+            type(code)(
+                key=f"{code.key}.{sub}",
+                label={lang: f"{text} ({sub})" for lang, text in code.label.items()},
+                keywords={lang: words[i::3] for lang, words in code.keywords.items()},
+            )
             for i, sub in enumerate(SUBCODES)
         ]
     return codebook_to_yaml(book)
 
 
-def generate_study(folder: str | Path, transcripts: int = 1000, turns: int = 200,
-                   seed: int = 1) -> Path:
+def generate_study(
+    folder: str | Path, transcripts: int = 1000, turns: int = 200, seed: int = 1
+) -> Path:
     """Write the study into ``folder`` and return the folder of transcripts."""
     rng = random.Random(seed)
     folder = Path(folder)

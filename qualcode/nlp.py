@@ -4,22 +4,37 @@
 looked up case-insensitively (so a sentence-initial "Grænserne" finds its lemma), and every
 token gets its Snowball stem (PyStemmer) as a fallback for words the table does not know. A
 sentencizer marks sentence boundaries.
+
+The stem is stored in ``token.norm_`` (spaCy's slot for a normalised form) and is also readable
+as ``token._.stem``. Keeping it in a built-in attribute means ``Doc.to_array([LEMMA, NORM])``,
+``Matcher`` and ``PhraseMatcher(attr="NORM")`` can all work on stems at C speed.
+
+Each word form is looked up and stemmed once per process: the lemma and stem of every form seen
+are cached, which makes the pipeline about as fast as the bare tokenizer and sentencizer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import cache
 
+import numpy
 import spacy
 import Stemmer
+from spacy.attrs import LEMMA, NORM, ORTH
 from spacy.language import Language
 from spacy.lookups import Table, load_lookups
 from spacy.tokens import Doc, Token
 
 LANGUAGES = {"da": "danish", "en": "english"}
+BATCH_SIZE = 512
 
-if not Token.has_extension("stem"):
-    Token.set_extension("stem", default="")
+Token.set_extension("stem", getter=lambda token: token.norm_, force=True)
+
+
+def supported(language: str | None) -> bool:
+    """Whether qualcode has a pipeline for ``language``."""
+    return language in LANGUAGES
 
 
 @cache
@@ -36,14 +51,24 @@ def lemma_table(language: str) -> Table:
 
 @Language.factory("qualcode_lemmas", default_config={"language": "da"})
 def _make_lemmas(nlp: Language, name: str, language: str):
+    """A component that sets each token's lemma (lookup table) and stem (in ``norm``)."""
     table = lemma_table(language)
     stem = stemmer(language).stemWord
+    strings = nlp.vocab.strings
+    forms: dict[int, tuple[int, int]] = {}
+
+    def learn(orth: int) -> tuple[int, int]:
+        text = strings[orth]
+        lower = text.lower()
+        lemma = table.get(text) or table.get(lower) or lower
+        forms[orth] = entry = (strings.add(lemma), strings.add(stem(lower)))
+        return entry
 
     def lemmas(doc: Doc) -> Doc:
-        for token in doc:
-            lower = token.lower_
-            token.lemma_ = table.get(token.text) or table.get(lower) or lower
-            token._.stem = stem(lower)
+        if len(doc):
+            orths = doc.to_array(ORTH).tolist()
+            values = [forms.get(orth) or learn(orth) for orth in orths]
+            doc.from_array([LEMMA, NORM], numpy.array(values, dtype="uint64"))
         return doc
 
     return lemmas
@@ -56,6 +81,11 @@ def pipeline(language: str) -> Language:
     nlp.add_pipe("qualcode_lemmas", config={"language": language})
     nlp.add_pipe("sentencizer")
     return nlp
+
+
+def pipe(texts: Iterable[str], language: str, batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
+    """Stream ``texts`` through the pipeline of ``language``, one Doc per text, in order."""
+    return pipeline(language).pipe(texts, batch_size=batch_size)
 
 
 def _known(language: str) -> str:

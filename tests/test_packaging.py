@@ -15,24 +15,47 @@ ROOT = Path(__file__).parents[1]
 @pytest.mark.slow
 def test_the_wheel_works_from_any_directory(tmp_path):
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
-         "-w", str(tmp_path / "dist"), "-q"],
-        check=True, capture_output=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(ROOT),
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "dist"),
+            "-q",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     wheel = next((tmp_path / "dist").glob("qualcode-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         archive.extractall(tmp_path / "site")
-    for original in [*(ROOT / "codebooks").glob("*.yaml"),
-                     *(ROOT / "transcripts" / "sample").iterdir()]:
+    for original in [
+        *(ROOT / "codebooks").glob("*.yaml"),
+        *(ROOT / "transcripts" / "sample").iterdir(),
+    ]:
         packaged = f"qualcode/_data/{original.relative_to(ROOT).as_posix()}"
         assert packaged in names
         assert (tmp_path / "site" / packaged).read_bytes() == original.read_bytes()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    script = ("import qualcode.resources as r, qualcode.codebook as c; "
-              "print(c.default_codebook_path()); print(len(r.sample_transcripts()))")
-    result = subprocess.run([sys.executable, "-c", script], cwd=elsewhere, capture_output=True,
-                            text=True, check=True, env={"PYTHONPATH": str(tmp_path / "site")})
+    script = (
+        "import qualcode.resources as r, qualcode.codebook as c; "
+        "print(c.default_codebook_path()); print(len(r.sample_transcripts()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(tmp_path / "site")},
+    )
     path, count = result.stdout.split()
     assert Path(path) == tmp_path / "site/qualcode/_data/codebooks/leaders-in-balance.yaml"
     assert count == "4"

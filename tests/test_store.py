@@ -14,7 +14,10 @@ from qualcode.read.labels import split_turns
 from qualcode.store import Project
 from qualcode.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
-INTERVIEW = "Netværk 1\n\nTK: Hvad har I mærket?\n\nD1: Jeg sover dårligt.\nOg kroppen siger fra.\n\nD2: Ja.\n"
+INTERVIEW = (
+    "Netværk 1\n\nTK: Hvad har I mærket?\n\n"
+    "D1: Jeg sover dårligt.\nOg kroppen siger fra.\n\nD2: Ja.\n"
+)
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -35,13 +38,24 @@ def test_import_stores_turns_whose_offsets_give_their_text(project, tmp_path):
     assert stored["group"] == "Netværk 1" and stored["language"] == "da"
     turns = project.turns("n1")
     assert [(t["turn"], t["speaker"], t["role"]) for t in turns] == [
-        (1, "TK", "interviewer"), (2, "D1", "participant"), (3, "D2", "participant")]
+        (1, "TK", "interviewer"),
+        (2, "D1", "participant"),
+        (3, "D2", "participant"),
+    ]
     assert turns[1]["text"] == "Jeg sover dårligt.\nOg kroppen siger fra."
     for turn in turns:
         assert stored["text"][turn["start"] : turn["end"]] == turn["text"]
-    assert project.transcripts() == [{
-        "name": "n1", "group": "Netværk 1", "language": "da", "source_file": "n1.txt",
-        "turns": 3, "speakers": 3, "words": 4 + 7 + 1}]
+    assert project.transcripts() == [
+        {
+            "name": "n1",
+            "group": "Netværk 1",
+            "language": "da",
+            "source_file": "n1.txt",
+            "turns": 3,
+            "speakers": 3,
+            "words": 4 + 7 + 1,
+        }
+    ]
 
 
 def test_identical_content_is_skipped_and_a_clashing_name_refused(project, tmp_path):
@@ -72,7 +86,9 @@ def test_interviewer_labels_decide_roles(project, tmp_path):
     path = write(tmp_path, "x.txt", "Anna: Hej?\n\nBo: Hej.\n\nAnna: Nå?\n\nBo: Ja.\n")
     project.import_files([path], interviewers=["anna"])
     assert {s["label"]: s["role"] for s in project.speakers("x")} == {
-        "Anna": "interviewer", "Bo": "participant"}
+        "Anna": "interviewer",
+        "Bo": "participant",
+    }
     project.set_speaker("x", "Bo", attributes={"gender": "m", "group": "N1"})
     project.set_speaker("x", "Bo", role="interviewer", attributes={"group": None})
     bo = next(s for s in project.speakers("x") if s["label"] == "Bo")
@@ -83,15 +99,19 @@ def test_codings_round_trip_with_spans_memos_and_coders(project, tmp_path):
     project.import_files([write(tmp_path, "n1.txt", INTERVIEW)])
     turn_id = project.turn_id("n1", 2)
     assert project.add_codings(turn_id, ["awareness", "community"], "coder-a") == [
-        "awareness", "community"]
+        "awareness",
+        "community",
+    ]
     assert project.add_codings(turn_id, ["awareness"], "coder-a") == []
-    assert project.add_codings(turn_id, ["awareness"], "coder-b", span=(4, 9), memo="sover") \
-        == ["awareness"]
+    assert project.add_codings(turn_id, ["awareness"], "coder-b", span=(4, 9), memo="sover") == [
+        "awareness"
+    ]
     rows = project.codings()
     assert [(r["turn"], r["code"], r["coder"], r["start"], r["end"], r["memo"]) for r in rows] == [
         (2, "awareness", "coder-a", None, None, None),
         (2, "awareness", "coder-b", 4, 9, "sover"),
-        (2, "community", "coder-a", None, None, None)]
+        (2, "community", "coder-a", None, None, None),
+    ]
     assert project.turn(turn_id)["text"][4:9] == "sover"
     assert project.remove_codings(turn_id, ["community"], "coder-a") == ["community"]
     assert project.coders() == ["coder-a", "coder-b"]
@@ -128,13 +148,22 @@ def test_replacing_the_codebook_keeps_codings_of_kept_codes(project, tmp_path):
         "name: Mini\nlanguages: [da]\ncodes:\n"
         "  - key: awareness\n    label: Opmærksomhed\n"
         "    children:\n      - key: body\n        label: Kroppen\n"
-        "  - key: fixer\n    label: Fikseren\n", "mini.yaml")
+        "  - key: fixer\n    label: Fikseren\n",
+        "mini.yaml",
+    )
     with pytest.raises(QualcodeError, match=r"community \(1 codings\)"):
         project.load_codebook(smaller)
     assert project.codebook().keys() == load_codebook(default_codebook_path()).keys()
     project.load_codebook(smaller, merge=True)
     assert set(project.codebook().keys()) == {
-        "awareness", "body", "fixer", "conditions", "self-priority", "boundaries", "community"}
+        "awareness",
+        "body",
+        "fixer",
+        "conditions",
+        "self-priority",
+        "boundaries",
+        "community",
+    }
     result = project.load_codebook(smaller, force=True)
     assert sorted(result["dropped"]) == ["boundaries", "community", "conditions", "self-priority"]
     assert project.codebook().keys() == ["awareness", "body", "fixer"]

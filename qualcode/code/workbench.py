@@ -1,0 +1,202 @@
+"""What the coding workbench shows: one page of a transcript's turns, with one coder's codings
+and memos, and that coder's progress.
+
+Everything here is a query over one transcript with ``LIMIT``/``OFFSET``, so a page costs the
+same in a project of four transcripts as in one of a thousand: the workbench never loads the
+whole project.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from qualcode.errors import QualcodeError
+from qualcode.store import Project
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class TurnFilter:
+    """Which turns of a transcript to show.
+
+    ``uncoded``: only participant turns the coder has not coded yet (the turns the progress
+    counts as still to do). ``code``: only turns the coder coded with this code key.
+    ``speaker``: only this speaker's turns. ``text``: only turns containing this text
+    (case-insensitive).
+    """
+
+    uncoded: bool = False
+    code: str | None = None
+    speaker: str | None = None
+    text: str = ""
+
+
+@dataclass
+class TurnPage:
+    """One page of turns; each turn dict has the columns of ``turns`` plus ``speaker``,
+    ``role``, ``codes`` (the coder's code keys, in codebook order), ``spans`` (``(code,
+    start, end)`` of the coder's codings of part of the turn) and ``memo`` (or None)."""
+
+    turns: list[dict[str, Any]]
+    total: int
+    offset: int
+    limit: int
+    speakers: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        """This page's number, from 1."""
+        return self.offset // self.limit + 1
+
+    @property
+    def pages(self) -> int:
+        """How many pages the filtered turns fill (at least 1)."""
+        return max(1, math.ceil(self.total / self.limit))
+
+
+def transcript_names(project: Project) -> list[str]:
+    """The names of the project's transcripts, in name order (no counts: cheap)."""
+    return [row["name"] for row in project.query("SELECT name FROM transcripts ORDER BY name")]
+
+
+def turn_page(
+    project: Project,
+    transcript: str,
+    coder: str | None = None,
+    where: TurnFilter | None = None,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> TurnPage:
+    """The turns of ``transcript`` that pass ``where``, ``limit`` of them from ``offset``, with
+    ``coder``'s codings and memos on them (none when ``coder`` is None)."""
+    if limit < 1 or offset < 0:
+        raise QualcodeError(f"a page needs limit >= 1 and offset >= 0, not {limit}/{offset}")
+    transcript_id = project.transcript(transcript)["id"]
+    coder_id = _coder_id(project, coder)
+    condition, params = _condition(project, transcript_id, coder_id, where or TurnFilter())
+    total = project.query(
+        f"SELECT count(*) AS n FROM turns t JOIN speakers s ON s.id = t.speaker_id "
+        f"WHERE {condition}",
+        params,
+    )[0]["n"]
+    turns = project.query(
+        f"""SELECT t.id, t.turn, s.label AS speaker, s.role, t.start, t."end", t.timestamp,
+                   t.text, t.words
+            FROM turns t JOIN speakers s ON s.id = t.speaker_id
+            WHERE {condition} ORDER BY t.turn LIMIT ? OFFSET ?""",
+        [*params, limit, offset],
+    )
+    _attach_codings(project, turns, coder_id)
+    speakers = project.query(
+        "SELECT label, role FROM speakers WHERE transcript_id = ? ORDER BY id", [transcript_id]
+    )
+    return TurnPage(turns, total, offset, limit, speakers)
+
+
+def progress(project: Project, transcript: str, coder: str | None) -> tuple[int, int]:
+    """``(coded, total)``: participant turns of ``transcript`` that ``coder`` has coded, of all
+    its participant turns."""
+    transcript_id = project.transcript(transcript)["id"]
+    row = project.query(
+        """SELECT count(*) AS total,
+                  coalesce(sum(EXISTS (SELECT 1 FROM codings c
+                                       WHERE c.turn_id = t.id AND c.coder_id = ?)), 0) AS coded
+           FROM turns t JOIN speakers s ON s.id = t.speaker_id
+           WHERE t.transcript_id = ? AND s.role = 'participant'""",
+        [_coder_id(project, coder), transcript_id],
+    )[0]
+    return row["coded"], row["total"]
+
+
+def set_turn_codes(
+    project: Project, turn_id: int, coder: str, codes: Iterable[str]
+) -> tuple[list[str], list[str]]:
+    """Make ``codes`` exactly the codes ``coder`` has on the turn, in one transaction: apply the
+    missing ones to the whole turn, remove the others (spans included). Returns ``(added,
+    removed)``. The current codes are read inside the transaction, so two sessions coding the
+    same project never undo each other's work."""
+    wanted = list(dict.fromkeys(codes))
+    with project.transaction():
+        current = {row["code"] for row in project.codings(coder=coder, turn_id=turn_id)}
+        added = project.add_codings(turn_id, [k for k in wanted if k not in current], coder)
+        removed = [k for k in current if k not in wanted]
+        if removed:
+            project.remove_codings(turn_id, removed, coder)
+    return added, sorted(removed)
+
+
+def _coder_id(project: Project, coder: str | None) -> int | None:
+    """The coder's id, or None for no coder or a coder who has not coded anything yet."""
+    if not coder or not coder.strip():
+        return None
+    rows = project.query("SELECT id FROM coders WHERE name = ?", [coder.strip()])
+    return rows[0]["id"] if rows else None
+
+
+def _condition(
+    project: Project, transcript_id: int, coder_id: int | None, where: TurnFilter
+) -> tuple[str, list[Any]]:
+    """The SQL condition (on turns ``t`` joined to speakers ``s``) that ``where`` asks for."""
+    parts, params = ["t.transcript_id = ?"], [transcript_id]
+    if where.uncoded:
+        parts.append("s.role = 'participant'")
+        parts.append("NOT EXISTS (SELECT 1 FROM codings c WHERE c.turn_id = t.id AND c.coder_id = ?)")
+        params.append(coder_id)
+    if where.code:
+        parts.append(
+            "EXISTS (SELECT 1 FROM codings c WHERE c.turn_id = t.id AND c.code_id = ?"
+            + (" AND c.coder_id = ?)" if coder_id is not None else ")")
+        )
+        params.append(project.code_id(where.code))
+        if coder_id is not None:
+            params.append(coder_id)
+    if where.speaker:
+        parts.append("s.label = ?")
+        params.append(where.speaker)
+    if where.text.strip():
+        project.db.conn.create_function("casefold", 1, _casefold, deterministic=True)
+        parts.append("instr(casefold(t.text), ?) > 0")
+        params.append(where.text.strip().casefold())
+    return " AND ".join(parts), params
+
+
+def _casefold(text: str | None) -> str | None:
+    """SQLite's lower() folds ASCII only; Danish needs æ/Æ, ø/Ø, å/Å folded too."""
+    return None if text is None else text.casefold()
+
+
+def _attach_codings(project: Project, turns: list[dict[str, Any]], coder_id: int | None) -> None:
+    """Add ``codes``, ``spans`` and ``memo`` of ``coder_id`` to each turn of a page."""
+    codes: dict[int, list[str]] = defaultdict(list)
+    spans: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    memos: dict[int, str] = {}
+    ids = [turn["id"] for turn in turns]
+    if ids and coder_id is not None:
+        marks = ",".join("?" * len(ids))
+        for row in project.query(
+            f"""SELECT c.turn_id, codes.key, c.start, c."end" FROM codings c
+                JOIN codes ON codes.id = c.code_id
+                WHERE c.coder_id = ? AND c.turn_id IN ({marks})
+                ORDER BY codes.position, c.start""",
+            [coder_id, *ids],
+        ):
+            if row["key"] not in codes[row["turn_id"]]:
+                codes[row["turn_id"]].append(row["key"])
+            if row["start"] is not None:
+                spans[row["turn_id"]].append((row["key"], row["start"], row["end"]))
+        memos = {
+            row["turn_id"]: row["text"]
+            for row in project.query(
+                f"SELECT turn_id, text FROM memos WHERE coder_id = ? AND turn_id IN ({marks})",
+                [coder_id, *ids],
+            )
+        }
+    for turn in turns:
+        turn["codes"] = codes[turn["id"]]
+        turn["spans"] = spans[turn["id"]]
+        turn["memo"] = memos.get(turn["id"])
