@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Token
 
 LANGUAGES = {"da": "danish", "en": "english"}
 BATCH_SIZE = 512
+ORTHS = "qualcode.orths"  # doc.user_data key: the token ids (ORTH) the lemma component read
 
 Token.set_extension("stem", getter=lambda token: token.norm_, force=True)
 
@@ -69,6 +70,7 @@ def _make_lemmas(nlp: Language, name: str, language: str):
             orths = doc.to_array(ORTH).tolist()
             values = [forms.get(orth) or learn(orth) for orth in orths]
             doc.from_array([LEMMA, NORM], numpy.array(values, dtype="uint64"))
+            doc.user_data[ORTHS] = orths
         return doc
 
     return lemmas
@@ -86,6 +88,14 @@ def pipeline(language: str) -> Language:
 def pipe(texts: Iterable[str], language: str, batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
     """Stream ``texts`` through the pipeline of ``language``, one Doc per text, in order."""
     return pipeline(language).pipe(texts, batch_size=batch_size)
+
+
+def orths(doc: Doc) -> list[int]:
+    """The ORTH ids of the doc's tokens (kept by the pipeline, so not read twice)."""
+    kept = doc.user_data.get(ORTHS)
+    if kept is not None and len(kept) == len(doc):
+        return kept
+    return doc.to_array(ORTH).tolist() if len(doc) else []
 
 
 def _known(language: str) -> str:

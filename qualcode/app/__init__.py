@@ -18,6 +18,14 @@ PRIVATE_FLAGS = (
     "--global.developmentMode",
     "false",
 )
+APP_FLAGS = (
+    "--server.maxUploadSize",
+    "20",
+    "--client.toolbarMode",
+    "minimal",
+    "--theme.primaryColor",
+    "#3b6ea5",
+)
 
 
 def streamlit_command(port: int, headless: bool = False) -> list[str]:
@@ -29,6 +37,7 @@ def streamlit_command(port: int, headless: bool = False) -> list[str]:
         "run",
         str(APP_SCRIPT),
         *PRIVATE_FLAGS,
+        *APP_FLAGS,
         "--server.port",
         str(port),
         "--server.headless",

@@ -1,43 +1,72 @@
-"""The Streamlit app's entry point (run by ``qualcode app`` and ``streamlit_app.py``)."""
+"""The Streamlit app's entry point (run by ``qualcode app`` and ``streamlit_app.py``).
+
+It draws the frame every page shares (the sidebar with the open project) and runs the page the
+researcher chose. Each page is one script in ``views/``; to add a page, add its line to
+:data:`PAGES`.
+"""
 
 from __future__ import annotations
 
-import os
+import sqlite3
 from pathlib import Path
+from typing import NamedTuple
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
-from qualcode.demo import DEMO_PROJECT, create_demo_project
-from qualcode.store import DEFAULT_PROJECT, PROJECT_ENV, Project
+from qualcode.app import session
+from qualcode.app.session import project_path
+from qualcode.errors import QualcodeError
+
+__all__ = ["PAGES", "main", "project_path"]
+
+VIEWS = Path(__file__).with_name("views")
 
 
-def project_path() -> Path:
-    """The project to open: $QUALCODE_PROJECT, ./qualcode.db, or else the demo project."""
-    chosen = os.environ.get(PROJECT_ENV)
-    if chosen:
-        return Path(chosen)
-    if Path(DEFAULT_PROJECT).exists():
-        return Path(DEFAULT_PROJECT)
-    create_demo_project(DEMO_PROJECT).close()
-    return Path(DEMO_PROJECT)
+class PageSpec(NamedTuple):
+    script: str
+    title: str
+    icon: str
+
+
+PAGES = [
+    PageSpec("project.py", "Project", ":material/folder_open:"),
+    PageSpec("codebook.py", "Codebook", ":material/account_tree:"),
+    PageSpec("code.py", "Code", ":material/edit_note:"),
+]
+
+
+def navigation() -> StreamlitPage:
+    """The pages of :data:`PAGES`, each at the URL of its script's name (``/code``)."""
+    return st.navigation(
+        [
+            st.Page(
+                VIEWS / spec.script, title=spec.title, icon=spec.icon, url_path=spec.script[:-3]
+            )
+            for spec in PAGES
+        ]
+    )
+
+
+def sidebar() -> None:
+    """Which project is open, on every page."""
+    path = session.open_path()
+    with st.sidebar:
+        st.caption("Project")
+        st.markdown(f"**{path.stem}**")
+        st.caption(str(path.resolve()))
 
 
 def main() -> None:
-    st.set_page_config(page_title="qualcode", layout="wide")
-    path = project_path()
-    with Project(path) as project:
-        st.title("qualcode")
-        st.caption(f"Project: {path}")
-        rows = project.transcripts()
-        st.dataframe(rows, hide_index=True)
-        names = [row["name"] for row in rows]
-        if names:
-            name = st.selectbox("Transcript", names)
-            turns = project.turns(name, limit=200)
-            st.dataframe(
-                [{k: t[k] for k in ("turn", "speaker", "role", "text")} for t in turns],
-                hide_index=True,
-            )
+    st.set_page_config(page_title="qualcode", page_icon=":material/edit_note:", layout="wide")
+    page = navigation()
+    sidebar()
+    try:
+        page.run()
+    except (QualcodeError, sqlite3.DatabaseError) as error:
+        # e.g. a transcript or code removed by another session while this page showed it
+        st.error(str(error), icon=":material/error:")
 
 
-main()
+if __name__ == "__main__":
+    main()

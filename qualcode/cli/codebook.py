@@ -9,6 +9,7 @@ import click
 from qualcode.cli.common import FORMATS, emit, emit_document, pass_project
 from qualcode.codebook import codebook_to_yaml, load_codebook
 from qualcode.errors import QualcodeError
+from qualcode.refi import export_qdc, load_qdc
 from qualcode.store import Project
 
 
@@ -58,7 +59,16 @@ def show(project: Project, fmt: str) -> None:
 )
 @pass_project
 def load(project: Project, file: str, merge: bool, force: bool) -> None:
-    """Replace the codebook with FILE (or --merge it in); codings of kept codes survive."""
+    """Replace the codebook with FILE (or --merge it in); codings of kept codes survive.
+
+    FILE is a YAML codebook or a REFI-QDA codebook (.qdc) from another tool."""
+    if Path(file).suffix.lower() == ".qdc":
+        result = load_qdc(project, file, merge=merge, force=force)
+        click.echo(
+            f"Loaded {file}: {result['codes']} codes, "
+            f"{len(result['added'])} new, {len(result['dropped'])} dropped."
+        )
+        return
     book = load_codebook(file)
     result = project.load_codebook(book, merge=merge, force=force)
     click.echo(
@@ -71,9 +81,13 @@ def load(project: Project, file: str, merge: bool, force: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @pass_project
 def export(project: Project, file: str) -> None:
-    """Write the codebook to FILE (.yaml)."""
+    """Write the codebook to FILE (.yaml, or .qdc for other tools: REFI-QDA)."""
+    if Path(file).suffix.lower() == ".qdc":
+        count = export_qdc(project.codebook(), file)
+        click.echo(f"Wrote {file} ({count} codes, REFI-QDA).")
+        return
     if Path(file).suffix.lower() not in (".yaml", ".yml"):
-        raise QualcodeError("export the codebook as .yaml", file)
+        raise QualcodeError("export the codebook as .yaml or .qdc", file)
     Path(file).write_text(codebook_to_yaml(project.codebook()), encoding="utf-8")
     click.echo(f"Wrote {file}.")
 

@@ -8,6 +8,7 @@ import sys
 import click
 
 from qualcode.cli.common import emit, format_option, pass_project
+from qualcode.cli.refi import import_refi, is_refi
 from qualcode.codebook import default_codebook_path, load_codebook
 from qualcode.errors import QualcodeError
 from qualcode.store import DEFAULT_INTERVIEWERS, ImportResult, Project
@@ -55,9 +56,14 @@ def import_(
     """Read transcripts (.txt .md .docx .vtt .srt), split them into speaker turns, store them.
 
     Content already in the project is reported and skipped. If any file cannot be read,
-    nothing is stored.
+    nothing is stored. A REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA or QualCoder
+    is imported whole (transcripts, codes, coders, codings, memos); a .qdc codebook is merged
+    into the codebook.
     """
     interviewers = interviewers or DEFAULT_INTERVIEWERS
+    if is_refi(files):
+        import_refi(project, files, group, language, interviewers)
+        return
     if len(files) > 1 and sys.stderr.isatty():
         with click.progressbar(length=len(files), label="Reading", file=sys.stderr) as bar:
             result = project.import_files(

@@ -38,7 +38,8 @@ class TurnFilter:
 
 @dataclass
 class TurnPage:
-    """One page of turns; each turn dict has the columns of ``turns`` plus ``speaker``,
+    """One page of turns (and the transcript's ``speakers``, label and role, and
+    ``language``); each turn dict has the columns of ``turns`` plus ``speaker``,
     ``role``, ``codes`` (the coder's code keys, in codebook order), ``spans`` (``(code,
     start, end)`` of the coder's codings of part of the turn) and ``memo`` (or None)."""
 
@@ -47,6 +48,7 @@ class TurnPage:
     offset: int
     limit: int
     speakers: list[dict[str, Any]] = field(default_factory=list)
+    language: str | None = None
 
     @property
     def number(self) -> int:
@@ -64,6 +66,14 @@ def transcript_names(project: Project) -> list[str]:
     return [row["name"] for row in project.query("SELECT name FROM transcripts ORDER BY name")]
 
 
+def transcript_speakers(project: Project, transcript: str) -> list[dict[str, Any]]:
+    """The transcript's speakers (``label``, ``role``) in order of first appearance."""
+    transcript_id, _ = _transcript(project, transcript)
+    return project.query(
+        "SELECT label, role FROM speakers WHERE transcript_id = ? ORDER BY id", [transcript_id]
+    )
+
+
 def turn_page(
     project: Project,
     transcript: str,
@@ -76,7 +86,7 @@ def turn_page(
     ``coder``'s codings and memos on them (none when ``coder`` is None)."""
     if limit < 1 or offset < 0:
         raise QualcodeError(f"a page needs limit >= 1 and offset >= 0, not {limit}/{offset}")
-    transcript_id = project.transcript(transcript)["id"]
+    transcript_id, language = _transcript(project, transcript)
     coder_id = _coder_id(project, coder)
     condition, params = _condition(project, transcript_id, coder_id, where or TurnFilter())
     total = project.query(
@@ -92,16 +102,13 @@ def turn_page(
         [*params, limit, offset],
     )
     _attach_codings(project, turns, coder_id)
-    speakers = project.query(
-        "SELECT label, role FROM speakers WHERE transcript_id = ? ORDER BY id", [transcript_id]
-    )
-    return TurnPage(turns, total, offset, limit, speakers)
+    return TurnPage(turns, total, offset, limit, transcript_speakers(project, transcript), language)
 
 
 def progress(project: Project, transcript: str, coder: str | None) -> tuple[int, int]:
     """``(coded, total)``: participant turns of ``transcript`` that ``coder`` has coded, of all
     its participant turns."""
-    transcript_id = project.transcript(transcript)["id"]
+    transcript_id, _ = _transcript(project, transcript)
     row = project.query(
         """SELECT count(*) AS total,
                   coalesce(sum(EXISTS (SELECT 1 FROM codings c
@@ -113,21 +120,31 @@ def progress(project: Project, transcript: str, coder: str | None) -> tuple[int,
     return row["coded"], row["total"]
 
 
-def set_turn_codes(
-    project: Project, turn_id: int, coder: str, codes: Iterable[str]
+def change_codes(
+    project: Project,
+    turn_id: int,
+    coder: str,
+    add: Iterable[str] = (),
+    remove: Iterable[str] = (),
 ) -> tuple[list[str], list[str]]:
-    """Make ``codes`` exactly the codes ``coder`` has on the turn, in one transaction: apply the
-    missing ones to the whole turn, remove the others (spans included). Returns ``(added,
-    removed)``. The current codes are read inside the transaction, so two sessions coding the
-    same project never undo each other's work."""
-    wanted = list(dict.fromkeys(codes))
+    """Apply ``add`` to the whole turn and remove ``remove`` (spans included) for ``coder``, in
+    one transaction; returns ``(added, removed)``, the codes that actually changed.
+
+    The workbench passes what the coder changed (not the whole set it showed), so codes that
+    another session applied meanwhile are kept: two people coding at once lose nothing."""
+    add, remove = list(dict.fromkeys(add)), list(dict.fromkeys(remove))
     with project.transaction():
-        current = {row["code"] for row in project.codings(coder=coder, turn_id=turn_id)}
-        added = project.add_codings(turn_id, [k for k in wanted if k not in current], coder)
-        removed = [k for k in current if k not in wanted]
-        if removed:
-            project.remove_codings(turn_id, removed, coder)
-    return added, sorted(removed)
+        added = project.add_codings(turn_id, add, coder) if add else []
+        removed = project.remove_codings(turn_id, remove, coder) if remove else []
+    return added, removed
+
+
+def _transcript(project: Project, name: str) -> tuple[int, str]:
+    """The transcript's id and language (without loading its text)."""
+    rows = project.query("SELECT id, language FROM transcripts WHERE name = ?", [name])
+    if not rows:
+        raise QualcodeError(f"no transcript named {name!r} in the project", project.path)
+    return rows[0]["id"], rows[0]["language"]
 
 
 def _coder_id(project: Project, coder: str | None) -> int | None:
@@ -145,7 +162,9 @@ def _condition(
     parts, params = ["t.transcript_id = ?"], [transcript_id]
     if where.uncoded:
         parts.append("s.role = 'participant'")
-        parts.append("NOT EXISTS (SELECT 1 FROM codings c WHERE c.turn_id = t.id AND c.coder_id = ?)")
+        parts.append(
+            "NOT EXISTS (SELECT 1 FROM codings c WHERE c.turn_id = t.id AND c.coder_id = ?)"
+        )
         params.append(coder_id)
     if where.code:
         parts.append(

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Any
 
-from qualcode.codebook import COLOR, KEY, LANGUAGE, PALETTE, Code
+from qualcode.codebook import COLOR, KEY, LANGUAGE, PALETTE, Code, Codebook
 from qualcode.errors import QualcodeError
 from qualcode.store.project import Project, _code_to_row, new_guid
 
@@ -96,7 +96,7 @@ def save_code(project: Project, code: Code, parent: str | None = None) -> str:
             outcome = "updated"
         else:
             if row["color"] is None:
-                row["color"] = _free_color(project)
+                row["color"] = free_color(project)
             row.update(guid=code.guid or new_guid(), parent_id=parent_id, position=1 << 30)
             project.db["codes"].insert(row)
             _renumber(project)
@@ -191,6 +191,22 @@ def coding_counts(project: Project, coder: str | None = None) -> dict[str, int]:
     return {row["key"]: row["n"] for row in rows}
 
 
+def free_color(project: Project) -> str:
+    """The first palette colour no code uses yet (cycling when all are taken): the colour a
+    new code gets."""
+    used = [row["color"] for row in project.query("SELECT color FROM codes")]
+    free = [color for color in PALETTE if color not in used]
+    return free[0] if free else PALETTE[len(used) % len(PALETTE)]
+
+
+def dropped_codes(project: Project, codebook: Codebook) -> dict[str, int]:
+    """The codes that replacing the codebook with ``codebook`` would drop, with how many
+    codings each has (what a researcher must agree to lose before replacing)."""
+    incoming = set(codebook.keys())
+    counts = coding_counts(project)
+    return {key: n for key, n in counts.items() if key not in incoming}
+
+
 # ---------------------------------------------------------------- checks
 
 
@@ -245,13 +261,6 @@ def _used_languages(project: Project) -> set[str]:
     for row in project.query("SELECT label, keywords FROM codes"):
         used |= set(json.loads(row["label"])) | set(json.loads(row["keywords"]))
     return used
-
-
-def _free_color(project: Project) -> str:
-    """The first palette colour no code uses yet (cycling when all are taken)."""
-    used = [row["color"] for row in project.query("SELECT color FROM codes")]
-    free = [color for color in PALETTE if color not in used]
-    return free[0] if free else PALETTE[len(used) % len(PALETTE)]
 
 
 # ---------------------------------------------------------------- the tree and its order

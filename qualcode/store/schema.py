@@ -135,5 +135,49 @@ JOIN transcripts ON transcripts.id = turns.transcript_id
 JOIN speakers ON speakers.id = turns.speaker_id;
 """
 
-MIGRATIONS: list[str] = [V1]
+# Accepting or rejecting a suggestion is a decision of one coder about one (turn, code): it
+# outlives recomputed suggestions, hides the suggestion from that coder only, and a rejection
+# is a negative example for that coder's learned suggester. (suggestions.status is unused.)
+SUGGESTION_DECISIONS = """
+CREATE TABLE suggestion_decisions (
+    id INTEGER PRIMARY KEY,
+    turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+    code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+    coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+    decision TEXT NOT NULL CHECK (decision IN ('accepted', 'rejected')),
+    method TEXT NOT NULL,
+    score REAL,
+    decided_at TEXT NOT NULL,
+    UNIQUE (turn_id, code_id, coder_id)
+);
+CREATE INDEX suggestion_decisions_coder ON suggestion_decisions (coder_id, decision);
+CREATE INDEX suggestions_scope ON suggestions (method, coder_id, turn_id);
+INSERT INTO suggestion_decisions
+    (turn_id, code_id, coder_id, decision, method, score, decided_at)
+SELECT turn_id, code_id, coder_id, status, method, score, created_at
+FROM suggestions WHERE status != 'open' AND coder_id IS NOT NULL
+GROUP BY turn_id, code_id, coder_id;
+"""
+
+ADJUDICATION = """
+CREATE TABLE consensus_coders (
+    coder_id INTEGER PRIMARY KEY REFERENCES coders(id) ON DELETE CASCADE,
+    coder_a_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+    coder_b_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (coder_a_id != coder_b_id AND coder_id NOT IN (coder_a_id, coder_b_id))
+);
+CREATE TABLE adjudications (
+    consensus_coder_id INTEGER NOT NULL
+        REFERENCES consensus_coders(coder_id) ON DELETE CASCADE,
+    turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+    decision TEXT NOT NULL CHECK (decision IN ('a', 'b', 'both', 'none', 'codes')),
+    codes TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(codes)),
+    decided_at TEXT NOT NULL,
+    PRIMARY KEY (consensus_coder_id, turn_id)
+);
+"""
+
+MIGRATIONS: list[str] = [V1, SUGGESTION_DECISIONS, ADJUDICATION]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,347 @@
+"""Inter-coder agreement statistics on plain data: coders × units, ``None`` for missing.
+
+``data`` is a list of coders' lists, one value per unit (any hashable value: a category name,
+a number, True/False); ``None`` (or NaN) marks a unit the coder did not code. Every function
+returns a float, or ``None`` when the statistic is undefined for the data (no unit coded by
+two coders, no variation at all, …); :func:`statistics` returns all of them together with the
+``reason`` for each one that is undefined, so a caller never gets NaN.
+
+Where a well-kept library computes a statistic it is used: Cohen's kappa is scikit-learn's
+``cohen_kappa_score`` and Krippendorff's alpha is the ``krippendorff`` package. Fleiss' kappa and
+Gwet's AC1 share one implementation on the table of category counts per unit (neither
+scikit-learn nor krippendorff has them; statsmodels' ``fleiss_kappa`` needs the same number of
+coders on every unit, and irrCAC pins old versions of pandas and SciPy), following Gwet (2014),
+whose formulas handle missing values and equal Fleiss (1971) on complete data.
+
+The ``_weighted_*`` functions compute the same statistics on a table of distinct units with a
+count (weight) per row. Agreement over a project uses them, because with yes/no decisions
+every unit is one of a few patterns; the tests check them against the public functions (and
+so against scikit-learn and krippendorff) on the expanded data.
+
+References
+----------
+- Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and
+  Psychological Measurement, 20(1), 37–46.
+- Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. Psychological
+  Bulletin, 76(5), 378–382.
+- Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School for
+  Communication, University of Pennsylvania.
+- Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence of
+  high agreement. British Journal of Mathematical and Statistical Psychology, 61(1), 29–48.
+- Gwet, K. L. (2014). Handbook of Inter-Rater Reliability (4th ed.). Advanced Analytics.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Hashable, Sequence
+from typing import Any, NamedTuple
+
+import krippendorff
+import numpy as np
+from sklearn.metrics import cohen_kappa_score
+
+from qualcode.errors import QualcodeError
+
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
+Data = Sequence[Sequence[Hashable | None]]
+
+NO_PAIRS = "no unit was coded by two or more coders"
+ONE_CODER = "agreement needs at least two coders"
+NO_VARIATION = (
+    "no variation: every coder gave every unit the same value, so agreement expected by "
+    "chance is 1 and the coefficient is 0/0"
+)
+ONE_CATEGORY = (
+    "only one category occurs and no others were named, so chance agreement is undefined; "
+    "pass categories= with every possible value"
+)
+
+
+class Statistic(NamedTuple):
+    """A statistic's value, or ``None`` and the reason why it is undefined."""
+
+    value: float | None
+    reason: str | None = None
+
+
+# ---------------------------------------------------------------- public API on plain data
+
+
+def percent_agreement(data: Data) -> float | None:
+    """Share of agreeing coder pairs (0–1), averaged over units coded by two or more coders.
+
+    With two coders this is the share of units both coded on which they agree. With more
+    coders, each unit counts the pairs of its coders that agree (Fleiss 1971's P-bar, Gwet
+    2014's p_a). Multiply by 100 for a percentage.
+    """
+    counts, _ = _count_table(data)
+    return _weighted_percent_agreement(counts).value
+
+
+def cohen_kappa(a: Sequence[Hashable | None], b: Sequence[Hashable | None]) -> float | None:
+    """Cohen's (1960) kappa of two coders, over the units both coded (scikit-learn)."""
+    return _cohen(a, b).value
+
+
+def fleiss_kappa(data: Data) -> float | None:
+    """Fleiss' (1971) kappa of any number of coders; with missing values, Gwet's (2014)
+    generalisation (chance agreement from each unit's share of each category)."""
+    counts, _ = _count_table(data)
+    return _weighted_fleiss(counts).value
+
+
+def krippendorff_alpha(data: Data, level: str = "nominal") -> float | None:
+    """Krippendorff's alpha at ``level`` (nominal, ordinal, interval or ratio), any number of
+    coders, missing values allowed (the ``krippendorff`` package)."""
+    return _alpha(data, level).value
+
+
+def gwet_ac1(data: Data, categories: Sequence[Hashable] | None = None) -> float | None:
+    """Gwet's AC1 (Gwet 2008; Handbook 2014, ch. 4) for any number of coders and missing values.
+
+    AC1 = (p_a - p_e) / (1 - p_e), where p_a is :func:`percent_agreement` and chance agreement
+    p_e = sum_k pi_k (1 - pi_k) / (q - 1), with pi_k the share of category k averaged over the
+    units coded by at least one coder and q the number of categories. Unlike kappa it stays
+    stable when one category is rare (a code applied to few turns). ``categories`` names all
+    possible values when some of them do not occur in ``data`` (q counts them too).
+    """
+    counts, _ = _count_table(data, categories)
+    return _weighted_gwet_ac1(counts).value
+
+
+def statistics(
+    data: Data, level: str = "nominal", categories: Sequence[Hashable] | None = None
+) -> dict[str, Any]:
+    """All statistics of ``data`` in one dict, with ``reasons`` for each undefined one.
+
+    ``cohen_kappa`` is computed only for exactly two coders (None otherwise, with a reason).
+    """
+    counts, _ = _count_table(data, categories)
+    values = {
+        "n_coders": len(data),
+        "n_units": int((counts.sum(axis=1) >= 1).sum()),
+        "n_pairable_units": int((counts.sum(axis=1) >= 2).sum()),
+        "percent_agreement": _weighted_percent_agreement(counts),
+        "cohen_kappa": _cohen(data[0], data[1])
+        if len(data) == 2
+        else Statistic(None, "Cohen's kappa compares exactly two coders"),
+        "fleiss_kappa": _weighted_fleiss(counts),
+        "krippendorff_alpha": _alpha(data, level),
+        "gwet_ac1": _weighted_gwet_ac1(counts),
+    }
+    return _with_reasons(values)
+
+
+# ---------------------------------------------------------------- from data to count tables
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _check(data: Data) -> None:
+    if isinstance(data, str | bytes) or not all(
+        isinstance(row, Sequence | np.ndarray) and not isinstance(row, str | bytes) for row in data
+    ):
+        raise QualcodeError("agreement data must be a list of coders' lists of values")
+    lengths = {len(row) for row in data}
+    if len(lengths) > 1:
+        raise QualcodeError(
+            f"every coder needs one value per unit; the coders' lists have lengths "
+            f"{sorted(lengths)}"
+        )
+
+
+def _categories(data: Data, categories: Sequence[Hashable] | None) -> list[Hashable]:
+    seen = dict.fromkeys(v for row in data for v in row if not _is_missing(v))
+    if categories is not None:
+        unknown = [v for v in seen if v not in set(categories)]
+        if unknown:
+            raise QualcodeError(f"values {unknown[:5]} are not among categories {categories}")
+        seen = dict.fromkeys(categories)
+    try:
+        return sorted(seen)  # type: ignore[type-var]
+    except TypeError:
+        return list(seen)
+
+
+def _count_table(
+    data: Data, categories: Sequence[Hashable] | None = None
+) -> tuple[np.ndarray, list[Hashable]]:
+    """Units × categories: how many coders put each unit in each category."""
+    _check(data)
+    values = _categories(data, categories)
+    index = {value: i for i, value in enumerate(values)}
+    n_units = len(data[0]) if data else 0
+    counts = np.zeros((n_units, max(len(values), 1)), dtype=np.int64)
+    for row in data:
+        for unit, value in enumerate(row):
+            if not _is_missing(value):
+                counts[unit, index[value]] += 1
+    if not values:
+        counts = counts[:, :0]
+    return counts, values
+
+
+def _with_reasons(values: dict[str, Any]) -> dict[str, Any]:
+    """Statistic tuples → plain values plus ``reasons`` for the undefined ones."""
+    result: dict[str, Any] = {}
+    reasons: dict[str, str] = {}
+    for key, value in values.items():
+        if isinstance(value, Statistic):
+            result[key] = value.value
+            if value.reason:
+                reasons[key] = value.reason
+        else:
+            result[key] = value
+    result["reasons"] = reasons
+    return result
+
+
+# ---------------------------------------------------------------- the statistics
+
+
+def _weights(counts: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+    if weights is None:
+        return np.ones(len(counts), dtype=np.float64)
+    return np.asarray(weights, dtype=np.float64)
+
+
+def _weighted_percent_agreement(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
+    """Gwet's p_a: per unit with r >= 2 coders, sum_k r_k (r_k - 1) / (r (r - 1)), averaged."""
+    w = _weights(counts, weights)
+    coders = counts.sum(axis=1)
+    pairable = coders >= 2
+    total = w[pairable].sum()
+    if total == 0:
+        return Statistic(None, NO_PAIRS)
+    r = coders[pairable].astype(np.float64)
+    agree = (counts[pairable] * (counts[pairable] - 1)).sum(axis=1) / (r * (r - 1))
+    return Statistic(float((w[pairable] * agree).sum() / total))
+
+
+def _category_shares(counts: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """pi_k: each category's share of a unit's values, averaged over units with a value."""
+    coders = counts.sum(axis=1)
+    rated = coders >= 1
+    shares = counts[rated] / coders[rated, np.newaxis]
+    return (w[rated, np.newaxis] * shares).sum(axis=0) / w[rated].sum()
+
+
+def _chance_corrected(pa: Statistic, pe: float) -> Statistic:
+    if pa.value is None:
+        return pa
+    if pe >= 1 - 1e-12:
+        return Statistic(None, NO_VARIATION)
+    return Statistic(float((pa.value - pe) / (1 - pe)))
+
+
+def _weighted_fleiss(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
+    """Fleiss' kappa: p_e = sum_k pi_k^2 (Fleiss 1971; Gwet 2014 for missing values)."""
+    w = _weights(counts, weights)
+    pa = _weighted_percent_agreement(counts, w)
+    if pa.value is None:
+        return pa
+    pi = _category_shares(counts, w)
+    return _chance_corrected(pa, float((pi**2).sum()))
+
+
+def _weighted_gwet_ac1(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
+    """Gwet's AC1: p_e = sum_k pi_k (1 - pi_k) / (q - 1), q = number of categories."""
+    w = _weights(counts, weights)
+    pa = _weighted_percent_agreement(counts, w)
+    if pa.value is None:
+        return pa
+    q = counts.shape[1]
+    if q < 2:
+        return Statistic(None, ONE_CATEGORY)
+    pi = _category_shares(counts, w)
+    return _chance_corrected(pa, float((pi * (1 - pi)).sum() / (q - 1)))
+
+
+def _weighted_cohen(pairs: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
+    """Cohen's kappa from an array of (value of coder A, value of coder B) rows, one per
+    distinct unit, each with its weight (scikit-learn's sample_weight)."""
+    w = _weights(pairs, weights)
+    if len(pairs) == 0 or w.sum() == 0:
+        return Statistic(None, "the two coders have no unit in common")
+    used = w > 0
+    a, b = pairs[used, 0], pairs[used, 1]
+    if len(set(a.tolist()) | set(b.tolist())) < 2:
+        return Statistic(None, NO_VARIATION)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        value = cohen_kappa_score(a, b, sample_weight=w[used])
+    if not np.isfinite(value):
+        return Statistic(None, NO_VARIATION)
+    return Statistic(float(value))
+
+
+def _cohen(a: Sequence[Hashable | None], b: Sequence[Hashable | None]) -> Statistic:
+    _check([a, b])
+    values = _categories([a, b], None)
+    index = {value: i for i, value in enumerate(values)}
+    pairs = np.array(
+        [
+            (index[x], index[y])
+            for x, y in zip(a, b, strict=True)
+            if not _is_missing(x) and not _is_missing(y)
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    return _weighted_cohen(pairs)
+
+
+def _alpha(data: Data, level: str) -> Statistic:
+    if level not in LEVELS:
+        raise QualcodeError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    counts, values = _count_table(data)
+    if len(data) < 2:
+        return Statistic(None, ONE_CODER)
+    if level != "nominal" and not all(
+        isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in values
+    ):
+        raise QualcodeError(f"{level} alpha needs numbers as values, not {values[:5]}")
+    return _alpha_from_counts(counts, np.array(values, dtype=object), level)
+
+
+def _alpha_from_counts(counts: np.ndarray, domain: np.ndarray, level: str) -> Statistic:
+    """Krippendorff's alpha with the ``krippendorff`` package, guarding its undefined cases."""
+    pairable = counts[counts.sum(axis=1) >= 2]
+    if len(pairable) == 0:
+        return Statistic(None, NO_PAIRS)
+    if (pairable.sum(axis=0) > 0).sum() < 2:
+        return Statistic(None, NO_VARIATION)
+    if level != "nominal":
+        domain = domain.astype(np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        value = krippendorff.alpha(
+            value_counts=pairable, value_domain=domain, level_of_measurement=level
+        )
+    if not np.isfinite(value):
+        return Statistic(None, NO_VARIATION)
+    return Statistic(float(value))
+
+
+def _weighted_nominal_alpha(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
+    """Nominal alpha from distinct units with weights: the coincidence matrix
+    o_ck = sum_u w_u n_uc (n_uk - [c = k]) / (m_u - 1), and alpha = 1 - (n - 1) D_o / D_e
+    (Krippendorff 2011, section C). The ``krippendorff`` package takes no weights."""
+    w = _weights(counts, weights)
+    m = counts.sum(axis=1)
+    keep = m >= 2
+    if w[keep].sum() == 0:
+        return Statistic(None, NO_PAIRS)
+    c = counts[keep].astype(np.float64)
+    scale = w[keep] / (m[keep] - 1)
+    o = np.einsum("u,uc,uk->ck", scale, c, c) - np.diag((scale[:, np.newaxis] * c).sum(axis=0))
+    n_c = o.sum(axis=0)
+    n = n_c.sum()
+    expected = n * n - (n_c**2).sum()
+    if expected <= 1e-12 * n * n:
+        return Statistic(None, NO_VARIATION)
+    observed = o.sum() - np.trace(o)
+    return Statistic(float(1 - (n - 1) * observed / expected))

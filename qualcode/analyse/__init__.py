@@ -1,0 +1,1 @@
+"""Analyse a coded project: theme reports, charts, agreement between coders, consensus."""

@@ -1,0 +1,348 @@
+"""Agreement between coders over a project's codings, per code and pooled.
+
+Per code, every unit is a yes/no decision by each coder: did the coder apply the code to it?
+A coder who has not coded a transcript at all (no coding of any code in it) is *missing*
+there, not "no": only units that two or more of the compared coders decided on count.
+
+Units:
+
+- ``turn`` (default): participant turns; a coding anywhere in the turn (whole or span) is "yes".
+- ``sentence``: the sentences of participant turns (split by the language's pipeline, see
+  :func:`qualcode.nlp.pipeline`); a whole-turn coding covers all its sentences, a span coding
+  the sentences it overlaps.
+- ``character``: every character of the transcript text, as NVivo's coding comparison does;
+  a whole-turn coding covers its turn's characters, a span coding its span.
+
+With yes/no decisions a unit is fully described by which coders decided (``present``, a bit
+per coder) and which said yes (``yes``). SQLite (turns) or a pass per transcript (sentences,
+characters) reduces the units to counts of these patterns; the statistics of
+:mod:`qualcode.agreement` are computed on the patterns weighted by their counts, which gives
+exactly the figures of the units one by one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from qualcode import agreement as stats
+from qualcode.analyse.common import CodeMasks, code_masks, presence_sql, select_codes
+from qualcode.errors import QualcodeError
+from qualcode.nlp import LANGUAGES, pipeline
+from qualcode.store import Project
+
+UNITS = ("turn", "sentence", "character")
+UNIT_DESCRIPTIONS = {
+    "turn": "participant turns",
+    "sentence": "sentences of participant turns; a coding covers the sentences its span overlaps",
+    "character": "characters of the transcript text; a whole-turn coding covers its turn's "
+    "characters, a span coding the characters of its span",
+}
+STATISTICS = ("percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1", "fleiss_kappa")
+POOLING = (
+    "pooled: every (code, unit) pair is one yes/no decision per coder, over the codes that at "
+    "least one coder applied (codes nobody applied are left out); mean_over_codes is the plain "
+    "average of the per-code values that are defined"
+)
+UNUSED = "no coder applied this code, so every decision is 'no'"
+
+
+@dataclass
+class Patterns:
+    """Per code, the units as (present, yes) coder masks with how many units share each."""
+
+    coders: list[str]
+    transcripts: int = 0
+    per_code: dict[str, Counter] = field(default_factory=dict)
+
+    def add(self, key: str, present: int, yes: int, count: int) -> None:
+        if count:
+            self.per_code.setdefault(key, Counter())[(present, yes)] += count
+
+    def arrays(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        items = list(self.per_code.get(key, Counter()).items())
+        present = np.array([p for (p, _), _ in items], dtype=np.int64)
+        yes = np.array([y for (_, y), _ in items], dtype=np.int64)
+        weight = np.array([n for _, n in items], dtype=np.float64)
+        return present, yes, weight
+
+
+def project_agreement(
+    project: Project,
+    coders: list[str],
+    unit: str = "turn",
+    codes: list[str] | None = None,
+    rollup: bool = False,
+) -> dict[str, Any]:
+    """Agreement of ``coders`` on every code (or ``codes``), per code and pooled.
+
+    Returns ``{"unit", "unit_description", "coders", "n_units", "transcripts", "codes":
+    [{"code", "label", "n_units", "percent_agreement", "cohen_kappa", "krippendorff_alpha",
+    "gwet_ac1", "fleiss_kappa", "units_coded", "units_all_coded", "units_disagreed",
+    "reasons"}], "overall": {..., "pooling", "mean_over_codes"}}``. Statistics are floats or
+    None (with the reason in ``reasons``); ``cohen_kappa`` is None for more than two coders.
+    With ``rollup`` a coding of a sub-code counts as a coding of its parents too.
+    """
+    if unit not in UNITS:
+        raise QualcodeError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+    names = list(dict.fromkeys(name.strip() for name in coders))
+    if len(names) < 2:
+        raise QualcodeError("agreement needs at least two different coders (--coders A B)")
+    coder_ids = [project.coder_id(name, create=False) for name in names]
+    masks = code_masks(project, rollup)
+    table = select_codes(masks.codes, codes)
+    keys = list(table["code"])
+    collect = {"turn": _turn_patterns, "sentence": _sentence_patterns}.get(
+        unit, _character_patterns
+    )
+    patterns = collect(project, coder_ids, masks, keys)
+    patterns.coders = names
+    per_code = [
+        {"code": key, "label": label, **_code_statistics(patterns, key)}
+        for key, label in zip(keys, table["label"], strict=True)
+    ]
+    return {
+        "unit": unit,
+        "unit_description": UNIT_DESCRIPTIONS[unit],
+        "coders": names,
+        "rollup": rollup,
+        "n_units": per_code[0]["n_units"] if per_code else 0,
+        "transcripts": patterns.transcripts,
+        "codes": per_code,
+        "overall": _overall(patterns, per_code),
+    }
+
+
+# ---------------------------------------------------------------- units → patterns
+
+
+def _compared_transcripts(project: Project, coder_ids: list[int]) -> list[dict[str, Any]]:
+    """Transcripts coded by at least two of the coders, with their presence mask."""
+    return project.query(
+        f"""
+        WITH presence AS ({presence_sql(coder_ids)})
+        SELECT tr.id, tr.name, tr.language, length(tr.text) AS length, presence.present
+        FROM transcripts tr JOIN presence ON presence.transcript_id = tr.id
+        WHERE (presence.present & (presence.present - 1)) != 0
+        ORDER BY tr.name
+        """
+    )
+
+
+def _turn_patterns(
+    project: Project, coder_ids: list[int], masks: CodeMasks, keys: list[str]
+) -> Patterns:
+    """One SQL pass: per participant turn, each coder's code masks; grouped into patterns."""
+    chunks = masks.cases
+    columns = [
+        f"sum(DISTINCT CASE WHEN coder_id = {coder_id} THEN {case} END) AS k{i}_{j}"
+        for i, coder_id in enumerate(coder_ids)
+        for j, case in enumerate(chunks)
+    ]
+    names = [f"coalesce(k{i}_{j}, 0)" for i in range(len(coder_ids)) for j in range(len(chunks))]
+    ids = ", ".join(str(coder_id) for coder_id in coder_ids)
+    rows = project.db.execute(
+        f"""
+        WITH presence AS MATERIALIZED ({presence_sql(coder_ids)}),
+        per_turn AS (
+            SELECT turn_id, {", ".join(columns)}
+            FROM codings WHERE coder_id IN ({ids}) GROUP BY turn_id
+        )
+        SELECT presence.present, {", ".join(names)}, count(*)
+        FROM turns t
+        JOIN speakers s ON s.id = t.speaker_id
+        JOIN presence ON presence.transcript_id = t.transcript_id
+        LEFT JOIN per_turn ON per_turn.turn_id = t.id
+        WHERE s.role = 'participant' AND (presence.present & (presence.present - 1)) != 0
+        GROUP BY {", ".join(str(n) for n in range(1, len(names) + 2))}
+        """
+    ).fetchall()
+    table = np.array(rows, dtype=np.int64).reshape(-1, len(names) + 2)
+    present, weights = table[:, 0], table[:, -1]
+    patterns = Patterns([], len(_compared_transcripts(project, coder_ids)))
+    for key in keys:
+        selectors = masks.selectors(key)
+        yes = np.zeros(len(table), dtype=np.int64)
+        for i in range(len(coder_ids)):
+            coder_masks = table[:, 1 + i * len(chunks) : 1 + (i + 1) * len(chunks)]
+            coded = np.zeros(len(table), dtype=bool)
+            for chunk, bits in selectors.items():
+                coded |= (coder_masks[:, chunk] & bits) != 0
+            yes |= coded.astype(np.int64) << i
+        combined = present * (1 << len(coder_ids)) + yes
+        unique, inverse = np.unique(combined, return_inverse=True)
+        counts = np.bincount(inverse, weights=weights)
+        for value, count in zip(unique, counts, strict=True):
+            present_mask, yes_mask = divmod(int(value), 1 << len(coder_ids))
+            patterns.add(key, present_mask, yes_mask, int(count))
+    return patterns
+
+
+def _transcript_codings(
+    project: Project, transcript_id: int, coder_ids: list[int]
+) -> list[dict[str, Any]]:
+    ids = ", ".join(str(coder_id) for coder_id in coder_ids)
+    return project.query(
+        f"""
+        SELECT c.turn_id, c.code_id, c.coder_id, c.start, c."end",
+               t.start AS turn_start, t."end" AS turn_end
+        FROM codings c JOIN turns t ON t.id = c.turn_id
+        WHERE t.transcript_id = ? AND c.coder_id IN ({ids})
+        """,
+        [transcript_id],
+    )
+
+
+def _members(masks: CodeMasks, keys: list[str]) -> dict[str, set[int]]:
+    return {key: set(masks.members(key)) for key in keys}
+
+
+def _sentence_patterns(
+    project: Project, coder_ids: list[int], masks: CodeMasks, keys: list[str]
+) -> Patterns:
+    """Per transcript: split participant turns into sentences, then per code and sentence
+    the mask of the coders whose codings cover it."""
+    bit = {coder_id: 1 << i for i, coder_id in enumerate(coder_ids)}
+    members = _members(masks, keys)
+    transcripts = _compared_transcripts(project, coder_ids)
+    patterns = Patterns([], len(transcripts))
+    for transcript in transcripts:
+        sentences = dict(_sentences(project, transcript))
+        total = sum(len(spans) for spans in sentences.values())
+        by_turn: dict[int, list[dict[str, Any]]] = {}
+        for coding in _transcript_codings(project, transcript["id"], coder_ids):
+            by_turn.setdefault(coding["turn_id"], []).append(coding)
+        for key in keys:
+            counts: Counter = Counter()
+            for turn_id, codings in by_turn.items():
+                mine = [c for c in codings if c["code_id"] in members[key]]
+                for start, end in sentences.get(turn_id, []) if mine else []:
+                    yes = 0
+                    for c in mine:
+                        if c["start"] is None or (c["start"] < end and c["end"] > start):
+                            yes |= bit[c["coder_id"]]
+                    counts[yes] += 1
+            counts[0] += total - sum(counts.values())
+            for yes, count in counts.items():
+                patterns.add(key, transcript["present"], yes, count)
+    return patterns
+
+
+def _sentences(project: Project, transcript: dict[str, Any]) -> Iterator[tuple[int, list]]:
+    """(turn id, [(start, end) of each sentence inside the turn text]) for participant turns."""
+    language = transcript["language"] if transcript["language"] in LANGUAGES else "en"
+    nlp = pipeline(language)
+    turns = project.query(
+        "SELECT t.id, t.text FROM turns t JOIN speakers s ON s.id = t.speaker_id "
+        "WHERE t.transcript_id = ? AND s.role = 'participant' ORDER BY t.turn",
+        [transcript["id"]],
+    )
+    texts = (turn["text"] for turn in turns)
+    for turn, doc in zip(turns, nlp.pipe(texts, disable=["qualcode_lemmas"]), strict=True):
+        spans = [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
+        yield turn["id"], spans
+
+
+def _character_patterns(
+    project: Project, coder_ids: list[int], masks: CodeMasks, keys: list[str]
+) -> Patterns:
+    """Per transcript and code: which coders cover each character of the transcript text."""
+    members = _members(masks, keys)
+    transcripts = _compared_transcripts(project, coder_ids)
+    patterns = Patterns([], len(transcripts))
+    for transcript in transcripts:
+        length = transcript["length"]
+        codings = _transcript_codings(project, transcript["id"], coder_ids)
+        for key in keys:
+            yes = np.zeros(length, dtype=np.int64)
+            for i, coder_id in enumerate(coder_ids):
+                edges = np.zeros(length + 1, dtype=np.int64)
+                for c in codings:
+                    if c["coder_id"] == coder_id and c["code_id"] in members[key]:
+                        start, end = _character_span(c)
+                        edges[start] += 1
+                        edges[end] -= 1
+                yes |= (np.cumsum(edges[:-1]) > 0).astype(np.int64) << i
+            counts = np.bincount(yes, minlength=1 << len(coder_ids))
+            for value, count in enumerate(counts):
+                patterns.add(key, transcript["present"], value, int(count))
+    return patterns
+
+
+def _character_span(coding: dict[str, Any]) -> tuple[int, int]:
+    """A coding's characters in the transcript text (end exclusive)."""
+    if coding["start"] is None:
+        return coding["turn_start"], coding["turn_end"]
+    return coding["turn_start"] + coding["start"], coding["turn_start"] + coding["end"]
+
+
+# ---------------------------------------------------------------- patterns → statistics
+
+
+def _code_statistics(patterns: Patterns, key: str) -> dict[str, Any]:
+    present, yes, weight = patterns.arrays(key)
+    result = _statistics(present, yes, weight, len(patterns.coders))
+    coded = {name: int(weight[(yes >> i) & 1 == 1].sum()) for i, name in enumerate(patterns.coders)}
+    reasons = result.pop("reasons")
+    if not any(coded.values()):
+        reasons = {name: f"{UNUSED}: {reason}" for name, reason in reasons.items()}
+    return {**result, "units_coded": coded, "reasons": reasons}
+
+
+def _statistics(
+    present: np.ndarray, yes: np.ndarray, weight: np.ndarray, n_coders: int
+) -> dict[str, Any]:
+    """All statistics of units given as (present, yes) masks with weights."""
+    m = np.bitwise_count(present).astype(np.int64)
+    y = np.bitwise_count(yes).astype(np.int64)
+    counts = np.column_stack([m - y, y]).reshape(-1, 2)
+    if n_coders == 2:
+        both = present == 3
+        pairs = np.column_stack([yes & 1, (yes >> 1) & 1])[both]
+        cohen = stats._weighted_cohen(pairs, weight[both])
+    else:
+        cohen = stats.Statistic(None, "Cohen's kappa compares two coders; see the others")
+    values = {
+        "n_units": int(weight[m >= 2].sum()),
+        "percent_agreement": stats._weighted_percent_agreement(counts, weight),
+        "cohen_kappa": cohen,
+        "krippendorff_alpha": stats._weighted_nominal_alpha(counts, weight),
+        "gwet_ac1": stats._weighted_gwet_ac1(counts, weight),
+        "fleiss_kappa": stats._weighted_fleiss(counts, weight),
+        "units_all_coded": int(weight[(y == m) & (m >= 2)].sum()),
+        "units_disagreed": int(weight[(y > 0) & (y < m)].sum()),
+    }
+    return stats._with_reasons(values)
+
+
+def _overall(patterns: Patterns, per_code: list[dict[str, Any]]) -> dict[str, Any]:
+    """Pooled over the codes someone applied, plus the mean of the per-code values."""
+    used = [row["code"] for row in per_code if any(row["units_coded"].values())]
+    arrays = [patterns.arrays(key) for key in used]
+    if arrays:
+        present, yes, weight = (np.concatenate(parts) for parts in zip(*arrays, strict=True))
+        result = _statistics(present, yes, weight, len(patterns.coders))
+    else:
+        result = {name: None for name in ("n_units", *STATISTICS)}
+        result["reasons"] = {name: "no coder applied any of the codes" for name in STATISTICS}
+    means = {}
+    for name in STATISTICS:
+        values = [row[name] for row in per_code if row["code"] in used and row[name] is not None]
+        means[name] = float(np.mean(values)) if values else None
+    return {"pooling": POOLING, "codes": len(used), **result, "mean_over_codes": means}
+
+
+def agreement_rows(result: dict[str, Any], digits: int = 3) -> list[dict[str, Any]]:
+    """The per-code table (and the pooled line) of :func:`project_agreement`, for printing."""
+    rows = []
+    for row in [*result["codes"], {"code": "(pooled)", **result["overall"]}]:
+        line = {"code": row["code"], "n_units": row["n_units"]}
+        for name in STATISTICS:
+            value = row.get(name)
+            line[name] = None if value is None else round(value, digits)
+        rows.append(line)
+    return rows

@@ -1,0 +1,143 @@
+"""Charts of the reports, built with Altair so that the UI only has to show them.
+
+Each function takes a :class:`~qualcode.analyse.report.Report` and returns an Altair chart;
+:func:`save_chart` writes one as a standalone HTML page (or as its Vega-Lite JSON). Charts carry
+counts and code labels only, never transcript text.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from qualcode.analyse.report import Report
+from qualcode.errors import QualcodeError
+
+WIDTH = 480
+
+
+def chart(report: Report) -> alt.Chart:
+    """The chart that fits the report's kind."""
+    builders = {
+        "frequency": frequency_chart,
+        "cooccurrence": cooccurrence_chart,
+        "crosstab": crosstab_chart,
+    }
+    return builders[report.kind](report)
+
+
+def _code_colors(report: Report, codes: list[str]) -> alt.Scale:
+    """The codebook's colours for ``codes`` (grey where a code has none)."""
+    return alt.Scale(domain=codes, range=[report.colors.get(key) or "#bab0ac" for key in codes])
+
+
+def frequency_chart(report: Report, value: str = "share") -> alt.Chart:
+    """Bars per code of ``value`` (share of participant turns, or turns, participants…);
+    with a breakdown, one bar per group (transcript, role…) side by side within each code."""
+    table = report.table.copy()
+    table["share"] = table["share"].astype("float64")
+    order = list(dict.fromkeys(table["code"]))
+    title = {
+        "share": "Share of participant turns",
+        "turns": "Turns coded",
+        "participants": "Participants who raised it",
+    }.get(value, value)
+    axis = alt.Axis(format="%") if value == "share" else alt.Axis(format="d")
+    tooltip = ["code", "label", "turns", "participants", "transcripts", "share"]
+    if report.by == "code":
+        return (
+            alt.Chart(table, title=f"{title} — coder {report.coder.name}")
+            .mark_bar()
+            .encode(
+                y=alt.Y("code:N", sort=order, title=None),
+                x=alt.X(f"{value}:Q", title=title, axis=axis),
+                color=alt.Color("code:N", scale=_code_colors(report, order), legend=None),
+                tooltip=tooltip,
+            )
+            .properties(width=WIDTH)
+        )
+    dimension = "speaker" if report.by == "speaker" else report.by
+    if report.by == "speaker":
+        table["speaker"] = table["transcript"] + " " + table["speaker"]
+    return (
+        alt.Chart(table, title=f"{title} by {report.by} — coder {report.coder.name}")
+        .mark_bar()
+        .encode(
+            y=alt.Y("code:N", sort=order, title=None),
+            yOffset=alt.YOffset(f"{dimension}:N"),
+            x=alt.X(f"{value}:Q", title=title, axis=axis),
+            color=alt.Color(f"{dimension}:N", title=report.by),
+            tooltip=[dimension, *tooltip],
+        )
+        .properties(width=WIDTH)
+    )
+
+
+def cooccurrence_chart(report: Report) -> alt.Chart:
+    """A heatmap of code × code: turns coded with both, with the counts written in."""
+    codes = list(report.table["code"])
+    long = report.table.melt(
+        id_vars=["code", "label"], value_vars=codes, var_name="with", value_name="turns"
+    )
+    base = alt.Chart(long, title=f"Turns coded with both codes — coder {report.coder.name}")
+    heat = base.mark_rect().encode(
+        x=alt.X("with:N", sort=codes, title=None),
+        y=alt.Y("code:N", sort=codes, title=None),
+        color=alt.Color("turns:Q", scale=alt.Scale(scheme="blues"), title="turns"),
+        tooltip=["code", "with", "turns"],
+    )
+    text = base.mark_text(fontSize=10).encode(
+        x=alt.X("with:N", sort=codes),
+        y=alt.Y("code:N", sort=codes),
+        text="turns:Q",
+        color=alt.condition(
+            alt.datum.turns > long["turns"].max() / 2, alt.value("white"), alt.value("black")
+        ),
+    )
+    size = max(200, 28 * len(codes))
+    return (heat + text).properties(width=size, height=size)
+
+
+def crosstab_chart(report: Report) -> alt.Chart:
+    """A heatmap of code × group (or transcript, speaker, role)."""
+    table = report.table.drop(columns=["total"], errors="ignore")
+    columns = [c for c in table.columns if c not in ("code", "label")]
+    long = table.melt(
+        id_vars=["code", "label"], value_vars=columns, var_name=report.by, value_name="value"
+    )
+    long["value"] = pd.to_numeric(long["value"], errors="coerce")
+    codes = list(table["code"])
+    cell = report.notes[-1].removeprefix("Cells: ").rstrip(".") if report.notes else "value"
+    base = alt.Chart(long, title=f"{cell.capitalize()} — coder {report.coder.name}")
+    heat = base.mark_rect().encode(
+        x=alt.X(f"{report.by}:N", sort=columns, title=None),
+        y=alt.Y("code:N", sort=codes, title=None),
+        color=alt.Color("value:Q", scale=alt.Scale(scheme="blues"), title=cell.split(" per ")[0]),
+        tooltip=["code", "label", report.by, "value"],
+    )
+    text = base.mark_text(fontSize=10).encode(
+        x=alt.X(f"{report.by}:N", sort=columns),
+        y=alt.Y("code:N", sort=codes),
+        text=alt.Text("value:Q", format=".2~f"),
+    )
+    return (heat + text).properties(width=max(200, 90 * len(columns)), height=28 * len(codes))
+
+
+def save_chart(chart: alt.TopLevelMixin, path: str | Path) -> Path:
+    """Write ``chart`` to ``path``: .html (a standalone page) or .json (Vega-Lite spec).
+
+    The page loads the Vega JavaScript libraries from their CDN when opened; with the optional
+    package vl-convert-python installed they are written into the page, which then works
+    offline. Either way the chart's data (counts and code labels) is in the file itself."""
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".json"):
+        raise QualcodeError("a chart is written as .html (a web page) or .json", path)
+    inline = path.suffix.lower() == ".html" and importlib.util.find_spec("vl_convert") is not None
+    try:
+        chart.save(str(path), **({"inline": True} if inline else {}))
+    except OSError as error:
+        raise QualcodeError(f"cannot write the chart ({error.strerror})", path) from None
+    return path

@@ -1,0 +1,221 @@
+"""What the analyses share: whose codings they count, and the codebook's tree of codes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qualcode.errors import QualcodeError
+from qualcode.store import Project
+
+BITS = 62  # codes per mask: SQLite integers are signed 64-bit
+ROLLUP_NOTE = (
+    "sub-codes are counted in their parents: a turn coded with a sub-code counts (once) "
+    "for the parent too"
+)
+
+
+@dataclass(frozen=True)
+class CoderChoice:
+    """The coder whose codings an analysis counts, and why that one."""
+
+    name: str
+    id: int
+    why: str
+
+    def describe(self) -> str:
+        return f"Figures for coder {self.name!r} ({self.why})."
+
+
+def consensus_coders(project: Project) -> list[dict[str, Any]]:
+    """Consensus coders built by adjudication, newest first, with the coders they settle."""
+    return project.query(
+        """
+        SELECT c.name, c.id, a.name AS coder_a, b.name AS coder_b, cc.updated_at
+        FROM consensus_coders cc
+        JOIN coders c ON c.id = cc.coder_id
+        JOIN coders a ON a.id = cc.coder_a_id
+        JOIN coders b ON b.id = cc.coder_b_id
+        ORDER BY cc.updated_at DESC, c.name
+        """
+    )
+
+
+def choose_coder(project: Project, coder: str | None = None) -> CoderChoice:
+    """Whose codings to count: ``coder`` if given; else the consensus coder if there is one;
+    else the only coder; else the coder with the most codings (and the choice says so)."""
+    if coder is not None:
+        return CoderChoice(coder, project.coder_id(coder, create=False), "chosen")
+    consensus = consensus_coders(project)
+    if consensus:
+        named = [row for row in consensus if row["name"] == "consensus"] or consensus
+        row = named[0]
+        return CoderChoice(
+            row["name"],
+            row["id"],
+            f"the consensus coder of {row['coder_a']} and {row['coder_b']}",
+        )
+    counts = project.query(
+        "SELECT coders.id, coders.name, count(*) AS n FROM codings "
+        "JOIN coders ON coders.id = codings.coder_id GROUP BY coders.id ORDER BY n DESC, name"
+    )
+    if not counts:
+        raise QualcodeError("the project has no codings yet; code some turns first", project.path)
+    if len(counts) == 1:
+        return CoderChoice(counts[0]["name"], counts[0]["id"], "the only coder")
+    others = ", ".join(row["name"] for row in counts[1:])
+    return CoderChoice(
+        counts[0]["name"],
+        counts[0]["id"],
+        f"the coder with the most codings, {counts[0]['n']}; the project also has {others}: "
+        "choose with --coder, or build a consensus with 'qualcode adjudicate'",
+    )
+
+
+def code_table(project: Project, language: str | None = None) -> pd.DataFrame:
+    """One row per code in codebook order: id, key, label, parent, depth, color, sub_codes."""
+    rows = project.query("SELECT id, key, parent_id, position, label, color FROM codes")
+    by_id = {row["id"]: row for row in rows}
+    children: dict[int | None, list[dict]] = {}
+    for row in sorted(rows, key=lambda r: (r["position"], r["id"])):
+        children.setdefault(row["parent_id"], []).append(row)
+    ordered: list[dict[str, Any]] = []
+
+    def visit(parent_id: int | None, depth: int) -> None:
+        for row in children.get(parent_id, []):
+            labels = json.loads(row["label"])
+            ordered.append(
+                {
+                    "code_id": row["id"],
+                    "code": row["key"],
+                    "label": labels.get(language or "", next(iter(labels.values()), row["key"])),
+                    "parent": by_id[row["parent_id"]]["key"] if row["parent_id"] else None,
+                    "depth": depth,
+                    "color": row["color"],
+                    "sub_codes": _descendants(row["id"], children),
+                }
+            )
+            visit(row["id"], depth + 1)
+
+    visit(None, 0)
+    columns = ["code_id", "code", "label", "parent", "depth", "color", "sub_codes"]
+    return pd.DataFrame(ordered, columns=columns)
+
+
+def _descendants(code_id: int, children: dict[int | None, list[dict]]) -> list[str]:
+    keys = []
+    for child in children.get(code_id, []):
+        keys.append(child["key"])
+        keys.extend(_descendants(child["id"], children))
+    return keys
+
+
+def select_codes(table: pd.DataFrame, codes: list[str] | None) -> pd.DataFrame:
+    """The rows of ``codes`` (and, for a theme, its sub-codes); all codes when None."""
+    if not codes:
+        return table
+    known = set(table["code"])
+    unknown = [key for key in codes if key not in known]
+    if unknown:
+        raise QualcodeError(f"unknown code(s) {', '.join(unknown)}: not in the codebook")
+    wanted = set(codes)
+    for _, row in table[table["code"].isin(codes)].iterrows():
+        wanted.update(row["sub_codes"])
+    return table[table["code"].isin(wanted)]
+
+
+def none_for_nan(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for JSON: NaN and pandas' missing values become None, numpy numbers plain ones."""
+    clean = []
+    for record in records:
+        row = {}
+        for key, value in record.items():
+            if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+                row[key] = None
+            elif hasattr(value, "item"):
+                row[key] = value.item()
+            else:
+                row[key] = value
+        clean.append(row)
+    return clean
+
+
+@dataclass(frozen=True)
+class CodeMasks:
+    """Every code as one bit of an integer mask, so that SQLite can sum a turn's codes into
+    masks in one pass over the codings (62 codes per mask; more codes, more masks).
+
+    ``cases[j]`` is the SQL expression turning ``code_id`` into its bit in mask ``j``;
+    :meth:`has` is the SQL test "this turn has the code" on masks named ``prefix0``,
+    ``prefix1``…, counting the code's sub-codes too when ``rollup``.
+    """
+
+    codes: pd.DataFrame
+    rollup: bool
+
+    @property
+    def positions(self) -> dict[int, tuple[int, int]]:
+        """code_id → (mask, bit) for every code of the codebook."""
+        return {code_id: divmod(i, BITS) for i, code_id in enumerate(self.codes["code_id"])}
+
+    @property
+    def cases(self) -> list[str]:
+        chunks: dict[int, list[str]] = {}
+        for code_id, (mask, bit) in self.positions.items():
+            chunks.setdefault(mask, []).append(f"WHEN {int(code_id)} THEN {1 << bit}")
+        return [f"CASE code_id {' '.join(chunks[j])} END" for j in sorted(chunks)]
+
+    def members(self, key: str) -> list[int]:
+        """The code ids a coding must have to count for ``key``."""
+        row = self.codes[self.codes["code"] == key].iloc[0]
+        keys = [key, *row["sub_codes"]] if self.rollup else [key]
+        return list(self.codes[self.codes["code"].isin(keys)]["code_id"])
+
+    def selectors(self, key: str) -> dict[int, int]:
+        """mask number → the bits of ``key`` (and its sub-codes when rolling up) in it."""
+        positions = self.positions
+        selector: dict[int, int] = {}
+        for code_id in self.members(key):
+            mask, bit = positions[code_id]
+            selector[mask] = selector.get(mask, 0) | (1 << bit)
+        return selector
+
+    def has(self, key: str, prefix: str = "m") -> str:
+        return " OR ".join(
+            f"({prefix}{mask} & {bits}) != 0" for mask, bits in self.selectors(key).items()
+        )
+
+
+def code_masks(project: Project, rollup: bool, language: str | None = None) -> CodeMasks:
+    return CodeMasks(code_table(project, language), rollup)
+
+
+def per_turn_sql(masks: CodeMasks, coder_param: str = ":coder") -> str:
+    """One row per turn the coder coded: ``turn_id`` and its code masks ``m0``, ``m1``…
+    (DISTINCT: a code coded twice in a turn, on two spans, counts once)."""
+    sums = ", ".join(f"sum(DISTINCT {case}) AS m{j}" for j, case in enumerate(masks.cases))
+    return f"SELECT turn_id, {sums} FROM codings WHERE coder_id = {coder_param} GROUP BY turn_id"
+
+
+def mask_bits(masks: np.ndarray, selectors: dict[int, int]) -> np.ndarray:
+    """Rows of integer masks (one column per mask) → True where any selected bit is set."""
+    result = np.zeros(len(masks), dtype=bool)
+    for mask, bits in selectors.items():
+        result |= (masks[:, mask] & bits) != 0
+    return result
+
+
+def presence_sql(coder_ids: list[int]) -> str:
+    """Per transcript (``transcript_id``, ``name``) the mask ``present`` of the coders (bit i
+    for ``coder_ids[i]``) who coded anything in it: a coder who has not coded a transcript
+    is missing there, not "no"."""
+    terms = " + ".join(
+        f"(EXISTS (SELECT 1 FROM turns t JOIN codings c ON c.turn_id = t.id "
+        f"WHERE t.transcript_id = tr.id AND c.coder_id = {int(coder_id)})) * {1 << i}"
+        for i, coder_id in enumerate(coder_ids)
+    )
+    return f"SELECT tr.id AS transcript_id, tr.name, {terms} AS present FROM transcripts tr"

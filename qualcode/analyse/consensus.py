@@ -1,0 +1,522 @@
+"""Disagreements between coders, and adjudication into a consensus coder.
+
+A consensus coder (default name ``consensus``) is an ordinary coder whose codings are derived:
+on every turn of the transcripts both coders coded it has the codes both applied (agreed), plus
+what was decided for that turn where they differ: ``a`` keep A's codes, ``b`` keep B's, ``both``
+keep both coders' codes, ``none`` keep only the agreed ones (or ``codes``: an explicit list).
+An undecided disagreement keeps only the agreed codes until it is settled. Decisions are stored
+(table ``adjudications``); the consensus codings are rebuilt from the two coders' current
+codings and the decisions, so running :func:`build_consensus` again after more coding brings the
+consensus up to date. The original coders' codings are never changed.
+
+Spans: a code both applied keeps a whole-turn coding if either coder coded the whole turn, else
+the union of both coders' spans; a code kept from one coder keeps that coder's spans.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from qualcode.analyse.common import presence_sql
+from qualcode.errors import QualcodeError
+from qualcode.store import Project
+from qualcode.store.project import new_guid, now
+
+DECISIONS = {
+    "a": "keep the first coder's codes",
+    "b": "keep the second coder's codes",
+    "both": "keep both coders' codes",
+    "none": "keep only the codes both applied",
+    "codes": "keep the codes listed",
+}
+DEFAULT_CONSENSUS = "consensus"
+
+Span = tuple[int, int] | None
+
+
+# ---------------------------------------------------------------- disagreements
+
+
+def _disagreement_sql(
+    project: Project,
+    coder_ids: Sequence[int],
+    code: str | None,
+    transcript: str | None,
+) -> tuple[str, list[Any]]:
+    """SQL selecting (turn_id, transcript name, turn number) of every turn where the coders
+    who coded its transcript differ on some code (or on ``code``)."""
+    bits = " ".join(f"WHEN {coder_id} THEN {1 << i}" for i, coder_id in enumerate(coder_ids))
+    ids = ", ".join(str(coder_id) for coder_id in coder_ids)
+    where, params = [], []
+    if code is not None:
+        where.append("code_id = ?")
+        params.append(project.code_id(code))
+    outer, outer_params = [], []
+    if transcript is not None:
+        project.transcript(transcript)
+        outer.append("p.name = ?")
+        outer_params.append(transcript)
+    sql = f"""
+        WITH presence AS MATERIALIZED ({presence_sql(coder_ids)}),
+        per AS (
+            SELECT turn_id, code_id, sum(DISTINCT CASE coder_id {bits} END) AS mask
+            FROM codings WHERE coder_id IN ({ids}) {"".join(" AND " + w for w in where)}
+            GROUP BY turn_id, code_id
+        )
+        SELECT DISTINCT per.turn_id, p.name AS transcript, t.turn, p.present
+        FROM per
+        JOIN turns t ON t.id = per.turn_id
+        JOIN presence p ON p.transcript_id = t.transcript_id
+        WHERE (p.present & (p.present - 1)) != 0 AND per.mask != p.present
+        {"".join(" AND " + w for w in outer)}
+    """
+    return sql, params + outer_params
+
+
+def disagreements(
+    project: Project,
+    coders: Sequence[str],
+    code: str | None = None,
+    transcript: str | None = None,
+    limit: int | None = 50,
+    offset: int = 0,
+    consensus: str | None = None,
+) -> dict[str, Any]:
+    """The turns where ``coders`` differ, one page at a time, in transcript order.
+
+    Only transcripts coded by at least two of the coders count (a coder who has not coded a
+    transcript does not disagree there). Returns ``{"total": N, "rows": [...]}``; each row has
+    ``turn_id, transcript, turn, speaker, role, text``, ``codes`` and ``memos`` per coder,
+    ``differ`` (the codes not all of them applied) and, when a consensus coder settles these
+    coders, its ``decision`` (or None).
+    """
+    names, coder_ids = _coders(project, coders)
+    sql, params = _disagreement_sql(project, coder_ids, code, transcript)
+    total = project.db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    page_sql = f"SELECT turn_id, present FROM ({sql}) ORDER BY transcript, turn"
+    page_params = list(params)
+    if limit is not None:
+        page_sql += " LIMIT ? OFFSET ?"
+        page_params += [limit, offset]
+    present = dict(project.db.execute(page_sql, page_params).fetchall())
+    decisions = _decisions_for(project, names, consensus)
+    return {"total": total, "rows": _turn_rows(project, present, names, coder_ids, decisions)}
+
+
+def _coders(project: Project, coders: Sequence[str]) -> tuple[list[str], list[int]]:
+    names = list(dict.fromkeys(name.strip() for name in coders))
+    if len(names) < 2:
+        raise QualcodeError("compare at least two different coders (--coders A B)")
+    return names, [project.coder_id(name, create=False) for name in names]
+
+
+def _turn_rows(
+    project: Project,
+    present: dict[int, int],
+    names: list[str],
+    coder_ids: list[int],
+    decisions: dict[int, str],
+) -> list[dict[str, Any]]:
+    """Details of the turns ``present`` maps to the mask of the coders who coded their
+    transcript; a coder who did not has ``None`` as codes."""
+    turn_ids = list(present)
+    if not turn_ids:
+        return []
+    marks = ", ".join("?" * len(turn_ids))
+    who = ", ".join("?" * len(coder_ids))
+    turns = project.query(
+        f"SELECT id, transcript, turn, speaker, role, text FROM turn_details WHERE id IN ({marks})",
+        turn_ids,
+    )
+    codings = project.query(
+        f"""SELECT c.turn_id, coders.name AS coder, codes.key, c.start, c."end"
+            FROM codings c JOIN codes ON codes.id = c.code_id
+            JOIN coders ON coders.id = c.coder_id
+            WHERE c.turn_id IN ({marks}) AND c.coder_id IN ({who})
+            ORDER BY codes.position, c.start""",
+        [*turn_ids, *coder_ids],
+    )
+    memos = project.query(
+        f"""SELECT m.turn_id, coders.name AS coder, m.text FROM memos m
+            JOIN coders ON coders.id = m.coder_id
+            WHERE m.turn_id IN ({marks}) AND m.coder_id IN ({who})""",
+        [*turn_ids, *coder_ids],
+    )
+    rows = {}
+    for turn in turns:
+        mask = present[turn["id"]]
+        rows[turn["id"]] = {
+            "turn_id": turn["id"],
+            **{key: turn[key] for key in ("transcript", "turn", "speaker", "role", "text")},
+            "codes": {name: [] if mask >> i & 1 else None for i, name in enumerate(names)},
+            "memos": {name: None for name in names},
+        }
+    for coding in codings:
+        keys = rows[coding["turn_id"]]["codes"][coding["coder"]]
+        if coding["key"] not in keys:
+            keys.append(coding["key"])
+    for memo in memos:
+        rows[memo["turn_id"]]["memos"][memo["coder"]] = memo["text"]
+    ordered = [rows[turn_id] for turn_id in turn_ids]
+    for row in ordered:
+        applied = [set(keys) for keys in row["codes"].values() if keys is not None]
+        union = set().union(*applied)
+        every = set.intersection(*applied)
+        order = [key for keys in row["codes"].values() for key in keys or []]
+        row["differ"] = list(dict.fromkeys(key for key in order if key in union - every))
+        row["decision"] = decisions.get(row["turn_id"])
+    return ordered
+
+
+def _decisions_for(project: Project, names: list[str], consensus: str | None) -> dict[int, str]:
+    """Decisions of the consensus coder that settles exactly these two coders."""
+    if len(names) != 2:
+        return {}
+    rows = project.query(
+        """
+        SELECT adj.turn_id, adj.decision, c.name FROM adjudications adj
+        JOIN consensus_coders cc ON cc.coder_id = adj.consensus_coder_id
+        JOIN coders c ON c.id = cc.coder_id
+        JOIN coders a ON a.id = cc.coder_a_id JOIN coders b ON b.id = cc.coder_b_id
+        WHERE a.name = ? AND b.name = ?
+        """,
+        names,
+    )
+    if consensus is not None:
+        rows = [row for row in rows if row["name"] == consensus]
+    return {row["turn_id"]: row["decision"] for row in rows}
+
+
+# ---------------------------------------------------------------- consensus
+
+
+def build_consensus(
+    project: Project, coder_a: str, coder_b: str, consensus: str = DEFAULT_CONSENSUS
+) -> dict[str, Any]:
+    """Create or update the consensus coder of ``coder_a`` and ``coder_b``: rebuild its
+    codings from their agreed codings plus the decisions taken so far. Returns the status."""
+    with project.transaction():
+        consensus_id, a_id, b_id = _register(project, coder_a, coder_b, consensus)
+        project.db.execute("DELETE FROM codings WHERE coder_id = ?", [consensus_id])
+        for transcript_id in _both_coded(project, a_id, b_id):
+            _rebuild(project, consensus_id, a_id, b_id, transcript_id=transcript_id)
+    return adjudication_status(project, consensus)
+
+
+def adjudicate(
+    project: Project,
+    coder_a: str,
+    coder_b: str,
+    consensus: str = DEFAULT_CONSENSUS,
+    decisions: Iterable[dict[str, Any]] = (),
+    source: str = "decisions",
+) -> dict[str, Any]:
+    """Build or update the consensus coder and settle the turns in ``decisions`` (rows of
+    :func:`read_decisions`), all in one transaction: a bad decision changes nothing."""
+    with project.transaction():
+        build_consensus(project, coder_a, coder_b, consensus)
+        apply_decisions(project, decisions, consensus, source)
+    return adjudication_status(project, consensus)
+
+
+def settle_turn(
+    project: Project,
+    turn_id: int,
+    decision: str,
+    consensus: str = DEFAULT_CONSENSUS,
+    codes: Iterable[str] | None = None,
+) -> list[str]:
+    """Record the decision for one turn (a, b, both, none, or codes with ``codes``) and
+    update the consensus codings of that turn; returns the turn's consensus codes."""
+    if decision not in DECISIONS:
+        raise QualcodeError(
+            f"decision must be one of {', '.join(DECISIONS)} ({'; '.join(DECISIONS.values())})"
+        )
+    keys = list(codes or [])
+    if decision == "codes":
+        for key in keys:
+            project.code_id(key)
+    elif keys:
+        raise QualcodeError("codes are given only with the decision 'codes'")
+    consensus_id, a_id, b_id = _registered(project, consensus)
+    turn = project.turn(turn_id)
+    if turn["transcript_id"] not in _both_coded(project, a_id, b_id, turn["transcript_id"]):
+        raise QualcodeError(
+            f"turn {turn_id} is in {turn['transcript']!r}, which not both coders have coded; "
+            "there is nothing to settle there",
+            project.path,
+        )
+    with project.transaction():
+        project.db.execute(
+            "INSERT INTO adjudications (consensus_coder_id, turn_id, decision, codes, decided_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (consensus_coder_id, turn_id) DO UPDATE SET "
+            "decision = excluded.decision, codes = excluded.codes, "
+            "decided_at = excluded.decided_at",
+            [consensus_id, turn_id, decision, json.dumps(keys), now()],
+        )
+        project.db.execute(
+            "DELETE FROM codings WHERE coder_id = ? AND turn_id = ?", [consensus_id, turn_id]
+        )
+        _rebuild(project, consensus_id, a_id, b_id, turn_id=turn_id)
+        project.db.execute(
+            "UPDATE consensus_coders SET updated_at = ? WHERE coder_id = ?", [now(), consensus_id]
+        )
+    return [
+        row["key"]
+        for row in project.query(
+            "SELECT DISTINCT codes.key FROM codings JOIN codes ON codes.id = codings.code_id "
+            "WHERE codings.turn_id = ? AND codings.coder_id = ? ORDER BY codes.position",
+            [turn_id, consensus_id],
+        )
+    ]
+
+
+def adjudication_status(project: Project, consensus: str = DEFAULT_CONSENSUS) -> dict[str, Any]:
+    """How far adjudication has come: the turns where the two coders differ, how many of
+    them are settled, the decisions taken, and the consensus coder's codings."""
+    consensus_id, a_id, b_id = _registered(project, consensus)
+    names = [_coder_name(project, a_id), _coder_name(project, b_id)]
+    sql, params = _disagreement_sql(project, [a_id, b_id], None, None)
+    differing = {row[0] for row in project.db.execute(sql, params).fetchall()}
+    decided = {
+        row["turn_id"]: row["decision"]
+        for row in project.query(
+            "SELECT turn_id, decision FROM adjudications WHERE consensus_coder_id = ?",
+            [consensus_id],
+        )
+    }
+    settled = [turn_id for turn_id in differing if turn_id in decided]
+    counts = {decision: 0 for decision in DECISIONS}
+    for turn_id in settled:
+        counts[decided[turn_id]] += 1
+    codings = project.db.execute(
+        "SELECT count(*) FROM codings WHERE coder_id = ?", [consensus_id]
+    ).fetchone()[0]
+    return {
+        "consensus": consensus,
+        "coders": names,
+        "transcripts": len(_both_coded(project, a_id, b_id)),
+        "disagreements": len(differing),
+        "settled": len(settled),
+        "unsettled": len(differing) - len(settled),
+        "decisions": counts,
+        "consensus_codings": codings,
+    }
+
+
+def _coder_name(project: Project, coder_id: int) -> str:
+    return project.db.execute("SELECT name FROM coders WHERE id = ?", [coder_id]).fetchone()[0]
+
+
+def _register(project: Project, coder_a: str, coder_b: str, consensus: str) -> tuple[int, int, int]:
+    """The consensus coder's id (created on first use) and those of the two coders."""
+    a_id = project.coder_id(coder_a, create=False)
+    b_id = project.coder_id(coder_b, create=False)
+    if a_id == b_id:
+        raise QualcodeError("adjudication needs two different coders (--coders A B)")
+    if consensus.strip() in (coder_a.strip(), coder_b.strip()):
+        raise QualcodeError(f"the consensus coder cannot be one of the coders ({consensus!r})")
+    existing = project.db.execute(
+        "SELECT id FROM coders WHERE name = ?", [consensus.strip()]
+    ).fetchone()
+    if existing:
+        row = project.db.execute(
+            "SELECT coder_a_id, coder_b_id FROM consensus_coders WHERE coder_id = ?",
+            [existing[0]],
+        ).fetchone()
+        if row and tuple(row) != (a_id, b_id):
+            raise QualcodeError(
+                f"{consensus!r} is the consensus of {_coder_name(project, row[0])} and "
+                f"{_coder_name(project, row[1])}; choose another name with --consensus",
+                project.path,
+            )
+        if (
+            not row
+            and project.db.execute(
+                "SELECT 1 FROM codings WHERE coder_id = ? LIMIT 1", [existing[0]]
+            ).fetchone()
+        ):
+            raise QualcodeError(
+                f"{consensus!r} is a coder with codings of their own; choose another name for "
+                "the consensus coder with --consensus",
+                project.path,
+            )
+    consensus_id = project.coder_id(consensus)
+    project.db.execute(
+        "INSERT INTO consensus_coders (coder_id, coder_a_id, coder_b_id, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (coder_id) DO UPDATE SET updated_at = "
+        "excluded.updated_at",
+        [consensus_id, a_id, b_id, now(), now()],
+    )
+    return consensus_id, a_id, b_id
+
+
+def _registered(project: Project, consensus: str) -> tuple[int, int, int]:
+    row = project.db.execute(
+        "SELECT cc.coder_id, cc.coder_a_id, cc.coder_b_id FROM consensus_coders cc "
+        "JOIN coders ON coders.id = cc.coder_id WHERE coders.name = ?",
+        [consensus],
+    ).fetchone()
+    if row is None:
+        raise QualcodeError(
+            f"there is no consensus coder {consensus!r} yet; build it with "
+            "'qualcode adjudicate --coders A B'",
+            project.path,
+        )
+    return tuple(row)
+
+
+def _both_coded(
+    project: Project, a_id: int, b_id: int, transcript_id: int | None = None
+) -> list[int]:
+    """Transcripts in which both coders have at least one coding."""
+    sql = f"SELECT transcript_id FROM ({presence_sql([a_id, b_id])}) WHERE present = 3"
+    params: list[Any] = []
+    if transcript_id is not None:
+        sql += " AND transcript_id = ?"
+        params.append(transcript_id)
+    return [row[0] for row in project.db.execute(sql, params).fetchall()]
+
+
+def _rebuild(
+    project: Project,
+    consensus_id: int,
+    a_id: int,
+    b_id: int,
+    transcript_id: int | None = None,
+    turn_id: int | None = None,
+) -> None:
+    """Insert the consensus codings of one transcript or one turn (already cleared)."""
+    scope = "t.transcript_id = ?" if turn_id is None else "t.id = ?"
+    value = transcript_id if turn_id is None else turn_id
+    codings = project.query(
+        f"""SELECT c.turn_id, c.coder_id, c.code_id, c.start, c."end"
+            FROM codings c JOIN turns t ON t.id = c.turn_id
+            WHERE {scope} AND c.coder_id IN (?, ?)""",
+        [value, a_id, b_id],
+    )
+    decisions = {
+        row["turn_id"]: (row["decision"], json.loads(row["codes"]))
+        for row in project.query(
+            f"""SELECT adj.turn_id, adj.decision, adj.codes FROM adjudications adj
+                JOIN turns t ON t.id = adj.turn_id
+                WHERE adj.consensus_coder_id = ? AND {scope}""",
+            [consensus_id, value],
+        )
+    }
+    by_turn: dict[int, tuple[dict, dict]] = {}
+    for coding in codings:
+        a, b = by_turn.setdefault(coding["turn_id"], ({}, {}))
+        side = a if coding["coder_id"] == a_id else b
+        span = None if coding["start"] is None else (coding["start"], coding["end"])
+        side.setdefault(coding["code_id"], []).append(span)
+    code_ids = project.code_ids() if any(d == "codes" for d, _ in decisions.values()) else {}
+    rows = []
+    for turn, (a, b) in by_turn.items():
+        decision, keys = decisions.get(turn, (None, []))
+        chosen = consensus_codings(a, b, decision, [code_ids[k] for k in keys])
+        for code_id, spans in chosen.items():
+            for span in spans:
+                start, end = span if span else (None, None)
+                rows.append((turn, code_id, consensus_id, start, end, now(), new_guid()))
+    project.db.conn.executemany(
+        'INSERT OR IGNORE INTO codings (turn_id, code_id, coder_id, start, "end", origin, '
+        "created_at, guid) VALUES (?, ?, ?, ?, ?, 'manual', ?, ?)",
+        rows,
+    )
+
+
+def consensus_codings(
+    a: dict[int, list[Span]],
+    b: dict[int, list[Span]],
+    decision: str | None,
+    codes: Sequence[int] = (),
+) -> dict[int, list[Span]]:
+    """One turn's consensus: code → spans (None = whole turn), from each coder's code → spans
+    and the decision (None while undecided: the agreed codes only)."""
+    agreed = {code: _merge(a[code] + b[code]) for code in a if code in b}
+    if decision == "a":
+        return {**agreed, **{code: _merge(spans) for code, spans in a.items() if code not in b}}
+    if decision == "b":
+        return {**agreed, **{code: _merge(spans) for code, spans in b.items() if code not in a}}
+    if decision == "both":
+        return {code: _merge(a.get(code, []) + b.get(code, [])) for code in {**a, **b}}
+    if decision == "codes":
+        return {code: _merge(a.get(code, []) + b.get(code, [])) or [None] for code in codes}
+    return agreed
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    """A whole-turn coding covers everything; otherwise overlapping spans are joined."""
+    if any(span is None for span in spans):
+        return [None]
+    merged: list[list[int]] = []
+    for start, end in sorted(span for span in spans if span):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def read_decisions(path: str | Path) -> list[dict[str, Any]]:
+    """Decisions from a CSV with columns ``transcript,turn,decision`` (optional ``codes``:
+    keys separated by ';' for the decision 'codes'); each row keeps its ``line``."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [
+                c for c in ("transcript", "turn", "decision") if c not in (reader.fieldnames or [])
+            ]
+            if missing:
+                raise QualcodeError(
+                    f"missing column(s) {', '.join(missing)}; a decisions CSV has the columns "
+                    "transcript,turn,decision (and codes for the decision 'codes')",
+                    path,
+                    1,
+                )
+            rows = []
+            for row in reader:
+                if any((value or "").strip() for value in row.values()):
+                    rows.append(
+                        {
+                            **{k: (v or "").strip() for k, v in row.items() if k},
+                            "line": reader.line_num,
+                        }
+                    )
+            return rows
+    except UnicodeDecodeError:
+        raise QualcodeError("the CSV is not UTF-8 text", path) from None
+    except csv.Error as error:
+        raise QualcodeError(f"broken CSV: {error}", path) from None
+    except OSError as error:
+        raise QualcodeError(f"cannot read the file ({error.strerror})", path) from None
+
+
+def apply_decisions(
+    project: Project,
+    rows: Iterable[dict[str, Any]],
+    consensus: str = DEFAULT_CONSENSUS,
+    source: str = "decisions",
+) -> int:
+    """Settle every turn in ``rows`` (see :func:`read_decisions`), all or nothing: a bad row
+    stops with its line and nothing of the file is stored. Returns the number settled."""
+    count = 0
+    with project.transaction():
+        for row in rows:
+            try:
+                turn_id = project.turn_id(row["transcript"], int(row["turn"]))
+                codes = [key for key in row.get("codes", "").split(";") if key.strip()]
+                settle_turn(project, turn_id, row["decision"], consensus, codes or None)
+            except ValueError:
+                raise QualcodeError(
+                    f"turn must be a whole number, not {row['turn']!r}", source, row.get("line")
+                ) from None
+            except QualcodeError as error:
+                raise QualcodeError(error.message, source, row.get("line")) from None
+            count += 1
+    return count

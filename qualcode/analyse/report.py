@@ -1,0 +1,249 @@
+"""Theme reports: how often each code occurs, in whose talk, where, and with which other codes.
+
+SQLite does the counting (one aggregate query per report: the codings never come into Python);
+pandas shapes the few resulting rows into tables. A report counts one coder's codings (see
+:func:`qualcode.analyse.common.choose_coder`) and, by default, counts sub-codes in their parents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qualcode.analyse.common import (
+    ROLLUP_NOTE,
+    CodeMasks,
+    CoderChoice,
+    choose_coder,
+    code_masks,
+    mask_bits,
+    none_for_nan,
+    per_turn_sql,
+    select_codes,
+)
+from qualcode.errors import QualcodeError
+from qualcode.store import Project
+
+BY = ("code", "group", "transcript", "speaker", "role")
+NO_GROUP = "(no group)"
+FREQUENCY_COLUMNS = ("turns", "participants", "transcripts", "participant_turns", "share")
+CROSSTAB_VALUES = ("turns", "participants", "share")
+DIMENSIONS = {
+    "code": [],
+    "group": ["group"],
+    "transcript": ["transcript"],
+    "speaker": ["transcript", "speaker"],
+    "role": ["role"],
+}
+
+
+@dataclass
+class Report:
+    """A report's table plus what it needs to be read right: whose codings, how counted."""
+
+    kind: str
+    table: pd.DataFrame
+    coder: CoderChoice
+    rollup: bool
+    by: str = "code"
+    notes: list[str] = field(default_factory=list)
+    colors: dict[str, str] = field(default_factory=dict)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The table as JSON-ready rows (no NaN)."""
+        return none_for_nan(self.table.to_dict("records"))
+
+    def describe(self) -> str:
+        """One or two sentences for the top of the report."""
+        return " ".join([self.coder.describe(), *self.notes])
+
+
+def _notes(rollup: bool, codes: pd.DataFrame) -> list[str]:
+    has_children = any(len(sub) for sub in codes["sub_codes"])
+    if rollup and has_children:
+        return [ROLLUP_NOTE[0].upper() + ROLLUP_NOTE[1:] + "."]
+    if not rollup and has_children:
+        return ["Sub-codes are not counted in their parents."]
+    return []
+
+
+def _colors(codes: pd.DataFrame) -> dict[str, str]:
+    return {row.code: row.color for row in codes.itertuples() if isinstance(row.color, str)}
+
+
+def _check_by(by: str) -> list[str]:
+    if by not in DIMENSIONS:
+        raise QualcodeError(f"--by must be one of {', '.join(BY)}, not {by!r}")
+    return DIMENSIONS[by]
+
+
+def frequency(
+    project: Project,
+    by: str = "code",
+    coder: str | None = None,
+    rollup: bool = True,
+    codes: list[str] | None = None,
+    language: str | None = None,
+) -> Report:
+    """Per code (and per group, transcript, speaker or role with ``by``): turns coded,
+    participants who raised it, transcripts where it occurs, participant turns coded and
+    their share of all participant turns (in that group, transcript, speaker or role)."""
+    keys = _check_by(by)
+    choice = choose_coder(project, coder)
+    masks = code_masks(project, rollup, language)
+    table = select_codes(masks.codes, codes)
+    speakers = _speaker_counts(project, masks, list(table["code"]), choice.id)
+    long = speakers.melt(
+        id_vars=["transcript", "group", "speaker", "role", "all_participant_turns"],
+        value_vars=list(table["code"]),
+        var_name="code",
+        value_name="turns",
+    )
+    participant = long["role"] == "participant"
+    coded = long["turns"] > 0
+    long = long.assign(
+        participant_turns=long["turns"].where(participant, 0),
+        participants=(participant & coded).astype(int),
+        coded_transcript=long["transcript"].where(coded),
+    )
+    result = (
+        long.groupby([*keys, "code"], sort=False)
+        .agg(
+            turns=("turns", "sum"),
+            participants=("participants", "sum"),
+            transcripts=("coded_transcript", "nunique"),
+            participant_turns=("participant_turns", "sum"),
+            all_participant_turns=("all_participant_turns", "sum"),
+        )
+        .reset_index()
+    )
+    if by == "speaker":
+        result = result[result["turns"] > 0]
+    denominator = result["all_participant_turns"].replace(0, pd.NA)
+    result["share"] = (result["participant_turns"] / denominator).astype("Float64").round(4)
+    result = result.merge(table[["code", "label", "sub_codes"]], on="code")
+    result["sub_codes"] = [", ".join(sub) if rollup else "" for sub in result["sub_codes"]]
+    result["coder"] = choice.name
+    order = {key: i for i, key in enumerate(table["code"])}
+    result = result.sort_values(
+        [*keys, "code"], key=lambda column: column.map(order) if column.name == "code" else column
+    )
+    columns = [*keys, "code", "label", *FREQUENCY_COLUMNS, "sub_codes", "coder"]
+    return Report(
+        "frequency",
+        result[columns].reset_index(drop=True),
+        choice,
+        rollup,
+        by,
+        _notes(rollup, table),
+        _colors(table),
+    )
+
+
+def _speaker_counts(
+    project: Project, masks: CodeMasks, keys: list[str], coder_id: int
+) -> pd.DataFrame:
+    """One row per speaker: transcript, group, label, role, participant turns, and for each
+    code the number of the speaker's turns coded with it. SQLite reduces the codings to
+    these counts in one pass (per turn a code mask, then per speaker a sum per code)."""
+    columns = ", ".join(f"total({masks.has(key)}) AS c{i}" for i, key in enumerate(keys))
+    counts = pd.DataFrame(
+        project.query(
+            f"""
+            WITH per_turn AS ({per_turn_sql(masks)})
+            SELECT t.speaker_id, {columns}
+            FROM per_turn CROSS JOIN turns t ON t.id = per_turn.turn_id
+            GROUP BY t.speaker_id
+            """,
+            {"coder": coder_id},
+        ),
+        columns=["speaker_id", *(f"c{i}" for i in range(len(keys)))],
+    ).rename(columns={f"c{i}": key for i, key in enumerate(keys)})
+    speakers = pd.DataFrame(
+        project.query(
+            f"""
+            SELECT s.id AS speaker_id, tr.name AS transcript,
+                   coalesce(tr."group", '{NO_GROUP}') AS "group", s.label AS speaker, s.role,
+                   CASE WHEN s.role = 'participant'
+                        THEN (SELECT count(*) FROM turns WHERE speaker_id = s.id) ELSE 0 END
+                       AS all_participant_turns
+            FROM speakers s JOIN transcripts tr ON tr.id = s.transcript_id
+            ORDER BY tr.name, s.id
+            """
+        ),
+        columns=["speaker_id", "transcript", "group", "speaker", "role", "all_participant_turns"],
+    )
+    merged = speakers.merge(counts, on="speaker_id", how="left")
+    merged[keys] = merged[keys].fillna(0).astype(int)
+    return merged
+
+
+def cooccurrence(
+    project: Project,
+    coder: str | None = None,
+    rollup: bool = True,
+    codes: list[str] | None = None,
+    language: str | None = None,
+) -> Report:
+    """Code × code: turns coded with both (the diagonal: turns coded with the code).
+
+    SQLite reduces the codings to the distinct combinations of codes a turn has, with their
+    number of turns; the matrix is their weighted cross product."""
+    choice = choose_coder(project, coder)
+    masks = code_masks(project, rollup, language)
+    table = select_codes(masks.codes, codes)
+    names = ", ".join(f"coalesce(m{j}, 0)" for j in range(len(masks.cases)))
+    rows = project.db.execute(
+        f"WITH per_turn AS ({per_turn_sql(masks)}) "
+        f"SELECT {names}, count(*) FROM per_turn GROUP BY {names}",
+        {"coder": choice.id},
+    ).fetchall()
+    combos = np.array(rows, dtype=np.int64).reshape(-1, len(masks.cases) + 1)
+    weights = combos[:, -1]
+    has = np.column_stack(
+        [mask_bits(combos[:, :-1], masks.selectors(key)) for key in table["code"]]
+    ).reshape(len(combos), len(table))
+    both = (has * weights[:, np.newaxis]).T.astype(np.int64) @ has.astype(np.int64)
+    matrix = pd.DataFrame(both, columns=list(table["code"]))
+    matrix.insert(0, "label", list(table["label"]))
+    matrix.insert(0, "code", list(table["code"]))
+    notes = _notes(rollup, table) + ["Each cell counts the turns coded with both codes."]
+    return Report("cooccurrence", matrix, choice, rollup, "code", notes, _colors(table))
+
+
+def crosstab(
+    project: Project,
+    by: str = "group",
+    value: str = "turns",
+    coder: str | None = None,
+    rollup: bool = True,
+    codes: list[str] | None = None,
+    language: str | None = None,
+) -> Report:
+    """Code × group (or transcript, speaker, role): ``value`` (turns, participants or share)
+    of each code in each column, with a total column for turns and participants."""
+    if by == "code":
+        raise QualcodeError("a crosstab needs --by group, transcript, speaker or role")
+    if value not in CROSSTAB_VALUES:
+        raise QualcodeError(f"value must be one of {', '.join(CROSSTAB_VALUES)}, not {value!r}")
+    report = frequency(project, by, coder, rollup, codes, language)
+    long = report.table
+    column = "transcript" if by == "transcript" else by
+    if by == "speaker":
+        long = long.assign(speaker=long["transcript"] + " " + long["speaker"])
+    wide = long.pivot_table(index="code", columns=column, values=value, aggfunc="first", sort=False)
+    codes_order = list(dict.fromkeys(long["code"]))
+    wide = wide.reindex(index=codes_order).reset_index()
+    wide.columns.name = None
+    if value != "share":
+        wide = wide.fillna(0)
+        wide[wide.columns[1:]] = wide[wide.columns[1:]].astype(int)
+    if value == "turns":
+        wide["total"] = wide[wide.columns[1:]].sum(axis=1)
+    labels = dict(zip(long["code"], long["label"], strict=False))
+    wide.insert(1, "label", wide["code"].map(labels))
+    notes = [*report.notes, f"Cells: {value} per {by}."]
+    return Report("crosstab", wide, report.coder, rollup, by, notes, report.colors)

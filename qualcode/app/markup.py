@@ -1,0 +1,138 @@
+"""HTML for the workbench: turns, speaker badges and code chips.
+
+Transcript text is confidential and arbitrary: every piece of it goes through
+:func:`html.escape` before any markup is added, so a turn that contains ``<script>`` or
+``<b>`` shows those characters and never runs or formats anything.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from qualcode.codebook import COLOR, PALETTE
+
+INTERVIEWER_COLOR = "#8c8c8c"
+CODE_COLOR = "#9c9c9c"
+
+STYLE = """
+<style>
+.qc-turn { border-left: 6px solid var(--qc-speaker); padding: 0.35rem 0.8rem;
+           border-radius: 0.3rem; line-height: 1.55; }
+.qc-turn.qc-interviewer { background: rgba(140, 140, 140, 0.12); margin-left: 2.5rem;
+           font-style: italic; opacity: 0.85; }
+.qc-text { white-space: pre-wrap; }
+.qc-head { font-size: 0.8rem; color: #666; margin-bottom: 0.15rem; }
+.qc-speaker { font-weight: 700; color: var(--qc-speaker); font-style: normal; }
+.qc-chip { display: inline-block; border-radius: 0.8rem; padding: 0 0.55rem; margin: 0.1rem
+           0.25rem 0 0; font-size: 0.78rem; color: #fff; font-style: normal; }
+.qc-turn mark { background: #ffe58a; color: inherit; padding: 0 0.1rem; border-radius: 0.15rem; }
+.qc-memo { font-size: 0.85rem; color: #555; margin-top: 0.3rem; font-style: normal;
+           white-space: pre-wrap; }
+.qc-dot { display: inline-block; width: 0.8rem; height: 0.8rem; border-radius: 50%;
+          vertical-align: middle; margin-right: 0.35rem; }
+</style>
+"""
+
+
+def highlight(text: str, spans: Iterable[tuple[int, int]], css_class: str | None = None) -> str:
+    """``text`` HTML-escaped, with each character span ``(start, end)`` (end exclusive) wrapped
+    in ``<mark>``. Overlapping or touching spans are merged; spans are clipped to the text and
+    empty ones dropped, so stale offsets never break the page."""
+    merged: list[list[int]] = []
+    for start, end in sorted(
+        (max(0, s), min(len(text), e)) for s, e in spans if min(len(text), e) > max(0, s)
+    ):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    opening = f'<mark class="{html.escape(css_class)}">' if css_class else "<mark>"
+    pieces, position = [], 0
+    for start, end in merged:
+        pieces.append(html.escape(text[position:start]))
+        pieces.append(f"{opening}{html.escape(text[start:end])}</mark>")
+        position = end
+    pieces.append(html.escape(text[position:]))
+    return "".join(pieces)
+
+
+def text_spans(text: str, needle: str) -> list[tuple[int, int]]:
+    """Where ``needle`` occurs in ``text``, ignoring case (for highlighting a search)."""
+    needle = needle.strip().casefold()
+    if not needle:
+        return []
+    folded = text.casefold()
+    if len(folded) != len(text):  # a rare letter (e.g. ß) folds to two: offsets would drift
+        return []
+    spans, start = [], folded.find(needle)
+    while start >= 0:
+        spans.append((start, start + len(needle)))
+        start = folded.find(needle, start + len(needle))
+    return spans
+
+
+def speaker_colors(speakers: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """A colour per speaker label: grey for interviewers, palette colours for participants in
+    order of appearance."""
+    colors, participants = {}, 0
+    for speaker in speakers:
+        if speaker["role"] == "interviewer":
+            colors[speaker["label"]] = INTERVIEWER_COLOR
+        else:
+            colors[speaker["label"]] = PALETTE[participants % len(PALETTE)]
+            participants += 1
+    return colors
+
+
+def chip(label: str, color: str | None) -> str:
+    """A coloured label for a code."""
+    return (
+        f'<span class="qc-chip" style="background:{html.escape(color or CODE_COLOR)}">'
+        f"{html.escape(label)}</span>"
+    )
+
+
+def dot(color: str | None) -> str:
+    """A small coloured disc (a code's colour in the codebook tree)."""
+    return f'<span class="qc-dot" style="background:{html.escape(color or CODE_COLOR)}"></span>'
+
+
+def turn_html(
+    turn: dict[str, Any],
+    color: str,
+    chips: Sequence[tuple[str, str | None]] = (),
+    spans: Iterable[tuple[int, int]] = (),
+    memo: str | None = None,
+) -> str:
+    """One turn as a card: speaker, turn number and timestamp, the text with ``spans``
+    marked, the ``chips`` (label, colour) of its codes and the coder's ``memo``. Interviewer
+    turns are set apart."""
+    role = "qc-interviewer" if turn["role"] == "interviewer" else "qc-participant"
+    stamp = f" · {html.escape(turn['timestamp'])}" if turn.get("timestamp") else ""
+    codes = "".join(chip(label, chip_color) for label, chip_color in chips)
+    return (
+        f'<div class="qc-turn {role}" style="--qc-speaker:{html.escape(color)}">'
+        f'<div class="qc-head"><span class="qc-speaker">{html.escape(turn["speaker"])}</span>'
+        f" · turn {int(turn['turn'])}{stamp}</div>"
+        f'<div class="qc-text">{highlight(turn["text"], spans)}</div>'
+        f"{f'<div>{codes}</div>' if codes else ''}"
+        f"{f'<div class=qc-memo>Memo: {html.escape(memo)}</div>' if memo else ''}</div>"
+    )
+
+
+def pill_colors(colors: Sequence[str | None], key_prefix: str) -> str:
+    """A style sheet that gives the n-th pill of every pill group whose key starts with
+    ``key_prefix`` the n-th colour: a stripe when off, filled when on (so codes keep their
+    colours in the pills that apply them)."""
+    rules = []
+    for number, color in enumerate(colors, start=1):
+        color = color if color and COLOR.fullmatch(color) else CODE_COLOR
+        pill = f'[class*="st-key-{key_prefix}"] button[data-variant="pills"]:nth-of-type({number})'
+        rules.append(f"{pill} {{ box-shadow: inset 5px 0 0 {color}; }}")
+        rules.append(
+            f'{pill}[aria-pressed="true"] {{ background: {color}; border-color: {color}; '
+            "color: #fff; }"
+        )
+    return f"<style>{' '.join(rules)}</style>" if rules else ""

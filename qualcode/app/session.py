@@ -1,0 +1,189 @@
+"""What every page shares: the open project, writes that report instead of crashing, and the
+cached derived tables.
+
+Connections: each browser session has its own :class:`Project` connection, made by a
+session-scoped ``st.cache_resource`` and closed when the session ends. A connection is never
+shared between sessions, so one session's transaction can never swallow or roll back another's;
+SQLite's WAL mode lets the sessions read while one writes, and every write is a transaction.
+
+``st.session_state`` holds only UI state: which project file this session has open, the
+coder's choices, the page number, messages waiting to be shown.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from qualcode.codebook import default_codebook_path, load_codebook
+from qualcode.demo import DEMO_PROJECT, create_demo_project
+from qualcode.errors import QualcodeError
+from qualcode.store import DEFAULT_PROJECT, PROJECT_ENV, Project
+from qualcode.store.codes import coding_counts
+
+PROJECT_KEY = "project_path"
+MESSAGES_KEY = "messages"
+WRITE_ERRORS = (QualcodeError, sqlite3.Error, OSError)
+
+
+def project_path() -> Path:
+    """The project to open: $QUALCODE_PROJECT, ./qualcode.db, or else the demo project
+    (created from the sample transcripts on first start)."""
+    chosen = os.environ.get(PROJECT_ENV)
+    if chosen:
+        return Path(chosen)
+    if Path(DEFAULT_PROJECT).exists():
+        return Path(DEFAULT_PROJECT)
+    create_demo_project(DEMO_PROJECT).close()
+    return Path(DEMO_PROJECT)
+
+
+def open_path() -> Path:
+    """The project file this session works on: the one opened on the Project page, else the
+    one the app was started with."""
+    return Path(st.session_state.get(PROJECT_KEY) or project_path())
+
+
+def _usable(project: Project) -> bool:
+    """A cached connection is reused only while its file exists and no transaction hangs."""
+    return project.path.exists() and not project.db.conn.in_transaction
+
+
+def _close(project: Project) -> None:
+    project.close()
+
+
+@st.cache_resource(
+    scope="session", max_entries=4, validate=_usable, on_release=_close, show_spinner=False
+)
+def _connection(path: str) -> Project:
+    return Project(path)
+
+
+def current_project() -> Project | None:
+    """This session's connection to its project, or None (with the error shown) when the file
+    cannot be opened."""
+    try:
+        return _connection(str(open_path().resolve()))
+    except QualcodeError as error:
+        st.error(str(error))
+        return None
+
+
+def require_project() -> Project:
+    """The open project; stops the page with a pointer to the Project page if there is none."""
+    project = current_project()
+    if project is None:
+        st.info("Open or create a project on the Project page.")
+        st.stop()
+    return project
+
+
+def open_project(path: str | Path, create: bool = False, default_codebook: bool = True) -> Path:
+    """Make ``path`` this session's project, creating it first if ``create``; raises
+    QualcodeError (and changes nothing) if it cannot be opened."""
+    path = Path(path).expanduser()
+    if create:
+        book = load_codebook(default_codebook_path()) if default_codebook else None
+        Project.create(path, book).close()
+    else:
+        Project(path).close()
+    st.session_state[PROJECT_KEY] = str(path.resolve())
+    forget_tables()
+    return path
+
+
+# ---------------------------------------------------------------- writes and messages
+
+
+@dataclass
+class Outcome:
+    """How a write went: ``ok``, and the write's return ``value``."""
+
+    ok: bool
+    value: Any = None
+
+
+def attempt(
+    action: Callable[..., Any], *args: Any, done: str | None = None, **kwargs: Any
+) -> Outcome:
+    """Run a write and keep the page usable whatever happens: a failure shows ``st.error``
+    (where the action was, or at the top of the page when called from a widget callback) and
+    changes nothing, as every write is one transaction. ``done`` is shown as a toast on
+    success (queued, so it survives the ``st.rerun`` that usually follows)."""
+    try:
+        value = action(*args, **kwargs)
+    except WRITE_ERRORS as error:
+        st.error(str(error), icon=":material/error:")
+        return Outcome(False)
+    forget_tables()
+    if done:
+        say("success", done)
+    return Outcome(True, value)
+
+
+def say(kind: str, text: str) -> None:
+    """Queue a message (``error``, ``warning`` or ``success``) for the next render (for
+    messages that must outlive an ``st.rerun``)."""
+    st.session_state.setdefault(MESSAGES_KEY, []).append((kind, text))
+
+
+def show_messages() -> None:
+    """Show and forget the queued messages: errors and warnings in the page, successes as
+    toasts."""
+    for kind, text in st.session_state.pop(MESSAGES_KEY, []):
+        if kind == "error":
+            st.error(text, icon=":material/error:")
+        elif kind == "warning":
+            st.warning(text)
+        else:
+            st.toast(text, icon=":material/check:")
+
+
+# ---------------------------------------------------------------- derived tables
+
+
+def file_stamp(path: Path) -> tuple[int, ...]:
+    """Changes whenever anyone commits to the project (the database or its WAL file changes):
+    the cache key that keeps derived tables fresh, also after writes from the command line."""
+    stamp: list[int] = []
+    for file in (path, Path(f"{path}-wal")):
+        try:
+            info = file.stat()
+            stamp += [info.st_mtime_ns, info.st_size]
+        except OSError:
+            stamp += [0, 0]
+    return tuple(stamp)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _transcripts(_project: Project, path: str, stamp: tuple[int, ...]) -> list[dict[str, Any]]:
+    return _project.transcripts()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _coding_counts(_project: Project, path: str, stamp: tuple[int, ...]) -> dict[str, int]:
+    return coding_counts(_project)
+
+
+def transcripts_table(project: Project) -> list[dict[str, Any]]:
+    """One row per transcript with its turn, speaker and word counts (cached until the project
+    changes)."""
+    return _transcripts(project, str(project.path.resolve()), file_stamp(project.path))
+
+
+def code_counts(project: Project) -> dict[str, int]:
+    """Codings per code key, all coders (cached until the project changes)."""
+    return _coding_counts(project, str(project.path.resolve()), file_stamp(project.path))
+
+
+def forget_tables() -> None:
+    """Drop the cached tables after a write of ours (the file stamp catches other writers)."""
+    _transcripts.clear()
+    _coding_counts.clear()

@@ -1,0 +1,307 @@
+"""Code page: choose who you are, then code one transcript a page of turns at a time.
+
+Each turn shows its speaker (in the speaker's colour; interviewer turns set apart), its text
+(HTML-escaped, search hits and coded spans marked), one pill per code in the code's colour
+(filled when applied; one click applies or removes it) and the coder's memo. Where no pills
+show (no coder chosen yet, interviewer turns) the codes are coloured chips on the card. Only
+the current page of turns is queried (:func:`qualcode.code.workbench.turn_page`).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qualcode.app import session
+from qualcode.app.markup import STYLE, pill_colors, speaker_colors, text_spans, turn_html
+from qualcode.code.workbench import (
+    PAGE_SIZE,
+    TurnFilter,
+    TurnPage,
+    change_codes,
+    progress,
+    transcript_names,
+    transcript_speakers,
+    turn_page,
+)
+from qualcode.codebook import Code, Codebook
+from qualcode.store import Project
+
+PAGE_KEY = "turn_page"
+PAGE_FOR_KEY = "turn_page_for"
+PAGE_SIZES = (10, 25, 50, 100)
+NEW_CODER = "New coder…"
+
+
+def choose_coder(project: Project) -> str | None:
+    """Who is coding: an existing coder, or a new name (typed into the box, or entered after
+    choosing "New coder"). Kept while the session lasts, across pages."""
+    coders = project.coders()
+    typed = st.session_state.get("coder")
+    if typed and typed not in coders and typed != NEW_CODER:
+        coders.append(typed)
+    coder = st.selectbox(
+        "Who is coding?",
+        [*coders, NEW_CODER],
+        index=None,
+        placeholder="Choose your name, or type a new one",
+        accept_new_options=True,
+        key="coder",
+        persist_state="session",
+    )
+    if coder == NEW_CODER:
+        name, start = st.columns([3, 1], vertical_alignment="bottom")
+        name.text_input("Your name as a coder", key="new_coder")
+        start.button("Start", key="start_coding", on_click=start_coding)
+        return None
+    return coder.strip() if coder and coder.strip() else None
+
+
+def start_coding() -> None:
+    """Make the name typed under "New coder" the session's coder."""
+    name = (st.session_state.get("new_coder") or "").strip()
+    if name:
+        st.session_state["coder"] = name
+
+
+def choose_transcript(project: Project) -> str | None:
+    names = transcript_names(project)
+    if not names:
+        st.info("No transcripts yet: upload some on the Project page.")
+        return None
+    return st.selectbox("Transcript", names, key="transcript", persist_state="session")
+
+
+def filters(book: Codebook, page_speakers: list[str]) -> TurnFilter:
+    """Uncoded only, by code, by speaker, text search."""
+    labels = {code.key: f"{code.display()} ({code.key})" for code, _ in book.walk()}
+    uncoded, by_code, by_speaker, search = st.columns([1, 1.3, 1, 1.6], vertical_alignment="bottom")
+    return TurnFilter(
+        uncoded=uncoded.toggle("Uncoded only", key="f_uncoded"),
+        code=by_code.selectbox(
+            "Code",
+            list(labels),
+            index=None,
+            format_func=labels.get,
+            placeholder="All codes",
+            key="f_code",
+        ),
+        speaker=by_speaker.selectbox(
+            "Speaker", page_speakers, index=None, placeholder="All speakers", key="f_speaker"
+        ),
+        text=search.text_input("Search the text", key="f_text", placeholder="word or phrase"),
+    )
+
+
+def page_number(signature: tuple) -> int:
+    """The page to show; back to page 1 whenever the transcript, coder or filters change."""
+    if st.session_state.get(PAGE_FOR_KEY) != signature:
+        st.session_state[PAGE_FOR_KEY] = signature
+        st.session_state[PAGE_KEY] = 1
+    return int(st.session_state.setdefault(PAGE_KEY, 1))
+
+
+def pager(page: TurnPage, where: str) -> None:
+    """Previous / next and the position, above and below the turns."""
+    first = page.offset + 1 if page.total else 0
+    last = min(page.offset + page.limit, page.total)
+    back, info, forward = st.columns([1, 3, 1], vertical_alignment="center")
+    back.button(
+        "Previous",
+        key=f"previous-{where}",
+        icon=":material/chevron_left:",
+        disabled=page.number <= 1,
+        on_click=st.session_state.update,
+        kwargs={PAGE_KEY: page.number - 1},
+    )
+    info.caption(
+        f"Page {page.number} of {page.pages} · showing {first}–{last} of {page.total} turns"
+    )
+    forward.button(
+        "Next",
+        key=f"next-{where}",
+        icon=":material/chevron_right:",
+        disabled=page.number >= page.pages,
+        on_click=st.session_state.update,
+        kwargs={PAGE_KEY: page.number + 1},
+    )
+
+
+def save_codes(project: Project, turn_id: int, coder: str, key: str) -> None:
+    """Pill callback: store what the coder switched on or off (compared with what the pills
+    showed, so codes another session applied meanwhile stay)."""
+    chosen = set(st.session_state.get(key) or [])
+    shown = set(st.session_state.get(f"{key}-shown") or [])
+    session.attempt(
+        change_codes,
+        project,
+        turn_id,
+        coder,
+        add=sorted(chosen - shown),
+        remove=sorted(shown - chosen),
+    )
+
+
+def save_memo(project: Project, turn_id: int, coder: str, key: str) -> None:
+    """Memo callback: store (or, when emptied, remove) the coder's memo on the turn."""
+    session.attempt(
+        project.set_memo, turn_id, coder, st.session_state.get(key) or "", done="Memo saved."
+    )
+
+
+def sync_memo(key: str, stored: str) -> None:
+    """Show the stored memo, unless the box holds text whose saving failed (kept, to try
+    again): the box is reset only when the stored memo changed since it was last drawn."""
+    seen = f"{key}-seen"
+    if key not in st.session_state or st.session_state.get(seen) != stored:
+        st.session_state[key] = stored
+    st.session_state[seen] = stored
+
+
+def code_pills(project: Project, turn: dict, coder: str, labels: dict[str, str]) -> None:
+    """One pill per code: one click applies the code to the turn, another removes it. The
+    pills always show what is stored (after another session's write or a failed one too)."""
+    key = f"codes-{turn['id']}"
+    stored = [code for code in labels if code in turn["codes"]]
+    if sorted(st.session_state.get(key) or []) != sorted(stored):
+        st.session_state[key] = stored
+    st.session_state[f"{key}-shown"] = stored
+    st.pills(
+        f"Codes of turn {turn['turn']}",
+        list(labels),
+        selection_mode="multi",
+        format_func=labels.get,
+        key=key,
+        on_change=save_codes,
+        args=(project, turn["id"], coder, key),
+        label_visibility="collapsed",
+        wrap=True,
+    )
+
+
+def memo_box(project: Project, turn: dict, coder: str, inline: bool = False) -> None:
+    """The coder's memo on the turn, in a popover (or ``inline``, inside one already)."""
+    key = f"memo-{turn['id']}"
+    sync_memo(key, turn["memo"] or "")
+    box = (
+        st.container()
+        if inline
+        else st.popover(
+            "Memo",
+            icon=":material/sticky_note_2:" if turn["memo"] else ":material/note_add:",
+            help="Your memo on this turn",
+        )
+    )
+    with box:
+        st.text_area(
+            f"Memo on turn {turn['turn']}",
+            key=key,
+            on_change=save_memo,
+            args=(project, turn["id"], coder, key),
+            help="Saved when you leave the box (or press Ctrl+Enter); empty it to remove.",
+        )
+
+
+def turn_card(
+    project: Project,
+    turn: dict,
+    coder: str | None,
+    codes: dict[str, Code],
+    labels: dict[str, str],
+    color: str,
+    search: str,
+    language: str | None,
+) -> None:
+    """One turn: the card, and for a coder the pills and memo (for an interviewer turn, behind
+    a "Code" button: such turns are kept but set apart)."""
+    interviewer = turn["role"] == "interviewer"
+    chips = [
+        (codes[key].display(language), codes[key].color)
+        for key in turn["codes"]
+        if key in codes and (coder is None or interviewer)
+    ]
+    spans = [(start, end) for _, start, end in turn["spans"]] + text_spans(turn["text"], search)
+    card = turn_html(turn, color, chips, spans, memo=turn["memo"])
+    if interviewer:
+        if coder is None:
+            st.html(card)
+            return
+        text, button = st.columns([7, 1], vertical_alignment="center")
+        text.html(card)
+        with button.popover("Code", icon=":material/label:", width="stretch"):
+            code_pills(project, turn, coder, labels)
+            memo_box(project, turn, coder, inline=True)
+        return
+    with st.container(border=True, key=f"turn-{turn['id']}"):
+        st.html(card)
+        if coder is not None:
+            pills, memo = st.columns([6, 1], vertical_alignment="center")
+            with pills:
+                code_pills(project, turn, coder, labels)
+            with memo:
+                memo_box(project, turn, coder)
+
+
+def turns(project: Project, page: TurnPage, coder: str | None, book: Codebook, search: str) -> None:
+    """The cards of the page's turns."""
+    colors = speaker_colors(page.speakers)
+    codes = {code.key: code for code, _ in book.walk()}
+    labels = {
+        code.key: f"{'↳ ' if parent else ''}{code.display(page.language)}"
+        for code, parent in book.walk()
+    }
+    st.html(STYLE + pill_colors([code.color for code in codes.values()], "codes-"))
+    if not page.turns:
+        st.info("No turns match the filters.")
+    for turn in page.turns:
+        turn_card(
+            project,
+            turn,
+            coder,
+            codes,
+            labels,
+            colors.get(turn["speaker"], "#888"),
+            search,
+            page.language,
+        )
+
+
+def page() -> None:
+    st.title("Code")
+    session.show_messages()
+    project = session.require_project()
+    top = st.columns([1, 1.3, 2], vertical_alignment="bottom")
+    with top[0]:
+        coder = choose_coder(project)
+    with top[1]:
+        transcript = choose_transcript(project)
+    if transcript is None:
+        return
+    book = project.codebook()
+    if not book.codes:
+        st.warning("The codebook is empty: add codes on the Codebook page.")
+    if coder is None:
+        st.info("Choose who you are (above) to code; until then the turns are read-only.")
+    else:
+        coded, total = progress(project, transcript, coder)
+        with top[2]:
+            st.progress(
+                coded / total if total else 0.0,
+                text=f"{coded} of {total} participant turns coded by {coder}",
+            )
+    labels = [speaker["label"] for speaker in transcript_speakers(project, transcript)]
+    where = filters(book, labels)
+    size = st.session_state.get("page_size", PAGE_SIZE)
+    number = page_number((transcript, coder, where, size))
+    current = turn_page(project, transcript, coder, where, limit=size, offset=(number - 1) * size)
+    if current.total and current.offset >= current.total:  # the filtered turns shrank
+        st.session_state[PAGE_KEY] = current.pages
+        st.rerun()
+    pager(current, "top")
+    turns(project, current, coder, book, where.text)
+    pager(current, "bottom")
+    st.selectbox(
+        "Turns per page", PAGE_SIZES, index=PAGE_SIZES.index(PAGE_SIZE), key="page_size", width=160
+    )
+
+
+page()

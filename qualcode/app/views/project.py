@@ -1,0 +1,217 @@
+"""Project page: which project is open, open or create another, upload transcripts (with a
+preview before anything is stored), speakers' roles and attributes, the transcripts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from qualcode.app import session
+from qualcode.errors import QualcodeError
+from qualcode.read import READERS, ParsedTranscript
+from qualcode.read.upload import preview, read_upload
+from qualcode.store import DEFAULT_INTERVIEWERS, Project
+
+LANGUAGES = {"": "detect", "da": "Danish (da)", "en": "English (en)"}
+ROLES = ("participant", "interviewer")
+DEFAULT_ATTRIBUTES = ("gender",)
+
+
+def open_or_create() -> None:
+    """Path input with Open and Create buttons."""
+    with st.expander("Open another project or create a new one"):
+        path = st.text_input(
+            "Project file", placeholder="/path/to/study.db", key="project_file"
+        ).strip()
+        default_codebook = st.checkbox(
+            "Start a new project with the default codebook", value=True, key="new_codebook"
+        )
+        left, right = st.columns(2)
+        if left.button("Open", key="open_project"):
+            if not path:
+                st.error("Type the path of a project file first.")
+            elif session.attempt(session.open_project, path).ok:
+                st.rerun()
+        if right.button("Create new project", key="create_project"):
+            if not path:
+                st.error("Type the path for the new project file first.")
+            elif session.attempt(
+                session.open_project,
+                path,
+                create=True,
+                default_codebook=default_codebook,
+                done=f"Created {path}.",
+            ).ok:
+                st.rerun()
+
+
+def transcripts(project: Project) -> None:
+    """The transcripts with their turn, speaker and word counts."""
+    rows = session.transcripts_table(project)
+    st.subheader(f"Transcripts ({len(rows)})")
+    if not rows:
+        st.info("No transcripts yet: upload some below.")
+        return
+    st.dataframe(
+        rows,
+        hide_index=True,
+        column_order=("name", "group", "language", "turns", "speakers", "words", "source_file"),
+        key="transcripts_table",
+    )
+
+
+def upload(project: Project) -> None:
+    """Upload → preview (nothing stored) → group, language, interviewers → store."""
+    st.subheader("Upload transcripts")
+    round_ = st.session_state.setdefault("upload_round", 0)
+    files = st.file_uploader(
+        "Transcript files",
+        type=[suffix[1:] for suffix in READERS],
+        accept_multiple_files=True,
+        key=f"upload-{round_}",
+        help="Turns start with a speaker label such as `D3:` or `TK:`; captions (.vtt) carry "
+        "the speaker in the cue.",
+    )
+    if not files:
+        return
+    parsed: list[tuple[str, ParsedTranscript]] = []
+    labels: list[str] = []
+    for file in files:
+        try:
+            transcript = read_upload(file.getvalue(), file.name)
+        except QualcodeError as error:
+            st.error(str(error))
+            continue
+        shown = preview(transcript)
+        with st.container(border=True):
+            name = st.text_input(
+                "Name in the project", value=file.name.rsplit(".", 1)[0], key=f"name-{file.name}"
+            ).strip()
+            st.caption(
+                f"{file.name}: {shown['turns']} turns, {len(shown['speakers'])} speakers, "
+                f"{shown['words']} words, looks {LANGUAGES[shown['language']]}"
+            )
+            for notice in transcript.notices:
+                st.warning(notice)
+            left, right = st.columns([1, 3])
+            left.dataframe(shown["speakers"], hide_index=True)
+            right.dataframe(
+                shown["rows"], hide_index=True, column_order=("turn", "speaker", "text")
+            )
+        parsed.append((name, transcript))
+        labels.extend(label for label in transcript.speakers if label not in labels)
+    if not parsed:
+        return
+    group = st.text_input("Group (e.g. the network or site)", key="upload_group").strip()
+    language = st.selectbox(
+        "Language", list(LANGUAGES), format_func=LANGUAGES.get, key="upload_language"
+    )
+    known = {label.casefold() for label in DEFAULT_INTERVIEWERS}
+    interviewers = st.multiselect(
+        "Interviewer labels (their turns are kept but set apart)",
+        labels,
+        default=[label for label in labels if label.casefold() in known],
+        key="upload_interviewers",
+    )
+    if st.button(f"Store {len(parsed)} transcript(s)", type="primary", key="store_upload"):
+        outcome = session.attempt(
+            project.add_transcripts, parsed, group or None, language or None, interviewers
+        )
+        if outcome.ok:
+            result = outcome.value
+            stored = ", ".join(result.imported) or "nothing new"
+            skipped = f"; skipped {'; '.join(result.skipped)}" if result.skipped else ""
+            session.say("success", f"Stored {stored} ({result.turns} turns){skipped}.")
+            st.session_state["upload_round"] = round_ + 1
+            st.rerun()
+
+
+def speakers(project: Project) -> None:
+    """Per transcript: its group and language, and each speaker's role and attributes."""
+    st.subheader("Speakers")
+    names = [row["name"] for row in session.transcripts_table(project)]
+    if not names:
+        return
+    name = st.selectbox("Transcript", names, key="speakers_transcript")
+    transcript = project.transcript(name)
+    people = project.speakers(name)
+    extra = st.session_state.setdefault("extra_attributes", [])
+    attributes = list(
+        dict.fromkeys(
+            [*DEFAULT_ATTRIBUTES, *(key for p in people for key in p["attributes"]), *extra]
+        )
+    )
+    with st.form(f"speakers-{name}"):
+        left, right = st.columns(2)
+        group = left.text_input("Group", value=transcript["group"] or "", key=f"group-{name}")
+        language = right.selectbox(
+            "Language",
+            ["da", "en"],
+            index=["da", "en"].index(transcript["language"])
+            if transcript["language"] in ("da", "en")
+            else 0,
+            key=f"language-{name}",
+        )
+        edits: list[dict[str, Any]] = []
+        for person in people:
+            columns = st.columns([1, 1.3, *([1.3] * len(attributes))], vertical_alignment="bottom")
+            columns[0].markdown(f"**{person['label']}** · {person['turns']} turns")
+            role = columns[1].selectbox(
+                "Role",
+                ROLES,
+                index=ROLES.index(person["role"]),
+                key=f"role-{name}-{person['label']}",
+            )
+            values = {
+                attribute: column.text_input(
+                    attribute,
+                    value=str(person["attributes"].get(attribute, "")),
+                    key=f"attr-{name}-{person['label']}-{attribute}",
+                ).strip()
+                for attribute, column in zip(attributes, columns[2:], strict=True)
+            }
+            edits.append({"label": person["label"], "role": role, "attributes": values})
+        if (
+            st.form_submit_button("Save speakers", type="primary")
+            and session.attempt(
+                save_speakers, project, name, group, language, edits, done="Speakers saved."
+            ).ok
+        ):
+            st.rerun()
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    new = left.text_input("Another attribute (e.g. age, role in company)", key="new_attribute")
+    if right.button("Add attribute", key="add_attribute"):
+        if new.strip():
+            extra.append(new.strip())
+            st.rerun()
+        st.error("Type the attribute's name first.")
+
+
+def save_speakers(
+    project: Project, name: str, group: str, language: str, edits: list[dict[str, Any]]
+) -> None:
+    """Store the transcript's group and language and its speakers' roles and attributes, all
+    or nothing."""
+    with project.transaction():
+        project.set_transcript(name, group=group or None, language=language)
+        for edit in edits:
+            attributes = {key: value or None for key, value in edit["attributes"].items()}
+            project.set_speaker(name, edit["label"], role=edit["role"], attributes=attributes)
+
+
+def page() -> None:
+    st.title("Project")
+    session.show_messages()
+    project = session.current_project()
+    if project is not None:
+        st.markdown(f"Open: **{project.path.name}** · `{project.path.resolve()}`")
+    open_or_create()
+    if project is None:
+        return
+    transcripts(project)
+    upload(project)
+    speakers(project)
+
+
+page()

@@ -1,0 +1,393 @@
+"""Analysis commands: report, quotes, agreement, disagreements, adjudicate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from qualcode.analyse import charts, consensus, report
+from qualcode.analyse.agreement import UNITS, agreement_rows, project_agreement
+from qualcode.cli.common import emit, emit_document, format_option, pass_project
+from qualcode.errors import QualcodeError
+from qualcode.export.quotes import COLUMNS, FORMATS, format_for, quotes, write_quotes
+from qualcode.store import Project
+
+
+def coders_option(function: Callable) -> Callable:
+    """``--coders A B [C...]``: the first name is the option's value, the others follow it."""
+    function = click.argument("more_coders", nargs=-1, metavar="[CODER]...")(function)
+    return click.option(
+        "--coders",
+        required=True,
+        metavar="A B",
+        help="The coders to compare: --coders A B [C...] (or A,B).",
+    )(function)
+
+
+def _coders(first: str, more: tuple[str, ...]) -> list[str]:
+    names = [name.strip() for part in (first, *more) for name in part.split(",")]
+    return [name for name in names if name]
+
+
+def _notice(text: str, fmt: str) -> None:
+    """What the figures are (whose codings, how counted): above a table, on stderr otherwise
+    (so that json and csv stay clean for scripts)."""
+    click.echo(text, err=fmt != "table")
+
+
+# ---------------------------------------------------------------- report
+
+
+def report_options(function: Callable) -> Callable:
+    for option in reversed(
+        [
+            click.option(
+                "--coder",
+                help="Count this coder's codings (default: the consensus "
+                "coder if there is one, else the coder with the most codings).",
+            ),
+            click.option(
+                "--code",
+                "codes",
+                multiple=True,
+                help="Only this code (a theme brings its sub-codes). Repeatable.",
+            ),
+            click.option(
+                "--rollup/--no-rollup",
+                default=True,
+                show_default=True,
+                help="Count sub-codes in their parents.",
+            ),
+            click.option(
+                "--chart",
+                type=click.Path(dir_okay=False),
+                help="Also write the chart to FILE.html (or .json).",
+            ),
+            format_option,
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def _show(result: report.Report, fmt: str, chart: str | None) -> None:
+    _notice(result.describe(), fmt)
+    emit(result.rows(), fmt, list(result.table.columns))
+    if chart:
+        path = charts.save_chart(charts.chart(result), chart)
+        click.echo(f"Wrote the chart to {path}.", err=True)
+
+
+@click.group("report")
+def report_group() -> None:
+    """Theme reports: frequency, cooccurrence, crosstab."""
+
+
+@report_group.command("frequency")
+@click.option(
+    "--by",
+    type=click.Choice(report.BY),
+    default="code",
+    show_default=True,
+    help="Break the figures down by group, transcript, speaker or role.",
+)
+@report_options
+@pass_project
+def report_frequency(
+    project: Project,
+    by: str,
+    coder: str | None,
+    codes: tuple[str, ...],
+    rollup: bool,
+    chart: str | None,
+    fmt: str,
+) -> None:
+    """Per code: turns coded, participants who raised it, transcripts, share of participant
+    turns."""
+    _show(report.frequency(project, by, coder, rollup, list(codes)), fmt, chart)
+
+
+@report_group.command("cooccurrence")
+@report_options
+@pass_project
+def report_cooccurrence(
+    project: Project,
+    coder: str | None,
+    codes: tuple[str, ...],
+    rollup: bool,
+    chart: str | None,
+    fmt: str,
+) -> None:
+    """Code × code: turns coded with both codes."""
+    _show(report.cooccurrence(project, coder, rollup, list(codes)), fmt, chart)
+
+
+@report_group.command("crosstab")
+@click.option(
+    "--by",
+    type=click.Choice([by for by in report.BY if by != "code"]),
+    default="group",
+    show_default=True,
+    help="The columns of the table.",
+)
+@click.option(
+    "--value",
+    type=click.Choice(report.CROSSTAB_VALUES),
+    default="turns",
+    show_default=True,
+    help="What each cell counts.",
+)
+@report_options
+@pass_project
+def report_crosstab(
+    project: Project,
+    by: str,
+    value: str,
+    coder: str | None,
+    codes: tuple[str, ...],
+    rollup: bool,
+    chart: str | None,
+    fmt: str,
+) -> None:
+    """Code × group (or transcript, speaker, role): turns, participants or share."""
+    _show(report.crosstab(project, by, value, coder, rollup, list(codes)), fmt, chart)
+
+
+# ---------------------------------------------------------------- quotes
+
+
+@click.command("quotes")
+@click.argument("codes", nargs=-1)
+@click.option("--coder", help="Quote this coder's codings (default as for reports).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*FORMATS, "json", "table"]),
+    help="csv, xlsx, docx, md (or json, table); default: from -o's extension, else table.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option(
+    "--pseudonymize",
+    is_flag=True,
+    help="Replace speaker labels with stable pseudonyms P01, P02… (interviewers I01…).",
+)
+@pass_project
+def quotes_command(
+    project: Project,
+    codes: tuple[str, ...],
+    coder: str | None,
+    fmt: str | None,
+    output: str | None,
+    pseudonymize: bool,
+) -> None:
+    """Quote lists per theme (CODES, or all): code, transcript, group, turn, speaker, text."""
+    fmt = fmt or (format_for(output) if output else None) or "table"
+    found = quotes(project, list(codes), coder, pseudonymize)
+    if fmt in ("json", "table"):
+        if output:
+            raise QualcodeError(f"-o writes csv, xlsx, docx or md; {fmt} goes to the screen")
+        _notice(found.describe(), fmt)
+        emit([quote.row() for quote in found.quotes], fmt, COLUMNS)
+        return
+    count = write_quotes(found, fmt, output)
+    if output:
+        click.echo(f"Wrote {count} quote(s) to {output}. {found.describe()}")
+
+
+# ---------------------------------------------------------------- agreement
+
+
+@click.command("agreement")
+@coders_option
+@click.option("--unit", type=click.Choice(UNITS), default="turn", show_default=True)
+@click.option("--code", "codes", multiple=True, help="Only this code. Repeatable.")
+@click.option("--rollup", is_flag=True, help="Count a coding of a sub-code for its parents too.")
+@format_option
+@pass_project
+def agreement_command(
+    project: Project,
+    coders: str,
+    more_coders: tuple[str, ...],
+    unit: str,
+    codes: tuple[str, ...],
+    rollup: bool,
+    fmt: str,
+) -> None:
+    """Inter-coder agreement per code: percent agreement, Cohen's kappa (two coders),
+    Krippendorff's alpha, Gwet's AC1, Fleiss' kappa; and pooled over the codes."""
+    result = project_agreement(project, _coders(coders, more_coders), unit, list(codes), rollup)
+    if fmt == "json":
+        emit_document(result)
+        return
+    _notice(
+        f"Agreement of {', '.join(result['coders'])} over {result['n_units']} units "
+        f"({result['unit_description']}) in {result['transcripts']} transcript(s). "
+        f"Overall: {result['overall']['pooling']}.",
+        fmt,
+    )
+    emit(agreement_rows(result), fmt)
+    for row in [*result["codes"], {"code": "(pooled)", **result["overall"]}]:
+        for statistic, reason in row["reasons"].items():
+            click.echo(f"{row['code']}: {statistic} undefined: {reason}", err=True)
+
+
+# ---------------------------------------------------------------- disagreements, adjudicate
+
+
+def _flatten(row: dict[str, Any]) -> dict[str, Any]:
+    """A disagreement for a table: one column of codes per coder."""
+    flat = {key: row[key] for key in ("turn_id", "transcript", "turn", "speaker")}
+    for coder, keys in row["codes"].items():
+        flat[coder] = "(not coded)" if keys is None else ", ".join(keys)
+    flat["differ"] = ", ".join(row["differ"])
+    memos = [f"{coder}: {text}" for coder, text in row["memos"].items() if text]
+    flat["memos"] = " | ".join(memos)
+    flat["decision"] = row["decision"]
+    flat["text"] = row["text"]
+    return flat
+
+
+@click.command("disagreements")
+@coders_option
+@click.option("--code", help="Only disagreements on this code.")
+@click.option("--transcript", help="Only this transcript.")
+@click.option("--limit", type=int, default=50, show_default=True, help="Turns per page.")
+@click.option("--offset", type=int, default=0, help="Skip this many turns first.")
+@format_option
+@pass_project
+def disagreements_command(
+    project: Project,
+    coders: str,
+    more_coders: tuple[str, ...],
+    code: str | None,
+    transcript: str | None,
+    limit: int,
+    offset: int,
+    fmt: str,
+) -> None:
+    """The turns where the coders differ, with each coder's codes and memos."""
+    names = _coders(coders, more_coders)
+    page = consensus.disagreements(project, names, code, transcript, limit, offset)
+    if fmt == "json":
+        emit_document({"limit": limit, "offset": offset, **page})
+        return
+    shown = f"{offset + 1}–{offset + len(page['rows'])}" if page["rows"] else "none"
+    _notice(f"{page['total']} turn(s) where {' and '.join(names)} differ (showing {shown}).", fmt)
+    emit([_flatten(row) for row in page["rows"]], fmt)
+
+
+@click.command("adjudicate")
+@coders_option
+@click.option(
+    "--consensus",
+    "consensus_name",
+    default=consensus.DEFAULT_CONSENSUS,
+    show_default=True,
+    help="The name of the consensus coder.",
+)
+@click.option("--turn", "turn_id", type=int, help="Settle this turn (its id) ...")
+@click.option(
+    "--keep",
+    type=click.Choice(list(consensus.DECISIONS)),
+    help="... keeping a (first coder's codes), b (second's), both, none (agreed only) or "
+    "codes (those given with --codes-kept).",
+)
+@click.option("--codes-kept", help="With --keep codes: the codes to keep, comma-separated.")
+@click.option(
+    "--decisions",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Settle the turns in a CSV with columns transcript,turn,decision[,codes].",
+)
+@click.option("--interactive", is_flag=True, help="Settle the open disagreements one by one.")
+@format_option
+@pass_project
+def adjudicate_command(
+    project: Project,
+    coders: str,
+    more_coders: tuple[str, ...],
+    consensus_name: str,
+    turn_id: int | None,
+    keep: str | None,
+    codes_kept: str | None,
+    decisions: str | None,
+    interactive: bool,
+    fmt: str,
+) -> None:
+    """Build or update a consensus coder from two coders' agreed codings plus decisions
+    taken turn by turn; the two coders' own codings are never changed."""
+    names = _coders(coders, more_coders)
+    if len(names) != 2:
+        raise QualcodeError("adjudicate settles exactly two coders: --coders A B")
+    if (turn_id is None) != (keep is None):
+        raise QualcodeError("give --turn and --keep together")
+    rows = consensus.read_decisions(decisions) if decisions else []
+    if turn_id is not None:
+        transcript = project.turn(turn_id)
+        rows.append(
+            {
+                "transcript": transcript["transcript"],
+                "turn": transcript["turn"],
+                "decision": keep,
+                "codes": ";".join(key.strip() for key in (codes_kept or "").split(",")),
+            }
+        )
+    status = consensus.adjudicate(
+        project, names[0], names[1], consensus_name, rows, decisions or "--turn"
+    )
+    if rows:
+        click.echo(f"Settled {len(rows)} turn(s).")
+    if interactive:
+        _interactive(project, names, consensus_name)
+    if interactive:
+        status = consensus.adjudication_status(project, consensus_name)
+    if fmt == "json":
+        emit_document(status)
+        return
+    click.echo(
+        f"{status['consensus']}: consensus of {' and '.join(status['coders'])} over "
+        f"{status['transcripts']} transcript(s); {status['consensus_codings']} coding(s). "
+        f"{status['disagreements']} turn(s) differ: {status['settled']} settled, "
+        f"{status['unsettled']} open (open ones keep only the agreed codes)."
+    )
+
+
+def _interactive(project: Project, names: list[str], consensus_name: str) -> None:
+    """Show each open disagreement and ask what to keep."""
+    keys = {"a": "a", "b": "b", "both": "both", "n": "none", "none": "none"}
+    offset = 0
+    while True:
+        page = consensus.disagreements(project, names, limit=20, offset=offset)
+        open_rows = [row for row in page["rows"] if row["decision"] is None]
+        if not page["rows"]:
+            click.echo("No open disagreements left.")
+            return
+        for row in open_rows:
+            click.echo(f"\n{row['transcript']}, turn {row['turn']} ({row['speaker']}):")
+            click.echo(row["text"])
+            for label, coder in zip(("a", "b"), names, strict=True):
+                memo = row["memos"][coder]
+                codes = ", ".join(row["codes"][coder] or []) or "no codes"
+                click.echo(f"  {label}) {coder}: {codes}" + (f"  (memo: {memo})" if memo else ""))
+            answer = click.prompt(
+                "Keep a, b, both, n(one), s(kip) or q(uit)",
+                type=click.Choice(["a", "b", "both", "n", "none", "s", "q"]),
+                show_choices=False,
+            )
+            if answer == "q":
+                return
+            if answer != "s":
+                consensus.settle_turn(project, row["turn_id"], keys[answer], consensus_name)
+        offset += len(page["rows"])
+        if offset >= page["total"]:
+            return
+
+
+COMMANDS = [
+    report_group,
+    quotes_command,
+    agreement_command,
+    disagreements_command,
+    adjudicate_command,
+]

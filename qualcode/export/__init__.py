@@ -1,0 +1,1 @@
+"""Exports for the report: quote lists per theme."""

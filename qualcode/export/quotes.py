@@ -1,0 +1,342 @@
+"""Quote lists per theme, ready for the report: CSV, XLSX, DOCX and Markdown.
+
+A quote is a coded turn's text (or, for a span coding, just the span) with its code, speaker,
+group, transcript and turn number. Quotes come in codebook order (a theme, then its
+sub-codes), then transcript and turn order. With ``pseudonymize`` every speaker label becomes
+a stable pseudonym (participants P01, P02…, interviewers I01…), numbered over the whole
+project in transcript order, so the same person has the same pseudonym in every export.
+Pseudonyms replace the speaker labels only: names said inside the quotes stay as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from itertools import chain
+from pathlib import Path
+from typing import IO, Any
+
+from qualcode.analyse.common import CoderChoice, choose_coder, code_table, select_codes
+from qualcode.errors import QualcodeError
+from qualcode.store import Project
+
+FORMATS = ("csv", "xlsx", "docx", "md")
+COLUMNS = (
+    "code",
+    "label",
+    "transcript",
+    "group",
+    "turn",
+    "speaker",
+    "text",
+    "start",
+    "end",
+    "memo",
+    "coder",
+)
+SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass
+class Quote:
+    code: str
+    label: str
+    depth: int
+    transcript: str
+    group: str | None
+    turn: int
+    turn_id: int
+    speaker: str
+    role: str
+    text: str
+    start: int | None
+    end: int | None
+    memo: str | None
+    coder: str
+
+    def row(self) -> dict[str, Any]:
+        return {key: value for key, value in asdict(self).items() if key in COLUMNS}
+
+    def citation(self) -> str:
+        """Speaker, group, transcript and turn: 'P03, Netværk 1, netvaerk-1, turn 12'."""
+        parts = [self.speaker, self.group, self.transcript, f"turn {self.turn}"]
+        return ", ".join(part for part in parts if part)
+
+
+@dataclass
+class QuoteList:
+    """The quotes of one coder for the chosen codes; ``codes`` lists (key, label, depth) of
+    every chosen code, quoted or not."""
+
+    coder: CoderChoice
+    codes: list[tuple[str, str, int]]
+    quotes: Iterable[Quote]
+    pseudonymized: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        text = f"Quotes coded by {self.coder.name} ({self.coder.why})."
+        if self.pseudonymized:
+            text += " Speakers are pseudonymized (P01, P02…; interviewers I01…)."
+        return text
+
+
+def quotes(
+    project: Project,
+    codes: list[str] | None = None,
+    coder: str | None = None,
+    pseudonymize: bool = False,
+    language: str | None = None,
+) -> QuoteList:
+    """The quotes of ``codes`` (a theme brings its sub-codes; all codes when None), streamed
+    from the project in codebook, transcript and turn order."""
+    choice = choose_coder(project, coder)
+    table = select_codes(code_table(project, language), codes)
+    chosen = [(row.code, row.label, int(row.depth)) for row in table.itertuples()]
+    names = pseudonyms(project) if pseudonymize else {}
+    return QuoteList(
+        choice,
+        chosen,
+        _stream(project, choice, table, names),
+        pseudonymize,
+    )
+
+
+def _stream(project: Project, choice: CoderChoice, table, names: dict[int, str]) -> Iterator:
+    labels = dict(
+        zip(
+            table["code_id"],
+            zip(table["code"], table["label"], table["depth"], strict=True),
+            strict=True,
+        )
+    )
+    if not labels:
+        return
+    marks = ", ".join("?" * len(labels))
+    order = " ".join(f"WHEN {int(code_id)} THEN {i}" for i, code_id in enumerate(labels))
+    cursor = project.db.execute(
+        f"""
+        SELECT c.code_id, td.transcript, td."group", td.turn, td.id, td.speaker_id,
+               td.speaker, td.role,
+               CASE WHEN c.start IS NULL THEN td.text
+                    ELSE substr(td.text, c.start + 1, c."end" - c.start) END AS text,
+               c.start, c."end", c.memo
+        FROM codings c
+        JOIN turn_details td ON td.id = c.turn_id
+        WHERE c.coder_id = ? AND c.code_id IN ({marks})
+        ORDER BY CASE c.code_id {order} END, td.transcript, td.turn, c.start
+        """,
+        [choice.id, *labels],
+    )
+    for row in cursor:
+        code_id, transcript, group, turn, turn_id, speaker_id, speaker, role, text = row[:9]
+        key, label, depth = labels[code_id]
+        yield Quote(
+            key,
+            label,
+            int(depth),
+            transcript,
+            group,
+            turn,
+            turn_id,
+            names.get(speaker_id, speaker),
+            role,
+            text,
+            *row[9:],
+            coder=choice.name,
+        )
+
+
+def pseudonyms(project: Project) -> dict[int, str]:
+    """speaker id → P01, P02… (participants) or I01… (interviewers), numbered over the whole
+    project in transcript name and first-turn order, so the same speaker keeps the same
+    pseudonym in every export."""
+    rows = project.query(
+        """
+        SELECT s.id, s.role FROM speakers s JOIN transcripts tr ON tr.id = s.transcript_id
+        ORDER BY tr.name, (SELECT min(turn) FROM turns WHERE speaker_id = s.id), s.id
+        """
+    )
+    width = max(2, len(str(len(rows))))
+    counters = {"participant": 0, "interviewer": 0}
+    names = {}
+    for row in rows:
+        counters[row["role"]] += 1
+        prefix = "P" if row["role"] == "participant" else "I"
+        names[row["id"]] = f"{prefix}{counters[row['role']]:0{width}d}"
+    return names
+
+
+# ---------------------------------------------------------------- writers, one per format
+
+
+def sections(quote_list: QuoteList) -> Iterator[tuple[str, str, int, Iterator[Quote]]]:
+    """(key, label, depth, quotes) for every chosen code in codebook order, streaming: each
+    section's quotes must be read before the next section."""
+    stream = iter(quote_list.quotes)
+    pending = next(stream, None)
+
+    def take(key: str) -> Iterator[Quote]:
+        nonlocal pending
+        while pending is not None and pending.code == key:
+            yield pending
+            pending = next(stream, None)
+
+    for key, label, depth in quote_list.codes:
+        section = take(key)
+        yield key, label, depth, section
+        for _ in section:  # whatever the writer left unread
+            pass
+
+
+def write_quotes(quote_list: QuoteList, fmt: str, path: str | Path | None = None) -> int:
+    """Write the quotes as ``fmt`` (csv, xlsx, docx, md) to ``path`` (csv and md: standard
+    output when None); returns the number of quotes written."""
+    if fmt not in FORMATS:
+        raise QualcodeError(f"quote format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if path is None and fmt in ("xlsx", "docx"):
+        raise QualcodeError(f"{fmt} quotes are written to a file: give -o FILE.{fmt}")
+    writer = {"csv": write_csv, "xlsx": write_xlsx, "docx": write_docx, "md": write_markdown}
+    if fmt in ("xlsx", "docx"):
+        return writer[fmt](quote_list, Path(path))
+    if path is None:
+        return writer[fmt](quote_list, sys.stdout)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        return writer[fmt](quote_list, handle)
+
+
+def format_for(path: str | Path) -> str | None:
+    """The quote format a file name asks for (by its extension), or None."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    return {"markdown": "md"}.get(suffix, suffix) if suffix in (*FORMATS, "markdown") else None
+
+
+def write_csv(quote_list: QuoteList, handle: IO[str]) -> int:
+    writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for quote in quote_list.quotes:
+        writer.writerow(quote.row())
+        count += 1
+    return count
+
+
+def write_markdown(quote_list: QuoteList, handle: IO[str]) -> int:
+    """Markdown: a heading per code (deeper for sub-codes), each quote a block quote followed
+    by its citation. Text is escaped so that it shows as written (no HTML, no markup)."""
+    handle.write(f"# Quotes by theme\n\n{_markdown(quote_list.describe())}\n")
+    count = 0
+    for key, label, depth, found in sections(quote_list):
+        handle.write(f"\n{'#' * min(depth + 2, 6)} {_markdown(label)} (`{key}`)\n\n")
+        before = count
+        for quote in found:
+            lines = quote.text.splitlines() or [""]
+            handle.write("".join(f"> {_markdown(line)}\n" for line in lines))
+            handle.write(f">\n> — {_markdown(quote.citation())}\n\n")
+            count += 1
+        if count == before:
+            handle.write("_No quotes._\n")
+    return count
+
+
+def _markdown(text: str) -> str:
+    escaped = html.escape(text, quote=False)
+    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", escaped)
+
+
+def write_xlsx(quote_list: QuoteList, path: Path) -> int:
+    """A workbook: an overview sheet (code, label, quotes, sheet), then one sheet per quoted
+    code with a row per quote. Written in openpyxl's streaming mode."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook(write_only=True)
+    overview = book.create_sheet("Overview")
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def header(sheet, names) -> None:
+        cells = []
+        for name in names:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+
+    overview.column_dimensions["A"].width = 24
+    overview.column_dimensions["B"].width = 48
+    header(overview, ["code", "label", "quotes", "sheet"])
+    overview.append([quote_list.describe()])
+    titles: set[str] = {"Overview"}
+    counts: dict[str, tuple[int, str]] = {}
+    widths = {"A": 14, "B": 10, "C": 8, "D": 10, "E": 90, "F": 30}
+    for key, _, _, group in sections(quote_list):
+        first = next(group, None)
+        if first is None:
+            continue
+        title = _sheet_title(key, titles)
+        sheet = book.create_sheet(title)
+        for column, width in widths.items():
+            sheet.column_dimensions[column].width = width
+        header(sheet, ["transcript", "group", "turn", "speaker", "text", "memo"])
+        count = 0
+        for quote in chain([first], group):
+            text = WriteOnlyCell(sheet, value=_cell_text(quote.text))
+            text.alignment = wrap
+            sheet.append(
+                [quote.transcript, quote.group, quote.turn, quote.speaker, text, quote.memo]
+            )
+            count += 1
+        counts[key] = (count, title)
+    for key, label, _ in quote_list.codes:
+        count, title = counts.get(key, (0, ""))
+        overview.append([key, label, count, title])
+    book.save(path)
+    return sum(count for count, _ in counts.values())
+
+
+def _sheet_title(key: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts (31 characters, no []:*?/\\), unique in the workbook."""
+    base = SHEET_FORBIDDEN.sub("-", key)[:31] or "code"
+    title, number = base, 2
+    while title.casefold() in {t.casefold() for t in taken}:
+        suffix = f" ({number})"
+        title, number = base[: 31 - len(suffix)] + suffix, number + 1
+    taken.add(title)
+    return title
+
+
+def _cell_text(text: str) -> str:
+    """Text as a cell value: never read as a formula by a spreadsheet."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def write_docx(quote_list: QuoteList, path: Path) -> int:
+    """A Word document: a heading per theme (sub-codes one level deeper), each quote in the
+    Quote style, followed by speaker, group, transcript and turn."""
+    from docx import Document
+    from docx.shared import Pt
+
+    document = Document()
+    document.add_heading("Quotes by theme", level=0)
+    document.add_paragraph(quote_list.describe())
+    count = 0
+    for key, label, depth, found in sections(quote_list):
+        document.add_heading(f"{label} ({key})", level=min(depth + 1, 9))
+        before = count
+        for quote in found:
+            document.add_paragraph(f"“{quote.text}”", style="Quote")
+            citation = document.add_paragraph()
+            run = citation.add_run(quote.citation())
+            run.italic = True
+            run.font.size = Pt(9)
+            count += 1
+        if count == before:
+            document.add_paragraph("No quotes.")
+    document.save(path)
+    return count

@@ -1,0 +1,116 @@
+"""REFI-QDA codebooks (``.qdc``): the codebook exchanged on its own.
+
+A ``.qdc`` holds codes only: name, GUID, colour, description and nesting. What REFI has no
+place for (keys, labels in more than one language, keywords, include/exclude rules, examples)
+stays in the project: a code read back is matched to the project's code (by GUID, then key or
+label) and keeps them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from qualcode.codebook import Code, Codebook
+from qualcode.errors import QualcodeError
+from qualcode.refi.codes import RefiCode, nest_paths, plan_codebook, read_codes
+from qualcode.refi.xmlutil import (
+    CODEBOOK_NS,
+    children,
+    local,
+    origin,
+    parse_xml,
+    validate,
+    xml_guid,
+)
+
+if TYPE_CHECKING:
+    from qualcode.store import Project
+
+MAX_BYTES = 50_000_000
+
+
+def export_qdc(codebook: Codebook, path: str | Path) -> int:
+    """Write ``codebook`` as a REFI-QDA ``.qdc`` that validates against Codebook.xsd; returns
+    the number of codes. The file appears whole or not at all."""
+    path = Path(path)
+    root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
+    root.set("origin", origin())
+    codes = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes")
+    count = 0
+    for code in codebook.codes:
+        count += _code_element(codes, code, codebook.languages, CODEBOOK_NS)
+    if not count:
+        raise QualcodeError("the codebook has no codes to export", path)
+    partial = path.with_name(path.name + ".partial")
+    etree.ElementTree(root).write(
+        str(partial), xml_declaration=True, encoding="utf-8", pretty_print=True
+    )
+    try:
+        validate(partial, "Codebook.xsd", str(path))
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
+
+
+def _code_element(parent: etree._Element, code: Code, languages: list[str], ns: str) -> int:
+    """One ``<Code>`` with its sub-codes; returns how many codes it wrote."""
+    element = etree.SubElement(parent, f"{{{ns}}}Code")
+    element.set("guid", xml_guid(code.guid, "code", code.key))
+    element.set("name", code.display(languages[0] if languages else None))
+    element.set("isCodable", "true")
+    if code.color:
+        element.set("color", code.color)
+    if code.description:
+        etree.SubElement(element, f"{{{ns}}}Description").text = code.description
+    return 1 + sum(_code_element(element, child, languages, ns) for child in code.children)
+
+
+def read_qdc(path: str | Path) -> list[RefiCode]:
+    """The codes of a ``.qdc`` file, with ``a::b`` names nested. Any codebook namespace is
+    read (``urn:QDA-XML:codebook:1.0``, ``…:1:0`` from NVivo for Mac, ``…:0:4`` from
+    ATLAS.ti), and an empty ``<Sets/>`` is no error."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise QualcodeError("the codebook file is too large to be a codebook", path)
+        data = path.read_bytes()
+    except OSError as error:
+        raise QualcodeError(f"cannot read the codebook ({error.strerror})", path) from None
+    root = parse_xml(data, str(path))
+    if local(root.tag) != "CodeBook":
+        raise QualcodeError(
+            f"not a REFI-QDA codebook: the document is a <{local(root.tag)}>, not a <CodeBook>",
+            path,
+            root.sourceline,
+        )
+    container = next(children(root, "Codes"), None)
+    if container is None:
+        raise QualcodeError("the codebook has no <Codes>", path, root.sourceline)
+    codes = nest_paths(read_codes(container))
+    if not codes:
+        raise QualcodeError("the codebook has no codes", path, container.sourceline)
+    return codes
+
+
+def load_qdc(project: Project, path: str | Path, merge: bool = False, force: bool = False) -> dict:
+    """Replace the project's codebook with a ``.qdc`` (or merge it in).
+
+    Codes are matched to the project's codes by GUID, key or label, so codings of kept codes
+    survive, as with a YAML codebook; replacing drops the codes the file leaves out (refused
+    when they have codings, unless ``force``)."""
+    codes = read_qdc(path)
+    existing = project.codebook()
+    plan = plan_codebook(
+        existing,
+        codes,
+        "merge" if merge else "replace",
+        existing.languages or ["en"],
+        name=existing.name or Path(path).stem,
+    )
+    result = project.load_codebook(plan.codebook, merge=merge, force=force)
+    return {**result, "added": plan.added}

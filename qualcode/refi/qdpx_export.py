@@ -1,0 +1,469 @@
+"""Export a project as a REFI-QDA project (``.qdpx``) for NVivo, ATLAS.ti, MAXQDA, QualCoder.
+
+The archive holds ``project.qde`` (namespace ``urn:QDA-XML:project:1.0``, checked against
+Project.xsd before the archive is written), one ``sources/<guid>.txt`` (UTF-8, the transcript
+text exactly as the project keeps it) per transcript, and ``qualcode.json`` with what REFI has
+no place for (code keys, labels per language, keywords, rules, examples), which other tools
+ignore.
+
+What goes where:
+
+- coders → ``<User>``; the codebook → ``<Code>`` (nesting, colour, description);
+- a transcript → ``<TextSource>`` with its group and language as variable values, and its
+  group as a ``<Set>``;
+- every turn → a ``<PlainTextSelection>`` over the turn's text (``[start, end)`` in characters),
+  which the turn's speaker's ``<Case>`` points to; turn memos hang on it as ``<NoteRef>``;
+- every coding → its own ``<PlainTextSelection>`` (the whole turn, or turn start + span) with
+  one ``<Coding>`` (creating user and date); its memo is the selection's description and a
+  ``<Note>`` the coding points to;
+- every speaker but the unknown one → a ``<Case>`` with the variables ``speaker``, ``role``,
+  ``group`` and the speaker's attributes.
+
+GUIDs come from the store (project, transcripts, speakers, codes, coders, codings, memos) or
+are derived from them (turn selections, variables, sets, notes of coding memos), so the same
+project exports the same GUIDs every time. Everything is streamed from SQL, one transcript at
+a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+
+from qualcode.codebook import Code
+from qualcode.errors import QualcodeError
+from qualcode.read.transcript import UNKNOWN_SPEAKER
+from qualcode.refi.xmlutil import (
+    PROJECT_NS,
+    derived_guid,
+    excerpt,
+    origin,
+    refi_datetime,
+    validate,
+    xml_guid,
+)
+
+if TYPE_CHECKING:
+    from qualcode.store import Project
+
+EXTRAS = "qualcode.json"
+RESERVED_VARIABLES = ("speaker", "role", "group", "language")
+NSMAP = {None: PROJECT_NS}
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass
+class ExportSummary:
+    """What an export wrote, for the message shown to the researcher."""
+
+    path: Path
+    transcripts: int = 0
+    codes: int = 0
+    coders: int = 0
+    codings: int = 0
+    memos: int = 0
+    cases: int = 0
+
+
+def export_qdpx(project: Project, path: str | Path) -> ExportSummary:
+    """Write the project as a ``.qdpx`` archive; the file appears whole or not at all."""
+    path = Path(path)
+    if path.suffix.lower() != ".qdpx":
+        raise QualcodeError("a REFI-QDA project file must end in .qdpx", path)
+    summary = ExportSummary(path)
+    partial = path.with_name(path.name + ".partial")
+    with tempfile.TemporaryDirectory(prefix="qualcode-qdpx-") as folder:
+        qde = Path(folder) / "project.qde"
+        with open(qde, "wb") as handle:
+            _Writer(project, handle, summary).write(path.stem)
+        validate(qde, "Project.xsd", f"{path}:project.qde")
+        try:
+            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.write(qde, "project.qde")
+                for guid, text in _texts(project):
+                    archive.writestr(f"sources/{guid}.txt", text.encode("utf-8"))
+                archive.writestr(EXTRAS, json.dumps(_extras(project), ensure_ascii=False))
+            os.replace(partial, path)
+        except OSError as error:
+            raise QualcodeError(f"cannot write the file ({error.strerror})", path) from None
+        finally:
+            partial.unlink(missing_ok=True)
+    return summary
+
+
+def turn_selection_guid(transcript_guid: str, turn: int) -> str:
+    """The GUID of the selection that stands for a whole turn."""
+    return derived_guid("turn", transcript_guid, turn)
+
+
+def coding_note_guid(coding_guid: str) -> str:
+    """The GUID of the note that carries a coding's memo."""
+    return derived_guid("coding-memo", coding_guid)
+
+
+def _texts(project: Project) -> Iterator[tuple[str, str]]:
+    """Each transcript's source-file GUID and text, one at a time."""
+    ids = [row["id"] for row in project.query("SELECT id FROM transcripts ORDER BY name")]
+    for transcript_id in ids:
+        row = project.query(
+            "SELECT guid, name, text FROM transcripts WHERE id = ?", [transcript_id]
+        )
+        yield xml_guid(row[0]["guid"], "transcript", row[0]["name"]), row[0]["text"]
+
+
+def _extras(project: Project) -> dict[str, Any]:
+    """What REFI has no place for, keyed by code GUID, for qualcode to read back."""
+    book = project.codebook()
+    return {
+        "generator": origin(),
+        "codebook": {"name": book.name, "languages": book.languages},
+        "codes": {
+            xml_guid(code.guid, "code", code.key): {
+                "key": code.key,
+                "label": code.label,
+                "include": code.include,
+                "exclude": code.exclude,
+                "examples": code.examples,
+                "keywords": code.keywords,
+            }
+            for code, _parent in book.walk()
+        },
+    }
+
+
+def _clean(text: str | None) -> str:
+    """Text with the characters XML 1.0 cannot carry removed."""
+    return NOT_XML.sub("", text or "")
+
+
+class _Writer:
+    """Streams ``project.qde`` section by section, in the order Project.xsd prescribes: each
+    section is opened on the stream, each item in it (a user, a case, a source with its
+    selections, a note) is built as a small tree and written at once."""
+
+    def __init__(self, project: Project, handle, summary: ExportSummary):
+        self.project, self.handle, self.summary = project, handle, summary
+        self.users: dict[int, str] = {}
+        self.codes: dict[int, str] = {}
+        self.variables: dict[str, str] = {}
+        self.book = project.codebook()
+        self.language = self.book.languages[0] if self.book.languages else None
+
+    def write(self, name: str) -> None:
+        head = self.project.query("SELECT guid, created_at FROM project WHERE id = 1")
+        attributes = {"name": _clean(name) or "qualcode", "origin": origin()}
+        if head and refi_datetime(head[0]["created_at"]):
+            attributes["creationDateTime"] = refi_datetime(head[0]["created_at"])
+        with etree.xmlfile(self.handle, encoding="utf-8") as xf:
+            xf.write_declaration()
+            with xf.element(_tag("Project"), attributes, nsmap=NSMAP):
+                xf.write("\n")
+                self.xf = xf
+                self.write_users()
+                self.write_codebook()
+                self.write_variables()
+                self.write_cases()
+                self.write_sources()
+                self.write_notes()
+                self.write_sets()
+
+    # ------------------------------------------------------------------ helpers
+
+    @contextmanager
+    def section(self, tag: str) -> Iterator[None]:
+        """A container element (``<Sources>``, ``<Cases>`` …) open on the stream."""
+        with self.xf.element(_tag(tag)):
+            self.xf.write("\n")
+            yield
+        self.xf.write("\n")
+
+    def emit(self, item: etree._Element) -> None:
+        self.xf.write(item)
+        self.xf.write("\n")
+
+    def value(self, parent: etree._Element, variable: str, text: str) -> None:
+        value = _sub(parent, "VariableValue")
+        _sub(value, "VariableRef", {"targetGUID": self.variables[variable]})
+        _sub(value, "TextValue", text=text)
+
+    # ------------------------------------------------------------------ sections
+
+    def write_users(self) -> None:
+        rows = self.project.query("SELECT id, name, guid FROM coders ORDER BY name")
+        self.users = {row["id"]: xml_guid(row["guid"], "coder", row["name"]) for row in rows}
+        if rows:
+            with self.section("Users"):
+                for row in rows:
+                    self.emit(_item("User", {"guid": self.users[row["id"]], "name": row["name"]}))
+        self.summary.coders = len(rows)
+
+    def write_codebook(self) -> None:
+        rows = self.project.query("SELECT id, key, guid FROM codes")
+        self.codes = {row["id"]: xml_guid(row["guid"], "code", row["key"]) for row in rows}
+        if self.book.codes:
+            with self.section("CodeBook"), self.section("Codes"):
+                for code in self.book.codes:
+                    item = _item("Code", {})
+                    self.code(item, code)
+                    self.emit(item)
+
+    def code(self, element: etree._Element, code: Code) -> None:
+        """Fill ``element`` with a code and its sub-codes."""
+        element.set("guid", xml_guid(code.guid, "code", code.key))
+        element.set("name", _clean(code.display(self.language)))
+        element.set("isCodable", "true")
+        if code.color:
+            element.set("color", code.color)
+        if code.description:
+            _sub(element, "Description", text=code.description)
+        for child in code.children:
+            self.code(_sub(element, "Code"), child)
+        self.summary.codes += 1
+
+    def write_variables(self) -> None:
+        rows = self.project.query(
+            "SELECT DISTINCT a.key AS name FROM speakers, json_each(speakers.attributes) a "
+            "ORDER BY a.key"
+        )
+        names = [*RESERVED_VARIABLES, *(r["name"] for r in rows if not _reserved(r["name"]))]
+        project_guid = self._project_guid()
+        self.variables = {name: derived_guid("variable", project_guid, name) for name in names}
+        with self.section("Variables"):
+            for name in names:
+                attributes = {"guid": self.variables[name], "name": name, "typeOfVariable": "Text"}
+                self.emit(_item("Variable", attributes))
+
+    def write_cases(self) -> None:
+        speakers = self.project.query(
+            """SELECT s.id, s.guid, s.label, s.role, s.attributes, t.name AS transcript,
+                      t."group", t.guid AS transcript_guid
+               FROM speakers s JOIN transcripts t ON t.id = s.transcript_id
+               WHERE s.label != ? ORDER BY t.name, s.id""",
+            [UNKNOWN_SPEAKER],
+        )
+        if not speakers:
+            return
+        with self.section("Cases"):
+            for speaker in speakers:
+                self.emit(self.case(speaker))
+
+    def case(self, speaker: dict[str, Any]) -> etree._Element:
+        """A speaker as a case: its variables and the selections of its turns."""
+        transcript_guid = xml_guid(speaker["transcript_guid"], "transcript", speaker["transcript"])
+        guid = xml_guid(speaker["guid"], "speaker", transcript_guid, speaker["label"])
+        case = _item(
+            "Case", {"guid": guid, "name": f"{speaker['label']} ({speaker['transcript']})"}
+        )
+        self.value(case, "speaker", speaker["label"])
+        self.value(case, "role", speaker["role"])
+        if speaker["group"]:
+            self.value(case, "group", speaker["group"])
+        for key, text in sorted(json.loads(speaker["attributes"]).items()):
+            if not _reserved(key):
+                self.value(case, key, str(text))
+        turns = self.project.db.execute(
+            "SELECT turn FROM turns WHERE speaker_id = ? ORDER BY turn", [speaker["id"]]
+        )
+        for (turn,) in turns:
+            _sub(case, "SelectionRef", {"targetGUID": turn_selection_guid(transcript_guid, turn)})
+        self.summary.cases += 1
+        return case
+
+    def write_sources(self) -> None:
+        transcripts = self.project.query(
+            'SELECT id, guid, name, "group", language, imported_at FROM transcripts ORDER BY name'
+        )
+        if not transcripts:
+            return
+        with self.section("Sources"):
+            for transcript in transcripts:
+                self.emit(self.source(transcript))
+
+    def source(self, transcript: dict[str, Any]) -> etree._Element:
+        """A transcript as a text source: a selection per turn, one per coding, variables."""
+        guid = xml_guid(transcript["guid"], "transcript", transcript["name"])
+        attributes = {"guid": guid, "name": transcript["name"]}
+        attributes["plainTextPath"] = f"internal://{guid}.txt"
+        if refi_datetime(transcript["imported_at"]):
+            attributes["creationDateTime"] = refi_datetime(transcript["imported_at"])
+        source = _item("TextSource", attributes)
+        codings = self._codings_by_turn(transcript["id"])
+        memos = self._memos_by_turn(transcript["id"])
+        turns = self.project.db.execute(
+            'SELECT t.turn, t.start, t."end", s.label FROM turns t '
+            "JOIN speakers s ON s.id = t.speaker_id WHERE t.transcript_id = ? ORDER BY t.turn",
+            [transcript["id"]],
+        )
+        for turn, start, end, label in turns:
+            name = f"{transcript['name']} turn {turn} ({label})"
+            selection = _sub(
+                source,
+                "PlainTextSelection",
+                {"guid": turn_selection_guid(guid, turn), "name": name, **_range(start, end)},
+            )
+            for memo_guid in memos.get(turn, []):
+                _sub(selection, "NoteRef", {"targetGUID": memo_guid})
+            for coding in codings.get(turn, []):
+                self.coding(source, coding, start)
+        if transcript["group"]:
+            self.value(source, "group", transcript["group"])
+        self.value(source, "language", transcript["language"])
+        self.summary.transcripts += 1
+        return source
+
+    def coding(self, source: etree._Element, coding: dict[str, Any], turn_start: int) -> None:
+        """A coding as its own selection: the whole turn, or the span inside it."""
+        start, end = coding["turn_start"], coding["turn_end"]
+        if coding["start"] is not None:
+            start, end = turn_start + coding["start"], turn_start + coding["end"]
+        guid = xml_guid(coding["guid"], "coding", coding["id"])
+        dated = {"creatingUser": self.users[coding["coder_id"]]}
+        when = refi_datetime(coding["created_at"])
+        if when:
+            dated["creationDateTime"] = when
+        attributes = {"guid": derived_guid("coding-selection", guid)}
+        attributes["name"] = excerpt(coding["text"])
+        selection = _sub(
+            source, "PlainTextSelection", {**attributes, **_range(start, end), **dated}
+        )
+        if coding["memo"]:
+            _sub(selection, "Description", text=coding["memo"])
+        element = _sub(selection, "Coding", {"guid": guid, **dated})
+        _sub(element, "CodeRef", {"targetGUID": self.codes[coding["code_id"]]})
+        if coding["memo"]:
+            _sub(element, "NoteRef", {"targetGUID": coding_note_guid(guid)})
+        self.summary.codings += 1
+
+    def _codings_by_turn(self, transcript_id: int) -> dict[int, list[dict[str, Any]]]:
+        rows = self.project.query(
+            """SELECT c.id, c.guid, c.code_id, c.coder_id, c.start, c."end", c.memo,
+                      c.created_at, t.turn, t.start AS turn_start, t."end" AS turn_end,
+                      CASE WHEN c.start IS NULL THEN t.text
+                           ELSE substr(t.text, c.start + 1, c."end" - c.start) END AS text
+               FROM codings c JOIN turns t ON t.id = c.turn_id
+               WHERE t.transcript_id = ?
+               ORDER BY t.turn, IFNULL(c.start, -1), c.id""",
+            [transcript_id],
+        )
+        grouped: dict[int, list[dict[str, Any]]] = {}
+        for row in rows:
+            grouped.setdefault(row["turn"], []).append(row)
+        return grouped
+
+    def _memos_by_turn(self, transcript_id: int) -> dict[int, list[str]]:
+        rows = self.project.query(
+            """SELECT m.id, m.guid, t.turn FROM memos m JOIN turns t ON t.id = m.turn_id
+               WHERE t.transcript_id = ? ORDER BY t.turn, m.id""",
+            [transcript_id],
+        )
+        grouped: dict[int, list[str]] = {}
+        for row in rows:
+            grouped.setdefault(row["turn"], []).append(xml_guid(row["guid"], "memo", row["id"]))
+        return grouped
+
+    def write_notes(self) -> None:
+        memos = self.project.query(
+            """SELECT m.id, m.guid, m.text, m.coder_id, m.updated_at, t.turn, tr.name
+               FROM memos m JOIN turns t ON t.id = m.turn_id
+               JOIN transcripts tr ON tr.id = t.transcript_id ORDER BY tr.name, t.turn, m.id"""
+        )
+        coding_memos = self.project.query(
+            """SELECT c.id, c.guid, c.memo, c.coder_id, c.created_at, t.turn, tr.name, k.key
+               FROM codings c JOIN turns t ON t.id = c.turn_id
+               JOIN transcripts tr ON tr.id = t.transcript_id JOIN codes k ON k.id = c.code_id
+               WHERE c.memo IS NOT NULL AND c.memo != '' ORDER BY tr.name, t.turn, c.id"""
+        )
+        if not memos and not coding_memos:
+            return
+        with self.section("Notes"):
+            for memo in memos:
+                guid = xml_guid(memo["guid"], "memo", memo["id"])
+                title = f"Memo on {memo['name']} turn {memo['turn']}"
+                self.note(guid, title, memo["text"], memo["coder_id"], memo["updated_at"])
+            for coding in coding_memos:
+                guid = coding_note_guid(xml_guid(coding["guid"], "coding", coding["id"]))
+                title = f"Memo on coding {coding['key']}, {coding['name']} turn {coding['turn']}"
+                self.note(guid, title, coding["memo"], coding["coder_id"], coding["created_at"])
+        self.summary.memos = len(memos) + len(coding_memos)
+
+    def note(self, guid: str, name: str, text: str, coder_id: int, when: str | None) -> None:
+        attributes = {"guid": guid, "name": name, "creatingUser": self.users[coder_id]}
+        if refi_datetime(when):
+            attributes["creationDateTime"] = refi_datetime(when)
+        note = _item("Note", attributes)
+        _sub(note, "PlainTextContent", text=text)
+        self.emit(note)
+
+    def write_sets(self) -> None:
+        rows = self.project.query(
+            'SELECT "group", guid, name FROM transcripts WHERE "group" IS NOT NULL '
+            'AND "group" != \'\' ORDER BY "group", name'
+        )
+        if not rows:
+            return
+        groups: dict[str, list[str]] = {}
+        for row in rows:
+            guid = xml_guid(row["guid"], "transcript", row["name"])
+            groups.setdefault(row["group"], []).append(guid)
+        project_guid = self._project_guid()
+        with self.section("Sets"):
+            for group, members in groups.items():
+                attributes = {"guid": derived_guid("set", project_guid, group), "name": group}
+                element = _item("Set", attributes)
+                for member in members:
+                    _sub(element, "MemberSource", {"targetGUID": member})
+                self.emit(element)
+
+    def _project_guid(self) -> str:
+        rows = self.project.query("SELECT guid FROM project WHERE id = 1")
+        return xml_guid(rows[0]["guid"] if rows else None, "project")
+
+
+def _tag(name: str) -> str:
+    return f"{{{PROJECT_NS}}}{name}"
+
+
+def _item(tag: str, attributes: dict[str, str]) -> etree._Element:
+    """An element written on its own: it declares the namespace itself."""
+    try:
+        return etree.Element(_tag(tag), attributes, nsmap=NSMAP)
+    except ValueError:  # a character XML cannot carry
+        return etree.Element(_tag(tag), _cleaned(attributes), nsmap=NSMAP)
+
+
+def _sub(
+    parent: etree._Element, tag: str, attributes: dict[str, str] | None = None, text: str = ""
+) -> etree._Element:
+    try:
+        element = etree.SubElement(parent, _tag(tag), attributes or {})
+    except ValueError:  # a character XML cannot carry
+        element = etree.SubElement(parent, _tag(tag), _cleaned(attributes or {}))
+    if text:
+        try:
+            element.text = text
+        except ValueError:
+            element.text = _clean(text)
+    element.tail = "\n"
+    return element
+
+
+def _cleaned(attributes: dict[str, str]) -> dict[str, str]:
+    return {key: _clean(value) for key, value in attributes.items()}
+
+
+def _range(start: int, end: int) -> dict[str, str]:
+    return {"startPosition": str(start), "endPosition": str(end)}
+
+
+def _reserved(name: str) -> bool:
+    return name.casefold() in RESERVED_VARIABLES

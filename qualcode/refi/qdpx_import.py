@@ -1,0 +1,911 @@
+"""Import a REFI-QDA project (``.qdpx``) from NVivo, ATLAS.ti, MAXQDA, QualCoder or qualcode.
+
+What becomes what:
+
+- a text source → a transcript: its text from the source file (BOM removed, line ends made LF,
+  trailing white space removed), split into speaker turns by the labels in the text
+  (:func:`qualcode.read.labels.split_turns`, with the speakers the project's cases name), or
+  one turn per paragraph where there are none; text before the first label that a selection
+  codes becomes a turn of the unknown speaker ``?``;
+- codes → codebook codes (see :mod:`qualcode.refi.codes`); users → coders, matched by name;
+- a coded selection → codings on the turns it touches: covering a whole turn, a whole-turn
+  coding; part of a turn, a span coding (offsets inside the turn); several turns, one coding
+  per turn touched;
+- notes and descriptions → memos: a coded selection's description and the notes its codings
+  point to become the coding's memo; the notes a selection points to (``NoteRef``, NVivo's
+  links), the description of a selection without codes (MAXQDA's comments) and QualCoder's
+  annotations become memos on the turns they touch, by the note's author;
+- cases → speakers' roles and attributes (variables ``role`` and the others), where a case
+  names a speaker of the transcript (variable ``speaker``, or the case's name);
+- a transcript's group: the source's variable ``group``, else the one set of sources it
+  belongs to, else the ``group`` given to the import.
+
+Positions are read in the units of the tool that wrote the file (:mod:`qualcode.refi.positions`);
+a selection that does not lie inside its document is reported, not stored. Media sources
+(PDF, pictures, audio, video) and sources linked outside the archive are skipped with a notice.
+
+The import is one transaction: a malformed archive or XML stops it with a one-line error naming
+the file (and XML line) and leaves the project as it was. Content already in the project is
+never duplicated: a transcript with the same text is reused, codes are matched, codings and
+memos already there are left alone, so importing the same file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+import zlib
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+
+from qualcode.errors import QualcodeError
+from qualcode.read import MAX_BYTES
+from qualcode.read.labels import split_turns
+from qualcode.read.transcript import UNKNOWN_SPEAKER, ParsedTranscript, ParsedTurn
+from qualcode.refi.archive import INTERNAL, Archive
+from qualcode.refi.codes import RefiCode, nest_paths, plan_codebook, read_codes
+from qualcode.refi.positions import CONVENTIONS, SourceText, Span, default_convention
+from qualcode.refi.qdpx_export import EXTRAS
+from qualcode.refi.xmlutil import (
+    child_text,
+    children,
+    derived_guid,
+    forget,
+    iterparse,
+    local,
+    name_of,
+    normal_guid,
+    stored_datetime,
+)
+from qualcode.store.project import DEFAULT_INTERVIEWERS, new_guid, now
+
+if TYPE_CHECKING:
+    from qualcode.store import Project
+
+MEDIA = {
+    "PDFSource": "PDF",
+    "PictureSource": "picture",
+    "AudioSource": "audio",
+    "VideoSource": "video",
+}
+CONTAINERS = {"Users", "Variables", "Cases", "Sources", "Notes", "Links", "Sets", "Graphs"}
+DOCUMENT_SUFFIX = re.compile(r"\.(txt|docx?|rtf|odt|md|pdf|html?)$", re.IGNORECASE)
+RESERVED = {"speaker", "role", "group", "language"}
+FALLBACK_CODER = "unknown"
+
+
+@dataclass
+class RefiImportResult:
+    """What an import did, for the summary shown to the researcher."""
+
+    origin: str = ""
+    transcripts: list[str] = field(default_factory=list)
+    """Transcripts added."""
+    reused: list[str] = field(default_factory=list)
+    """Transcripts whose text was already in the project (their codings were added to it)."""
+    turns: int = 0
+    codes_added: list[str] = field(default_factory=list)
+    coders_added: list[str] = field(default_factory=list)
+    codings: int = 0
+    """Codings of the file that landed on turns."""
+    coding_rows: int = 0
+    """Codings stored (one per turn a coded selection touches)."""
+    already: int = 0
+    """Codings that were already in the project."""
+    memos: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Case:
+    guid: str | None
+    name: str
+    values: dict[str, str]
+    sources: set[str]
+
+    @property
+    def label(self) -> str:
+        return self.values.get("speaker") or self.name
+
+
+@dataclass
+class _Note:
+    text: str
+    user: str | None
+    date: str | None
+    selections: list[tuple[int, int]]
+
+
+@dataclass
+class _Model:
+    """Everything in the project XML but the sources (first pass)."""
+
+    origin: str = ""
+    name: str = ""
+    creating_user: str | None = None
+    users: dict[str, str] = field(default_factory=dict)
+    codes: list[RefiCode] = field(default_factory=list)
+    variables: dict[str, str] = field(default_factory=dict)
+    cases: list[_Case] = field(default_factory=list)
+    case_guids: set[str] = field(default_factory=set)
+    notes: dict[str, _Note] = field(default_factory=dict)
+    links: dict[str, list[str]] = field(default_factory=dict)
+    selection_source: dict[str, str] = field(default_factory=dict)
+    sets: dict[str, set[str]] = field(default_factory=dict)
+    """Set name → its member sources."""
+    graphs: int = 0
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Coding:
+    guid: str | None
+    code: str | None
+    user: str | None
+    date: str | None
+    notes: list[str]
+
+
+@dataclass
+class _Selection:
+    guid: str | None
+    start: int
+    end: int
+    name: str
+    user: str | None
+    date: str | None
+    description: str
+    codings: list[_Coding]
+    notes: list[str]
+    line: int | None
+    span: Span | None = None
+
+
+def import_qdpx(
+    project: Project,
+    path: str | Path,
+    group: str | None = None,
+    language: str | None = None,
+    interviewers: Iterable[str] = DEFAULT_INTERVIEWERS,
+) -> RefiImportResult:
+    """Import a REFI-QDA project into ``project``, all or nothing.
+
+    ``group`` and ``language`` apply to transcripts the file gives none; ``interviewers`` are
+    the speaker labels of the interviewer where the file's cases give no role."""
+    with Archive(path) as archive:
+        model = _read_model(archive)
+        importer = _Importer(project, archive, model)
+        importer.group, importer.language = group, language
+        importer.interviewers = list(interviewers)
+        with project.transaction():
+            importer.run()
+        return importer.result
+
+
+# ---------------------------------------------------------------------- first pass
+
+
+def _read_model(archive: Archive) -> _Model:
+    """Users, codes, variables, cases, notes and links; sources are only indexed here."""
+    model = _Model()
+    where = archive.where(archive.qde)
+    case_elements = []
+    with archive.open_qde() as handle:
+        for event, element in _stream(handle, where):
+            name = local(element.tag)
+            parent = element.getparent()
+            if parent is None:
+                if event == "start":
+                    _read_project_element(element, model, where)
+                continue
+            if event == "start":
+                continue
+            owner = local(parent.tag)
+            if name == "User" and owner == "Users":
+                guid = normal_guid(element.get("guid"))
+                if guid:
+                    model.users[guid] = name_of(element)
+            elif name == "CodeBook" and parent.getparent() is None:
+                codes = next(children(element, "Codes"), None)
+                model.codes = read_codes(codes) if codes is not None else []
+            elif name == "Variable" and owner == "Variables":
+                guid = normal_guid(element.get("guid"))
+                if guid:
+                    model.variables[guid] = name_of(element)
+            elif name == "Case" and owner == "Cases":
+                case_elements.append(_case_parts(element))
+            elif name == "PlainTextSelection" and owner in ("TextSource", "Representation"):
+                guid, source = normal_guid(element.get("guid")), normal_guid(parent.get("guid"))
+                if guid and source:
+                    model.selection_source[guid] = source
+            elif name == "Note" and owner == "Notes":
+                _read_note(element, model, archive)
+            elif name == "Link" and owner == "Links":
+                origin, target = (normal_guid(element.get(k)) for k in ("originGUID", "targetGUID"))
+                if origin and target:
+                    model.links.setdefault(target, []).append(origin)
+            elif name == "Set" and owner == "Sets":
+                members = _refs(element, "MemberSource")
+                model.sets.setdefault(name_of(element), set()).update(members)
+            elif name == "Graph":
+                model.graphs += 1
+            if (
+                owner in CONTAINERS
+                or parent.getparent() is None
+                or (name == "PlainTextSelection" and owner in ("TextSource", "Representation"))
+            ):
+                forget(element)
+    model.codes = nest_paths(model.codes)
+    model.cases = [_case(parts, model) for parts in case_elements]
+    model.case_guids = {case.guid for case in model.cases if case.guid}
+    model.extras = _read_extras(archive)
+    return model
+
+
+def _stream(handle, where: str, events: tuple[str, ...] = ("start", "end")):
+    """The project XML as (event, element) pairs; a damaged archive is a one-line error."""
+    try:
+        yield from iterparse(handle, where, events)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        raise QualcodeError(
+            f"the archive is damaged: cannot read the XML ({error})", where
+        ) from None
+
+
+def _read_project_element(element: etree._Element, model: _Model, where: str) -> None:
+    if local(element.tag) != "Project":
+        raise QualcodeError(
+            f"not a REFI-QDA project: the XML is a <{local(element.tag)}>, not a <Project>",
+            where,
+            element.sourceline,
+        )
+    model.origin = (element.get("origin") or "").strip()
+    model.name = name_of(element)
+    model.creating_user = normal_guid(element.get("creatingUserGUID"))
+
+
+def _case_parts(element: etree._Element) -> dict[str, Any]:
+    """A case as read; variable names and selections' sources are resolved after the pass."""
+    return {
+        "guid": normal_guid(element.get("guid")),
+        "name": name_of(element),
+        "values": _values(element),
+        "sources": _refs(element, "SourceRef"),
+        "selections": _refs(element, "SelectionRef"),
+    }
+
+
+def _values(element: etree._Element) -> dict[str, str]:
+    """Variable GUID → value of the ``<VariableValue>`` children."""
+    values = {}
+    for value in children(element, "VariableValue"):
+        ref = next(children(value, "VariableRef"), None)
+        guid = normal_guid(ref.get("targetGUID")) if ref is not None else None
+        texts = [(c.text or "").strip() for c in value if local(c.tag).endswith("Value")]
+        if guid and texts:
+            values[guid] = texts[0]
+    return values
+
+
+def _refs(element: etree._Element, kind: str) -> set[str]:
+    return {guid for ref in children(element, kind) if (guid := normal_guid(ref.get("targetGUID")))}
+
+
+def _case(parts: dict[str, Any], model: _Model) -> _Case:
+    values = {model.variables.get(k, k).casefold(): v for k, v in parts["values"].items()}
+    sources = parts["sources"] | {
+        model.selection_source[s] for s in parts["selections"] if s in model.selection_source
+    }
+    return _Case(parts["guid"], parts["name"], values, sources)
+
+
+def _read_note(element: etree._Element, model: _Model, archive: Archive) -> None:
+    guid = normal_guid(element.get("guid"))
+    if not guid:
+        return
+    text = child_text(element, "PlainTextContent")
+    member = archive.member(element.get("plainTextPath"))
+    if not text and member and archive.size(member) <= MAX_BYTES:
+        text = _decode(archive.read(member), archive.where(member))
+    selections = []
+    for selection in children(element, "PlainTextSelection"):
+        try:
+            selections.append(
+                (int(selection.get("startPosition")), int(selection.get("endPosition")))
+            )
+        except (TypeError, ValueError):
+            continue
+    model.notes[guid] = _Note(
+        text=text.replace("\r\n", "\n").replace("\r", "\n").strip(),
+        user=normal_guid(element.get("creatingUser") or element.get("modifyingUser")),
+        date=element.get("creationDateTime") or element.get("modifiedDateTime"),
+        selections=selections,
+    )
+
+
+def _read_extras(archive: Archive) -> dict[str, Any]:
+    """qualcode's own additions (code keys, labels, keywords), if the archive has them."""
+    member = archive.members.get(EXTRAS)
+    if member is None or archive.size(member) > MAX_BYTES:
+        return {}
+    try:
+        extras = json.loads(archive.read(member).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    codes = extras.get("codes") if isinstance(extras, dict) else None
+    if not isinstance(codes, dict):
+        return {}
+    extras["codes"] = {normal_guid(k): v for k, v in codes.items() if isinstance(v, dict)}
+    return extras
+
+
+def _decode(data: bytes, where: str) -> str:
+    """A source file's text as stored, without its BOM (UTF-8, or UTF-16 with a BOM)."""
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            data, chosen = data[len(bom) :], encoding
+            break
+    else:
+        chosen = "utf-8"
+    try:
+        return data.decode(chosen)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise QualcodeError(f"the source file is not {chosen.upper()} text", where, line) from None
+
+
+# ---------------------------------------------------------------------- second pass
+
+
+class _Importer:
+    """Stores one project's sources, codings and memos (second pass, inside a transaction)."""
+
+    def __init__(self, project: Project, archive: Archive, model: _Model):
+        self.project, self.archive, self.model = project, archive, model
+        self.result = RefiImportResult(origin=model.origin)
+        self.default = default_convention(model.origin)
+        self.nvivo = "nvivo" in model.origin.casefold()
+        self.group: str | None = None
+        self.language: str | None = None
+        self.interviewers: list[str] = []
+        self.coders: dict[str, int] = {}
+        self.code_ids: dict[str, int] = {}
+        self.attached: set[str] = set()
+        self.names: set[str] = set()
+        self.outside: list[str] = []
+        self.untouched: list[str] = []
+        self.not_codes: Counter = Counter()
+        self.groups_from_sets: set[str] = set()
+
+    def run(self) -> None:
+        self.load_codes()
+        where = self.archive.where(self.archive.qde)
+        with self.archive.open_qde() as handle:
+            for _event, element in _stream(handle, where, events=("end",)):
+                parent = element.getparent()
+                if parent is None:
+                    continue
+                owner = local(parent.tag)
+                if owner == "Sources" and local(element.tag) == "TextSource":
+                    self.text_source(element)
+                elif owner == "Sources" and local(element.tag) in MEDIA:
+                    self.skip_media(element, MEDIA[local(element.tag)])
+                if owner in CONTAINERS or parent.getparent() is None:
+                    forget(element)
+        self.report()
+
+    # ------------------------------------------------------------------ codes and coders
+
+    def load_codes(self) -> None:
+        existing = self.project.codebook()
+        extras = self.model.extras
+        languages = existing.languages or extras.get("codebook", {}).get("languages") or ["en"]
+        plan = plan_codebook(
+            existing,
+            self.model.codes,
+            "add",
+            languages,
+            extras.get("codes", {}),
+            name=existing.name or self.model.name or self.archive.path.stem,
+        )
+        if plan.added:
+            self.project.load_codebook(plan.codebook, merge=True)
+        self.result.codes_added = plan.added
+        ids = self.project.code_ids()
+        self.code_ids = {guid: ids[key] for guid, key in plan.key_by_guid(self.model.codes).items()}
+
+    def coder(self, user: str | None) -> int:
+        """The coder a REFI user is: matched by name, added when new."""
+        user = user or self.model.creating_user
+        name = self.model.users.get(user or "") or (f"user {user[:8]}" if user else FALLBACK_CODER)
+        if name in self.coders:
+            return self.coders[name]
+        row = self.project.db.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
+        if row is None:
+            guid = self._free_guid("coders", user, derived_guid("coder", name))
+            cursor = self.project.db.execute(
+                "INSERT INTO coders (name, guid) VALUES (?, ?)", [name, guid]
+            )
+            self.result.coders_added.append(name)
+            row = (cursor.lastrowid,)
+        self.coders[name] = row[0]
+        return row[0]
+
+    def _free_guid(self, table: str, *candidates: str | None) -> str:
+        """The first candidate GUID no row of ``table`` has yet, else a new one."""
+        for candidate in candidates:
+            if (
+                candidate
+                and not self.project.db.execute(
+                    f"SELECT 1 FROM {table} WHERE guid = ?", [candidate]
+                ).fetchone()
+            ):
+                return candidate
+        return new_guid()
+
+    # ------------------------------------------------------------------ sources
+
+    def skip_media(self, element: etree._Element, kind: str) -> None:
+        name = name_of(element) or element.get("guid") or "?"
+        codings = sum(1 for node in element.iter() if local(node.tag) == "Coding")
+        self.result.notices.append(
+            f"{self.where()}: skipped the {kind} source {name!r}: qualcode keeps text "
+            f"transcripts only ({codings} coding(s) on it not imported)"
+        )
+
+    def where(self, member: str | None = None) -> str:
+        return self.archive.where(member or self.archive.qde)
+
+    def text_source(self, element: etree._Element) -> None:
+        name = name_of(element) or (element.get("guid") or "source")
+        selections = [self.selection(node) for node in children(element, "PlainTextSelection")]
+        raw = self.source_text(element, name, selections)
+        if raw is None:
+            return
+        text = SourceText(raw)
+        if not text.text.strip():
+            self.result.notices.append(f"{self.where()}: source {name!r} has no text; skipped")
+            return
+        convention = self.convention(text, name, selections)
+        for selection in selections:
+            selection.span = text.span(selection.start, selection.end, convention)
+            if selection.span is None:
+                length = text.length(convention)
+                self.outside.append(
+                    f"{name!r} {selection.start}-{selection.end} (line {selection.line}; the "
+                    f"document has {length} positions)"
+                )
+        note_spans = self.note_spans(element, text, convention)
+        values = self.source_values(element)
+        sole = self.sole_set(normal_guid(element.get("guid")))
+        if sole and not values.get("group"):
+            values["group"] = sole
+        turns = self.transcript(element, name, text.text, selections, note_spans, values)
+        landed = _Turns(turns, text.text)
+        for selection in selections:
+            if selection.span is not None:
+                self.store_selection(selection, landed, name)
+        for guid, span in note_spans:
+            note = self.model.notes[guid]
+            self.store_memo(landed.touched(span), note.text, note.user, note.date, guid)
+
+    def selection(self, element: etree._Element) -> _Selection:
+        line = element.sourceline
+        try:
+            start, end = int(element.get("startPosition")), int(element.get("endPosition"))
+        except (TypeError, ValueError):
+            raise QualcodeError(
+                "a PlainTextSelection needs whole-number startPosition and endPosition "
+                f"(found {element.get('startPosition')!r}, {element.get('endPosition')!r})",
+                self.where(),
+                line,
+            ) from None
+        codings = []
+        for coding in children(element, "Coding"):
+            ref = next(children(coding, "CodeRef"), None)
+            codings.append(
+                _Coding(
+                    guid=normal_guid(coding.get("guid")),
+                    code=normal_guid(ref.get("targetGUID")) if ref is not None else None,
+                    user=normal_guid(coding.get("creatingUser")),
+                    date=coding.get("creationDateTime"),
+                    notes=[normal_guid(r.get("targetGUID")) for r in children(coding, "NoteRef")],
+                )
+            )
+        guid = normal_guid(element.get("guid"))
+        notes = [normal_guid(r.get("targetGUID")) for r in children(element, "NoteRef")]
+        notes += self.model.links.get(guid or "", [])
+        return _Selection(
+            guid=guid,
+            start=start,
+            end=end,
+            name=element.get("name") or "",
+            user=normal_guid(element.get("creatingUser") or element.get("modifyingUser")),
+            date=element.get("creationDateTime") or element.get("modifiedDateTime"),
+            description=child_text(element, "Description").strip(),
+            codings=codings,
+            notes=[note for note in notes if note],
+            line=line,
+        )
+
+    def source_text(
+        self, element: etree._Element, name: str, selections: list[_Selection]
+    ) -> str | None:
+        """The text of a source as stored, or None (with a notice) when it cannot be had."""
+        codings = sum(len(selection.codings) for selection in selections)
+        lost = f"{codings} coding(s) on it not imported"
+        inline = next(children(element, "PlainTextContent"), None)
+        if inline is not None and inline.text:
+            return inline.text
+        path = element.get("plainTextPath") or ""
+        member = self.archive.member(path)
+        if member is None:
+            reason = (
+                "its text file is not in the archive"
+                if path.startswith(INTERNAL) or not path
+                else f"its text is linked outside the archive ({path})"
+            )
+            self.result.notices.append(f"{self.where()}: skipped source {name!r}: {reason}; {lost}")
+            return None
+        if self.archive.size(member) > MAX_BYTES:
+            self.result.notices.append(
+                f"{self.archive.where(member)}: skipped source {name!r}: over "
+                f"{MAX_BYTES // 1_000_000} MB of text; {lost}"
+            )
+            return None
+        return _decode(self.archive.read(member), self.archive.where(member))
+
+    def convention(self, text: SourceText, name: str, selections: list[_Selection]) -> str:
+        evidence = [(s.start, s.end, s.name) for s in selections]
+        chosen, scores = text.choose(evidence, self.default)
+        if chosen != self.default:
+            self.result.notices.append(
+                f"{self.where()}: positions in {name!r} read as {CONVENTIONS[chosen]}, not as "
+                f"{CONVENTIONS[self.default]}: the selections' names match the text that way "
+                f"({scores[chosen]} against {scores[self.default]})"
+            )
+        return chosen
+
+    def note_spans(
+        self, element: etree._Element, text: SourceText, convention: str
+    ) -> list[tuple[str, Span]]:
+        """Notes the source points to that mark a passage of it (QualCoder's annotations)."""
+        found = []
+        for ref in children(element, "NoteRef"):
+            guid = normal_guid(ref.get("targetGUID"))
+            note = self.model.notes.get(guid or "")
+            if note is None or not note.text or not note.selections:
+                continue
+            for start, end in note.selections:
+                span = text.span(start, end, convention)
+                if span is None:
+                    self.outside.append(f"note {guid} {start}-{end}")
+                else:
+                    found.append((guid, span))
+                    self.attached.add(guid)
+        return found
+
+    def source_values(self, element: etree._Element) -> dict[str, str]:
+        values = {}
+        for value in children(element, "VariableValue"):
+            ref = next(children(value, "VariableRef"), None)
+            guid = normal_guid(ref.get("targetGUID")) if ref is not None else None
+            texts = [(c.text or "").strip() for c in value if local(c.tag).endswith("Value")]
+            if guid in self.model.variables and texts:
+                values[self.model.variables[guid].casefold()] = texts[0]
+        return values
+
+    # ------------------------------------------------------------------ transcripts and turns
+
+    def transcript(
+        self,
+        element: etree._Element,
+        name: str,
+        text: str,
+        selections: list[_Selection],
+        note_spans: list[tuple[str, Span]],
+        values: dict[str, str],
+    ) -> list[tuple[int, int, int]]:
+        """The turns, as ``(turn id, start, end)`` in text order, of the transcript with this
+        text: found in the project, or added to it."""
+        parsed = ParsedTranscript(f"{self.archive.path.name}:{name}", text, [])
+        row = self.project.db.execute(
+            "SELECT id, name FROM transcripts WHERE content_hash = ?", [parsed.content_hash]
+        ).fetchone()
+        if row is not None:
+            transcript_id = row[0]
+            self.result.reused.append(row[1])
+        else:
+            transcript_id = self.add_transcript(
+                element, name, parsed, selections, note_spans, values
+            )
+        turns = self.project.db.execute(
+            'SELECT id, start, "end" FROM turns WHERE transcript_id = ? ORDER BY start',
+            [transcript_id],
+        ).fetchall()
+        return [tuple(turn) for turn in turns]
+
+    def add_transcript(
+        self,
+        element: etree._Element,
+        name: str,
+        parsed: ParsedTranscript,
+        selections: list[_Selection],
+        note_spans: list[tuple[str, Span]],
+        values: dict[str, str],
+    ) -> int:
+        source_guid = normal_guid(element.get("guid"))
+        cases = [
+            case for case in self.model.cases if not case.sources or source_guid in case.sources
+        ]
+        split = split_turns(parsed.text, parsed.source, known_labels=[c.label for c in cases])
+        spans = [s.span for s in selections if s.span] + [span for _guid, span in note_spans]
+        turns = _with_preamble(split, spans)
+        parsed = ParsedTranscript(parsed.source, parsed.text, turns, split.labelled, split.notices)
+        if len(turns) > len(split.turns):
+            parsed.notices.append(
+                f"{parsed.source}: the coded text before the first speaker label is kept as "
+                f"turn 1 of the unknown speaker {UNKNOWN_SPEAKER}"
+            )
+        title = self.free_name(DOCUMENT_SUFFIX.sub("", name).strip() or name)
+        roles = {c.label: c.values.get("role", "").casefold() for c in cases}
+        interviewers = {label for label in self.interviewers if roles.get(label) != "participant"}
+        interviewers |= {label for label, role in roles.items() if role == "interviewer"}
+        language = self.language or values.get("language")
+        if language and not re.fullmatch(r"[a-z]{2,3}", language):
+            language = None
+        group = values.get("group") or self.group
+        stored = self.project.add_transcripts([(title, parsed)], group, language, interviewers)
+        self.result.notices.extend(stored.notices)
+        self.result.transcripts.append(title)
+        self.result.turns += stored.turns
+        transcript_id = self.project.db.execute(
+            "SELECT id FROM transcripts WHERE name = ?", [title]
+        ).fetchone()[0]
+        guid = self._free_guid("transcripts", source_guid)
+        self.project.db.execute(
+            "UPDATE transcripts SET guid = ? WHERE id = ?", [guid, transcript_id]
+        )
+        self.describe_speakers(title, transcript_id, cases)
+        return transcript_id
+
+    def sole_set(self, source: str | None) -> str | None:
+        """The name of the one set of sources this source belongs to (MAXQDA's document sets,
+        ATLAS.ti's document groups), or None when it is in no set or several."""
+        found = [name for name, members in self.model.sets.items() if source in members]
+        if len(found) != 1:
+            return None
+        self.groups_from_sets.add(found[0])
+        return found[0]
+
+    def free_name(self, name: str) -> str:
+        """``name``, numbered when the project or this import already has a transcript of
+        that name (with other text)."""
+        candidate, number = name, 1
+        while (
+            candidate in self.names
+            or self.project.db.execute(
+                "SELECT 1 FROM transcripts WHERE name = ?", [candidate]
+            ).fetchone()
+        ):
+            number += 1
+            candidate = f"{name} ({number})"
+        if candidate != name:
+            self.result.notices.append(
+                f"{self.where()}: a different transcript is named {name!r}; this one is "
+                f"imported as {candidate!r}"
+            )
+        self.names.add(candidate)
+        return candidate
+
+    def describe_speakers(self, title: str, transcript_id: int, cases: list[_Case]) -> None:
+        """Roles, attributes and GUIDs of the new transcript's speakers, from the cases."""
+        labels = {case.label: case for case in cases}
+        for speaker in self.project.speakers(title):
+            case = labels.get(speaker["label"])
+            if case is None:
+                continue
+            attributes = {k: v for k, v in case.values.items() if k not in RESERVED and v}
+            if attributes:
+                self.project.set_speaker(title, speaker["label"], attributes=attributes)
+            if case.guid:
+                guid = self._free_guid("speakers", case.guid)
+                self.project.db.execute(
+                    "UPDATE speakers SET guid = ? WHERE id = ?", [guid, speaker["id"]]
+                )
+
+    # ------------------------------------------------------------------ codings and memos
+
+    def store_selection(self, selection: _Selection, turns: _Turns, source: str) -> None:
+        assert selection.span is not None
+        touched = turns.touched(selection.span)
+        if not touched:
+            self.untouched.append(f"{source!r} {selection.start}-{selection.end}")
+            return
+        if not selection.codings and selection.description:
+            self.store_memo(touched, selection.description, selection.user, selection.date, None)
+        for guid in selection.notes:
+            note = self.model.notes.get(guid)
+            if note is not None:
+                self.attached.add(guid)
+                self.store_memo(touched, note.text, note.user or selection.user, note.date, guid)
+        for coding in selection.codings:
+            self.store_coding(coding, selection, touched)
+
+    def store_coding(
+        self, coding: _Coding, selection: _Selection, touched: list[tuple[int, Any]]
+    ) -> None:
+        if coding.code in self.model.case_guids:
+            self.not_codes["refer to a case, not a code"] += 1
+            return
+        code_id = self.code_ids.get(coding.code or "")
+        if code_id is None:
+            self.not_codes["refer to no code of the codebook"] += 1
+            return
+        if self.nvivo:  # NVivo for Windows stamps every Coding with the exporting user
+            user, date = selection.user or coding.user, selection.date or coding.date
+        else:
+            user, date = coding.user or selection.user, coding.date or selection.date
+        coder_id = self.coder(user)
+        notes = [n for n in coding.notes if n in self.model.notes]
+        self.attached.update(notes)
+        memo = _join([selection.description] + [self.model.notes[n].text for n in notes])
+        created = stored_datetime(date) or _now()
+        base = coding.guid or derived_guid("coding", selection.guid, coding.code)
+        for number, (turn_id, span) in enumerate(touched):
+            row = (turn_id, code_id, coder_id, *(span or (None, None)), memo or None, created)
+            guid = base if number == 0 else derived_guid(base, turn_id)
+            if self.insert_coding(row, guid):
+                self.result.coding_rows += 1
+            else:
+                self.result.already += 1
+        self.result.codings += 1
+
+    def insert_coding(self, row: tuple, guid: str) -> bool:
+        """Store a coding ``(turn, code, coder, start, end, memo, created)`` under ``guid``;
+        False when the project has it already. Another coding with the same GUID (a file
+        that reuses GUIDs) does not stop it: it then gets a GUID of its own."""
+        sql = (
+            'INSERT OR IGNORE INTO codings (turn_id, code_id, coder_id, start, "end", memo, '
+            "origin, created_at, guid) VALUES (?, ?, ?, ?, ?, ?, 'import', ?, ?)"
+        )
+        if self.project.db.execute(sql, [*row, guid]).rowcount == 1:
+            return True
+        present = self.project.db.execute(
+            "SELECT 1 FROM codings WHERE turn_id = ? AND code_id = ? AND coder_id = ? "
+            'AND IFNULL(start, -1) = IFNULL(?, -1) AND IFNULL("end", -1) = IFNULL(?, -1)',
+            row[:5],
+        ).fetchone()
+        if present:
+            return False
+        return self.project.db.execute(sql, [*row, new_guid()]).rowcount == 1
+
+    def store_memo(
+        self,
+        touched: list[tuple[int, Any]],
+        text: str,
+        user: str | None,
+        date: str | None,
+        guid: str | None,
+    ) -> None:
+        """A memo on each turn touched; added to the coder's memo there unless it has it."""
+        if not text.strip():
+            return
+        coder_id = self.coder(user)
+        when = stored_datetime(date) or _now()
+        for turn_id, _span in touched:
+            row = self.project.db.execute(
+                "SELECT id, text FROM memos WHERE turn_id = ? AND coder_id = ?", [turn_id, coder_id]
+            ).fetchone()
+            if row is None:
+                memo_guid = self._free_guid("memos", guid, derived_guid(guid, turn_id))
+                self.project.db.execute(
+                    "INSERT INTO memos (turn_id, coder_id, text, updated_at, guid) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [turn_id, coder_id, text.strip(), when, memo_guid],
+                )
+            elif text.strip() not in row[1]:
+                self.project.db.execute(
+                    "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?",
+                    [f"{row[1]}\n\n{text.strip()}", when, row[0]],
+                )
+            else:
+                continue
+            self.result.memos += 1
+
+    def report(self) -> None:
+        where, notices = self.where(), self.result.notices
+        if self.outside:
+            notices.append(
+                f"{where}: {len(self.outside)} selection(s) do not lie inside their document "
+                f"and were not imported: {'; '.join(self.outside[:10])}"
+                + (" …" if len(self.outside) > 10 else "")
+            )
+        if self.untouched:
+            notices.append(
+                f"{where}: {len(self.untouched)} selection(s) cover no turn text (only a "
+                f"speaker label or blank lines) and were not imported: "
+                f"{'; '.join(self.untouched[:10])}"
+            )
+        for reason, count in self.not_codes.items():
+            notices.append(f"{where}: {count} coding(s) {reason}; not imported")
+        loose = [
+            guid
+            for guid, note in self.model.notes.items()
+            if guid not in self.attached and note.text
+        ]
+        if loose:
+            notices.append(
+                f"{where}: {len(loose)} note(s) are not attached to a turn or coding (project "
+                "memos, notes on media or codes) and were not imported"
+            )
+        unused = [name for name in self.model.sets if name not in self.groups_from_sets]
+        if unused or self.model.graphs:
+            notices.append(
+                f"{where}: {len(unused)} set(s) and {self.model.graphs} graph(s) not imported "
+                "(a transcript's group is its variable 'group', or the one set it belongs to)"
+            )
+
+
+class _Turns:
+    """A transcript's turns, to find the ones a span touches."""
+
+    def __init__(self, turns: list[tuple[int, int, int]], text: str):
+        self.turns, self.text = turns, text
+        self.starts = [start for _id, start, _end in turns]
+
+    def touched(self, span: Span) -> list[tuple[int, tuple[int, int] | None]]:
+        """``(turn id, span inside the turn or None for the whole turn)`` for each turn whose
+        text the span overlaps (white space alone does not count)."""
+        found = []
+        index = max(bisect_right(self.starts, span.start) - 1, 0)
+        while index < len(self.turns) and self.turns[index][1] < span.end:
+            turn_id, start, end = self.turns[index]
+            first, last = max(span.start, start), min(span.end, end)
+            if first < last and self.text[first:last].strip():
+                whole = (first, last) == (start, end)
+                found.append((turn_id, None if whole else (first - start, last - start)))
+            index += 1
+        return found
+
+
+def _with_preamble(split: ParsedTranscript, spans: list[Span]) -> list[ParsedTurn]:
+    """The turns, with the text before the first speaker label as a turn of the unknown
+    speaker when a selection codes it (the readers leave such a heading out of the turns)."""
+    if not split.labelled or not split.turns:
+        return list(split.turns)
+    text = split.text
+    first = split.turns[0].start
+    line = text.rfind("\n", 0, first) + 1
+    while line > 0 and not text[line:first].strip():  # the label is on a line above
+        line = text.rfind("\n", 0, line - 1) + 1
+    start, end = 0, line
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end and any(span.start < end and span.end > start for span in spans):
+        return [ParsedTurn(UNKNOWN_SPEAKER, start, end), *split.turns]
+    return list(split.turns)
+
+
+def _join(parts: Iterable[str]) -> str:
+    return "\n\n".join(dict.fromkeys(part.strip() for part in parts if part and part.strip()))
+
+
+def _now() -> str:
+    return now()
+
+
+__all__ = ["RefiImportResult", "import_qdpx"]

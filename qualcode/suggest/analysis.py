@@ -1,0 +1,86 @@
+"""Analysing turns once: tokens, lemmas and stems, keyword matches, content terms.
+
+Turns are streamed through the language pipeline in batches (``nlp.pipe``), each language
+through its own pipeline, and come out in the order they went in. What the suggesters need is
+kept (word count, keyword hits with their spans, content terms with their spans) and the spaCy
+Doc is dropped, so a whole study can stream through without holding its tokens in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from spacy.attrs import IDX, IS_ALPHA, IS_STOP, LEMMA, LENGTH
+from spacy.tokens import Doc
+
+from qualcode import nlp
+from qualcode.codebook import Codebook
+from qualcode.suggest.base import TurnText
+from qualcode.suggest.keywords import KeywordHit, KeywordIndex
+
+CHUNK = 2000
+
+# A content term of a turn: (lemma, start, end), offsets inside the turn text.
+Term = tuple[str, int, int]
+
+
+@dataclass
+class AnalysedTurn:
+    """A turn after the pipeline: what every suggester reads."""
+
+    turn: TurnText
+    words: int
+    hits: dict[str, list[KeywordHit]] = field(default_factory=dict)
+    terms: list[Term] | None = None
+
+
+class Analyser:
+    """Analyses turns against one codebook's keywords."""
+
+    def __init__(self, codebook: Codebook):
+        self.codebook = codebook
+        self.index = KeywordIndex(codebook)
+
+    def analyse(self, turns: Iterable[TurnText], terms: bool = False) -> Iterator[AnalysedTurn]:
+        """Analyse ``turns`` in order; ``terms`` also collects content lemmas (for the learned
+        suggester). Turns in a language without a pipeline get no keyword hits."""
+        iterator = iter(turns)
+        while chunk := list(islice(iterator, CHUNK)):
+            yield from self._chunk(chunk, terms)
+
+    def _chunk(self, chunk: list[TurnText], terms: bool) -> list[AnalysedTurn]:
+        results: list[AnalysedTurn | None] = [None] * len(chunk)
+        by_language: dict[str, list[int]] = {}
+        for position, turn in enumerate(chunk):
+            if nlp.supported(turn.language):
+                by_language.setdefault(turn.language, []).append(position)
+            else:
+                words = len(turn.text.split())
+                results[position] = AnalysedTurn(turn, words, {}, [] if terms else None)
+        for language, positions in by_language.items():
+            docs = nlp.pipe((chunk[p].text for p in positions), language)
+            for position, doc in zip(positions, docs, strict=True):
+                results[position] = self._one(chunk[position], doc, terms)
+        return results  # type: ignore[return-value]
+
+    def _one(self, turn: TurnText, doc: Doc, terms: bool) -> AnalysedTurn:
+        hits, words = self.index.match(doc, turn.language)
+        if not terms:
+            return AnalysedTurn(turn, words, hits)
+        rows = doc.to_array([IS_ALPHA, IS_STOP, LEMMA, IDX, LENGTH]).tolist() if len(doc) else []
+        strings = doc.vocab.strings
+        content = [
+            (strings[lemma], start, start + length)
+            for alpha, stop, lemma, start, length in rows
+            if alpha and not stop
+        ]
+        return AnalysedTurn(turn, words, hits, content)
+
+
+def analyse(
+    turns: Iterable[TurnText], codebook: Codebook, terms: bool = False
+) -> Iterator[AnalysedTurn]:
+    """Analyse ``turns`` against ``codebook`` (see :class:`Analyser`)."""
+    return Analyser(codebook).analyse(turns, terms)

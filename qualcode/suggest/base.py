@@ -1,0 +1,109 @@
+"""What every suggester shares: the turns going in, the suggestions coming out.
+
+A suggester has one shape (like a scikit-learn estimator): it is built from a codebook,
+``fit(turns, labels)`` learns from a coder's codings (a no-op for rules such as keywords) and
+``suggest(turns)`` yields scored :class:`Suggestion` objects with their :class:`Evidence`. Turns
+go in as :class:`TurnText`; they are analysed once (tokens, lemmas, stems, keyword matches, see
+:mod:`qualcode.suggest.analysis`) and the analysed turns can be handed to several suggesters, so
+no text is tokenized twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from qualcode.suggest.analysis import AnalysedTurn
+
+# What ``fit`` learns from: turn id -> {code: True (applied) or False (not applied/rejected)}.
+Labels = Mapping[int, Mapping[str, bool]]
+
+
+@dataclass(frozen=True)
+class TurnText:
+    """A turn as the suggesters see it: its text and language, and where it comes from."""
+
+    id: int
+    text: str
+    language: str
+    role: str = "participant"
+    transcript: str | None = None
+    turn: int | None = None
+    speaker: str | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> TurnText:
+        """A TurnText from a ``turn_details`` row (as returned by ``Project.turns``)."""
+        return cls(
+            id=row["id"],
+            text=row["text"],
+            language=row["language"],
+            role=row.get("role") or "participant",
+            transcript=row.get("transcript"),
+            turn=row.get("turn"),
+            speaker=row.get("speaker"),
+        )
+
+
+class Evidence(NamedTuple):
+    """Why a code was suggested: a word or phrase of the turn, with its offsets in the turn
+    text (end exclusive), and the keyword or model term it stands for."""
+
+    text: str
+    start: int
+    end: int
+    keyword: str | None = None
+    term: str | None = None
+    weight: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"text": self.text, "start": self.start, "end": self.end}
+        for name in ("keyword", "term", "weight"):
+            value = getattr(self, name)
+            if value is not None:
+                data[name] = round(value, 3) if isinstance(value, float) else value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Evidence:
+        return cls(
+            text=data["text"],
+            start=data["start"],
+            end=data["end"],
+            keyword=data.get("keyword"),
+            term=data.get("term"),
+            weight=data.get("weight"),
+        )
+
+
+@dataclass(slots=True)
+class Suggestion:
+    """A code a suggester proposes for a turn: a score in 0..1 and the evidence for it.
+
+    ``coder`` is set when the suggestion was made for one coder (learned from their codings)."""
+
+    turn_id: int
+    code: str
+    score: float
+    method: str
+    evidence: list[Evidence] = field(default_factory=list)
+    coder: str | None = None
+
+
+class Suggester(Protocol):
+    """The shape every suggester has; :mod:`qualcode.suggest.evaluate` scores any of them."""
+
+    method: str
+    threshold: float
+
+    def fit(self, turns: Iterable[AnalysedTurn], labels: Labels) -> Suggester:
+        """Learn from labelled turns (rule-based suggesters ignore this)."""
+        ...
+
+    def suggest(
+        self, turns: Iterable[AnalysedTurn], min_score: float | None = None
+    ) -> Iterator[Suggestion]:
+        """Suggestions scoring at least ``min_score`` (default: the suggester's threshold)."""
+        ...

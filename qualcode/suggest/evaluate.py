@@ -1,0 +1,239 @@
+"""Scoring any suggester against a coder's codings, the same way for every method.
+
+The unit is the participant turn. A turn counts for a coder when it belongs to a transcript the
+coder has coded (at least one coding in it); every participant turn of such a transcript is a
+yes/no decision per code (did the coder apply the code to the turn, to the whole turn or a part
+of it?). A transcript the coder has not coded is left out, not counted as "no" everywhere.
+
+Per code: true positives (suggested and coded), false positives (suggested, not coded), false
+negatives (coded, not suggested); precision = tp / (tp + fp), recall = tp / (tp + fn), F1 their
+harmonic mean. A ratio with nothing to divide by is 0 (as scikit-learn's ``zero_division=0``).
+The macro averages are the plain means over the codes the coder applied at least once or the
+suggester suggested at least once in these turns (a code neither used nor suggested has no
+figures and is left out).
+
+Top-2 share: among the *substantive* participant turns, those the coder applied at least one
+code to, the share whose two highest-scoring suggestions (whatever their score, threshold or
+not) include at least one of the coder's codes.
+
+Suggesters are validated by cross-validation grouped by transcript (:func:`folds`): the turns of
+a transcript are suggested by a suggester fitted on the other transcripts only, so no turn is
+ever scored by a model that saw it (for keywords, fitting learns nothing and this is the same as
+scoring every turn once).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from qualcode.codebook import Codebook
+from qualcode.errors import QualcodeError
+from qualcode.store import Project
+from qualcode.suggest.analysis import AnalysedTurn, Analyser
+from qualcode.suggest.base import Suggester, Suggestion, TurnText
+from qualcode.suggest.keywords import KeywordSuggester
+from qualcode.suggest.learned import LearnedSuggester
+from qualcode.suggest.workflow import coder_key
+
+MAX_FOLDS = 10
+
+
+@dataclass
+class CodeScore:
+    code: str
+    support: int
+    suggested: int
+    tp: int
+    fp: int
+    fn: int
+    precision: float
+    recall: float
+    f1: float
+
+
+@dataclass
+class Evaluation:
+    """How well one method's suggestions match one coder's codings."""
+
+    method: str
+    coder: str | None
+    unit: str
+    validation: str
+    n_transcripts: int
+    n_turns: int
+    codes: list[CodeScore]
+    macro: dict[str, float]
+    top2: dict[str, float]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for row in data["codes"]:
+            for key in ("precision", "recall", "f1"):
+                row[key] = round(row[key], 4)
+        data["macro"] = {key: round(value, 4) for key, value in self.macro.items()}
+        data["top2"] = {
+            key: round(value, 4) if isinstance(value, float) else value
+            for key, value in self.top2.items()
+        }
+        return data
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+def f1(precision: float, recall: float) -> float:
+    return ratio(2 * precision * recall, precision + recall)
+
+
+def score(
+    units: Sequence[int],
+    gold: Mapping[int, set[str]],
+    suggestions: Iterable[Suggestion],
+    codes: Sequence[str],
+    threshold: float,
+) -> tuple[list[CodeScore], dict[str, float], dict[str, float]]:
+    """Per-code scores, macro averages and top-2 share of ``suggestions`` on ``units``.
+
+    ``gold[turn_id]`` is the set of codes the coder applied; ``suggestions`` may include
+    scores below ``threshold``: those only count for the top-2 ranking."""
+    unit_set = set(units)
+    ranked: dict[int, dict[str, float]] = defaultdict(dict)
+    for suggestion in suggestions:
+        if suggestion.turn_id in unit_set:
+            best = ranked[suggestion.turn_id]
+            best[suggestion.code] = max(best.get(suggestion.code, 0.0), suggestion.score)
+    counts = {code: {"tp": 0, "fp": 0, "fn": 0} for code in codes}
+    for turn_id in unit_set:
+        coded = gold.get(turn_id, set())
+        suggested = {c for c, s in ranked.get(turn_id, {}).items() if s >= threshold}
+        for code in coded | suggested:
+            if code not in counts:
+                continue
+            kind = "tp" if code in coded and code in suggested else "fn" if code in coded else "fp"
+            counts[code][kind] += 1
+    rows = []
+    for code in codes:
+        tp, fp, fn = counts[code]["tp"], counts[code]["fp"], counts[code]["fn"]
+        if tp + fp + fn == 0:
+            continue
+        precision, recall = ratio(tp, tp + fp), ratio(tp, tp + fn)
+        rows.append(
+            CodeScore(code, tp + fn, tp + fp, tp, fp, fn, precision, recall, f1(precision, recall))
+        )
+    macro = {
+        key: ratio(sum(getattr(row, key) for row in rows), len(rows))
+        for key in ("precision", "recall", "f1")
+    }
+    substantive = [turn_id for turn_id in unit_set if gold.get(turn_id)]
+    hits = 0
+    for turn_id in substantive:
+        scores = ranked.get(turn_id, {})
+        top = sorted(scores, key=lambda code: (-scores[code], codes.index(code)))[:2]
+        hits += bool(gold[turn_id] & set(top))
+    top2 = {"turns": len(substantive), "hits": hits, "share": ratio(hits, len(substantive))}
+    return rows, macro, top2
+
+
+def folds(groups: Sequence[str]) -> list[list[str]]:
+    """Groups (transcripts) split into folds: one transcript per fold when there are at most
+    :data:`MAX_FOLDS`, else :data:`MAX_FOLDS` folds of whole transcripts (round robin)."""
+    names = sorted(set(groups))
+    count = min(len(names), MAX_FOLDS)
+    return [names[i::count] for i in range(count)] if count else []
+
+
+def cross_validate(
+    make: Callable[[], Suggester],
+    turns: Sequence[AnalysedTurn],
+    labels: Mapping[int, Mapping[str, bool]],
+) -> tuple[list[Suggestion], int]:
+    """Every turn suggested by a suggester fitted on the other transcripts' turns only.
+
+    Returns all suggestions (with scores below the threshold, for ranking) and the number of
+    folds."""
+    groups = [turn.turn.transcript or "" for turn in turns]
+    splits = folds(groups)
+    suggestions: list[Suggestion] = []
+    for held_out in splits:
+        held = set(held_out)
+        train = [t for t, g in zip(turns, groups, strict=True) if g not in held]
+        test = [t for t, g in zip(turns, groups, strict=True) if g in held]
+        train_labels = {t.turn.id: labels[t.turn.id] for t in train if t.turn.id in labels}
+        suggester = make().fit(train, train_labels)
+        suggestions.extend(suggester.suggest(test, min_score=0.0))
+    return suggestions, len(splits)
+
+
+def evaluation_data(project: Project, coder: str) -> tuple[list[TurnText], dict[int, set[str]]]:
+    """The participant turns of every transcript ``coder`` has coded, and the codes they
+    applied to each (to the turn or to a part of it)."""
+    coder_id = coder_key(project, coder)
+    if coder_id is None:
+        raise QualcodeError(f"no coder named {coder!r} in the project", project.path)
+    rows = project.query(
+        """
+        SELECT td.* FROM turn_details td
+        WHERE td.role = 'participant' AND td.transcript_id IN (
+            SELECT DISTINCT t.transcript_id FROM codings c JOIN turns t ON t.id = c.turn_id
+            WHERE c.coder_id = ?)
+        ORDER BY td.id
+        """,
+        [coder_id],
+    )
+    gold: dict[int, set[str]] = {}
+    for turn_id, key in project.db.execute(
+        "SELECT c.turn_id, codes.key FROM codings c JOIN codes ON codes.id = c.code_id "
+        "WHERE c.coder_id = ?",
+        [coder_id],
+    ).fetchall():
+        gold.setdefault(turn_id, set()).add(key)
+    return [TurnText.from_row(row) for row in rows], gold
+
+
+def make_suggester(method: str, codebook: Codebook, coder: str | None = None) -> Suggester:
+    """A fresh, unfitted suggester of ``method``."""
+    if method == "keywords":
+        return KeywordSuggester(codebook)
+    if method == "learned":
+        return LearnedSuggester(codebook, coder=coder)
+    raise QualcodeError(f"unknown method {method!r} (choose keywords or learned)")
+
+
+def evaluate(project: Project, coder: str, method: str = "keywords") -> Evaluation:
+    """Score ``method``'s suggestions against ``coder``'s codings (see the module docstring),
+    each transcript suggested by a suggester fitted on the other transcripts only."""
+    codebook = project.codebook()
+    make_suggester(method, codebook)
+    turns, gold = evaluation_data(project, coder)
+    units = [turn.id for turn in turns]
+    if not turns:
+        raise QualcodeError(f"{coder} has not coded any participant turn", project.path)
+    codes = codebook.keys()
+    analysed = list(Analyser(codebook).analyse(turns, terms=method == "learned"))
+    labels = {unit: {code: code in gold.get(unit, ()) for code in codes} for unit in units}
+    suggestions, n_folds = cross_validate(
+        lambda: make_suggester(method, codebook, coder), analysed, labels
+    )
+    threshold = make_suggester(method, codebook).threshold
+    rows, macro, top2 = score(units, gold, suggestions, codes, threshold)
+    transcripts = len({turn.transcript for turn in turns})
+    validation = (
+        f"cross-validation grouped by transcript ({n_folds} folds): each transcript "
+        "suggested by a suggester fitted on the others"
+    )
+    return Evaluation(
+        method=method,
+        coder=coder,
+        unit="participant turn",
+        validation=validation,
+        n_transcripts=transcripts,
+        n_turns=len(units),
+        codes=rows,
+        macro=macro,
+        top2=top2,
+    )

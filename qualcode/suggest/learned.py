@@ -1,0 +1,187 @@
+"""The learned suggester: one classifier per code, trained on one coder's codings.
+
+Features of a turn are its content lemmas weighted by TF-IDF (stop words and punctuation left
+out) plus, for every code, the keyword suggester's score of that code in the turn (these carry
+across languages, so a model trained on Danish codings still has something to say about an
+English turn). Each code gets a logistic regression (scikit-learn): a linear model trained on
+log-loss, whose ``predict_proba`` is a calibrated probability that the coder would apply the
+code (no class re-weighting, so the probability keeps its meaning). A code is suggested when
+that probability reaches :data:`THRESHOLD`: a suggestion is cheap to reject, so a one-in-three
+chance is worth showing.
+
+A code is learned once the coder has coded :data:`MIN_CODED_TURNS` turns and applied that code
+to at least :data:`MIN_POSITIVES` of them. The model is derived state: it is rebuilt from the
+codings (see :func:`qualcode.suggest.workflow.learned_model`) and never stored.
+
+Evidence for a suggestion: the terms of the turn that pushed the score up most (weight times
+TF-IDF value), with their places in the turn, and the keyword matches when the keyword score
+was among the strongest reasons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+
+import numpy
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from qualcode.codebook import Codebook
+from qualcode.errors import QualcodeError
+from qualcode.suggest import keywords
+from qualcode.suggest.analysis import AnalysedTurn
+from qualcode.suggest.base import Evidence, Labels, Suggestion
+
+METHOD = "learned"
+MIN_CODED_TURNS = 30
+MIN_POSITIVES = 5
+THRESHOLD = 0.35
+KEYWORD_WEIGHT = 1.0
+REGULARISATION = 10.0
+EVIDENCE_TERMS = 3
+BATCH = 2000
+
+
+def _terms(turn: AnalysedTurn) -> list[str]:
+    if turn.terms is None:
+        raise QualcodeError("the learned suggester needs turns analysed with terms=True")
+    return [term for term, _, _ in turn.terms]
+
+
+class LearnedSuggester:
+    """Suggests codes a coder would probably apply, learned from their codings."""
+
+    method = METHOD
+
+    def __init__(self, codebook: Codebook, threshold: float = THRESHOLD, coder: str | None = None):
+        self.codebook = codebook
+        self.codes = codebook.keys()
+        self.threshold = threshold
+        self.coder = coder
+        self.vectorizer: TfidfVectorizer | None = None
+        self.models: dict[str, LogisticRegression] = {}
+        self.skipped: dict[str, str] = {}
+        self.coded_turns = 0
+
+    @property
+    def trained(self) -> bool:
+        return bool(self.models)
+
+    def fit(self, turns: Iterable[AnalysedTurn], labels: Labels) -> LearnedSuggester:
+        """Train one classifier per code on the turns that have labels for it.
+
+        ``labels[turn_id][code]`` is True when the coder applied the code, False when they
+        saw the turn without applying it (or rejected the suggestion)."""
+        examples = [turn for turn in turns if labels.get(turn.turn.id)]
+        self.coded_turns = sum(1 for t in examples if any(labels[t.turn.id].values()))
+        self.models, self.skipped, self.vectorizer = {}, {}, None
+        if self.coded_turns < MIN_CODED_TURNS:
+            reason = f"only {self.coded_turns} coded turns (needs {MIN_CODED_TURNS})"
+            self.skipped = dict.fromkeys(self.codes, reason)
+            return self
+        self.vectorizer = TfidfVectorizer(
+            analyzer=_identity, sublinear_tf=True, min_df=2, dtype=numpy.float64
+        )
+        self.vectorizer.fit([_terms(turn) for turn in examples])
+        matrix = self._features(examples)
+        for code in self.codes:
+            rows = [i for i, turn in enumerate(examples) if code in labels[turn.turn.id]]
+            target = numpy.array([labels[examples[i].turn.id][code] for i in rows], dtype=bool)
+            positives = int(target.sum())
+            if positives < MIN_POSITIVES or positives == len(target):
+                self.skipped[code] = f"{positives} positive turns (needs {MIN_POSITIVES})"
+                continue
+            model = LogisticRegression(C=REGULARISATION, solver="liblinear", max_iter=1000)
+            self.models[code] = model.fit(matrix[rows], target)
+        return self
+
+    def _features(self, turns: Sequence[AnalysedTurn]) -> sparse.csr_matrix:
+        assert self.vectorizer is not None
+        text = self.vectorizer.transform([_terms(turn) for turn in turns])
+        scores = numpy.array(
+            [
+                [
+                    keywords.score(turn.hits[code], turn.words) if code in turn.hits else 0.0
+                    for code in self.codes
+                ]
+                for turn in turns
+            ]
+        ).reshape(len(turns), len(self.codes))
+        return sparse.hstack([text, sparse.csr_matrix(scores * KEYWORD_WEIGHT)], format="csr")
+
+    def feature_names(self) -> list[str]:
+        assert self.vectorizer is not None
+        words = list(self.vectorizer.get_feature_names_out())
+        return words + [f"keywords:{code}" for code in self.codes]
+
+    def suggest(
+        self, turns: Iterable[AnalysedTurn], min_score: float | None = None
+    ) -> Iterator[Suggestion]:
+        if not self.models:
+            return
+        floor = self.threshold if min_score is None else min_score
+        names = self.feature_names()
+        iterator = iter(turns)
+        while batch := list(islice(iterator, BATCH)):
+            matrix = self._features(batch)
+            for code, model in self.models.items():
+                probabilities = model.predict_proba(matrix)[:, 1]
+                weights = model.coef_[0]
+                for row, probability in enumerate(probabilities.tolist()):
+                    if probability < floor or probability <= 0:
+                        continue
+                    turn = batch[row]
+                    yield Suggestion(
+                        turn_id=turn.turn.id,
+                        code=code,
+                        score=probability,
+                        method=METHOD,
+                        evidence=self._evidence(turn, matrix.getrow(row), weights, names),
+                        coder=self.coder,
+                    )
+
+    def _evidence(
+        self,
+        turn: AnalysedTurn,
+        row: sparse.csr_matrix,
+        weights: numpy.ndarray,
+        names: list[str],
+    ) -> list[Evidence]:
+        """The terms of the turn that raised the score most, with their places."""
+        contributions = sorted(
+            (
+                (weights[j] * value, names[j])
+                for j, value in zip(row.indices, row.data, strict=True)
+            ),
+            reverse=True,
+        )
+        items: list[Evidence] = []
+        text = turn.turn.text
+        for weight, name in contributions[:EVIDENCE_TERMS]:
+            if weight <= 0:
+                break
+            if name.startswith("keywords:"):
+                code = name.split(":", 1)[1]
+                for item in keywords.evidence(turn.hits.get(code, []), text):
+                    items.append(
+                        Evidence(
+                            item.text,
+                            item.start,
+                            item.end,
+                            keyword=item.keyword,
+                            weight=float(weight),
+                        )
+                    )
+                continue
+            for term, start, end in turn.terms or []:
+                if term == name:
+                    items.append(
+                        Evidence(text[start:end], start, end, term=name, weight=float(weight))
+                    )
+        return sorted(items, key=lambda item: (item.start, item.end))
+
+
+def _identity(terms: list[str]) -> list[str]:
+    return terms

@@ -1,0 +1,542 @@
+"""Suggestions in a project: compute and store them, list them, accept or reject them.
+
+Stored suggestions live in the ``suggestions`` table, one row per (turn, code, method) and, for
+the learned method, per coder (keyword suggestions belong to no coder: ``coder_id`` is NULL).
+Computing suggestions again replaces the stored ones of that method in that scope.
+
+Accepting or rejecting is a decision of one coder about one (turn, code), kept in
+``suggestion_decisions``: it survives recomputing, hides that code on that turn from that coder
+only (another coder still sees a keyword suggestion), and a rejection is a negative example
+for the coder's learned suggester. Accepting adds the coding (origin ``suggestion``) and records
+the decision in one transaction.
+
+The learned model is derived state: :func:`learned_model` trains it from the coder's codings
+and rejections and caches it in memory under a fingerprint of exactly those (and of the
+codebook), so it is retrained when, and only when, they change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any
+
+from qualcode.errors import QualcodeError
+from qualcode.store import Project
+from qualcode.store.project import now
+from qualcode.suggest.analysis import AnalysedTurn, Analyser
+from qualcode.suggest.base import Evidence, Suggestion, TurnText
+from qualcode.suggest.keywords import KeywordSuggester
+from qualcode.suggest.learned import LearnedSuggester
+
+METHODS = ("keywords", "learned")
+CHOICES = (*METHODS, "all")
+STATUSES = ("open", "accepted", "rejected", "coded")
+PAGE = 2000
+CACHE_SIZE = 16
+
+_models: OrderedDict[tuple[str, str], tuple[str, LearnedSuggester]] = OrderedDict()
+_models_lock = Lock()
+
+
+@dataclass
+class SuggestResult:
+    """What a suggest run did: suggestions stored per method, turns analysed, notices."""
+
+    stored: dict[str, int] = field(default_factory=dict)
+    turns: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- reading turns
+
+
+def coder_key(project: Project, coder: str) -> int | None:
+    """The id of ``coder``, or None when the project has no such coder (nothing is added)."""
+    row = project.db.execute("SELECT id FROM coders WHERE name = ?", [coder.strip()]).fetchone()
+    return row[0] if row else None
+
+
+def iter_turns(
+    project: Project,
+    transcript: str | None = None,
+    turn_ids: Iterable[int] | None = None,
+    include_interviewer: bool = False,
+) -> Iterator[TurnText]:
+    """Turns in id order, read a page at a time (never the whole project at once)."""
+    where, params = ["id > ?"], []
+    if transcript is not None:
+        where.append("transcript_id = ?")
+        params.append(project.transcript(transcript)["id"])
+    if not include_interviewer:
+        where.append("role = 'participant'")
+    if turn_ids is not None:
+        wanted = sorted(set(turn_ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            sql = (
+                f"SELECT * FROM turn_details WHERE {' AND '.join(where)} "
+                f"AND id IN ({','.join('?' * len(chunk))}) ORDER BY id"
+            )
+            for row in project.query(sql, [-1, *params, *chunk]):
+                yield TurnText.from_row(row)
+        return
+    last = -1
+    sql = f"SELECT * FROM turn_details WHERE {' AND '.join(where)} ORDER BY id LIMIT {PAGE}"
+    while rows := project.query(sql, [last, *params]):
+        for row in rows:
+            yield TurnText.from_row(row)
+        last = rows[-1]["id"]
+
+
+def coded_turn_ids(project: Project, coder_id: int) -> set[int]:
+    """The turns this coder has applied at least one code to."""
+    rows = project.db.execute(
+        "SELECT DISTINCT turn_id FROM codings WHERE coder_id = ?", [coder_id]
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+# ---------------------------------------------------------------- the learned model
+
+
+def training_data(
+    project: Project, coder: str
+) -> tuple[list[TurnText], dict[int, dict[str, bool]]]:
+    """The turns a coder has labelled, and the labels (turn id -> {code: applied?}).
+
+    In each transcript the coder has coded, the participant turns up to the last turn they coded
+    count as seen: each is positive for the codes applied to it and negative for all others.
+    Beyond that turn the coder has not been yet, so those turns say nothing. A rejected
+    suggestion is a negative for its code wherever it is (unless the coder coded it anyway)."""
+    coder_id = coder_key(project, coder)
+    if coder_id is None:
+        return [], {}
+    codes = project.codebook().keys()
+    seen = project.query(
+        """
+        WITH reach AS (
+            SELECT t.transcript_id, max(t.turn) AS last
+            FROM codings c JOIN turns t ON t.id = c.turn_id
+            WHERE c.coder_id = ? GROUP BY t.transcript_id
+        )
+        SELECT td.* FROM turn_details td JOIN reach ON reach.transcript_id = td.transcript_id
+        WHERE td.turn <= reach.last AND td.role = 'participant' ORDER BY td.id
+        """,
+        [coder_id],
+    )
+    applied: dict[int, set[str]] = {}
+    for turn_id, key in project.db.execute(
+        "SELECT c.turn_id, codes.key FROM codings c JOIN codes ON codes.id = c.code_id "
+        "WHERE c.coder_id = ?",
+        [coder_id],
+    ).fetchall():
+        applied.setdefault(turn_id, set()).add(key)
+    turns = [TurnText.from_row(row) for row in seen]
+    labels = {turn.id: {code: code in applied.get(turn.id, ()) for code in codes} for turn in turns}
+    rejected = project.query(
+        "SELECT td.*, codes.key AS rejected_code FROM suggestion_decisions d "
+        "JOIN turn_details td ON td.id = d.turn_id JOIN codes ON codes.id = d.code_id "
+        "WHERE d.coder_id = ? AND d.decision = 'rejected' ORDER BY td.id",
+        [coder_id],
+    )
+    for row in rejected:
+        if row["id"] not in labels:
+            labels[row["id"]] = {}
+            turns.append(TurnText.from_row(row))
+        code = row["rejected_code"]
+        labels[row["id"]][code] = code in applied.get(row["id"], ())
+    return turns, labels
+
+
+def fingerprint(project: Project, coder: str) -> str:
+    """A digest of everything the coder's learned model depends on: their codings, their
+    rejections and the codebook's codes and keywords."""
+    digest = hashlib.sha256()
+    coder_id = coder_key(project, coder)
+    for sql in (
+        "SELECT turn_id, code_id FROM codings WHERE coder_id = ? ORDER BY turn_id, code_id",
+        "SELECT turn_id, code_id FROM suggestion_decisions WHERE coder_id = ? "
+        "AND decision = 'rejected' ORDER BY turn_id, code_id",
+    ):
+        digest.update(b"|")
+        for turn_id, code_id in project.db.execute(sql, [coder_id]).fetchall():
+            digest.update(f"{turn_id}:{code_id},".encode())
+    for row in project.db.execute("SELECT id, key, keywords FROM codes ORDER BY id"):
+        digest.update(json.dumps(row, ensure_ascii=False).encode())
+    digest.update(str(project.path.resolve()).encode())
+    return digest.hexdigest()
+
+
+def learned_model(project: Project, coder: str) -> LearnedSuggester:
+    """The coder's learned suggester, trained on their current codings (cached until those,
+    their rejections or the codebook change). Check ``.trained`` before relying on it."""
+    key = (str(project.path.resolve()), coder)
+    stamp = fingerprint(project, coder)
+    with _models_lock:
+        cached = _models.get(key)
+        if cached and cached[0] == stamp:
+            _models.move_to_end(key)
+            return cached[1]
+    codebook = project.codebook()
+    turns, labels = training_data(project, coder)
+    analysed = Analyser(codebook).analyse(turns, terms=True)
+    model = LearnedSuggester(codebook, coder=coder).fit(analysed, labels)
+    with _models_lock:
+        _models[key] = (stamp, model)
+        while len(_models) > CACHE_SIZE:
+            _models.popitem(last=False)
+    return model
+
+
+def learning_coders(project: Project) -> list[str]:
+    """Coders who have coded anything: the candidates for a learned suggester."""
+    rows = project.query(
+        "SELECT name FROM coders WHERE id IN (SELECT DISTINCT coder_id FROM codings) ORDER BY name"
+    )
+    return [row["name"] for row in rows]
+
+
+# ---------------------------------------------------------------- computing and storing
+
+
+def compute_suggestions(
+    project: Project,
+    transcript: str | None = None,
+    method: str = "keywords",
+    coder: str | None = None,
+    turn_ids: Iterable[int] | None = None,
+    include_interviewer: bool = False,
+) -> SuggestResult:
+    """Compute suggestions for a transcript, some turns or the whole project, and store them
+    in place of the stored ones of the same method (and coder) for those turns.
+
+    ``method`` is keywords, learned or all. Learned suggestions are made for ``coder``, or for
+    every coder with enough codings when no coder is given, and only for turns that coder has
+    not coded yet. Interviewer turns are skipped unless ``include_interviewer``. All of it is
+    one transaction."""
+    if method not in CHOICES:
+        raise QualcodeError(f"unknown method {method!r} (choose {', '.join(CHOICES)})")
+    if transcript is not None:
+        project.transcript(transcript)
+    turn_ids = sorted(set(turn_ids)) if turn_ids is not None else None
+    codebook = project.codebook()
+    result = SuggestResult()
+    suggesters: list[tuple[Any, int | None, set[int]]] = []
+    if method in ("keywords", "all"):
+        suggesters.append((KeywordSuggester(codebook), None, set()))
+    if method in ("learned", "all"):
+        for name in [coder] if coder else learning_coders(project):
+            model = learned_model(project, name)
+            coder_id = coder_key(project, name)
+            if not model.trained or coder_id is None:
+                reason = next(iter(model.skipped.values()), "no codings")
+                result.notices.append(f"no learned suggestions for {name}: {reason}")
+                continue
+            suggesters.append((model, coder_id, coded_turn_ids(project, coder_id)))
+    code_ids = project.code_ids()
+    with project.transaction():
+        for suggester, coder_id, _ in suggesters:
+            _forget(project, suggester.method, coder_id, transcript, turn_ids)
+            result.stored.setdefault(suggester.method, 0)
+        turns = iter_turns(project, transcript, turn_ids, include_interviewer)
+        terms = any(s.method == "learned" for s, _, _ in suggesters)
+        analysed_turns = Analyser(codebook).analyse(turns, terms=terms)
+        for batch in _batches(analysed_turns, PAGE):
+            result.turns += len(batch)
+            for suggester, coder_id, coded in suggesters:
+                todo = [t for t in batch if t.turn.id not in coded]
+                rows = [
+                    _row(suggestion, code_ids, coder_id) for suggestion in suggester.suggest(todo)
+                ]
+                _insert(project, rows)
+                result.stored[suggester.method] += len(rows)
+    return result
+
+
+def _batches(items: Iterable[AnalysedTurn], size: int) -> Iterator[list[AnalysedTurn]]:
+    batch: list[AnalysedTurn] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _forget(
+    project: Project,
+    method: str,
+    coder_id: int | None,
+    transcript: str | None,
+    turn_ids: Sequence[int] | None,
+) -> None:
+    """Delete the stored suggestions a new run of ``method`` replaces."""
+    where = ["method = ?", "coder_id IS ?"]
+    params: list[Any] = [method, coder_id]
+    if transcript is not None:
+        where.append("turn_id IN (SELECT id FROM turns WHERE transcript_id = ?)")
+        params.append(project.transcript(transcript)["id"])
+    if turn_ids is None:
+        project.db.execute(f"DELETE FROM suggestions WHERE {' AND '.join(where)}", params)
+        return
+    for start in range(0, len(turn_ids), 500):
+        chunk = list(turn_ids[start : start + 500])
+        project.db.execute(
+            f"DELETE FROM suggestions WHERE {' AND '.join(where)} "
+            f"AND turn_id IN ({','.join('?' * len(chunk))})",
+            [*params, *chunk],
+        )
+
+
+def _row(suggestion: Suggestion, code_ids: dict[str, int], coder_id: int | None) -> tuple:
+    evidence = json.dumps([item.to_dict() for item in suggestion.evidence], ensure_ascii=False)
+    return (
+        suggestion.turn_id,
+        code_ids[suggestion.code],
+        coder_id,
+        round(suggestion.score, 4),
+        suggestion.method,
+        evidence,
+        now(),
+    )
+
+
+def _insert(project: Project, rows: list[tuple]) -> None:
+    project.db.conn.executemany(
+        "INSERT INTO suggestions (turn_id, code_id, coder_id, score, method, evidence, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+# ---------------------------------------------------------------- listing
+
+
+_BASE = """
+    SELECT s.id, s.turn_id, td.transcript, td.turn, td.speaker, codes.key AS code,
+           s.score, s.method, s.evidence, {coder} AS coder, {status} AS status
+    FROM suggestions s
+    JOIN turn_details td ON td.id = s.turn_id
+    JOIN codes ON codes.id = s.code_id
+    LEFT JOIN coders made_for ON made_for.id = s.coder_id
+    {join}
+    WHERE {where}
+"""
+
+
+def list_suggestions(
+    project: Project,
+    transcript: str | None = None,
+    status: str | None = None,
+    coder: str | None = None,
+    method: str | None = None,
+    turn_ids: Iterable[int] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Stored suggestions, in turn order, best first within a turn.
+
+    With ``coder``: the suggestions that coder sees (keyword ones and their own learned ones),
+    each with that coder's status: ``accepted``, ``rejected``, ``coded`` (they applied the
+    code without the suggestion) or ``open``. Without a coder: every suggestion, once per coder
+    who decided on it (``coder`` = who decided, ``status`` = their decision), or once with
+    status ``open`` when nobody has decided yet."""
+    if status is not None and status not in STATUSES:
+        raise QualcodeError(f"unknown status {status!r} (choose {', '.join(STATUSES)})")
+    if method is not None and method not in METHODS:
+        raise QualcodeError(f"unknown method {method!r} (choose {', '.join(METHODS)})")
+    where, params = ["1"], []
+    if coder is not None:
+        coder_id = coder_key(project, coder)
+        join = (
+            "LEFT JOIN suggestion_decisions d ON d.turn_id = s.turn_id "
+            "AND d.code_id = s.code_id AND d.coder_id = :coder"
+        )
+        status_sql = (
+            "CASE WHEN d.decision IS NOT NULL THEN d.decision WHEN EXISTS (SELECT 1 FROM "
+            "codings c WHERE c.turn_id = s.turn_id AND c.code_id = s.code_id "
+            "AND c.coder_id = :coder) THEN 'coded' ELSE 'open' END"
+        )
+        coder_sql = ":name"
+        where.append("(s.coder_id IS NULL OR s.coder_id = :coder)")
+        named: dict[str, Any] = {"coder": coder_id, "name": coder}
+    else:
+        join = (
+            "LEFT JOIN suggestion_decisions d ON d.turn_id = s.turn_id AND d.code_id = "
+            "s.code_id AND (s.coder_id IS NULL OR d.coder_id = s.coder_id) "
+            "LEFT JOIN coders decider ON decider.id = d.coder_id"
+        )
+        status_sql = "coalesce(d.decision, 'open')"
+        coder_sql = "coalesce(decider.name, made_for.name)"
+        named = {}
+    if transcript is not None:
+        named["transcript_id"] = project.transcript(transcript)["id"]
+        where.append("td.transcript_id = :transcript_id")
+    if method is not None:
+        named["method"] = method
+        where.append("s.method = :method")
+    if turn_ids is not None:
+        ids = sorted({int(i) for i in turn_ids})
+        where.append(f"s.turn_id IN ({','.join(str(i) for i in ids) or 'NULL'})")
+    sql = _BASE.format(coder=coder_sql, status=status_sql, join=join, where=" AND ".join(where))
+    sql = f"SELECT * FROM ({sql})"
+    if status is not None:
+        named["status"] = status
+        sql += " WHERE status = :status"
+    sql += " ORDER BY turn_id, score DESC, code"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    rows = project.query(sql, named or params)
+    for row in rows:
+        row["evidence"] = json.loads(row["evidence"])
+    return rows
+
+
+def open_suggestions(
+    project: Project, turn_ids: Iterable[int], coder: str
+) -> dict[int, list[dict[str, Any]]]:
+    """For a page of turns, what ``coder`` should be offered, read from the stored
+    suggestions (nothing is computed): per turn, one entry per code, best first, leaving out
+    codes the coder has already applied or decided on.
+
+    Each entry: ``id`` (of the best stored suggestion, for :func:`accept`/:func:`reject`),
+    ``turn_id``, ``code``, ``score`` (the best), ``method`` (of the best), ``methods`` (all
+    methods suggesting it) and ``evidence`` (the best's, then the others' new places)."""
+    ids = sorted({int(i) for i in turn_ids})
+    page: dict[int, list[dict[str, Any]]] = {turn_id: [] for turn_id in ids}
+    if not ids:
+        return page
+    rows = list_suggestions(project, coder=coder, status="open", turn_ids=ids)
+    merged: dict[tuple[int, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["turn_id"], row["code"])
+        if key not in merged:
+            merged[key] = {
+                "id": row["id"],
+                "turn_id": row["turn_id"],
+                "code": row["code"],
+                "score": row["score"],
+                "method": row["method"],
+                "methods": [row["method"]],
+                "evidence": list(row["evidence"]),
+            }
+            page[row["turn_id"]].append(merged[key])
+            continue
+        entry = merged[key]
+        entry["methods"].append(row["method"])
+        places = {(item["start"], item["end"]) for item in entry["evidence"]}
+        entry["evidence"] += [
+            item for item in row["evidence"] if (item["start"], item["end"]) not in places
+        ]
+    return page
+
+
+# ---------------------------------------------------------------- deciding
+
+
+def _find(
+    project: Project,
+    coder: str,
+    suggestion_id: int | None,
+    turn_id: int | None,
+    code: str | None,
+) -> dict[str, Any]:
+    """The stored suggestion a decision is about: by id, or the best one for turn + code."""
+    if suggestion_id is not None:
+        rows = project.query(
+            "SELECT s.*, codes.key AS code, coders.name AS made_for FROM suggestions s "
+            "JOIN codes ON codes.id = s.code_id LEFT JOIN coders ON coders.id = s.coder_id "
+            "WHERE s.id = ?",
+            [suggestion_id],
+        )
+        if not rows:
+            raise QualcodeError(f"no suggestion with id {suggestion_id} in the project")
+        row = rows[0]
+        if row["made_for"] not in (None, coder):
+            raise QualcodeError(
+                f"suggestion {suggestion_id} was learned for {row['made_for']}, not {coder}"
+            )
+        return row
+    if turn_id is None or code is None:
+        raise QualcodeError("name a suggestion by its id, or by a turn and a code")
+    project.turn(turn_id)
+    code_id = project.code_id(code)
+    rows = project.query(
+        "SELECT s.*, codes.key AS code FROM suggestions s JOIN codes ON codes.id = s.code_id "
+        "LEFT JOIN coders ON coders.id = s.coder_id WHERE s.turn_id = ? AND s.code_id = ? "
+        "AND (s.coder_id IS NULL OR coders.name = ?) ORDER BY s.score DESC LIMIT 1",
+        [turn_id, code_id, coder],
+    )
+    if not rows:
+        raise QualcodeError(f"no suggestion of {code!r} for turn {turn_id}")
+    return rows[0]
+
+
+def _decide(project: Project, row: dict[str, Any], coder_id: int, decision: str) -> None:
+    project.db.execute(
+        "INSERT INTO suggestion_decisions (turn_id, code_id, coder_id, decision, method, score, "
+        "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (turn_id, code_id, coder_id) "
+        "DO UPDATE SET decision = excluded.decision, method = excluded.method, "
+        "score = excluded.score, decided_at = excluded.decided_at",
+        [row["turn_id"], row["code_id"], coder_id, decision, row["method"], row["score"], now()],
+    )
+
+
+def accept(
+    project: Project,
+    coder: str,
+    suggestion_id: int | None = None,
+    turn_id: int | None = None,
+    code: str | None = None,
+) -> dict[str, Any]:
+    """Accept a suggestion (by id, or by turn + code): in one transaction, ``coder`` codes the
+    turn with it (origin ``suggestion``) and the decision is recorded."""
+    row = _find(project, coder, suggestion_id, turn_id, code)
+    with project.transaction():
+        added = project.add_codings(row["turn_id"], [row["code"]], coder, origin="suggestion")
+        _decide(project, row, project.coder_id(coder), "accepted")
+    return {
+        "turn_id": row["turn_id"],
+        "code": row["code"],
+        "coder": coder,
+        "decision": "accepted",
+        "coded": bool(added),
+    }
+
+
+def reject(
+    project: Project,
+    coder: str,
+    suggestion_id: int | None = None,
+    turn_id: int | None = None,
+    code: str | None = None,
+) -> dict[str, Any]:
+    """Reject a suggestion (by id, or by turn + code) for ``coder``: it is not offered to them
+    again and counts as a negative example for their learned suggester."""
+    row = _find(project, coder, suggestion_id, turn_id, code)
+    coder_id = coder_key(project, coder)
+    if (
+        coder_id is not None
+        and project.db.execute(
+            "SELECT 1 FROM codings WHERE turn_id = ? AND code_id = ? AND coder_id = ?",
+            [row["turn_id"], row["code_id"], coder_id],
+        ).fetchone()
+    ):
+        raise QualcodeError(
+            f"{coder} has coded turn {row['turn_id']} with {row['code']!r}; remove the coding "
+            "first ('qualcode uncode') to reject the suggestion"
+        )
+    with project.transaction():
+        _decide(project, row, project.coder_id(coder), "rejected")
+    return {"turn_id": row["turn_id"], "code": row["code"], "coder": coder, "decision": "rejected"}
+
+
+def evidence_items(row: dict[str, Any]) -> list[Evidence]:
+    """The evidence of a listed suggestion as :class:`Evidence` objects."""
+    return [Evidence.from_dict(item) for item in row["evidence"]]

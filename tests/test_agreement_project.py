@@ -1,0 +1,204 @@
+"""Agreement over a real project's codings, against counts and coefficients worked by hand.
+
+The study (tests/test_report_study.py): ann and ben coded t1 and t2; only ann coded t3, so
+ben is missing there and t3 is left out. Units for ``turn`` are the 7 participant turns of
+t1 and t2, in order t1#2, t1#3, t1#5, t1#6, t2#2, t2#3, t2#4.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from test_report_study import T1, T2, build_study
+
+from qualcode.analyse.agreement import UNUSED, project_agreement
+from qualcode.cli import cli
+from qualcode.errors import QualcodeError
+
+
+@pytest.fixture
+def study(tmp_path):
+    with build_study(tmp_path / "study") as project:
+        yield project
+
+
+def by_code(result):
+    return {row["code"]: row for row in result["codes"]}
+
+
+def test_turn_agreement_per_code_as_worked_by_hand(study):
+    result = project_agreement(study, ["ann", "ben"])
+    json.dumps(result, allow_nan=False)
+    assert result["unit"] == "turn" and result["coders"] == ["ann", "ben"]
+    assert result["n_units"] == 7 and result["transcripts"] == 2
+    codes = by_code(result)
+    assert list(codes) == [
+        "awareness",
+        "awareness.body",
+        "conditions",
+        "boundaries",
+        "community",
+        "unused",
+    ]
+    # awareness: ann yes on t1#6, ben on t1#2; 5 of 7 agree. Both say yes on 1/7 of units:
+    # kappa = (5/7 - 37/49) / (1 - 37/49) = -1/6; alpha = 1 - 13 * 2 * 2 / (2 * 2 * 12) =
+    # -1/12; AC1: pi_yes = 1/7, p_e = 2 (1/7)(6/7) = 12/49, (5/7 - 12/49)/(37/49) = 23/37.
+    awareness = codes["awareness"]
+    assert awareness["percent_agreement"] == pytest.approx(5 / 7)
+    assert awareness["cohen_kappa"] == pytest.approx(-1 / 6)
+    assert awareness["krippendorff_alpha"] == pytest.approx(-1 / 12)
+    assert awareness["gwet_ac1"] == pytest.approx(23 / 37)
+    assert awareness["fleiss_kappa"] == pytest.approx(-1 / 6)
+    assert awareness["units_coded"] == {"ann": 1, "ben": 1}
+    assert awareness["units_all_coded"] == 0 and awareness["units_disagreed"] == 2
+    # awareness.body: ann t1#2 and (a span of) t2#2, ben t2#2: one disagreement.
+    # kappa: p_e = (2/7)(1/7) + (5/7)(6/7) = 32/49 -> (42 - 32)/(49 - 32) = 10/17;
+    # alpha = 1 - 13 * 2 / (2 * 3 * 11) = 20/33; AC1: pi_yes = 3/14 -> 51/65.
+    body = codes["awareness.body"]
+    assert body["percent_agreement"] == pytest.approx(6 / 7)
+    assert body["cohen_kappa"] == pytest.approx(10 / 17)
+    assert body["krippendorff_alpha"] == pytest.approx(20 / 33)
+    assert body["gwet_ac1"] == pytest.approx(51 / 65)
+    # conditions: both on t1#3 only (ann's t3 coding does not count: ben never coded t3).
+    conditions = codes["conditions"]
+    assert conditions["units_coded"] == {"ann": 1, "ben": 1}
+    for name in ("percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1"):
+        assert conditions[name] == pytest.approx(1.0)
+    # boundaries: ann t1#5, t1#6; ben t1#3, t1#5: kappa (35 - 29)/(49 - 29) = .3, alpha .35.
+    boundaries = codes["boundaries"]
+    assert boundaries["cohen_kappa"] == pytest.approx(0.3)
+    assert boundaries["krippendorff_alpha"] == pytest.approx(0.35)
+    assert boundaries["gwet_ac1"] == pytest.approx(15 / 29)
+    # community: ann's coding of an interviewer turn (t1#1) is not a unit.
+    community = codes["community"]
+    assert community["units_coded"] == {"ann": 1, "ben": 2}
+    assert community["cohen_kappa"] == pytest.approx(10 / 17)
+
+
+def test_a_code_nobody_used_is_perfect_agreement_with_undefined_kappa_and_alpha(study):
+    unused = by_code(project_agreement(study, ["ann", "ben"]))["unused"]
+    assert unused["percent_agreement"] == 1.0 and unused["gwet_ac1"] == 1.0
+    assert unused["cohen_kappa"] is None and unused["krippendorff_alpha"] is None
+    assert unused["fleiss_kappa"] is None
+    assert set(unused["reasons"]) == {"cohen_kappa", "krippendorff_alpha", "fleiss_kappa"}
+    assert all(reason.startswith(UNUSED) for reason in unused["reasons"].values())
+
+
+def test_overall_pools_the_codes_someone_used_and_says_so(study):
+    result = project_agreement(study, ["ann", "ben"])
+    overall = result["overall"]
+    assert "pooled" in overall["pooling"] and "left out" in overall["pooling"]
+    # 5 codes x 7 units = 35 decisions each; 6 disagreements; 7 yes by each coder.
+    assert overall["codes"] == 5 and overall["n_units"] == 35
+    assert overall["percent_agreement"] == pytest.approx(29 / 35)
+    # kappa: p_e = (7/35)^2 + (28/35)^2 = 17/25 -> (29/35 - 17/25)/(8/25) = 13/28;
+    # alpha: n = 70, n_yes = 14, 6 disagreeing units -> 1 - 69 * 12 / (2 * 14 * 56) = 185/392;
+    # AC1: pi_yes = 1/5, p_e = 8/25 -> (29/35 - 8/25)/(17/25) = 89/119.
+    assert overall["cohen_kappa"] == pytest.approx(13 / 28)
+    assert overall["krippendorff_alpha"] == pytest.approx(185 / 392)
+    assert overall["gwet_ac1"] == pytest.approx(89 / 119)
+    kappas = [-1 / 6, 10 / 17, 1.0, 0.3, 10 / 17]
+    assert overall["mean_over_codes"]["cohen_kappa"] == pytest.approx(sum(kappas) / 5)
+
+
+def test_sentence_units_follow_spans(study):
+    result = project_agreement(study, ["ann", "ben"], unit="sentence")
+    assert result["n_units"] == 12
+    body = by_code(result)["awareness.body"]
+    # ann: both sentences of t1#2 and the first of t2#2 (her span); ben: both of t2#2.
+    # 9 of 12 agree; kappa = (3/4 - 2/3) / (1 - 2/3) with p_e = (3/12)(2/12) + (9/12)(10/12).
+    assert body["units_coded"] == {"ann": 3, "ben": 2}
+    assert body["units_all_coded"] == 1 and body["units_disagreed"] == 3
+    assert body["percent_agreement"] == pytest.approx(0.75)
+    assert body["cohen_kappa"] == pytest.approx(0.25)
+
+
+def test_character_units_cover_whole_turns_and_spans(study):
+    result = project_agreement(study, ["ann", "ben"], unit="character")
+    total = len(study.transcript("t1")["text"]) + len(study.transcript("t2")["text"])
+    assert result["n_units"] == total
+    body = by_code(result)["awareness.body"]
+    t1_turn_2 = len("Jeg sover dårligt. Kroppen siger fra.")
+    t2_turn_2 = len("I notice my body now. I sleep better.")
+    both = len("I notice my body now.")
+    # ann: all of t1#2 and 21 characters of t2#2; ben: all of t2#2.
+    assert body["units_coded"] == {"ann": t1_turn_2 + both, "ben": t2_turn_2}
+    assert body["units_all_coded"] == both
+    disagreed = t1_turn_2 + t2_turn_2 - both
+    assert body["units_disagreed"] == disagreed
+    assert body["percent_agreement"] == pytest.approx(1 - disagreed / total)
+    # Cohen's kappa from the 2x2 table by the textbook formula.
+    p_ann, p_ben = (t1_turn_2 + both) / total, t2_turn_2 / total
+    p_e = p_ann * p_ben + (1 - p_ann) * (1 - p_ben)
+    assert body["cohen_kappa"] == pytest.approx((1 - disagreed / total - p_e) / (1 - p_e))
+    assert T1 and T2  # the texts these lengths come from
+
+
+def test_three_coders_have_no_cohen_kappa_and_missing_coders_count_as_missing(tmp_path):
+    from test_report_study import CODINGS
+
+    coders = {**CODINGS, "cy": [("t1", 3, ["conditions"], None), ("t1", 2, ["awareness"], None)]}
+    with build_study(tmp_path / "three", coders) as project:
+        result = project_agreement(project, ["ann", "ben", "cy"])
+    json.dumps(result, allow_nan=False)
+    assert result["n_units"] == 7
+    awareness = by_code(result)["awareness"]
+    assert awareness["cohen_kappa"] is None and "two coders" in awareness["reasons"]["cohen_kappa"]
+    # t1 units have three coders, t2 units two. awareness: t1#2 (ann no, ben yes, cy yes)
+    # and t1#6 (ann yes, the others no) agree on 1 of 3 pairs: p_a = (5 + 2/3) / 7;
+    # alpha: n = 18 values, 3 yes, o_yn = 2*1/2 + 1*2/2 = 2 -> 1 - 17 * 4 / (2 * 3 * 15).
+    assert awareness["percent_agreement"] == pytest.approx(17 / 21)
+    assert awareness["krippendorff_alpha"] == pytest.approx(11 / 45)
+    assert by_code(result)["conditions"]["krippendorff_alpha"] == pytest.approx(1.0)
+
+
+def test_rollup_counts_sub_codes_for_their_parent(study):
+    awareness = by_code(project_agreement(study, ["ann", "ben"], rollup=True))["awareness"]
+    # Rolled up, ann has awareness on t1#2, t1#6, t2#2 and ben on t1#2, t2#2: one disagreement.
+    assert awareness["units_coded"] == {"ann": 3, "ben": 2}
+    assert awareness["percent_agreement"] == pytest.approx(6 / 7)
+
+
+def test_a_coder_without_codings_leaves_nothing_to_compare(study):
+    study.coder_id("dora")
+    result = project_agreement(study, ["ann", "dora"])
+    json.dumps(result, allow_nan=False)
+    assert result["n_units"] == 0
+    assert result["codes"][0]["percent_agreement"] is None
+    assert "two or more coders" in result["codes"][0]["reasons"]["percent_agreement"]
+
+
+def test_bad_requests_are_clear_errors(study):
+    with pytest.raises(QualcodeError, match="two different coders"):
+        project_agreement(study, ["ann", "ann"])
+    with pytest.raises(QualcodeError, match="no coder named"):
+        project_agreement(study, ["ann", "zed"])
+    with pytest.raises(QualcodeError, match="unit must be"):
+        project_agreement(study, ["ann", "ben"], unit="word")
+    with pytest.raises(QualcodeError, match="unknown code"):
+        project_agreement(study, ["ann", "ben"], codes=["nope"])
+
+
+def test_cli_prints_the_contract_json(study):
+    runner = CliRunner()
+    args = ["--project", str(study.path), "agreement", "--coders", "ann", "ben"]
+    result = runner.invoke(cli, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert {"unit", "coders", "n_units", "codes", "overall"} <= set(document)
+    assert {"code", "n_units", "percent_agreement", "cohen_kappa", "krippendorff_alpha"} <= set(
+        document["codes"][0]
+    )
+    assert "gwet_ac1" in document["codes"][0] and "pooling" in document["overall"]
+    table = runner.invoke(cli, [*args, "--unit", "sentence"])
+    assert table.exit_code == 0 and "awareness.body" in table.stdout
+    assert "unused: cohen_kappa undefined" in table.stderr
+
+
+def test_demo_project_agreement_smoke(demo):
+    result = project_agreement(demo, ["coder-a", "coder-b"])
+    json.dumps(result, allow_nan=False)
+    assert result["transcripts"] == 4 and result["n_units"] > 100
+    assert all(0.8 < row["krippendorff_alpha"] <= 1 for row in result["codes"])

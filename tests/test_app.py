@@ -1,0 +1,436 @@
+"""The Streamlit workbench, page by page, with AppTest on a real demo project file: every
+action is checked against what the SQLite file holds afterwards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from qualcode.app import APP_SCRIPT
+from qualcode.app.main import PAGES, project_path
+from qualcode.store import PROJECT_ENV, Project
+from qualcode.store.codes import coding_counts
+
+EN = "focus-group-en"  # 52 turns; 40 by participants; the interviewer speaks first
+NEW_TRANSCRIPT = (
+    "Netværk 4, fokusgruppe\n\n"
+    "TK: Hvad har I lagt mærke til?\n\n"
+    "D1: Jeg sover bedre, og jeg mærker efter.\n\n"
+    "D2: Jeg har sagt fra over for min chef.\n"
+).encode()
+
+
+@pytest.fixture
+def app(demo, monkeypatch) -> AppTest:
+    """The app on a fresh copy of the demo project (``demo`` is a second connection to it,
+    for checking what the app stored)."""
+    monkeypatch.setenv(PROJECT_ENV, str(demo.path))
+    return AppTest.from_file(str(APP_SCRIPT), default_timeout=30)
+
+
+def open_page(app: AppTest, name: str) -> AppTest:
+    app.run()
+    app.switch_page(f"views/{name}.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def choose_coder(app: AppTest, name: str) -> None:
+    """A new coder: "New coder…", the name, Start."""
+    app.selectbox(key="coder").set_value("New coder…").run()
+    app.text_input(key="new_coder").input(name)
+    app.button(key="start_coding").click().run()
+    assert not app.exception, app.exception
+
+
+def pills(app: AppTest, project: Project, turn: int, transcript: str = EN):
+    return app.pills(key=f"codes-{project.turn_id(transcript, turn)}")
+
+
+def progress_text(app: AppTest) -> str:
+    return app.get("progress")[0].proto.text
+
+
+def pager_text(app: AppTest) -> str:
+    return next(c.value for c in app.caption if c.value.startswith("Page "))
+
+
+def stored_codes(project: Project, coder: str, turn: int) -> list[str]:
+    return [c["code"] for c in project.codings(coder=coder, turn_id=project.turn_id(EN, turn))]
+
+
+# ---------------------------------------------------------------- the frame
+
+
+def test_every_page_opens_with_the_project_in_the_sidebar(app, demo):
+    app.run()
+    assert not app.exception
+    assert [t.value for t in app.title] == ["Project"]
+    assert str(demo.path.resolve()) in [c.value for c in app.sidebar.caption]
+    for spec in PAGES:
+        open_page(app, spec.script[:-3])
+        assert [t.value for t in app.title] == [spec.title]
+
+
+def test_no_pages_folder_beside_the_entry_script():
+    """Streamlit runs a ``pages/`` folder beside the entry script as its older multipage app,
+    page scripts without the frame; the pages live in ``views/`` and in :data:`PAGES`."""
+    assert not (APP_SCRIPT.parent / "pages").exists()
+    assert all((APP_SCRIPT.parent / "views" / spec.script).is_file() for spec in PAGES)
+
+
+def test_the_project_to_open(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(PROJECT_ENV, raising=False)
+    assert project_path() == Path("qualcode-demo.db")  # created from the samples
+    with Project(tmp_path / "qualcode-demo.db") as created:
+        assert len(created.transcripts()) == 4
+    Project.create(tmp_path / "qualcode.db").close()
+    assert project_path() == Path("qualcode.db")
+    monkeypatch.setenv(PROJECT_ENV, str(tmp_path / "chosen.db"))
+    assert project_path() == tmp_path / "chosen.db"
+
+
+# ---------------------------------------------------------------- Project page
+
+
+def test_project_page_lists_transcripts_with_their_counts(app, demo):
+    open_page(app, "project")
+    table = app.dataframe[0].value
+    assert list(table["name"]) == [row["name"] for row in demo.transcripts()]
+    assert list(table["turns"]) == [52, 67, 59, 69]
+    assert list(table["words"]) == [row["words"] for row in demo.transcripts()]
+
+
+def test_an_upload_is_previewed_before_it_is_stored(app, demo):
+    open_page(app, "project")
+    app.file_uploader[0].set_value(("netvaerk-4.txt", NEW_TRANSCRIPT, "text/plain")).run()
+    assert not app.exception and not app.error
+    assert any("3 turns, 3 speakers" in c.value for c in app.caption)
+    preview = [frame.value for frame in app.dataframe]
+    assert any(list(frame.get("speaker", [])) == ["TK", "D1", "D2"] for frame in preview)
+    assert len(demo.transcripts()) == 4  # nothing stored by the preview
+    assert app.multiselect(key="upload_interviewers").value == ["TK"]
+    app.text_input(key="upload_group").input("Netværk 4")
+    app.text_input(key="name-netvaerk-4.txt").input("network-4")
+    app.button(key="store_upload").click().run()
+    assert not app.exception and not app.error
+    stored = demo.transcript("network-4")
+    assert stored["group"] == "Netværk 4" and stored["language"] == "da"
+    roles = {s["label"]: s["role"] for s in demo.speakers("network-4")}
+    assert roles == {"TK": "interviewer", "D1": "participant", "D2": "participant"}
+    assert "network-4" in list(app.dataframe[0].value["name"])
+    assert not app.file_uploader[0].value  # a fresh uploader for the next batch
+
+
+def test_a_bad_upload_shows_an_error_and_stores_nothing(app, demo):
+    open_page(app, "project")
+    app.file_uploader[0].set_value(("notes.txt", b"\xff\xfe\x00garbage\x00" * 3, "text/plain"))
+    app.run()
+    assert not app.exception
+    assert [e.value for e in app.error] and "notes.txt" in app.error[0].value
+    assert len(demo.transcripts()) == 4
+
+
+def test_speaker_roles_attributes_and_group_are_saved(app, demo):
+    open_page(app, "project")
+    app.selectbox(key="speakers_transcript").set_value("netvaerk-1").run()
+    app.selectbox(key="role-netvaerk-1-D1").set_value("interviewer")
+    app.text_input(key="attr-netvaerk-1-D2-gender").input("woman")
+    app.text_input(key="group-netvaerk-1").input("Network one")
+    app.button[[b.label for b in app.button].index("Save speakers")].click().run()
+    assert not app.exception and not app.error
+    speakers = {s["label"]: s for s in demo.speakers("netvaerk-1")}
+    assert speakers["D1"]["role"] == "interviewer"
+    assert speakers["D2"]["attributes"] == {"gender": "woman"}
+    assert demo.transcript("netvaerk-1")["group"] == "Network one"
+    # a new attribute column, then a value in it
+    app.text_input(key="new_attribute").input("sector")
+    app.button(key="add_attribute").click().run()
+    app.text_input(key="attr-netvaerk-1-D2-sector").input("bakery")
+    app.button[[b.label for b in app.button].index("Save speakers")].click().run()
+    speakers = {s["label"]: s for s in demo.speakers("netvaerk-1")}
+    assert speakers["D2"]["attributes"] == {"gender": "woman", "sector": "bakery"}
+
+
+def test_create_a_new_project_and_open_another(app, demo, tmp_path):
+    open_page(app, "project")
+    new = tmp_path / "study" / "new.db"
+    app.text_input(key="project_file").input(str(new))
+    app.button(key="create_project").click().run()
+    assert not app.exception and not app.error
+    with Project(new) as created:
+        assert created.codebook().keys()[0] == "awareness" and created.transcripts() == []
+    assert str(new.resolve()) in [c.value for c in app.sidebar.caption]
+    assert app.info[0].value.startswith("No transcripts yet")
+    # a file that is not a project: an error, and the new project stays open
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database")
+    app.text_input(key="project_file").input(str(junk))
+    app.button(key="open_project").click().run()
+    assert "not a qualcode project" in app.error[0].value
+    assert str(new.resolve()) in [c.value for c in app.sidebar.caption]
+    app.text_input(key="project_file").input(str(demo.path))
+    app.button(key="open_project").click().run()
+    assert len(app.dataframe[0].value) == 4
+
+
+# ---------------------------------------------------------------- Codebook page
+
+
+def test_add_a_code_with_keywords(app, demo):
+    open_page(app, "codebook")
+    app.text_input(key="key-").input("fixer")
+    app.text_input(key="label--da").input("Lederen som fixer")
+    app.text_input(key="label--en").input("The manager as fixer")
+    app.text_area(key="keywords--da").input("fikse\nløse problemer\n")
+    app.selectbox(key="parent-").set_value("boundaries")
+    app.button[[b.label for b in app.button].index("Save code")].click().run()
+    assert not app.exception and not app.error
+    code = demo.codebook().get("fixer")
+    assert code.label == {"da": "Lederen som fixer", "en": "The manager as fixer"}
+    assert code.keywords == {"da": ["fikse", "løse problemer"]}
+    assert [c.key for c in demo.codebook().get("boundaries").children] == ["fixer"]
+    assert app.selectbox(key="edit_code").value == "fixer"  # now editing the new code
+
+
+def test_a_bad_key_shows_an_error_and_stores_nothing(app, demo):
+    open_page(app, "codebook")
+    app.text_input(key="key-").input("The Fixer")
+    app.text_input(key="label--en").input("Fixer")
+    app.button[[b.label for b in app.button].index("Save code")].click().run()
+    assert "must be lower-case" in app.error[0].value
+    assert len(demo.codebook().keys()) == 5
+    assert app.button[[b.label for b in app.button].index("Save code")]  # still usable
+
+
+def test_edit_the_keywords_of_a_code(app, demo):
+    before = demo.codebook().get("awareness")
+    open_page(app, "codebook")
+    app.selectbox(key="edit_code").set_value("awareness").run()
+    box = app.text_area(key="keywords-awareness-en")
+    box.input(box.value + "\nbody scan")
+    app.button[[b.label for b in app.button].index("Save code")].click().run()
+    assert not app.exception and not app.error
+    after = demo.codebook().get("awareness")
+    assert after.keywords["en"] == [*before.keywords["en"], "body scan"]
+    assert after.keywords["da"] == before.keywords["da"] and after.guid == before.guid
+
+
+def test_deleting_a_code_with_codings_asks_first(app, demo):
+    codings = coding_counts(demo)["community"]
+    open_page(app, "codebook")
+    app.selectbox(key="edit_code").set_value("community").run()
+    app.button(key="delete-community").click().run()
+    assert "community" in demo.code_ids()  # not yet
+    assert f"{codings} codings" in app.warning[0].value
+    app.button(key="confirm_no").click().run()
+    assert not app.warning and "community" in demo.code_ids()
+    app.button(key="delete-community").click().run()
+    app.button(key="confirm_yes").click().run()
+    assert not app.exception and not app.error
+    assert "community" not in demo.code_ids()
+    assert "community" not in {c["code"] for c in demo.codings()}
+    assert app.selectbox(key="edit_code").value == ""
+
+
+def test_move_a_code_and_delete_an_unused_one(app, demo):
+    open_page(app, "codebook")
+    app.selectbox(key="edit_code").set_value("community").run()
+    app.button(key="up-community").click().run()
+    assert demo.codebook().keys()[-2:] == ["community", "boundaries"]
+    app.selectbox(key="edit_code").set_value("").run()
+    app.text_input(key="key-").input("unused")
+    app.text_input(key="label--en").input("Unused")
+    app.button[[b.label for b in app.button].index("Save code")].click().run()
+    app.button(key="delete-unused").click().run()  # no codings: no question
+    assert not app.warning and "unused" not in demo.code_ids()
+
+
+def test_load_a_yaml_codebook_by_merging(app, demo):
+    yaml_text = (
+        "name: Extra\nlanguages: [en]\ncodes:\n"
+        "  - key: good-life\n    label: The good life\n    color: '#b07aa1'\n"
+    )
+    open_page(app, "codebook")
+    app.file_uploader(key="codebook_file").set_value(
+        ("extra.yaml", yaml_text.encode(), "text/yaml")
+    )
+    app.run()
+    app.button(key="codebook_load").click().run()
+    assert not app.exception and not app.error
+    book = demo.codebook()
+    assert len(book.keys()) == 6 and book.get("good-life").color == "#b07aa1"
+    assert coding_counts(demo)["awareness"] > 0  # merging keeps the codings
+    assert app.download_button(key="codebook_export").label == "Export YAML"
+
+
+def test_replacing_asks_before_codings_go(app, demo):
+    yaml_text = "name: Small\nlanguages: [en]\ncodes:\n  - key: awareness\n    label: Awareness\n"
+    open_page(app, "codebook")
+    app.file_uploader(key="codebook_file").set_value(
+        ("small.yaml", yaml_text.encode(), "text/yaml")
+    )
+    app.radio(key="codebook_mode").set_value("replace").run()
+    assert "conditions (" in app.warning[0].value
+    assert app.button(key="codebook_load").disabled
+    app.checkbox(key="codebook_force").check().run()
+    app.button(key="codebook_load").click().run()
+    assert demo.codebook().keys() == ["awareness"]
+    assert {c["code"] for c in demo.codings()} == {"awareness"}
+
+
+def test_a_malformed_yaml_is_reported_with_its_line(app, demo):
+    open_page(app, "codebook")
+    bad = b"name: X\nlanguages: [en]\ncodes:\n  - key: Bad Key\n    label: x\n"
+    app.file_uploader(key="codebook_file").set_value(("bad.yaml", bad, "text/yaml")).run()
+    assert "bad.yaml:4" in app.error[0].value
+    assert len(demo.codebook().keys()) == 5
+
+
+# ---------------------------------------------------------------- Code page
+
+
+def test_code_a_turn_by_hand_and_remove_it(app, demo):
+    open_page(app, "code")
+    assert app.info[0].value.startswith("Choose who you are")
+    assert not app.pills  # read-only until a coder is chosen
+    choose_coder(app, "ann")
+    assert progress_text(app) == "0 of 40 participant turns coded by ann"
+    pills(app, demo, 2).set_value(["awareness"]).run()
+    assert not app.exception and not app.error
+    assert stored_codes(demo, "ann", 2) == ["awareness"]
+    assert demo.codings(coder="ann")[0]["origin"] == "manual"
+    assert progress_text(app) == "1 of 40 participant turns coded by ann"
+    assert pills(app, demo, 2).value == ["awareness"]
+    pills(app, demo, 2).set_value(["awareness", "community"]).run()
+    assert stored_codes(demo, "ann", 2) == ["awareness", "community"]
+    pills(app, demo, 2).set_value([]).run()
+    assert stored_codes(demo, "ann", 2) == []
+    assert progress_text(app) == "0 of 40 participant turns coded by ann"
+
+
+def test_an_existing_coder_sees_their_codes_and_progress(app, demo):
+    coded = len({c["turn"] for c in demo.codings(coder="coder-a", transcript=EN)})
+    open_page(app, "code")
+    app.selectbox(key="coder").set_value("coder-a").run()
+    assert progress_text(app).startswith(f"{coded} of 40")
+    assert pills(app, demo, 2).value == stored_codes(demo, "coder-a", 2)
+
+
+def test_a_memo_is_saved_and_removed(app, demo):
+    open_page(app, "code")
+    choose_coder(app, "ann")
+    turn_id = demo.turn_id(EN, 4)
+    app.text_area(key=f"memo-{turn_id}").input("not weakness: information").run()
+    assert not app.error
+    assert [(m["turn"], m["text"]) for m in demo.memos(coder="ann")] == [
+        (4, "not weakness: information")
+    ]
+    assert any("Memo: not weakness: information" in h.proto.body for h in app.get("html"))
+    app.text_area(key=f"memo-{turn_id}").input("").run()
+    assert demo.memos(coder="ann") == []
+
+
+def test_filters_narrow_the_turns(app, demo):
+    open_page(app, "code")
+    app.selectbox(key="coder").set_value("coder-a").run()
+    coded, total = (int(word) for word in progress_text(app).split()[:3:2])
+    app.toggle(key="f_uncoded").set_value(True).run()
+    assert pager_text(app).endswith(f"of {total - coded} turns")
+    app.toggle(key="f_uncoded").set_value(False)
+    app.selectbox(key="f_speaker").set_value("P2").run()
+    assert pager_text(app).endswith("of 7 turns")
+    assert {p.key for p in app.pills} == {
+        f"codes-{t['id']}" for t in demo.turns(EN) if t["speaker"] == "P2"
+    }
+    app.selectbox(key="f_speaker").set_value(None)
+    app.text_input(key="f_text").input("BREATH").run()
+    breath = [t for t in demo.turns(EN) if "breath" in t["text"].casefold()]
+    assert pager_text(app).endswith(f"of {len(breath)} turns") and breath
+    assert any("<mark>breath</mark>" in h.proto.body for h in app.get("html"))
+    app.text_input(key="f_text").input("")
+    app.selectbox(key="f_code").set_value("community").run()
+    community = {
+        c["turn"] for c in demo.codings(coder="coder-a", transcript=EN) if c["code"] == "community"
+    }
+    assert pager_text(app).endswith(f"of {len(community)} turns")
+
+
+def test_uncoded_only_works_as_a_queue(app, demo):
+    open_page(app, "code")
+    choose_coder(app, "ann")
+    app.toggle(key="f_uncoded").set_value(True).run()
+    assert pager_text(app) == "Page 1 of 2 · showing 1–25 of 40 turns"
+    first = app.pills[0]
+    first.set_value(["conditions"]).run()
+    assert pager_text(app) == "Page 1 of 2 · showing 1–25 of 39 turns"
+    assert first.key not in {p.key for p in app.pills}  # done: gone from the queue
+
+
+def test_paging_through_a_transcript(app, demo):
+    open_page(app, "code")
+    assert pager_text(app) == "Page 1 of 3 · showing 1–25 of 52 turns"
+    app.button(key="next-top").click().run()
+    assert pager_text(app) == "Page 2 of 3 · showing 26–50 of 52 turns"
+    app.button(key="next-bottom").click().run()
+    assert pager_text(app) == "Page 3 of 3 · showing 51–52 of 52 turns"
+    assert app.button(key="next-top").disabled
+    app.button(key="previous-top").click().run()
+    assert pager_text(app).startswith("Page 2 of 3")
+    app.selectbox(key="page_size").set_value(10).run()
+    assert pager_text(app) == "Page 1 of 6 · showing 1–10 of 52 turns"
+    app.selectbox(key="transcript").set_value("netvaerk-2").run()
+    assert pager_text(app) == "Page 1 of 6 · showing 1–10 of 59 turns"
+
+
+def test_a_failed_write_shows_an_error_and_the_page_stays_usable(app, demo):
+    open_page(app, "code")
+    choose_coder(app, "ann")
+    with Project(demo.path) as other:  # another session deletes a code meanwhile
+        other.db.execute("DELETE FROM codings WHERE code_id = ?", [other.code_id("community")])
+        other.db.execute("DELETE FROM codes WHERE key = 'community'")
+    pills(app, demo, 2).set_value(["community"]).run()
+    assert not app.exception
+    assert "unknown code 'community'" in app.error[0].value
+    assert stored_codes(demo, "ann", 2) == []
+    assert "community" not in pills(app, demo, 2).options
+    pills(app, demo, 2).set_value(["awareness"]).run()
+    assert not app.error and stored_codes(demo, "ann", 2) == ["awareness"]
+
+
+def test_codes_from_another_session_are_kept(app, demo):
+    open_page(app, "code")
+    choose_coder(app, "ann")
+    with Project(demo.path) as other:  # ann, in a second browser tab, codes turn 2
+        other.add_codings(other.turn_id(EN, 2), ["conditions"], "ann")
+        other.add_codings(other.turn_id(EN, 2), ["boundaries"], "bo")
+    pills(app, demo, 2).set_value(["awareness"]).run()  # this tab still showed no codes
+    assert sorted(stored_codes(demo, "ann", 2)) == ["awareness", "conditions"]
+    assert stored_codes(demo, "bo", 2) == ["boundaries"]
+    assert sorted(pills(app, demo, 2).value) == ["awareness", "conditions"]
+
+
+def test_transcript_text_is_escaped_on_the_code_page(app, demo, tmp_path: Path):
+    path = tmp_path / "tricky.txt"
+    path.write_text("D1: Jeg skrev <script>alert(1)</script> & <b>fed</b>.\n", encoding="utf-8")
+    demo.import_files([path])
+    open_page(app, "code")
+    app.selectbox(key="transcript").set_value("tricky").run()
+    bodies = " ".join(h.proto.body for h in app.get("html"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;fed&lt;/b&gt;" in bodies
+    assert "<script>" not in bodies and "<b>" not in bodies
+
+
+def test_a_transcript_removed_by_another_session_does_not_break_the_page(app, demo):
+    open_page(app, "code")
+    app.selectbox(key="coder").set_value("coder-a").run()
+    app.selectbox(key="transcript").set_value("netvaerk-2").run()
+    with Project(demo.path) as other, other.transaction():
+        other.db.execute("DELETE FROM transcripts WHERE name = 'netvaerk-2'")
+    app.run()
+    assert not app.exception
+    assert "netvaerk-2" not in app.selectbox(key="transcript").options
+    assert pager_text(app).startswith("Page 1 of")

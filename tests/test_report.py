@@ -1,0 +1,185 @@
+"""Theme reports on the hand-counted study (tests/test_report_study.py), and on the demo.
+
+ann's codings (turn: codes): t1#1 (interviewer) community; t1#2 awareness.body; t1#3
+conditions; t1#5 boundaries; t1#6 boundaries, awareness; t2#2 awareness.body (a span);
+t2#3 community; t3#2 conditions. Participant turns: t1 4 (G1), t2 3 and t3 1 (G2), 8 in all.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from test_report_study import build_study
+
+from qualcode.analyse import charts, report
+from qualcode.analyse.common import choose_coder
+from qualcode.analyse.consensus import build_consensus
+from qualcode.cli import cli
+from qualcode.errors import QualcodeError
+
+
+@pytest.fixture
+def study(tmp_path):
+    with build_study(tmp_path / "study") as project:
+        yield project
+
+
+def rows(result, *keys):
+    return {tuple(row[k] for k in keys): row for row in result.rows()}
+
+
+def test_frequency_per_code_with_sub_codes_rolled_up(study):
+    result = report.frequency(study, coder="ann")
+    figures = {
+        row["code"]: (row["turns"], row["participants"], row["transcripts"], row["share"])
+        for row in result.rows()
+    }
+    assert figures == {
+        # t1#2, t1#6, t2#2: three turns of three participants (t1 D1, t1 D2, t2 P1).
+        "awareness": (3, 3, 2, 3 / 8),
+        "awareness.body": (2, 2, 2, 2 / 8),
+        "conditions": (2, 2, 2, 2 / 8),
+        "boundaries": (2, 2, 1, 2 / 8),
+        # t1#1 is the interviewer's: a turn coded, but no participant and no share.
+        "community": (2, 1, 2, 1 / 8),
+        "unused": (0, 0, 0, 0.0),
+    }
+    assert rows(result, "code")[("awareness",)]["sub_codes"] == "awareness.body"
+    assert "Sub-codes are counted in their parents" in result.describe()
+    assert result.describe().startswith("Figures for coder 'ann' (chosen).")
+
+
+def test_frequency_without_rollup_counts_codes_as_applied(study):
+    result = report.frequency(study, coder="ann", rollup=False)
+    awareness = rows(result, "code")[("awareness",)]
+    assert (awareness["turns"], awareness["share"]) == (1, 1 / 8)
+    assert "not counted in their parents" in result.describe()
+
+
+def test_frequency_by_group_role_transcript_and_speaker(study):
+    by_group = rows(report.frequency(study, by="group", coder="ann"), "group", "code")
+    assert by_group[("G1", "awareness")]["turns"] == 2
+    assert by_group[("G1", "awareness")]["share"] == 2 / 4
+    assert by_group[("G2", "awareness")]["share"] == 1 / 4
+    assert by_group[("G1", "community")]["participant_turns"] == 0
+    assert by_group[("G2", "conditions")]["transcripts"] == 1
+    assert len(by_group) == 2 * 6  # every code in every group, zeros included
+    by_role = rows(report.frequency(study, by="role", coder="ann"), "role", "code")
+    assert by_role[("interviewer", "community")]["turns"] == 1
+    assert by_role[("interviewer", "community")]["share"] is None  # no participant turns
+    assert by_role[("participant", "community")]["share"] == 1 / 8
+    by_transcript = rows(
+        report.frequency(study, by="transcript", coder="ann"), "transcript", "code"
+    )
+    assert by_transcript[("t3", "conditions")]["share"] == 1.0
+    by_speaker = rows(
+        report.frequency(study, by="speaker", coder="ann"), "transcript", "speaker", "code"
+    )
+    # t1's D1 has two turns (2 and 5): awareness (rolled up) on one, boundaries on the other.
+    assert by_speaker[("t1", "D1", "awareness")]["share"] == 0.5
+    assert by_speaker[("t1", "D1", "boundaries")]["turns"] == 1
+    assert all(row["turns"] > 0 for row in by_speaker.values())
+
+
+def test_cooccurrence_counts_turns_coded_with_both(study):
+    result = report.cooccurrence(study, coder="ann")
+    matrix = {row["code"]: row for row in result.rows()}
+    assert matrix["awareness"]["awareness"] == 3
+    assert matrix["awareness"]["awareness.body"] == 2  # the sub-code rolls up
+    assert matrix["awareness"]["boundaries"] == 1 == matrix["boundaries"]["awareness"]  # t1#6
+    assert matrix["boundaries"]["boundaries"] == 2
+    assert matrix["conditions"]["community"] == 0
+    assert matrix["unused"]["unused"] == 0
+    flat = report.cooccurrence(study, coder="ann", rollup=False)
+    assert {row["code"]: row for row in flat.rows()}["awareness"]["awareness.body"] == 0
+
+
+def test_crosstab_of_codes_by_group(study):
+    result = report.crosstab(study, coder="ann")
+    table = {row["code"]: row for row in result.rows()}
+    assert (table["awareness"]["G1"], table["awareness"]["G2"]) == (2, 1)
+    assert table["awareness"]["total"] == 3 and table["unused"]["total"] == 0
+    shares = {row["code"]: row for row in report.crosstab(study, value="share", coder="ann").rows()}
+    assert shares["conditions"]["G2"] == 0.25
+    with pytest.raises(QualcodeError, match="needs --by"):
+        report.crosstab(study, by="code")
+
+
+def test_the_coder_is_the_consensus_when_there_is_one(study):
+    # Two coders and no consensus: the one with the most codings, and the choice says so.
+    choice = choose_coder(study)
+    assert choice.name == "ann" and "most codings" in choice.why and "ben" in choice.why
+    build_consensus(study, "ann", "ben")
+    result = report.frequency(study)
+    assert result.coder.name == "consensus"
+    assert "consensus coder of ann and ben" in result.describe()
+    assert {row["coder"] for row in result.rows()} == {"consensus"}
+
+
+def test_a_project_without_codings_says_so(project):
+    with pytest.raises(QualcodeError, match="no codings yet"):
+        report.frequency(project)
+    with pytest.raises(QualcodeError, match="no coder named"):
+        report.frequency(project, coder="ann")
+
+
+def test_reports_never_put_nan_into_json(study):
+    for result in (
+        report.frequency(study, by="role", coder="ann"),
+        report.cooccurrence(study, coder="ann"),
+        report.crosstab(study, by="role", value="share", coder="ann"),
+    ):
+        json.dumps(result.rows(), allow_nan=False)
+
+
+def test_charts_are_altair_specs_written_as_standalone_pages(study, tmp_path):
+    for result in (
+        report.frequency(study, coder="ann"),
+        report.frequency(study, by="group", coder="ann"),
+        report.cooccurrence(study, coder="ann"),
+        report.crosstab(study, coder="ann"),
+    ):
+        spec = charts.chart(result).to_dict()
+        values = json.dumps(spec["datasets"])
+        assert "awareness" in values
+        path = charts.save_chart(charts.chart(result), tmp_path / f"{result.kind}.html")
+        page = path.read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>") and "vegaEmbed" in page
+        assert "awareness.body" in page
+    with pytest.raises(QualcodeError, match="html"):
+        charts.save_chart(charts.chart(result), tmp_path / "chart.pdf")
+    # Codebook colours colour the bars of a per-code chart.
+    spec = charts.chart(report.frequency(study, coder="ann")).to_dict()
+    assert "#4e79a7" in json.dumps(spec["encoding"]["color"])
+
+
+def test_cli_report_commands(study, tmp_path):
+    runner = CliRunner()
+    base = ["--project", str(study.path), "report"]
+    result = runner.invoke(cli, [*base, "frequency", "--coder", "ann", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    listing = json.loads(result.stdout)
+    assert listing[0]["code"] == "awareness" and listing[0]["turns"] == 3
+    assert "Figures for coder 'ann'" in result.stderr
+    chart = tmp_path / "by-group.html"
+    result = runner.invoke(
+        cli, [*base, "frequency", "--by", "group", "--coder", "ann", "--chart", str(chart)]
+    )
+    assert result.exit_code == 0 and chart.exists()
+    assert result.stdout.startswith("Figures for coder 'ann'")
+    result = runner.invoke(cli, [*base, "cooccurrence", "--coder", "ann", "--format", "csv"])
+    assert result.stdout.splitlines()[0].startswith("code,label,awareness,awareness.body")
+    result = runner.invoke(cli, [*base, "crosstab", "--value", "share", "--coder", "ann"])
+    assert result.exit_code == 0 and "G1" in result.stdout
+    result = runner.invoke(cli, [*base, "frequency", "--coder", "nobody"])
+    assert result.exit_code == 1 and "no coder named 'nobody'" in result.stderr
+
+
+def test_demo_reports_smoke(demo):
+    frequency = report.frequency(demo, by="group")
+    assert frequency.coder.name in ("coder-a", "coder-b")
+    assert {row["group"] for row in frequency.rows()} >= {"Netværk 1", "Netværk 2", "Netværk 3"}
+    assert all(row["turns"] > 0 for row in frequency.rows())
+    assert report.cooccurrence(demo).rows()[0]["code"] == "awareness"
