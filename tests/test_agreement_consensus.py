@@ -37,7 +37,7 @@ def snapshot(project, coder):
     return [
         (row["transcript"], row["turn"], row["code"], row["start"], row["end"], row["guid"])
         for row in project.query(
-            "SELECT td.transcript, td.turn, codes.key AS code, c.start, c.\"end\", c.guid "
+            'SELECT td.transcript, td.turn, codes.key AS code, c.start, c."end", c.guid '
             "FROM codings c JOIN turn_details td ON td.id = c.turn_id "
             "JOIN codes ON codes.id = c.code_id JOIN coders ON coders.id = c.coder_id "
             "WHERE coders.name = ? ORDER BY c.id",
@@ -195,7 +195,8 @@ def test_cli_disagreements_and_adjudicate(study, tmp_path):
     )
     assert result.exit_code == 0
     result = runner.invoke(
-        cli, [*base, "adjudicate", "--coders", "ann", "ben", "--interactive", "--format", "json"],
+        cli,
+        [*base, "adjudicate", "--coders", "ann", "ben", "--interactive", "--format", "json"],
         input="a\nn\n",
     )
     assert result.exit_code == 0, result.output

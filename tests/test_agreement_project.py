@@ -202,3 +202,38 @@ def test_demo_project_agreement_smoke(demo):
     json.dumps(result, allow_nan=False)
     assert result["transcripts"] == 4 and result["n_units"] > 100
     assert all(0.8 < row["krippendorff_alpha"] <= 1 for row in result["codes"])
+
+
+def strict_json(text: str):
+    """Parse JSON that must hold no NaN or Infinity (json.loads accepts them by default)."""
+
+    def refuse(constant: str):
+        raise AssertionError(f"{constant} in the JSON output")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_cli_three_coders_sentence_and_character_units_give_strict_json(tmp_path):
+    from test_report_study import CODINGS
+
+    coders = {**CODINGS, "cy": [("t1", 3, ["conditions"], None), ("t1", 2, ["awareness"], None)]}
+    runner = CliRunner()
+    with build_study(tmp_path / "three", coders) as project:
+        base = ["--project", str(project.path), "agreement", "--coders", "ann", "ben", "cy"]
+        for unit in ("turn", "sentence", "character"):
+            result = runner.invoke(cli, [*base, "--unit", unit, "--format", "json"])
+            assert result.exit_code == 0, result.output
+            document = strict_json(result.stdout)
+            assert document["unit"] == unit and document["coders"] == ["ann", "ben", "cy"]
+            assert all(row["cohen_kappa"] is None for row in document["codes"])
+            unused = {row["code"]: row for row in document["codes"]}["unused"]
+            assert unused["krippendorff_alpha"] is None and unused["reasons"]
+        # the same figures as the library (turn unit, worked by hand in the test above)
+        result = runner.invoke(cli, [*base, "--format", "json"])
+        awareness = {row["code"]: row for row in strict_json(result.stdout)["codes"]}["awareness"]
+        assert awareness["krippendorff_alpha"] == pytest.approx(11 / 45)
+        # comma-separated names work too, and the table names how overall is pooled
+        result = runner.invoke(
+            cli, ["--project", str(project.path), "agreement", "--coders", "ann,ben,cy"]
+        )
+        assert result.exit_code == 0 and "Overall: pooled" in result.stdout

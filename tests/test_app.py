@@ -434,3 +434,280 @@ def test_a_transcript_removed_by_another_session_does_not_break_the_page(app, de
     assert not app.exception
     assert "netvaerk-2" not in app.selectbox(key="transcript").options
     assert pager_text(app).startswith("Page 1 of")
+
+
+# ---------------------------------------------------------------- suggestions, reports, agreement
+
+PILOT = (
+    b"TK: What have you noticed since the network started?\n\n"
+    b"P1: I notice my body now. When my heart races I take it as a warning signal.\n\n"
+    b"P2: The workload is simply too high, and the targets are unreasonable.\n\n"
+    b"P1: Hearing the others in the group helped me, I am not alone.\n\n"
+    b"P3: I said no to my boss about weekend work.\n"
+)  # 4 participant turns; keywords suggest awareness, conditions, community, boundaries
+
+
+@pytest.fixture
+def fresh(project, monkeypatch) -> AppTest:
+    """The app on a new, empty project (``project`` is a second connection to it)."""
+    monkeypatch.setenv(PROJECT_ENV, str(project.path))
+    return AppTest.from_file(str(APP_SCRIPT), default_timeout=30)
+
+
+def bodies(app: AppTest) -> str:
+    return " ".join(h.proto.body for h in app.get("html"))
+
+
+def frequency_rows(app: AppTest) -> dict[str, tuple[int, int, float]]:
+    """code -> (turns, participants, share) of the Reports page's frequency table."""
+    table = app.dataframe[0].value
+    return {
+        row.code: (int(row.turns), int(row.participants), float(row.share))
+        for row in table.itertuples()
+    }
+
+
+def pilot_codes(project: Project, coder: str) -> list[tuple[int, str, str]]:
+    return [(c["turn"], c["code"], c["origin"]) for c in project.codings(coder=coder)]
+
+
+def test_import_code_suggest_report_agree_and_settle(fresh, project):
+    # import: preview, then store
+    open_page(fresh, "project")
+    fresh.file_uploader[0].set_value(("pilot.txt", PILOT, "text/plain")).run()
+    fresh.button(key="store_upload").click().run()
+    assert not fresh.exception and not fresh.error
+    turn = {number: project.turn_id("pilot", number) for number in range(1, 6)}
+
+    # code by hand, then compute suggestions: the evidence words are marked in the text
+    fresh.switch_page("views/code.py").run()
+    choose_coder(fresh, "ann")
+    assert fresh.caption[0].value.startswith("No suggestions for this transcript yet")
+    fresh.pills(key=f"codes-{turn[2]}").set_value(["awareness"]).run()
+    fresh.button(key="suggest").click().run()
+    assert not fresh.exception and not fresh.error
+    assert fresh.caption[0].value == "4 suggestions stored for this transcript."
+    accept = {b.key for b in fresh.button if b.key and b.key.startswith("accept-")}
+    assert accept == {  # awareness on turn 2 is coded already: not offered
+        f"accept-{turn[3]}-conditions",
+        f"accept-{turn[4]}-community",
+        f"accept-{turn[5]}-boundaries",
+    }
+    text = bodies(fresh)
+    assert "<mark>workload</mark>" in text and "<mark>unreasonable</mark>" in text
+    assert "<mark>said no</mark>" in text
+
+    # the Reports page before accepting: ann's hand coding only
+    fresh.switch_page("views/reports.py").run()
+    fresh.segmented_control(key="report_by").set_value("code").run()
+    before = frequency_rows(fresh)
+    assert before["awareness"] == (1, 1, 0.25) and before["conditions"] == (0, 0, 0.0)
+
+    # one click accepts a suggestion, the cross rejects one
+    fresh.switch_page("views/code.py").run()
+    fresh.button(key=f"accept-{turn[3]}-conditions").click().run()
+    fresh.button(key=f"reject-{turn[5]}-boundaries").click().run()
+    assert not fresh.exception and not fresh.error
+    assert pilot_codes(project, "ann") == [
+        (2, "awareness", "manual"),
+        (3, "conditions", "suggestion"),
+    ]
+    assert fresh.pills(key=f"codes-{turn[3]}").value == ["conditions"]
+    assert {b.key for b in fresh.button if b.key and b.key.startswith("accept-")} == {
+        f"accept-{turn[4]}-community"
+    }
+    assert "<mark>workload</mark>" not in bodies(fresh)  # accepted: no longer a suggestion
+    assert progress_text(fresh) == "2 of 4 participant turns coded by ann"
+
+    # the report counts the accepted suggestion
+    fresh.switch_page("views/reports.py").run()
+    after = frequency_rows(fresh)
+    assert after["awareness"] == (1, 1, 0.25) and after["conditions"] == (1, 1, 0.25)
+    assert after["boundaries"] == (0, 0, 0.0)
+
+    # a second coder: agrees on turn 2, differs on turn 3
+    fresh.switch_page("views/code.py").run()
+    choose_coder(fresh, "bo")
+    fresh.pills(key=f"codes-{turn[2]}").set_value(["awareness"]).run()
+    fresh.pills(key=f"codes-{turn[3]}").set_value(["boundaries"]).run()
+
+    # agreement of ann and bo over the 4 participant turns (hand-computed)
+    fresh.switch_page("views/agreement.py").run()
+    assert fresh.multiselect(key="agreement_coders").value == ["ann", "bo"]
+    table = fresh.dataframe[0].value.set_index("code")
+    assert table.loc["awareness", "n_units"] == 4
+    assert table.loc["awareness", "percent_agreement"] == 1.0
+    assert table.loc["awareness", "krippendorff_alpha"] == 1.0
+    assert table.loc["awareness", "reading"] == "reliable"
+    # conditions: ann yes on turn 3 only, bo never: 3 of 4 alike, kappa and alpha 0
+    assert table.loc["conditions", "percent_agreement"] == 0.75
+    assert table.loc["conditions", "cohen_kappa"] == 0.0
+    assert table.loc["conditions", "krippendorff_alpha"] == 0.0
+    assert table.loc["conditions", "reading"] == "not reliable"
+    # pooled over awareness, conditions, boundaries: 12 decisions each, 10 alike;
+    # alpha = 1 - (24 - 1) * 4 / (20 * 4 * 2) = 0.425
+    assert table.loc["(pooled)", "n_units"] == 12
+    assert table.loc["(pooled)", "percent_agreement"] == 0.833
+    assert table.loc["(pooled)", "krippendorff_alpha"] == 0.425
+    assert table.loc["(pooled)", "reading"] == "not reliable"
+    assert any("pooled: every (code, unit) pair" in m.value for m in fresh.markdown)
+
+    # the one disagreement, settled with one click: the consensus keeps ann's codes
+    fresh.segmented_control(key="agreement_section").set_value("disagreements").run()
+    assert any(c.value.startswith("1 turns where the coders differ") for c in fresh.caption)
+    fresh.button(key=f"settle-{turn[3]}-a").click().run()
+    assert not fresh.exception and not fresh.error
+    assert sorted((c["turn"], c["code"]) for c in project.codings(coder="consensus")) == [
+        (2, "awareness"),
+        (3, "conditions"),
+    ]
+    assert any(c.value == "Settled: kept ann's codes" for c in fresh.caption)
+    fresh.button(key=f"settle-{turn[3]}-both").click().run()
+    assert sorted((c["turn"], c["code"]) for c in project.codings(coder="consensus")) == [
+        (2, "awareness"),
+        (3, "boundaries"),
+        (3, "conditions"),
+    ]
+    assert pilot_codes(project, "bo") == [(2, "awareness", "manual"), (3, "boundaries", "manual")]
+
+    # the reports now count the consensus coder by default
+    fresh.switch_page("views/reports.py").run()
+    assert "consensus coder of ann and bo" in fresh.caption[0].value
+    settled = frequency_rows(fresh)
+    assert settled["conditions"] == (1, 1, 0.25) and settled["boundaries"] == (1, 1, 0.25)
+
+
+def test_reports_page_views_on_the_demo(app, demo):
+    open_page(app, "reports")
+    assert app.selectbox(key="report_coder").value == "(automatic)"
+    assert "coder with the most codings" in app.caption[0].value
+    app.selectbox(key="report_coder").set_value("coder-a").run()
+    by_group = app.dataframe[0].value
+    assert set(by_group["group"]) == {
+        "Netværk 1",
+        "Netværk 2",
+        "Netværk 3",
+        "Pilot network (English)",
+    }
+    awareness = by_group[by_group["code"] == "awareness"]
+    assert awareness["turns"].sum() == 26  # coder-a's 26 awareness codings, one per turn
+    assert len(app.get("vega_lite_chart")) == 1
+    app.segmented_control(key="report_view").set_value("cooccurrence").run()
+    matrix = app.dataframe[0].value.set_index("code")
+    assert matrix.loc["awareness", "awareness"] == 26  # the diagonal: turns coded with it
+    assert matrix.loc["awareness", "community"] == matrix.loc["community", "awareness"]
+    app.segmented_control(key="report_view").set_value("crosstab").run()
+    crosstab = app.dataframe[0].value.set_index("code")
+    assert list(crosstab["total"]) == [26, 18, 18, 22, 29]
+    assert not app.exception and not app.error
+
+
+def test_quote_lists_page_and_pseudonymize(app, demo):
+    open_page(app, "reports")
+    app.selectbox(key="report_coder").set_value("coder-b").run()
+    app.segmented_control(key="report_view").set_value("quotes").run()
+    assert [b.label for b in app.get("download_button")] == ["CSV", "Excel", "Word", "Markdown"]
+    assert app.selectbox(key="quote_theme").value == "awareness"
+    first = bodies(app)
+    assert first.count('class="qc-text"') == 20  # 27 awareness quotes of coder-b: 20, then 7
+    assert any(c.value == "Quotes 1–20" for c in app.caption)
+    app.button(key="quotes_next").click().run()
+    assert bodies(app).count('class="qc-text"') == 7
+    assert any(c.value == "Quotes 21–27" for c in app.caption)
+    assert app.button(key="quotes_next").disabled
+    app.toggle(key="pseudonymize").set_value(True).run()
+    text = bodies(app)
+    assert "P0" in text and "Netværk 1, netvaerk-1, turn" in text
+    assert "D1," not in text and "D2," not in text  # the Danish labels are replaced
+
+
+def test_quotes_are_escaped_on_the_reports_page(app, demo, tmp_path: Path):
+    path = tmp_path / "tricky.txt"
+    path.write_text("D1: Jeg skrev <script>alert(1)</script> & <b>fed</b>.\n", encoding="utf-8")
+    demo.import_files([path])
+    demo.add_codings(demo.turn_id("tricky", 1), ["awareness"], "coder-a")
+    open_page(app, "reports")
+    app.selectbox(key="report_coder").set_value("coder-a").run()
+    app.segmented_control(key="report_view").set_value("quotes").run()
+    app.button(key="quotes_next").click().run()
+    text = bodies(app)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;fed&lt;/b&gt;" in text
+    assert "<script>" not in text and "<b>fed" not in text
+
+
+def test_reports_page_without_codings_says_so(fresh):
+    open_page(fresh, "reports")
+    assert not fresh.exception
+    assert "no codings yet" in fresh.info[0].value
+
+
+def test_learned_suggestions_need_codings_first(fresh, project, tmp_path: Path):
+    (tmp_path / "pilot.txt").write_bytes(PILOT)
+    project.import_files([tmp_path / "pilot.txt"])
+    open_page(fresh, "code")
+    assert fresh.button(key="suggest").disabled  # no coder yet
+    choose_coder(fresh, "ann")
+    fresh.selectbox(key="suggest_method").set_value("learned")
+    fresh.button(key="suggest").click().run()
+    assert not fresh.exception
+    assert "ann has no codings yet to learn from" in fresh.error[0].value
+    assert project.query("SELECT count(*) AS n FROM suggestions")[0]["n"] == 0
+    fresh.selectbox(key="suggest_method").set_value("keywords")
+    fresh.button(key="suggest").click().run()
+    assert not fresh.error
+    assert project.query("SELECT count(*) AS n FROM suggestions")[0]["n"] == 4
+
+
+def test_a_suggestion_accepted_in_another_session_is_not_offered_again(fresh, project, tmp_path):
+    (tmp_path / "pilot.txt").write_bytes(PILOT)
+    project.import_files([tmp_path / "pilot.txt"])
+    open_page(fresh, "code")
+    choose_coder(fresh, "ann")
+    fresh.button(key="suggest").click().run()
+    turn_id = project.turn_id("pilot", 3)
+    key = f"accept-{turn_id}-conditions"
+    assert fresh.button(key=key)
+    with Project(project.path) as other:  # ann, in a second tab, codes the turn by hand
+        other.add_codings(turn_id, ["conditions"], "ann")
+    fresh.button(key=key).click().run()  # this tab still offered it: accepting is harmless
+    assert not fresh.exception and not fresh.error
+    assert [(c["turn"], c["code"]) for c in project.codings(coder="ann")] == [(3, "conditions")]
+    assert key not in {b.key for b in fresh.button}
+
+
+def test_agreement_page_needs_two_coders(app, demo):
+    open_page(app, "agreement")
+    assert app.multiselect(key="agreement_coders").value == ["coder-a", "coder-b"]
+    app.multiselect(key="agreement_coders").set_value(["coder-a"]).run()
+    assert app.info[0].value == "Choose two or more coders to compare."
+    app.multiselect(key="agreement_coders").set_value(["coder-a", "coder-b"])
+    app.segmented_control(key="agreement_unit").set_value("sentence").run()
+    assert not app.exception and not app.error
+    assert "sentences of participant turns" in app.caption[0].value
+
+
+def test_disagreements_are_paged(app, demo):
+    open_page(app, "agreement")
+    app.segmented_control(key="agreement_section").set_value("disagreements").run()
+    caption = next(c.value for c in app.caption if "where the coders differ" in c.value)
+    total = int(caption.split()[0])
+    assert caption.startswith(f"{total} turns where the coders differ · page 1 of ")
+    cards = [k for k in (b.key for b in app.button) if k and k.endswith("-none")]
+    assert len(cards) == min(total, 10)
+
+
+def test_codebook_page_offers_yaml_and_qdc(app, demo):
+    open_page(app, "codebook")
+    labels = [b.label for b in app.get("download_button")]
+    assert labels == ["Export YAML", "Export QDC (REFI-QDA)"]
+
+
+def test_the_app_gives_the_query_planner_statistics(app, demo):
+    """A project filled by an older qualcode may have no table statistics; without them some
+    agreement queries on a big study take minutes instead of a second."""
+    stats = "SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'"
+    demo.db.execute("DROP TABLE sqlite_stat1")
+    assert demo.query(stats)[0]["n"] == 0
+    app.run()
+    assert demo.query(stats)[0]["n"] == 1
+    assert demo.query("SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'codings'")[0]["n"] > 0

@@ -7,6 +7,7 @@ browser is a failure."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -33,6 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 EN = "focus-group-en"
+EXPECT_TIMEOUT = 30_000  # ms; the first render loads the language pipeline, on a busy machine
 UPLOAD = (
     "TK: Hvad har I lagt mærke til?\n\n"
     "D1: Jeg sover bedre, og jeg mærker efter.\n\n"
@@ -107,6 +109,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 def test_code_a_turn_in_the_browser(chromium, served):
     from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT)
+
     url, path = served
     with Project(path) as project:
         turn_id = project.turn_id(EN, 2)
@@ -157,5 +161,79 @@ def test_code_a_turn_in_the_browser(chromium, served):
             assert roles == {"TK": "interviewer", "D1": "participant", "D2": "participant"}
             page.locator("[data-testid=stDataFrame] canvas").first.wait_for()
             page.screenshot(path=ARTIFACTS / "project-page.png")
+        finally:
+            browser.close()
+
+
+def test_accept_a_suggestion_and_see_it_counted(chromium, served):
+    """One click on a suggestion chip codes the turn; the Reports page counts it."""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=EXPECT_TIMEOUT)
+
+    from qualcode.suggest.workflow import compute_suggestions
+
+    url, path = served
+    with Project(path) as project:
+        compute_suggestions(project, EN)
+        turn_id = project.turn_id(EN, 2)
+        awareness = project.codebook().get("awareness").display("en")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(20_000)
+            page.goto(f"{url}/code")
+            page.get_by_label("Who is coding?").click()
+            page.keyboard.type("browser-coder")
+            page.keyboard.press("Enter")
+            progress = page.get_by_text("participant turns coded by browser-coder")
+            expect(progress).to_have_text("0 of 40 participant turns coded by browser-coder")
+            card = page.locator(f".st-key-turn-{turn_id}")
+            expect(card.locator("mark").first).to_be_visible()  # the evidence words
+            chip = page.locator(f".st-key-accept-{turn_id}-awareness").get_by_role(
+                "button", name=re.compile(f"^{re.escape(awareness)} · ")
+            )
+            expect(chip).to_be_visible()
+            card.screenshot(path=ARTIFACTS / "code-page-suggestion.png")
+            chip.click()
+            expect(progress).to_have_text("1 of 40 participant turns coded by browser-coder")
+            expect(chip).to_have_count(0)
+            page.screenshot(path=ARTIFACTS / "code-page-accepted.png")
+            with Project(path) as project:
+                stored = project.codings(coder="browser-coder")
+            assert [(c["turn"], c["code"], c["origin"]) for c in stored] == [
+                (2, "awareness", "suggestion")
+            ]
+
+            page.get_by_role("link", name="Reports").click()
+            page.get_by_label("Coder").click()
+            page.get_by_role("option", name="browser-coder").click()
+            page.get_by_text("Codes only", exact=True).click()
+            grid = page.locator("[data-testid=stDataFrame]").first
+            row = grid.locator("tr").filter(has_text="awareness")
+            expect(row.locator("[role=gridcell]").nth(2)).to_have_text("1")  # turns
+            cells = row.locator("[role=gridcell]").all_inner_texts()
+            assert [cell.strip() for cell in cells[:6]] == [
+                "awareness",
+                "Opmærksomhed og accept",
+                "1",  # turns coded
+                "1",  # participants
+                "1",  # transcripts
+                "1",  # participant turns
+            ]
+            other = grid.locator("tr").filter(has_text="community").locator("[role=gridcell]")
+            expect(other.nth(2)).to_have_text("0")
+            page.screenshot(path=ARTIFACTS / "reports-page.png")
+
+            page.get_by_text("Quotes", exact=True).click()
+            expect(page.get_by_text("Quotes 1–1")).to_be_visible()
+            with page.expect_download() as download:
+                page.get_by_role("button", name="CSV").click()
+            rows = download.value.path().read_text(encoding="utf-8").splitlines()
+            assert rows[0].startswith("code,label,transcript,group,turn,speaker,text")
+            assert len(rows) == 2 and rows[1].startswith("awareness,")
+            page.screenshot(path=ARTIFACTS / "reports-quotes.png")
         finally:
             browser.close()

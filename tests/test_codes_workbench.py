@@ -149,3 +149,80 @@ def test_names_and_bad_requests(demo):
         turn_page(demo, "nope")
     with pytest.raises(QualcodeError, match="limit >= 1"):
         turn_page(demo, EN, limit=0)
+
+
+# ---------------------------------------------------------------- suggestions on the page
+
+PILOT = (
+    "TK: What have you noticed since the network started?\n\n"
+    "P1: I notice my body now. When my heart races I take it as a warning signal.\n\n"
+    "P2: The workload is simply too high, and the targets are unreasonable.\n\n"
+    "P1: Hearing the others in the group helped me, I am not alone.\n\n"
+    "P3: I said no to my boss about weekend work.\n"
+)
+
+
+@pytest.fixture
+def pilot(project, tmp_path):
+    (tmp_path / "pilot.txt").write_text(PILOT, encoding="utf-8")
+    project.import_files([tmp_path / "pilot.txt"])
+    return project
+
+
+def test_suggestions_come_with_the_page_for_a_coder(pilot):
+    from qualcode.code.workbench import evidence_spans, suggest_transcript, suggestion_count
+
+    assert suggestion_count(pilot, "pilot", "ann") == 0
+    result = suggest_transcript(pilot, "pilot", "ann")
+    assert result.stored == {"keywords": 4} and result.turns == 4
+    assert suggestion_count(pilot, "pilot", "ann") == 4
+    page = turn_page(pilot, "pilot", "ann")
+    offered = {t["turn"]: [s["code"] for s in t["suggestions"]] for t in page.turns}
+    assert offered == {
+        1: [],  # the interviewer's turn
+        2: ["awareness"],
+        3: ["conditions"],
+        4: ["community"],
+        5: ["boundaries"],
+    }
+    third = page.turns[2]
+    spans = evidence_spans(third["suggestions"])
+    assert [third["text"][start:end] for start, end in spans] == [
+        "workload",
+        "targets",
+        "unreasonable",
+    ]
+    assert all(t["suggestions"] == [] for t in turn_page(pilot, "pilot", None).turns)
+
+
+def test_accepting_codes_the_turn_and_rejecting_hides_it(pilot):
+    from qualcode.code.workbench import accept_suggestion, reject_suggestion, suggest_transcript
+
+    suggest_transcript(pilot, "pilot", "ann")
+    page = turn_page(pilot, "pilot", "ann")
+    conditions = page.turns[2]["suggestions"][0]
+    boundaries = page.turns[4]["suggestions"][0]
+    assert accept_suggestion(pilot, "ann", conditions["id"])["coded"] is True
+    reject_suggestion(pilot, "ann", boundaries["id"])
+    stored = [(c["turn"], c["code"], c["origin"]) for c in pilot.codings(coder="ann")]
+    assert stored == [(3, "conditions", "suggestion")]
+    page = turn_page(pilot, "pilot", "ann")
+    assert page.turns[2]["codes"] == ["conditions"]
+    assert [t["suggestions"] != [] for t in page.turns] == [False, True, False, True, False]
+    # bo still sees both: decisions are per coder; recomputing keeps ann's decisions
+    assert [len(t["suggestions"]) for t in turn_page(pilot, "pilot", "bo").turns] == [0, 1, 1, 1, 1]
+    suggest_transcript(pilot, "pilot", "ann")
+    page = turn_page(pilot, "pilot", "ann")
+    assert [t["suggestions"] != [] for t in page.turns] == [False, True, False, True, False]
+
+
+def test_learned_suggestions_need_a_coder_with_codings(pilot):
+    from qualcode.code.workbench import suggest_transcript
+
+    with pytest.raises(QualcodeError, match="choose who you are"):
+        suggest_transcript(pilot, "pilot", None, "learned")
+    with pytest.raises(QualcodeError, match="ann has no codings yet"):
+        suggest_transcript(pilot, "pilot", "ann", "all")
+    with pytest.raises(QualcodeError, match="unknown method"):
+        suggest_transcript(pilot, "pilot", "ann", "magic")
+    assert pilot.query("SELECT count(*) AS n FROM suggestions")[0]["n"] == 0

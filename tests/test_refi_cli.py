@@ -109,3 +109,26 @@ def test_export_needs_a_qdpx_name(run):
     run("init")
     code, _, err = run("export", "study.zip")
     assert code == 1 and "study.zip: a REFI-QDA project file must end in .qdpx" in err
+
+
+def test_import_sends_transcripts_to_the_readers_and_refi_files_to_the_refi_import(run, tmp_path):
+    run("init")
+    (tmp_path / "pilot.txt").write_text(
+        "TK: Hvordan går det?\n\nD1: Jeg holder pauser nu.\n", encoding="utf-8"
+    )
+    code, out, _ = run("import", "pilot.txt", "--group", "Netværk 1")
+    assert (code, out) == (0, "Imported 1 transcript(s) with 2 turns.\n")
+    code, out, _ = run("export", "pilot.QDPX")
+    assert code == 0 and "1 transcript(s)" in out
+    (tmp_path / "fresh.db").unlink(missing_ok=True)
+    assert run("--project", "fresh.db", "init")[0] == 0
+    code, out, _ = run("--project", "fresh.db", "import", "pilot.QDPX")
+    assert code == 0 and out.startswith("Imported 1 transcript(s) with 2 turns, 0 new code(s)")
+    code, out, _ = run("--project", "fresh.db", "turns", "--format", "json")
+    turns = json.loads(out)
+    assert [(t["speaker"], t["role"], t["text"]) for t in turns] == [
+        ("TK", "interviewer", "Hvordan går det?"),
+        ("D1", "participant", "Jeg holder pauser nu."),
+    ]
+    code, out, _ = run("--project", "fresh.db", "transcripts", "--format", "json")
+    assert [(t["name"], t["group"]) for t in json.loads(out)] == [("pilot", "Netværk 1")]

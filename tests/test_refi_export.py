@@ -183,6 +183,18 @@ def test_guids_are_stable_across_exports(coded, tmp_path):
     assert written == stored
 
 
+def test_the_same_project_exported_twice_gives_the_same_bytes(coded, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    export_qdpx(coded, tmp_path / "a" / "study.qdpx")
+    export_qdpx(coded, tmp_path / "b" / "study.qdpx")
+    first = (tmp_path / "a" / "study.qdpx").read_bytes()
+    assert first == (tmp_path / "b" / "study.qdpx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "a" / "study.qdpx") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert archive.namelist()[0] == "project.qde" and len(archive.namelist()) == 4 + 2
+
+
 def test_the_extras_carry_keys_and_keywords(coded, tmp_path):
     export_qdpx(coded, tmp_path / "study.qdpx")
     with zipfile.ZipFile(tmp_path / "study.qdpx") as archive:

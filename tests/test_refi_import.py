@@ -581,3 +581,28 @@ def test_bad_archives_give_one_line_and_change_nothing(demo, tmp_path, damage, m
     assert message in str(caught.value) and "\n" not in str(caught.value)
     assert str(caught.value).startswith(str(path))
     assert snapshot(demo) == before
+
+
+def test_sources_without_text_in_the_archive_are_skipped_and_never_fetched(project, tmp_path):
+    path = write_qdpx(tmp_path / "linked.qdpx", selection(*units(RAW, "grænser", "characters")))
+    with zipfile.ZipFile(path) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    (tmp_path / "outside.txt").write_text("D1: Ikke i arkivet.\n", encoding="utf-8")
+    others = (
+        '<TextSource guid="99999999-0000-0000-0000-000000000001" name="linked.txt" '
+        f'plainTextPath="absolute://{tmp_path / "outside.txt"}"/>'
+        '<TextSource guid="99999999-0000-0000-0000-000000000002" name="rich.docx" '
+        'richTextPath="internal://99999999-0000-0000-0000-000000000002.docx"/>'
+    )
+    files["project.qde"] = files["project.qde"].replace(
+        b"</Sources>", others.encode("utf-8") + b"</Sources>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    result = import_qdpx(project, path)
+    assert [t["name"] for t in project.transcripts()] == ["pilot"]
+    assert result.codings == 1
+    notices = "\n".join(result.notices)
+    assert "skipped source 'linked.txt': its text is linked outside the archive" in notices
+    assert "skipped source 'rich.docx': it has no plain-text version" in notices

@@ -8,16 +8,19 @@ t2#3 community; t3#2 conditions. Participant turns: t1 4 (G1), t2 3 and t3 1 (G2
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
 from test_report_study import build_study
 
 from qualcode.analyse import charts, report
+from qualcode.analyse.agreement import project_agreement
 from qualcode.analyse.common import choose_coder
 from qualcode.analyse.consensus import build_consensus
 from qualcode.cli import cli
 from qualcode.errors import QualcodeError
+from qualcode.store import Project
 
 
 @pytest.fixture
@@ -107,6 +110,27 @@ def test_crosstab_of_codes_by_group(study):
         report.crosstab(study, by="code")
 
 
+def test_crosstab_by_speaker_keeps_codebook_order_and_totals_participants(study):
+    # t1's D1 (the first speaker column) has no conditions and no community turn: the rows
+    # still come in codebook order, with every code.
+    result = report.crosstab(study, by="speaker", value="participants", coder="ann")
+    table = {row["code"]: row for row in result.rows()}
+    assert [row["code"] for row in result.rows()] == [
+        "awareness",
+        "awareness.body",
+        "conditions",
+        "boundaries",
+        "community",
+        "unused",
+    ]
+    assert table["awareness"]["t1 D1"] == 1 and table["conditions"]["t1 D1"] == 0
+    # participants who raised it: awareness t1 D1, t1 D2, t2 P1; community only t2 P2 (t1's
+    # coding is the interviewer's), so the interviewer's column counts 0.
+    assert table["awareness"]["total"] == 3 and table["community"]["total"] == 1
+    assert table["community"]["t1 TK"] == 0 and table["unused"]["total"] == 0
+    assert list(result.table.columns)[:2] == ["code", "label"]
+
+
 def test_the_coder_is_the_consensus_when_there_is_one(study):
     # Two coders and no consensus: the one with the most codings, and the choice says so.
     choice = choose_coder(study)
@@ -123,6 +147,21 @@ def test_a_project_without_codings_says_so(project):
         report.frequency(project)
     with pytest.raises(QualcodeError, match="no coder named"):
         report.frequency(project, coder="ann")
+
+
+def test_an_empty_codebook_is_a_clear_error(tmp_path):
+    project = Project.create(tmp_path / "empty.db")
+    project.coder_id("ann")
+    project.coder_id("ben")
+    for analysis in (
+        lambda: report.frequency(project, coder="ann"),
+        lambda: report.cooccurrence(project, coder="ann"),
+        lambda: report.crosstab(project, coder="ann"),
+        lambda: project_agreement(project, ["ann", "ben"]),
+    ):
+        with pytest.raises(QualcodeError, match="the codebook has no codes yet"):
+            analysis()
+    project.close()
 
 
 def test_reports_never_put_nan_into_json(study):
@@ -148,6 +187,8 @@ def test_charts_are_altair_specs_written_as_standalone_pages(study, tmp_path):
         page = path.read_text(encoding="utf-8")
         assert page.startswith("<!DOCTYPE html>") and "vegaEmbed" in page
         assert "awareness.body" in page
+        # The libraries are inline: opening the page fetches nothing.
+        assert not re.search(r"<script[^>]+src=", page)
     with pytest.raises(QualcodeError, match="html"):
         charts.save_chart(charts.chart(result), tmp_path / "chart.pdf")
     # Codebook colours colour the bars of a per-code chart.

@@ -205,6 +205,18 @@ def test_a_damaged_project_file_is_refused(project, tmp_path):
         Project(damaged).codebook()
 
 
+def test_imports_leave_the_query_planner_current_statistics(project, tmp_path):
+    stats = "SELECT tbl, stat FROM sqlite_stat1 WHERE idx = ?"
+    project.import_files([write(tmp_path, "n1.txt", INTERVIEW)])
+    turns = project.query("SELECT count(*) AS n FROM turns")[0]["n"]
+    assert int(project.query(stats, ["sqlite_autoindex_turns_1"])[0]["stat"].split()[0]) == turns
+    project.import_codings(
+        [{"transcript": "n1", "turn": n, "code": "awareness", "coder": "c"} for n in (2, 3)],
+        "codings.csv",
+    )
+    assert project.query(stats, ["codings_coder"])[0]["stat"].split()[0] == "2"
+
+
 def test_wal_lets_a_second_connection_read_while_one_writes(project, tmp_path):
     project.import_files([write(tmp_path, "n1.txt", INTERVIEW)])
     other = Project(project.path)
@@ -227,6 +239,31 @@ def test_an_older_file_is_upgraded_in_place_keeping_codings(project, tmp_path, m
         assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
         assert "confidence" in upgraded.db["codings"].columns_dict
         assert [r["code"] for r in upgraded.codings()] == ["awareness"]
+
+
+def test_a_first_version_file_is_upgraded_to_the_current_schema(project, tmp_path, monkeypatch):
+    project.close()
+    old = tmp_path / "v1.db"
+    monkeypatch.setattr(project_module, "MIGRATIONS", project_module.MIGRATIONS[:1])
+    monkeypatch.setattr(project_module, "SCHEMA_VERSION", 1)
+    with Project.create(old, load_codebook(default_codebook_path())) as first:
+        first.import_files([write(tmp_path, "n1.txt", INTERVIEW)])
+        turn = first.turn_id("n1", 2)
+        first.add_codings(turn, ["awareness", "boundaries"], "coder-a")
+        coder, code = first.coder_id("coder-a"), first.code_id("community")
+        first.db.execute(
+            "INSERT INTO suggestions (turn_id, code_id, coder_id, score, method, evidence, status,"
+            " created_at) VALUES (?, ?, ?, 0.5, 'keywords', '[]', 'rejected', '2026-01-01')",
+            [turn, code, coder],
+        )
+        first.db.conn.commit()
+    monkeypatch.undo()
+    with Project(old) as upgraded:
+        assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert sorted(r["code"] for r in upgraded.codings()) == ["awareness", "boundaries"]
+        decisions = upgraded.query("SELECT turn_id, decision FROM suggestion_decisions")
+        assert decisions == [{"turn_id": turn, "decision": "rejected"}]
+        assert upgraded.check() == []
 
 
 def test_a_failing_upgrade_changes_nothing(project, monkeypatch):

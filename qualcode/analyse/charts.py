@@ -7,7 +7,6 @@ counts and code labels only, never transcript text.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import altair as alt
@@ -129,13 +128,12 @@ def crosstab_chart(report: Report) -> alt.Chart:
 def save_chart(chart: alt.TopLevelMixin, path: str | Path) -> Path:
     """Write ``chart`` to ``path``: .html (a standalone page) or .json (Vega-Lite spec).
 
-    The page loads the Vega JavaScript libraries from their CDN when opened; with the optional
-    package vl-convert-python installed they are written into the page, which then works
-    offline. Either way the chart's data (counts and code labels) is in the file itself."""
+    The page carries the Vega JavaScript libraries inline (through vl-convert-python), so it
+    opens offline and fetches nothing from anywhere."""
     path = Path(path)
     if path.suffix.lower() not in (".html", ".json"):
         raise QualcodeError("a chart is written as .html (a web page) or .json", path)
-    inline = path.suffix.lower() == ".html" and importlib.util.find_spec("vl_convert") is not None
+    inline = path.suffix.lower() == ".html"
     try:
         chart.save(str(path), **({"inline": True} if inline else {}))
     except OSError as error:

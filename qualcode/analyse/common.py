@@ -191,7 +191,14 @@ class CodeMasks:
 
 
 def code_masks(project: Project, rollup: bool, language: str | None = None) -> CodeMasks:
-    return CodeMasks(code_table(project, language), rollup)
+    """The codebook's codes as mask bits; an empty codebook is a clear error."""
+    table = code_table(project, language)
+    if table.empty:
+        raise QualcodeError(
+            "the codebook has no codes yet; load one with 'qualcode codebook load FILE'",
+            project.path,
+        )
+    return CodeMasks(table, rollup)
 
 
 def per_turn_sql(masks: CodeMasks, coder_param: str = ":coder") -> str:

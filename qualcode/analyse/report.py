@@ -19,6 +19,7 @@ from qualcode.analyse.common import (
     CoderChoice,
     choose_coder,
     code_masks,
+    code_table,
     mask_bits,
     none_for_nan,
     per_turn_sql,
@@ -147,21 +148,34 @@ def _speaker_counts(
     project: Project, masks: CodeMasks, keys: list[str], coder_id: int
 ) -> pd.DataFrame:
     """One row per speaker: transcript, group, label, role, participant turns, and for each
-    code the number of the speaker's turns coded with it. SQLite reduces the codings to
-    these counts in one pass (per turn a code mask, then per speaker a sum per code)."""
-    columns = ", ".join(f"total({masks.has(key)}) AS c{i}" for i, key in enumerate(keys))
+    code the number of the speaker's turns coded with it. SQLite reduces the codings to one
+    row per coded turn (its speaker and code masks) in one pass; numpy counts the turns of
+    each code per speaker."""
+    names = ", ".join(f"coalesce(m{j}, 0)" for j in range(len(masks.cases)))
+    rows = project.db.execute(
+        f"""
+        WITH per_turn AS ({per_turn_sql(masks)})
+        SELECT t.speaker_id, {names}
+        FROM per_turn CROSS JOIN turns t ON t.id = per_turn.turn_id
+        """,
+        {"coder": coder_id},
+    ).fetchall()
+    table = np.array(rows, dtype=np.int64).reshape(-1, len(masks.cases) + 1)
+    speaker_ids, speaker = np.unique(table[:, 0], return_inverse=True)
     counts = pd.DataFrame(
-        project.query(
-            f"""
-            WITH per_turn AS ({per_turn_sql(masks)})
-            SELECT t.speaker_id, {columns}
-            FROM per_turn CROSS JOIN turns t ON t.id = per_turn.turn_id
-            GROUP BY t.speaker_id
-            """,
-            {"coder": coder_id},
-        ),
-        columns=["speaker_id", *(f"c{i}" for i in range(len(keys)))],
-    ).rename(columns={f"c{i}": key for i, key in enumerate(keys)})
+        {
+            "speaker_id": speaker_ids,
+            **{
+                key: np.bincount(
+                    speaker,
+                    weights=mask_bits(table[:, 1:], masks.selectors(key)),
+                    minlength=len(speaker_ids),
+                ).astype(np.int64)
+                for key in keys
+            },
+        },
+        columns=["speaker_id", *keys],
+    )
     speakers = pd.DataFrame(
         project.query(
             f"""
@@ -224,7 +238,8 @@ def crosstab(
     language: str | None = None,
 ) -> Report:
     """Code × group (or transcript, speaker, role): ``value`` (turns, participants or share)
-    of each code in each column, with a total column for turns and participants."""
+    of each code in each column, codes in codebook order (all of them, zeros included),
+    with a total column for turns and participants."""
     if by == "code":
         raise QualcodeError("a crosstab needs --by group, transcript, speaker or role")
     if value not in CROSSTAB_VALUES:
@@ -235,15 +250,16 @@ def crosstab(
     if by == "speaker":
         long = long.assign(speaker=long["transcript"] + " " + long["speaker"])
     wide = long.pivot_table(index="code", columns=column, values=value, aggfunc="first", sort=False)
-    codes_order = list(dict.fromkeys(long["code"]))
+    report_codes = select_codes(code_table(project, language), codes)
+    codes_order = list(report_codes["code"])
     wide = wide.reindex(index=codes_order).reset_index()
     wide.columns.name = None
     if value != "share":
         wide = wide.fillna(0)
         wide[wide.columns[1:]] = wide[wide.columns[1:]].astype(int)
-    if value == "turns":
+    if value != "share":  # speakers are per transcript, so participants add up too
         wide["total"] = wide[wide.columns[1:]].sum(axis=1)
-    labels = dict(zip(long["code"], long["label"], strict=False))
+    labels = dict(zip(report_codes["code"], report_codes["label"], strict=True))
     wide.insert(1, "label", wide["code"].map(labels))
     notes = [*report.notes, f"Cells: {value} per {by}."]
     return Report("crosstab", wide, report.coder, rollup, by, notes, report.colors)

@@ -8,6 +8,7 @@ Transcript text is confidential and arbitrary: every piece of it goes through
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -135,4 +136,20 @@ def pill_colors(colors: Sequence[str | None], key_prefix: str) -> str:
             f'{pill}[aria-pressed="true"] {{ background: {color}; border-color: {color}; '
             "color: #fff; }"
         )
+    return f"<style>{' '.join(rules)}</style>" if rules else ""
+
+
+def key_class(key: str) -> str:
+    """The CSS class Streamlit gives the element of widget ``key`` (``st-key-…``)."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def button_colors(buttons: Sequence[tuple[str, str | None]]) -> str:
+    """A style sheet that gives each button (widget key, colour) a stripe in its colour (the
+    suggestion chips carry the colours of their codes)."""
+    rules = [
+        f".{key_class(key)} button {{ box-shadow: inset 5px 0 0 "
+        f"{color if color and COLOR.fullmatch(color) else CODE_COLOR}; }}"
+        for key, color in buttons
+    ]
     return f"<style>{' '.join(rules)}</style>" if rules else ""

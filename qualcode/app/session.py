@@ -12,6 +12,7 @@ coder's choices, the page number, messages waiting to be shown.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -63,7 +64,20 @@ def _close(project: Project) -> None:
     scope="session", max_entries=4, validate=_usable, on_release=_close, show_spinner=False
 )
 def _connection(path: str) -> Project:
-    return Project(path)
+    project = Project(path)
+    _ensure_statistics(project)
+    return project
+
+
+def _ensure_statistics(project: Project) -> None:
+    """Give SQLite's query planner table statistics if the file has none yet (a project
+    filled by an older qualcode may have none): without them some report and agreement
+    queries on a big study pick a join order hundreds of times slower. A locked file is left
+    as it is."""
+    if project.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+        return
+    with contextlib.suppress(sqlite3.OperationalError):
+        project.refresh_statistics()
 
 
 def current_project() -> Project | None:
@@ -183,7 +197,32 @@ def code_counts(project: Project) -> dict[str, int]:
     return _coding_counts(project, str(project.path.resolve()), file_stamp(project.path))
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _derived(
+    _action: Callable[..., Any],
+    name: str,
+    _project: Project,
+    path: str,
+    stamp: tuple[int, ...],
+    args: tuple,
+    kwargs: tuple,
+) -> Any:
+    return _action(_project, *args, **dict(kwargs))
+
+
+def derived(action: Callable[..., Any], project: Project, *args: Any, **kwargs: Any) -> Any:
+    """``action(project, *args, **kwargs)`` (a report, an agreement table: a library function
+    that reads the project), cached until the project changes. The arguments must be hashable
+    and the result picklable."""
+    name = f"{action.__module__}.{action.__qualname__}"
+    path = str(project.path.resolve())
+    return _derived(
+        action, name, project, path, file_stamp(project.path), args, tuple(sorted(kwargs.items()))
+    )
+
+
 def forget_tables() -> None:
     """Drop the cached tables after a write of ours (the file stamp catches other writers)."""
     _transcripts.clear()
     _coding_counts.clear()
+    _derived.clear()

@@ -183,6 +183,12 @@ def quotes_command(
     pseudonymize: bool,
 ) -> None:
     """Quote lists per theme (CODES, or all): code, transcript, group, turn, speaker, text."""
+    if output and not fmt and not format_for(output):
+        raise QualcodeError(
+            f"cannot tell the quote format from the file name: use .csv, .xlsx, .docx or .md, "
+            f"or give --format {'|'.join(FORMATS)}",
+            output,
+        )
     fmt = fmt or (format_for(output) if output else None) or "table"
     found = quotes(project, list(codes), coder, pseudonymize)
     if fmt in ("json", "table"):

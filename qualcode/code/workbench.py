@@ -16,6 +16,7 @@ from typing import Any
 
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
+from qualcode.suggest import workflow
 
 PAGE_SIZE = 25
 
@@ -41,7 +42,9 @@ class TurnPage:
     """One page of turns (and the transcript's ``speakers``, label and role, and
     ``language``); each turn dict has the columns of ``turns`` plus ``speaker``,
     ``role``, ``codes`` (the coder's code keys, in codebook order), ``spans`` (``(code,
-    start, end)`` of the coder's codings of part of the turn) and ``memo`` (or None)."""
+    start, end)`` of the coder's codings of part of the turn), ``memo`` (or None) and
+    ``suggestions`` (the coder's open suggestions, best first, see
+    :func:`qualcode.suggest.workflow.open_suggestions`; none without a coder)."""
 
     turns: list[dict[str, Any]]
     total: int
@@ -102,6 +105,7 @@ def turn_page(
         [*params, limit, offset],
     )
     _attach_codings(project, turns, coder_id)
+    _attach_suggestions(project, turns, coder)
     return TurnPage(turns, total, offset, limit, transcript_speakers(project, transcript), language)
 
 
@@ -219,3 +223,74 @@ def _attach_codings(project: Project, turns: list[dict[str, Any]], coder_id: int
         turn["codes"] = codes[turn["id"]]
         turn["spans"] = spans[turn["id"]]
         turn["memo"] = memos.get(turn["id"])
+
+
+def _attach_suggestions(project: Project, turns: list[dict[str, Any]], coder: str | None) -> None:
+    """Add ``suggestions``: the open suggestions ``coder`` should see on each turn of a page."""
+    offered = (
+        workflow.open_suggestions(project, [turn["id"] for turn in turns], coder.strip())
+        if coder and coder.strip() and turns
+        else {}
+    )
+    for turn in turns:
+        turn["suggestions"] = offered.get(turn["id"], [])
+
+
+# ---------------------------------------------------------------- suggestions
+
+
+SUGGEST_METHODS = {
+    "keywords": "Keywords of the codebook",
+    "learned": "Learned from your codings",
+    "all": "Both",
+}
+
+
+def evidence_spans(suggestions: Iterable[dict[str, Any]]) -> list[tuple[int, int]]:
+    """Where the evidence of ``suggestions`` lies in the turn text: ``(start, end)`` offsets,
+    for highlighting the words that triggered them."""
+    return [
+        (int(item["start"]), int(item["end"]))
+        for suggestion in suggestions
+        for item in suggestion["evidence"]
+        if item.get("start") is not None and item.get("end") is not None
+    ]
+
+
+def suggestion_count(project: Project, transcript: str, coder: str | None = None) -> int:
+    """Stored suggestions for the transcript's turns (keyword ones, plus ``coder``'s learned
+    ones), decided or not: 0 means none were computed yet."""
+    transcript_id, _ = _transcript(project, transcript)
+    return project.query(
+        """SELECT count(*) AS n FROM suggestions s JOIN turns t ON t.id = s.turn_id
+           WHERE t.transcript_id = ?
+             AND (s.coder_id IS NULL OR s.coder_id = ?)""",
+        [transcript_id, _coder_id(project, coder)],
+    )[0]["n"]
+
+
+def suggest_transcript(
+    project: Project, transcript: str, coder: str | None, method: str = "keywords"
+) -> workflow.SuggestResult:
+    """(Re)compute the suggestions for one transcript: keyword ones for everybody and, with
+    ``learned``/``all``, the ones learned from ``coder``'s codings (one transaction; the
+    coder's earlier accept/reject decisions stay)."""
+    if method not in SUGGEST_METHODS:
+        raise QualcodeError(f"unknown method {method!r} (choose {', '.join(SUGGEST_METHODS)})")
+    if method != "keywords" and not (coder and coder.strip()):
+        raise QualcodeError("learned suggestions are made for a coder: choose who you are first")
+    learned_for = coder.strip() if method != "keywords" and coder else None
+    if learned_for is not None and _coder_id(project, learned_for) is None:
+        raise QualcodeError(f"{learned_for} has no codings yet to learn from; code some turns")
+    return workflow.compute_suggestions(project, transcript, method=method, coder=learned_for)
+
+
+def accept_suggestion(project: Project, coder: str, suggestion_id: int) -> dict[str, Any]:
+    """``coder`` accepts a stored suggestion: the turn gets the code (origin ``suggestion``)
+    and the decision is kept, in one transaction."""
+    return workflow.accept(project, coder.strip(), suggestion_id=suggestion_id)
+
+
+def reject_suggestion(project: Project, coder: str, suggestion_id: int) -> dict[str, Any]:
+    """``coder`` rejects a stored suggestion: it is not offered to them again."""
+    return workflow.reject(project, coder.strip(), suggestion_id=suggestion_id)

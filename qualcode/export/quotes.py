@@ -39,6 +39,7 @@ COLUMNS = (
     "coder",
 )
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass
@@ -271,7 +272,7 @@ def write_xlsx(quote_list: QuoteList, path: Path) -> int:
     overview.column_dimensions["A"].width = 24
     overview.column_dimensions["B"].width = 48
     header(overview, ["code", "label", "quotes", "sheet"])
-    overview.append([quote_list.describe()])
+    overview.append([_text_cell(overview, quote_list.describe())])
     titles: set[str] = {"Overview"}
     counts: dict[str, tuple[int, str]] = {}
     widths = {"A": 14, "B": 10, "C": 8, "D": 10, "E": 90, "F": 30}
@@ -286,16 +287,20 @@ def write_xlsx(quote_list: QuoteList, path: Path) -> int:
         header(sheet, ["transcript", "group", "turn", "speaker", "text", "memo"])
         count = 0
         for quote in chain([first], group):
-            text = WriteOnlyCell(sheet, value=_cell_text(quote.text))
+            cells = [
+                _text_cell(sheet, value)
+                for value in (quote.transcript, quote.group, quote.turn, quote.speaker)
+            ]
+            text = _text_cell(sheet, quote.text)
             text.alignment = wrap
-            sheet.append(
-                [quote.transcript, quote.group, quote.turn, quote.speaker, text, quote.memo]
-            )
+            sheet.append([*cells, text, _text_cell(sheet, quote.memo)])
             count += 1
         counts[key] = (count, title)
     for key, label, _ in quote_list.codes:
         count, title = counts.get(key, (0, ""))
-        overview.append([key, label, count, title])
+        overview.append(
+            [_text_cell(overview, key), _text_cell(overview, label), count, title or None]
+        )
     book.save(path)
     return sum(count for count, _ in counts.values())
 
@@ -311,9 +316,22 @@ def _sheet_title(key: str, taken: set[str]) -> str:
     return title
 
 
-def _cell_text(text: str) -> str:
-    """Text as a cell value: never read as a formula by a spreadsheet."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def _text_cell(sheet, value: Any):
+    """A cell holding ``value``; text is stored as text exactly as written (never read as a
+    formula, even when it starts with '='), minus the control characters XLSX cannot hold."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if not isinstance(value, str):
+        return WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
+
+
+def _xml_text(text: str) -> str:
+    """Text without the control characters a Word document cannot hold."""
+    return NOT_XML.sub("", text)
 
 
 def write_docx(quote_list: QuoteList, path: Path) -> int:
@@ -327,12 +345,12 @@ def write_docx(quote_list: QuoteList, path: Path) -> int:
     document.add_paragraph(quote_list.describe())
     count = 0
     for key, label, depth, found in sections(quote_list):
-        document.add_heading(f"{label} ({key})", level=min(depth + 1, 9))
+        document.add_heading(_xml_text(f"{label} ({key})"), level=min(depth + 1, 9))
         before = count
         for quote in found:
-            document.add_paragraph(f"“{quote.text}”", style="Quote")
+            document.add_paragraph(f"“{_xml_text(quote.text)}”", style="Quote")
             citation = document.add_paragraph()
-            run = citation.add_run(quote.citation())
+            run = citation.add_run(_xml_text(quote.citation()))
             run.italic = True
             run.font.size = Pt(9)
             count += 1

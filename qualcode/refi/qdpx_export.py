@@ -21,8 +21,9 @@ What goes where:
 
 GUIDs come from the store (project, transcripts, speakers, codes, coders, codings, memos) or
 are derived from them (turn selections, variables, sets, notes of coding memos), so the same
-project exports the same GUIDs every time. Everything is streamed from SQL, one transcript at
-a time.
+project exports the same GUIDs every time; the archive's entries carry a fixed date, so the
+same project exported under the same name gives the same bytes. Everything is streamed from
+SQL, one transcript at a time.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
 EXTRAS = "qualcode.json"
 RESERVED_VARIABLES = ("speaker", "role", "group", "language")
 NSMAP = {None: PROJECT_NS}
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -89,16 +92,26 @@ def export_qdpx(project: Project, path: str | Path) -> ExportSummary:
         validate(qde, "Project.xsd", f"{path}:project.qde")
         try:
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-                archive.write(qde, "project.qde")
+                with open(qde, "rb") as xml, archive.open(_entry("project.qde"), "w") as out:
+                    shutil.copyfileobj(xml, out)
                 for guid, text in _texts(project):
-                    archive.writestr(f"sources/{guid}.txt", text.encode("utf-8"))
-                archive.writestr(EXTRAS, json.dumps(_extras(project), ensure_ascii=False))
+                    archive.writestr(_entry(f"sources/{guid}.txt"), text.encode("utf-8"))
+                extras = json.dumps(_extras(project), ensure_ascii=False)
+                archive.writestr(_entry(EXTRAS), extras.encode("utf-8"))
             os.replace(partial, path)
         except OSError as error:
             raise QualcodeError(f"cannot write the file ({error.strerror})", path) from None
         finally:
             partial.unlink(missing_ok=True)
     return summary
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    """An archive entry with a fixed date, so that the same project gives the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
 
 
 def turn_selection_guid(transcript_guid: str, turn: int) -> str:

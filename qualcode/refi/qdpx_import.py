@@ -551,11 +551,12 @@ class _Importer:
         path = element.get("plainTextPath") or ""
         member = self.archive.member(path)
         if member is None:
-            reason = (
-                "its text file is not in the archive"
-                if path.startswith(INTERNAL) or not path
-                else f"its text is linked outside the archive ({path})"
-            )
+            if not path and element.get("richTextPath"):
+                reason = "it has no plain-text version (plainTextPath), only a rich-text one"
+            elif path.startswith(INTERNAL) or not path:
+                reason = "its text file is not in the archive"
+            else:
+                reason = f"its text is linked outside the archive ({path})"
             self.result.notices.append(f"{self.where()}: skipped source {name!r}: {reason}; {lost}")
             return None
         if self.archive.size(member) > MAX_BYTES:

@@ -179,5 +179,12 @@ CREATE TABLE adjudications (
 );
 """
 
-MIGRATIONS: list[str] = [V1, SUGGESTION_DECISIONS, ADJUDICATION]
+# Reports read each coder's codings turn by turn: cover the code too, so that they never touch
+# the table itself.
+CODINGS_COVERING_INDEX = """
+DROP INDEX codings_coder;
+CREATE INDEX codings_coder ON codings (coder_id, turn_id, code_id);
+"""
+
+MIGRATIONS: list[str] = [V1, SUGGESTION_DECISIONS, ADJUDICATION, CODINGS_COVERING_INDEX]
 SCHEMA_VERSION = len(MIGRATIONS)

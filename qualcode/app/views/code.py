@@ -1,10 +1,11 @@
 """Code page: choose who you are, then code one transcript a page of turns at a time.
 
 Each turn shows its speaker (in the speaker's colour; interviewer turns set apart), its text
-(HTML-escaped, search hits and coded spans marked), one pill per code in the code's colour
-(filled when applied; one click applies or removes it) and the coder's memo. Where no pills
-show (no coder chosen yet, interviewer turns) the codes are coloured chips on the card. Only
-the current page of turns is queried (:func:`qualcode.code.workbench.turn_page`).
+(HTML-escaped, search hits, coded spans and the evidence of suggestions marked), one pill per
+code in the code's colour (filled when applied; one click applies or removes it), the coder's
+open suggestions as chips (one click accepts, the cross rejects) and the coder's memo. Where no
+pills show (no coder chosen yet, interviewer turns) the codes are coloured chips on the card.
+Only the current page of turns is queried (:func:`qualcode.code.workbench.turn_page`).
 """
 
 from __future__ import annotations
@@ -12,13 +13,26 @@ from __future__ import annotations
 import streamlit as st
 
 from qualcode.app import session
-from qualcode.app.markup import STYLE, pill_colors, speaker_colors, text_spans, turn_html
+from qualcode.app.markup import (
+    STYLE,
+    button_colors,
+    pill_colors,
+    speaker_colors,
+    text_spans,
+    turn_html,
+)
 from qualcode.code.workbench import (
     PAGE_SIZE,
+    SUGGEST_METHODS,
     TurnFilter,
     TurnPage,
+    accept_suggestion,
     change_codes,
+    evidence_spans,
     progress,
+    reject_suggestion,
+    suggest_transcript,
+    suggestion_count,
     transcript_names,
     transcript_speakers,
     turn_page,
@@ -178,6 +192,82 @@ def code_pills(project: Project, turn: dict, coder: str, labels: dict[str, str])
     )
 
 
+def suggestion_chips(
+    project: Project, turn: dict, coder: str, codes: dict[str, Code], language: str | None
+) -> None:
+    """The coder's open suggestions on the turn: one click on a chip accepts it (the turn gets
+    the code, origin ``suggestion``), the cross beside it rejects it. The evidence words are
+    marked in the turn text."""
+    if not turn["suggestions"]:
+        return
+    with st.container(horizontal=True, gap="small", key=f"suggested-{turn['id']}"):
+        st.caption("Suggested:", width="content")
+        for suggestion in turn["suggestions"]:
+            code = codes.get(suggestion["code"])
+            label = code.display(language) if code else suggestion["code"]
+            methods = " and ".join(suggestion["methods"])
+            st.button(
+                f"{label} · {suggestion['score']:.2f}",
+                key=accept_key(turn, suggestion),
+                icon=":material/add:",
+                help=f"Accept: code the turn with {label} (suggested by {methods})",
+                on_click=decide,
+                args=(accept_suggestion, project, coder, suggestion["id"], label),
+            )
+            st.button(
+                "",
+                key=f"reject-{turn['id']}-{suggestion['code']}",
+                icon=":material/close:",
+                type="tertiary",
+                help=f"Reject the suggestion {label}: it is not offered to you again",
+                on_click=decide,
+                args=(reject_suggestion, project, coder, suggestion["id"], label),
+            )
+
+
+def accept_key(turn: dict, suggestion: dict) -> str:
+    return f"accept-{turn['id']}-{suggestion['code']}"
+
+
+def decide(action, project: Project, coder: str, suggestion_id: int, label: str) -> None:
+    """Chip callback: accept or reject a suggestion (a failure shows an error, no change)."""
+    session.attempt(action, project, coder, suggestion_id)
+
+
+def suggest_bar(project: Project, transcript: str, coder: str | None) -> None:
+    """How many suggestions the transcript has, and a button to (re)compute them."""
+    stored = suggestion_count(project, transcript, coder)
+    note, method, button = st.columns([2.2, 1.3, 1], vertical_alignment="bottom")
+    note.caption(
+        f"{stored} suggestions stored for this transcript."
+        if stored
+        else "No suggestions for this transcript yet: press *Suggest codes*."
+    )
+    chosen = method.selectbox(
+        "Suggest from",
+        list(SUGGEST_METHODS),
+        format_func=SUGGEST_METHODS.get,
+        key="suggest_method",
+        disabled=coder is None,
+    )
+    if button.button(
+        "Suggest codes",
+        key="suggest",
+        icon=":material/auto_awesome:",
+        help="Compute the suggestions for this transcript again (your decisions stay).",
+        disabled=coder is None,
+    ):
+        with st.spinner("Reading the turns…"):
+            outcome = session.attempt(suggest_transcript, project, transcript, coder, chosen)
+        if outcome.ok:
+            result = outcome.value
+            stored_now = sum(result.stored.values())
+            session.say("success", f"{stored_now} suggestions for {result.turns} turns.")
+            for notice in result.notices:
+                session.say("warning", notice)
+            st.rerun()
+
+
 def memo_box(project: Project, turn: dict, coder: str, inline: bool = False) -> None:
     """The coder's memo on the turn, in a popover (or ``inline``, inside one already)."""
     key = f"memo-{turn['id']}"
@@ -220,6 +310,8 @@ def turn_card(
         if key in codes and (coder is None or interviewer)
     ]
     spans = [(start, end) for _, start, end in turn["spans"]] + text_spans(turn["text"], search)
+    if coder is not None and not interviewer:
+        spans += evidence_spans(turn["suggestions"])
     card = turn_html(turn, color, chips, spans, memo=turn["memo"])
     if interviewer:
         if coder is None:
@@ -239,6 +331,7 @@ def turn_card(
                 code_pills(project, turn, coder, labels)
             with memo:
                 memo_box(project, turn, coder)
+            suggestion_chips(project, turn, coder, codes, language)
 
 
 def turns(project: Project, page: TurnPage, coder: str | None, book: Codebook, search: str) -> None:
@@ -249,7 +342,16 @@ def turns(project: Project, page: TurnPage, coder: str | None, book: Codebook, s
         code.key: f"{'↳ ' if parent else ''}{code.display(page.language)}"
         for code, parent in book.walk()
     }
-    st.html(STYLE + pill_colors([code.color for code in codes.values()], "codes-"))
+    chips = [
+        (accept_key(turn, suggestion), getattr(codes.get(suggestion["code"]), "color", None))
+        for turn in page.turns
+        for suggestion in turn["suggestions"]
+    ]
+    st.html(
+        STYLE
+        + pill_colors([code.color for code in codes.values()], "codes-")
+        + button_colors(chips)
+    )
     if not page.turns:
         st.info("No turns match the filters.")
     for turn in page.turns:
@@ -288,6 +390,7 @@ def page() -> None:
                 coded / total if total else 0.0,
                 text=f"{coded} of {total} participant turns coded by {coder}",
             )
+    suggest_bar(project, transcript, coder)
     labels = [speaker["label"] for speaker in transcript_speakers(project, transcript)]
     where = filters(book, labels)
     size = st.session_state.get("page_size", PAGE_SIZE)

@@ -1,4 +1,5 @@
-"""Codebook page: browse the codes, add, edit, move and delete them, load or export YAML."""
+"""Codebook page: browse the codes, add, edit, move and delete them, load YAML, export YAML or
+REFI-QDA (.qdc)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import streamlit as st
 
 from qualcode.app import session
+from qualcode.app.downloads import MIME, qdc_file
 from qualcode.app.markup import STYLE, dot
 from qualcode.codebook import Code, Codebook, codebook_to_yaml, parse_codebook
 from qualcode.errors import QualcodeError
@@ -216,7 +218,7 @@ def actions(project: Project, code: Code) -> None:
 
 
 def load_and_export(project: Project, book: Codebook) -> None:
-    """Load a YAML codebook (replace or merge) and download the current one."""
+    """Load a YAML codebook (replace or merge) and download the current one (YAML or QDC)."""
     st.subheader("Load or export")
     left, right = st.columns(2)
     with left:
@@ -276,6 +278,19 @@ def load_and_export(project: Project, book: Codebook) -> None:
             mime="application/x-yaml",
             icon=":material/download:",
             key="codebook_export",
+        )
+        st.download_button(
+            "Export QDC (REFI-QDA)",
+            data=lambda: qdc_file(book),
+            file_name=f"{slug}.qdc",
+            mime=MIME["qdc"],
+            icon=":material/download:",
+            key="codebook_export_qdc",
+            disabled=not book.codes,
+            on_click="ignore",
+            help="The codebook for other QDA programs (NVivo, ATLAS.ti, MAXQDA…): codes, "
+            "colours, descriptions and sub-codes. Keywords and labels in other languages stay "
+            "in the YAML file.",
         )
 
 

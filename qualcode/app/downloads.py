@@ -1,0 +1,46 @@
+"""Files the pages offer for download, made only when the researcher clicks.
+
+Each function opens its own connection to the project file (a download is prepared outside
+the page's script run), writes the file with the library's writer into a temporary folder and
+returns its bytes: nothing is left on disk.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from qualcode.codebook import Codebook
+from qualcode.export.quotes import quotes, write_quotes
+from qualcode.refi.qdc import export_qdc
+from qualcode.store import Project
+
+MIME = {
+    "csv": "text/csv",
+    "md": "text/markdown",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "qdc": "application/xml",
+}
+
+
+def quote_file(
+    path: str | Path,
+    fmt: str,
+    codes: list[str] | None = None,
+    coder: str | None = None,
+    pseudonymize: bool = False,
+) -> bytes:
+    """The quote lists of ``codes`` (all when None) as a ``fmt`` file (csv, xlsx, docx, md)."""
+    with Project(path) as project, tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"quotes.{fmt}"
+        write_quotes(quotes(project, codes, coder, pseudonymize), fmt, target)
+        return target.read_bytes()
+
+
+def qdc_file(codebook: Codebook) -> bytes:
+    """The codebook as a REFI-QDA codebook (.qdc)."""
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "codebook.qdc"
+        export_qdc(codebook, target)
+        return target.read_bytes()

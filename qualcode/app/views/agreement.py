@@ -1,0 +1,210 @@
+"""Agreement page: how far coders agree, code by code, and settling where two of them differ.
+
+The statistics come from :func:`qualcode.analyse.agreement.project_agreement` (cached until
+the project changes), their reading from :mod:`qualcode.code.review`. The disagreements are
+read a page at a time; each can be settled into the consensus coder with one click.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from qualcode.analyse.agreement import UNITS, project_agreement
+from qualcode.analyse.common import consensus_coders
+from qualcode.analyse.consensus import DEFAULT_CONSENSUS
+from qualcode.app import session
+from qualcode.app.markup import STYLE, chip, highlight
+from qualcode.code.review import (
+    READINGS,
+    SETTLE,
+    agreement_table,
+    disagreement_page,
+    settle,
+)
+from qualcode.codebook import Codebook
+from qualcode.store import Project
+
+UNIT_NAMES = {"turn": "Turns", "sentence": "Sentences", "character": "Characters"}
+SECTIONS = {"statistics": "Statistics", "disagreements": "Disagreements"}
+PER_PAGE = 10
+DECIDED = {
+    "a": "kept {a}'s codes",
+    "b": "kept {b}'s codes",
+    "both": "kept both coders' codes",
+    "none": "kept only the codes both applied",
+    "codes": "kept a chosen list of codes",
+}
+
+
+def choose_coders(project: Project) -> list[str]:
+    consensus = {row["name"] for row in consensus_coders(project)}
+    coders = project.coders()
+    originals = [name for name in coders if name not in consensus]
+    return st.multiselect(
+        "Coders to compare",
+        coders,
+        default=originals[:2],
+        key="agreement_coders",
+        help="Two coders for Cohen's kappa and for settling disagreements; more for the others.",
+    )
+
+
+def statistics(project: Project, coders: list[str], unit: str, rollup: bool) -> None:
+    result = session.derived(project_agreement, project, tuple(coders), unit, rollup=rollup)
+    st.caption(
+        f"{result['n_units']} units ({result['unit_description']}) in {result['transcripts']} "
+        f"transcripts coded by at least two of {', '.join(result['coders'])}."
+    )
+    table = pd.DataFrame(agreement_table(result))
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "krippendorff_alpha": st.column_config.NumberColumn("Krippendorff's alpha"),
+            "cohen_kappa": st.column_config.NumberColumn("Cohen's kappa"),
+            "percent_agreement": st.column_config.NumberColumn("% agreement"),
+            "gwet_ac1": st.column_config.NumberColumn("Gwet's AC1"),
+            "fleiss_kappa": st.column_config.NumberColumn("Fleiss' kappa"),
+        },
+        key="agreement_table",
+    )
+    st.markdown(
+        "**How to read it.** Per code, every unit is a yes/no decision by each coder: did they "
+        "apply the code? Percent agreement counts the units where they decided alike; kappa, "
+        "alpha and AC1 correct it for the agreement expected by chance. A coder who has not "
+        "coded a transcript at all is left out there, not counted as 'no'. "
+        "The usual bands for Krippendorff's alpha (Krippendorff 2004):\n\n"
+        + "\n".join(f"- **{name}**: {text}" for name, text in READINGS.items())
+        + f"\n\n**Overall** (the *(pooled)* line) is {html.escape(result['overall']['pooling'])}."
+    )
+
+
+def code_chips(keys: list[str] | None, differ: list[str], book: Codebook) -> str:
+    if keys is None:
+        return "<i>did not code this transcript</i>"
+    if not keys:
+        return "<i>no codes</i>"
+    codes = {code.key: code for code, _ in book.walk()}
+    parts = []
+    for key in keys:
+        code = codes.get(key)
+        label = code.display() if code else key
+        parts.append(
+            chip(label, code.color if code else None)
+            if key in differ
+            else f'<span class="qc-memo">{html.escape(label)}</span>'
+        )
+    return " ".join(parts)
+
+
+def disagreement_card(
+    project: Project, row: dict, coders: list[str], consensus: str, book: Codebook
+) -> None:
+    with st.container(border=True, key=f"disagreement-{row['turn_id']}"):
+        st.html(
+            STYLE + f'<div class="qc-head"><span class="qc-speaker">{html.escape(row["speaker"])}'
+            f"</span> · {html.escape(row['transcript'])} · turn {int(row['turn'])}</div>"
+            f'<div class="qc-text">{highlight(row["text"], [])}</div>'
+        )
+        columns = st.columns(len(coders))
+        for column, name in zip(columns, coders, strict=True):
+            memo = row["memos"].get(name)
+            chips = code_chips(row["codes"][name], row["differ"], book)
+            column.html(
+                f"<b>{html.escape(name)}</b><br>{chips}"
+                + (f'<div class="qc-memo">Memo: {html.escape(memo)}</div>' if memo else "")
+            )
+        if len(coders) != 2:
+            return
+        a, b = coders
+        decision = row.get("decision")
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.caption(
+                "Settled: " + DECIDED[decision].format(a=a, b=b) if decision else "Not settled:"
+            )
+            for choice, label in SETTLE.items():
+                st.button(
+                    label.format(a=a, b=b),
+                    key=f"settle-{row['turn_id']}-{choice}",
+                    type="primary" if choice == decision else "secondary",
+                    on_click=session.attempt,
+                    args=(settle, project, a, b, row["turn_id"], choice, consensus),
+                    kwargs={"done": f"Turn {row['turn']} settled into {consensus}."},
+                )
+
+
+def disagreement_list(project: Project, coders: list[str]) -> None:
+    if len(coders) == 2:
+        consensus = (
+            st.text_input(
+                "Consensus coder",
+                value=DEFAULT_CONSENSUS,
+                key="consensus_name",
+                help="The coder that holds the settled codes: the codes both coders applied, plus "
+                "your decision on each turn where they differ. The original codings never change.",
+            ).strip()
+            or DEFAULT_CONSENSUS
+        )
+    else:
+        consensus = DEFAULT_CONSENSUS
+        st.caption("Choose exactly two coders to settle their disagreements.")
+    first = disagreement_page(project, coders, limit=1, offset=0, consensus=consensus)
+    total = first["total"]
+    if not total:
+        st.success("The coders do not differ on any turn.")
+        return
+    pages = -(-total // PER_PAGE)
+    number = st.pagination(pages, key=f"disagreements-{'|'.join(coders)}-{pages}")
+    st.caption(
+        f"{total} turns where the coders differ · page {number} of {pages}. Codes in colour are "
+        "the ones the coders differ on."
+    )
+    page = disagreement_page(
+        project, coders, limit=PER_PAGE, offset=(number - 1) * PER_PAGE, consensus=consensus
+    )
+    book = project.codebook()
+    for row in page["rows"]:
+        disagreement_card(project, row, coders, consensus, book)
+
+
+def page() -> None:
+    st.title("Agreement")
+    session.show_messages()
+    project = session.require_project()
+    coder_column, unit_column, rollup_column = st.columns([2, 1.3, 1], vertical_alignment="bottom")
+    with coder_column:
+        coders = choose_coders(project)
+    unit = unit_column.segmented_control(
+        "Unit",
+        list(UNITS),
+        format_func=UNIT_NAMES.get,
+        default="turn",
+        key="agreement_unit",
+        required=True,
+    )
+    rollup = rollup_column.toggle(
+        "Sub-codes count for their themes",
+        key="agreement_rollup",
+        help="A coding of a sub-code counts as a coding of its theme too.",
+    )
+    if len(coders) < 2:
+        st.info("Choose two or more coders to compare.")
+        return
+    section = st.segmented_control(
+        "Show",
+        list(SECTIONS),
+        format_func=SECTIONS.get,
+        default="statistics",
+        key="agreement_section",
+        required=True,
+    )
+    if section == "disagreements":
+        disagreement_list(project, coders)
+    else:
+        statistics(project, coders, unit or "turn", rollup)
+
+
+page()

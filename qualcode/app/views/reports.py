@@ -1,0 +1,258 @@
+"""Reports page: theme frequencies with their charts, the co-occurrence heatmap, code × group
+crosstabs and quote lists per theme with downloads.
+
+Every figure comes from :mod:`qualcode.analyse.report` (SQLite does the counting) and is cached
+until the project changes; only the chosen report is computed. Tables longer than a page are
+shown a page at a time, and quotes are read a page at a time from the library's stream.
+"""
+
+from __future__ import annotations
+
+import html
+from itertools import islice
+
+import pandas as pd
+import streamlit as st
+
+from qualcode.analyse.charts import cooccurrence_chart, crosstab_chart, frequency_chart
+from qualcode.analyse.common import consensus_coders
+from qualcode.analyse.report import cooccurrence, crosstab, frequency
+from qualcode.app import session
+from qualcode.app.downloads import MIME, quote_file
+from qualcode.app.markup import STYLE
+from qualcode.errors import QualcodeError
+from qualcode.export.quotes import FORMATS, quotes
+from qualcode.store import Project
+
+VIEWS = {
+    "frequency": "Frequency",
+    "cooccurrence": "Co-occurrence",
+    "crosstab": "Crosstab",
+    "quotes": "Quotes",
+}
+BY = {
+    "group": "Group",
+    "speaker": "Speaker",
+    "transcript": "Transcript",
+    "role": "Role",
+    "code": "Codes only",
+}
+VALUES = {"share": "Share of participant turns", "turns": "Turns", "participants": "Participants"}
+TABLE_ROWS = 500
+CHART_VALUES = 12  # at most this many groups (speakers, transcripts…) side by side in a chart
+HEATMAP_COLUMNS = 40
+QUOTES_PER_PAGE = 20
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel", "docx": "Word", "md": "Markdown"}
+AUTOMATIC = "(automatic)"
+
+
+def choose_coder(project: Project) -> str | None:
+    """Whose codings to count: a coder, a consensus coder, or automatic (the library's
+    choice: the consensus coder if there is one, else the coder with the most codings)."""
+    consensus = {row["name"]: row for row in consensus_coders(project)}
+
+    def name(coder: str) -> str:
+        if coder == AUTOMATIC:
+            return "Automatic (consensus if there is one)"
+        if coder in consensus:
+            row = consensus[coder]
+            return f"{coder} (consensus of {row['coder_a']} and {row['coder_b']})"
+        return coder
+
+    chosen = st.selectbox(
+        "Coder", [AUTOMATIC, *project.coders()], format_func=name, key="report_coder"
+    )
+    return None if chosen == AUTOMATIC else chosen
+
+
+def table_page(table: pd.DataFrame, key: str) -> None:
+    """A table, a page of rows at a time when it is long."""
+    if len(table) <= TABLE_ROWS:
+        st.dataframe(table, hide_index=True)
+        return
+    pages = -(-len(table) // TABLE_ROWS)
+    number = st.pagination(pages, key=f"{key}-{pages}")
+    start = (number - 1) * TABLE_ROWS
+    st.caption(f"Rows {start + 1}–{min(start + TABLE_ROWS, len(table))} of {len(table)}")
+    st.dataframe(table.iloc[start : start + TABLE_ROWS], hide_index=True)
+
+
+def frequency_view(project: Project, coder: str | None, rollup: bool) -> None:
+    by_column, value_column = st.columns(2)
+    by = by_column.segmented_control(
+        "Counted by",
+        list(BY),
+        format_func=BY.get,
+        default="group",
+        key="report_by",
+        required=True,
+    )
+    value = value_column.segmented_control(
+        "Chart",
+        list(VALUES),
+        format_func=VALUES.get,
+        default="share",
+        key="report_value",
+        required=True,
+    )
+    report = session.derived(frequency, project, by, coder=coder, rollup=rollup)
+    st.caption(report.describe())
+    table_page(report.table, "frequency")
+    shown = report
+    if by != "code":
+        column = "speaker" if by == "speaker" else by
+        values = report.table[["transcript", column] if by == "speaker" else [column]]
+        distinct = len(values.drop_duplicates())
+        if distinct > CHART_VALUES:
+            st.caption(
+                f"{distinct} {by}s are too many to chart side by side: the chart shows the "
+                "codes over all of them."
+            )
+            shown = session.derived(frequency, project, "code", coder=coder, rollup=rollup)
+    st.altair_chart(frequency_chart(shown, value))
+
+
+def cooccurrence_view(project: Project, coder: str | None, rollup: bool) -> None:
+    report = session.derived(cooccurrence, project, coder=coder, rollup=rollup)
+    st.caption(report.describe())
+    st.altair_chart(cooccurrence_chart(report))
+    st.dataframe(report.table, hide_index=True)
+
+
+def crosstab_view(project: Project, coder: str | None, rollup: bool) -> None:
+    by_column, value_column = st.columns(2)
+    by = by_column.segmented_control(
+        "Columns",
+        [b for b in BY if b != "code"],
+        format_func=BY.get,
+        default="group",
+        key="crosstab_by",
+        required=True,
+    )
+    value = value_column.segmented_control(
+        "Cells",
+        list(VALUES),
+        format_func=VALUES.get,
+        default="turns",
+        key="crosstab_value",
+        required=True,
+    )
+    report = session.derived(crosstab, project, by, value, coder=coder, rollup=rollup)
+    st.caption(report.describe())
+    columns = len(report.table.columns) - 2
+    if columns <= HEATMAP_COLUMNS:
+        st.altair_chart(crosstab_chart(report))
+    else:
+        st.caption(f"{columns} columns are too many for a heatmap; the table has them all.")
+    st.dataframe(report.table, hide_index=True)
+
+
+def quote_cards(project: Project, theme: str, coder: str | None, pseudonymize: bool) -> None:
+    """One page of the theme's quotes (read from the library's stream, in codebook, transcript
+    and turn order), with previous/next."""
+    key = f"quotes-{theme}-{coder}-{pseudonymize}"
+    number = int(st.session_state.get(key, 1))
+    start = (number - 1) * QUOTES_PER_PAGE
+    found = quotes(project, [theme], coder, pseudonymize)
+    page = list(islice(found.quotes, start, start + QUOTES_PER_PAGE + 1))
+    more = len(page) > QUOTES_PER_PAGE
+    page = page[:QUOTES_PER_PAGE]
+    st.caption(found.describe())
+    if not page:
+        st.info("No quotes for this theme." if number == 1 else "No more quotes.")
+    cards = [
+        f'<div class="qc-turn qc-participant" style="--qc-speaker:#3b6ea5">'
+        f'<div class="qc-head"><b>{html.escape(q.label)}</b> · '
+        f"{html.escape(q.citation())}</div>"
+        f'<div class="qc-text">{html.escape(q.text)}</div></div>'
+        for q in page
+    ]
+    st.html(STYLE + "<br>".join(cards))
+    back, info, forward = st.columns([1, 3, 1], vertical_alignment="center")
+    back.button(
+        "Previous",
+        key="quotes_previous",
+        icon=":material/chevron_left:",
+        disabled=number <= 1,
+        on_click=st.session_state.update,
+        kwargs={key: number - 1},
+    )
+    if page:
+        info.caption(f"Quotes {start + 1}–{start + len(page)}")
+    forward.button(
+        "Next",
+        key="quotes_next",
+        icon=":material/chevron_right:",
+        disabled=not more,
+        on_click=st.session_state.update,
+        kwargs={key: number + 1},
+    )
+
+
+def quotes_view(project: Project, coder: str | None) -> None:
+    book = project.codebook()
+    themes = {code.key: code.display() for code, parent in book.walk() if parent is None}
+    if not themes:
+        st.info("The codebook has no codes yet.")
+        return
+    theme_column, pseudonym_column = st.columns([2, 1], vertical_alignment="bottom")
+    theme = theme_column.selectbox(
+        "Theme",
+        list(themes),
+        format_func=lambda key: f"{themes[key]} ({key})",
+        key="quote_theme",
+    )
+    pseudonymize = pseudonym_column.toggle(
+        "Pseudonymize speakers",
+        key="pseudonymize",
+        help="Speaker labels become P01, P02… (interviewers I01…), the same in every export. "
+        "Names said inside the quotes stay.",
+    )
+    st.markdown("**Download the quote lists of every theme**")
+    with st.container(horizontal=True):
+        for fmt in FORMATS:
+            st.download_button(
+                FORMAT_NAMES[fmt],
+                data=lambda fmt=fmt: quote_file(project.path, fmt, None, coder, pseudonymize),
+                file_name=f"quotes.{fmt}",
+                mime=MIME[fmt],
+                icon=":material/download:",
+                key=f"quotes_{fmt}",
+                on_click="ignore",
+            )
+    quote_cards(project, theme, coder, pseudonymize)
+
+
+def page() -> None:
+    st.title("Reports")
+    session.show_messages()
+    project = session.require_project()
+    coder_column, rollup_column = st.columns([2, 1], vertical_alignment="bottom")
+    with coder_column:
+        coder = choose_coder(project)
+    rollup = rollup_column.toggle(
+        "Count sub-codes in their themes",
+        value=True,
+        key="report_rollup",
+        help="A turn coded with a sub-code counts (once) for its theme too.",
+    )
+    view = st.segmented_control(
+        "Report",
+        list(VIEWS),
+        format_func=VIEWS.get,
+        default="frequency",
+        key="report_view",
+        required=True,
+    )
+    try:
+        {
+            "frequency": lambda: frequency_view(project, coder, rollup),
+            "cooccurrence": lambda: cooccurrence_view(project, coder, rollup),
+            "crosstab": lambda: crosstab_view(project, coder, rollup),
+            "quotes": lambda: quotes_view(project, coder),
+        }[view or "frequency"]()
+    except QualcodeError as error:  # e.g. no codings yet
+        st.info(str(error))
+
+
+page()

@@ -1,0 +1,103 @@
+"""Reviewing agreement (qualcode.code.review): the reading bands, the table the Agreement page
+shows, and settling disagreements into the consensus coder, on a small hand-computed case."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualcode.analyse.agreement import project_agreement
+from qualcode.code.review import agreement_table, disagreement_page, reading, settle, settles
+from qualcode.errors import QualcodeError
+
+PILOT = (
+    "TK: What have you noticed?\n\n"
+    "P1: I notice my body now.\n\n"
+    "P2: The workload is too high.\n\n"
+    "P1: The group helped me.\n\n"
+    "P3: I said no to my boss.\n"
+)
+
+
+@pytest.fixture
+def two_coders(project, tmp_path):
+    """ann and bo agree on turn 2 (awareness) and differ on turn 3 (conditions/boundaries)."""
+    (tmp_path / "pilot.txt").write_text(PILOT, encoding="utf-8")
+    project.import_files([tmp_path / "pilot.txt"])
+    turn = {n: project.turn_id("pilot", n) for n in range(1, 6)}
+    project.add_codings(turn[2], ["awareness"], "ann")
+    project.add_codings(turn[3], ["conditions"], "ann")
+    project.add_codings(turn[2], ["awareness"], "bo")
+    project.add_codings(turn[3], ["boundaries"], "bo")
+    return project, turn
+
+
+@pytest.mark.parametrize(
+    ("alpha", "expected"),
+    [
+        (1.0, "reliable"),
+        (0.800, "reliable"),
+        (0.7999, "tentative"),
+        (0.667, "tentative"),
+        (0.6669, "not reliable"),
+        (-0.2, "not reliable"),
+        (None, "undefined"),
+    ],
+)
+def test_reading_bands(alpha, expected):
+    assert reading(alpha) == expected
+
+
+def test_the_agreement_table(two_coders):
+    project, _ = two_coders
+    rows = {row["code"]: row for row in agreement_table(project_agreement(project, ["ann", "bo"]))}
+    assert list(rows) == [
+        "awareness",
+        "conditions",
+        "self-priority",
+        "boundaries",
+        "community",
+        "(pooled)",
+    ]
+    assert (rows["awareness"]["krippendorff_alpha"], rows["awareness"]["reading"]) == (
+        1.0,
+        "reliable",
+    )
+    assert rows["conditions"]["percent_agreement"] == 0.75
+    assert rows["conditions"]["units_disagreed"] == 1
+    assert rows["conditions"]["reading"] == "not reliable"
+    assert rows["community"]["reading"] == "undefined"  # nobody applied it
+    pooled = rows["(pooled)"]
+    assert (pooled["n_units"], pooled["krippendorff_alpha"], pooled["units_disagreed"]) == (
+        12,
+        0.425,
+        2,
+    )
+    assert pooled["label"] == "all codes someone applied"
+
+
+def test_settle_builds_the_consensus_and_keeps_the_originals(two_coders):
+    project, turn = two_coders
+    page = disagreement_page(project, ["ann", "bo"])
+    assert page["total"] == 1
+    assert [(r["turn"], r["differ"], r["decision"]) for r in page["rows"]] == [
+        (3, ["conditions", "boundaries"], None)
+    ]
+    assert settles(project, "consensus") is None
+    assert settle(project, "ann", "bo", turn[3], "b") == ["boundaries"]
+    assert settles(project, "consensus") == ("ann", "bo")
+    consensus = sorted((c["turn"], c["code"]) for c in project.codings(coder="consensus"))
+    assert consensus == [(2, "awareness"), (3, "boundaries")]
+    assert settle(project, "ann", "bo", turn[3], "none") == []
+    assert disagreement_page(project, ["ann", "bo"])["rows"][0]["decision"] == "none"
+    assert [c["code"] for c in project.codings(coder="ann")] == ["awareness", "conditions"]
+
+
+def test_settling_refuses_a_consensus_of_other_coders(two_coders):
+    project, turn = two_coders
+    settle(project, "ann", "bo", turn[3], "a")
+    project.add_codings(turn[3], ["conditions"], "cy")
+    with pytest.raises(QualcodeError, match="consensus of ann and bo, not of ann and cy"):
+        settle(project, "ann", "cy", turn[3], "a")
+    with pytest.raises(QualcodeError, match="decision must be one of"):
+        settle(project, "ann", "bo", turn[3], "codes")
+    assert settles(project, "consensus") == ("ann", "bo")
