@@ -15,7 +15,9 @@ are cached, which makes the pipeline about as fast as the bare tokenizer and sen
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import numpy
@@ -24,10 +26,12 @@ import Stemmer
 from spacy.attrs import LEMMA, NORM, ORTH
 from spacy.language import Language
 from spacy.lookups import Table, load_lookups
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Token
 
 LANGUAGES = {"da": "danish", "en": "english"}
 BATCH_SIZE = 512
+SENTENCE_ENDS = ("!", ".", "?", "…", "...", "!!", "??", "?!", "!?")
 ORTHS = "qualcode.orths"  # doc.user_data key: the token ids (ORTH) the lemma component read
 
 Token.set_extension("stem", getter=lambda token: token.norm_, force=True)
@@ -50,30 +54,55 @@ def lemma_table(language: str) -> Table:
     return load_lookups(_known(language), ["lemma_lookup"]).get_table("lemma_lookup")
 
 
+class Forms:
+    """The lemma and stem (string ids) of every word form (ORTH id) of one language's
+    vocabulary, each looked up and stemmed once per process."""
+
+    def __init__(self, language: str, strings: StringStore):
+        self._table = lemma_table(language)
+        self._stem = stemmer(language).stemWord
+        self._strings = strings
+        self._forms: dict[int, tuple[int, int]] = {}
+
+    def get(self, orth: int) -> tuple[int, int]:
+        """(lemma, stem) of the word form ``orth``."""
+        entry = self._forms.get(orth)
+        return entry if entry is not None else self._learn(orth)
+
+    def _learn(self, orth: int) -> tuple[int, int]:
+        strings = self._strings
+        text = strings[orth]
+        lower = text.lower()
+        lemma = self._table.get(text) or self._table.get(lower) or lower
+        self._forms[orth] = entry = (strings.add(lemma), strings.add(self._stem(lower)))
+        return entry
+
+
+_forms: dict[str, Forms] = {}
+
+
 @Language.factory("qualcode_lemmas", default_config={"language": "da"})
 def _make_lemmas(nlp: Language, name: str, language: str):
     """A component that sets each token's lemma (lookup table) and stem (in ``norm``)."""
-    table = lemma_table(language)
-    stem = stemmer(language).stemWord
-    strings = nlp.vocab.strings
-    forms: dict[int, tuple[int, int]] = {}
-
-    def learn(orth: int) -> tuple[int, int]:
-        text = strings[orth]
-        lower = text.lower()
-        lemma = table.get(text) or table.get(lower) or lower
-        forms[orth] = entry = (strings.add(lemma), strings.add(stem(lower)))
-        return entry
+    found = _forms[language] = Forms(language, nlp.vocab.strings)
+    known = found._forms
 
     def lemmas(doc: Doc) -> Doc:
         if len(doc):
             orths = doc.to_array(ORTH).tolist()
-            values = [forms.get(orth) or learn(orth) for orth in orths]
+            values = [known.get(orth) or found.get(orth) for orth in orths]
             doc.from_array([LEMMA, NORM], numpy.array(values, dtype="uint64"))
             doc.user_data[ORTHS] = orths
         return doc
 
     return lemmas
+
+
+def forms(language: str) -> Forms:
+    """The word forms of ``language``'s pipeline: lemma and stem of a token by its ORTH id,
+    for callers that run the pipeline without setting them on every token."""
+    pipeline(language)
+    return _forms[language]
 
 
 @cache
@@ -85,9 +114,46 @@ def pipeline(language: str) -> Language:
     return nlp
 
 
-def pipe(texts: Iterable[str], language: str, batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
-    """Stream ``texts`` through the pipeline of ``language``, one Doc per text, in order."""
-    return pipeline(language).pipe(texts, batch_size=batch_size)
+def pipe(
+    texts: Iterable[str],
+    language: str,
+    batch_size: int = BATCH_SIZE,
+    sentences: bool = True,
+    lemmas: bool = True,
+) -> Iterator[Doc]:
+    """Stream ``texts`` through the pipeline of ``language``, one Doc per text, in order.
+
+    ``sentences=False`` skips the sentencizer (it walks every token in Python); callers that
+    need sentence boundaries only now and then use :func:`sentence_ends` instead.
+    ``lemmas=False`` leaves the tokens' lemma and stem unset, for callers that look up only
+    some tokens' forms with :func:`forms`."""
+    disable = [] if sentences else ["sentencizer"]
+    if not lemmas:
+        disable.append("qualcode_lemmas")
+    return pipeline(language).pipe(texts, batch_size=batch_size, disable=disable)
+
+
+@cache
+def sentence_ends(language: str) -> frozenset[int]:
+    """ORTH ids of the punctuation that ends a sentence (the sentencizer's characters): two
+    words are in the same sentence when none of these lies between them."""
+    strings = pipeline(language).vocab.strings
+    return frozenset(strings.add(char) for char in SENTENCE_ENDS)
+
+
+@contextmanager
+def batch_mode(threshold: int = 20_000) -> Iterator[None]:
+    """Run the garbage collector less often while many turns are analysed.
+
+    Analysing turns allocates many small objects (tokens' ids, matches, spans) that never form
+    cycles; with Python's default threshold the collector scans the whole heap so often that
+    it takes about as long as the analysis itself. The threshold is restored afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(threshold, before[0]), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def orths(doc: Doc) -> list[int]:

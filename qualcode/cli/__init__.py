@@ -29,9 +29,9 @@ def cli(ctx: click.Context, project: str) -> None:
 
 
 def _register() -> None:
-    from qualcode.cli import analyse, app, codebook, codings, refi, transcripts
+    from qualcode.cli import analyse, app, codebook, codings, refi, suggest, transcripts
 
-    for module in (transcripts, codebook, codings, refi, analyse, app):
+    for module in (transcripts, codebook, codings, suggest, refi, analyse, app):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -60,7 +60,8 @@ class Analyser:
                 words = len(turn.text.split())
                 results[position] = AnalysedTurn(turn, words, {}, [] if terms else None)
         for language, positions in by_language.items():
-            docs = nlp.pipe((chunk[p].text for p in positions), language)
+            texts = (chunk[p].text for p in positions)
+            docs = nlp.pipe(texts, language, sentences=False, lemmas=terms)
             for position, doc in zip(positions, docs, strict=True):
                 results[position] = self._one(chunk[position], doc, terms)
         return results  # type: ignore[return-value]

@@ -60,10 +60,12 @@ class Evidence(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"text": self.text, "start": self.start, "end": self.end}
-        for name in ("keyword", "term", "weight"):
-            value = getattr(self, name)
-            if value is not None:
-                data[name] = round(value, 3) if isinstance(value, float) else value
+        if self.keyword is not None:
+            data["keyword"] = self.keyword
+        if self.term is not None:
+            data["term"] = self.term
+        if self.weight is not None:
+            data["weight"] = round(self.weight, 3)
         return data
 
     @classmethod

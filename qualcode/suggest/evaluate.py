@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from qualcode import nlp
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
@@ -147,12 +148,29 @@ def folds(groups: Sequence[str]) -> list[list[str]]:
     return [names[i::count] for i in range(count)] if count else []
 
 
+def first_coded(
+    turns: Sequence[AnalysedTurn], labels: Mapping[int, Mapping[str, bool]], coded_turns: int
+) -> list[AnalysedTurn]:
+    """The turns, in order, up to and including the ``coded_turns``-th turn with a code
+    applied: what a coder has seen after coding that many turns."""
+    seen, count = [], 0
+    for turn in turns:
+        if count == coded_turns:
+            break
+        seen.append(turn)
+        count += any(labels.get(turn.turn.id, {}).values())
+    return seen
+
+
 def cross_validate(
     make: Callable[[], Suggester],
     turns: Sequence[AnalysedTurn],
     labels: Mapping[int, Mapping[str, bool]],
+    coded_turns: int | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[list[Suggestion], int]:
-    """Every turn suggested by a suggester fitted on the other transcripts' turns only.
+    """Every turn suggested by a suggester fitted on the other transcripts' turns only
+    (with ``coded_turns``: on their first that many coded turns only).
 
     Returns all suggestions (with scores below the threshold, for ranking) and the number of
     folds."""
@@ -162,9 +180,14 @@ def cross_validate(
     for held_out in splits:
         held = set(held_out)
         train = [t for t, g in zip(turns, groups, strict=True) if g not in held]
+        if coded_turns is not None:
+            train = first_coded(train, labels, coded_turns)
         test = [t for t, g in zip(turns, groups, strict=True) if g in held]
         train_labels = {t.turn.id: labels[t.turn.id] for t in train if t.turn.id in labels}
         suggester = make().fit(train, train_labels)
+        if notes is not None and getattr(suggester, "trained", True) is False:
+            reason = next(iter(getattr(suggester, "skipped", {}).values()), "too few codings")
+            notes.append(f"no model for {', '.join(held_out)}: {reason}")
         suggestions.extend(suggester.suggest(test, min_score=0.0))
     return suggestions, len(splits)
 
@@ -204,9 +227,16 @@ def make_suggester(method: str, codebook: Codebook, coder: str | None = None) ->
     raise QualcodeError(f"unknown method {method!r} (choose keywords or learned)")
 
 
-def evaluate(project: Project, coder: str, method: str = "keywords") -> Evaluation:
+def evaluate(
+    project: Project, coder: str, method: str = "keywords", coded_turns: int | None = None
+) -> Evaluation:
     """Score ``method``'s suggestions against ``coder``'s codings (see the module docstring),
-    each transcript suggested by a suggester fitted on the other transcripts only."""
+    each transcript suggested by a suggester fitted on the other transcripts only.
+
+    ``coded_turns`` simulates a coder early in the work: each fold's suggester learns from
+    only the first that many coded turns of the other transcripts (a learning curve)."""
+    if coded_turns is not None and coded_turns < 0:
+        raise QualcodeError("the number of coded turns cannot be negative")
     codebook = project.codebook()
     make_suggester(method, codebook)
     turns, gold = evaluation_data(project, coder)
@@ -214,17 +244,20 @@ def evaluate(project: Project, coder: str, method: str = "keywords") -> Evaluati
     if not turns:
         raise QualcodeError(f"{coder} has not coded any participant turn", project.path)
     codes = codebook.keys()
-    analysed = list(Analyser(codebook).analyse(turns, terms=method == "learned"))
     labels = {unit: {code: code in gold.get(unit, ()) for code in codes} for unit in units}
-    suggestions, n_folds = cross_validate(
-        lambda: make_suggester(method, codebook, coder), analysed, labels
-    )
+    notes: list[str] = []
+    with nlp.batch_mode():
+        analysed = list(Analyser(codebook).analyse(turns, terms=method == "learned"))
+        suggestions, n_folds = cross_validate(
+            lambda: make_suggester(method, codebook, coder), analysed, labels, coded_turns, notes
+        )
     threshold = make_suggester(method, codebook).threshold
     rows, macro, top2 = score(units, gold, suggestions, codes, threshold)
     transcripts = len({turn.transcript for turn in turns})
     validation = (
-        f"cross-validation grouped by transcript ({n_folds} folds): each transcript "
-        "suggested by a suggester fitted on the others"
+        f"cross-validation grouped by transcript ({n_folds} fold{'' if n_folds == 1 else 's'}): "
+        "each transcript suggested by a suggester fitted on the others"
+        + (f", on their first {coded_turns} coded turns" if coded_turns is not None else "")
     )
     return Evaluation(
         method=method,
@@ -236,4 +269,5 @@ def evaluate(project: Project, coder: str, method: str = "keywords") -> Evaluati
         codes=rows,
         macro=macro,
         top2=top2,
+        notes=notes,
     )

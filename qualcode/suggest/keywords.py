@@ -8,7 +8,8 @@ turn matches a word of a keyword when their lemmas are equal (lookup table, so "
 the table lacks still count). Punctuation inside a keyword is ignored ("self-compassion" also
 matches "self compassion").
 
-A phrase of several words matches inside one sentence when either
+A phrase of several words matches inside one sentence (no ". ! ? …" between its words) when
+either
 
 * its words come in the phrase's order with at most :data:`MAX_GAP` other tokens between
   neighbours ("satte klare grænser" for "sætte grænse", "siger det højt" for "sige højt"), or
@@ -26,19 +27,23 @@ How a (turn, code) is scored
 repeated five times counts once), a single word weighing 1 and each further word of a phrase
 0.5 more. Long turns mention many things in passing, so the strength is divided by
 ``sqrt(max(words, REFERENCE_WORDS) / REFERENCE_WORDS)``; the score is
-``1 - exp(-strength / length_factor)``, in 0..1. A code is suggested when its score reaches
-:data:`THRESHOLD`.
+``1 - exp(-strength / length_factor)``, in 0..1. Most turns are about one or two themes, so a
+code scoring below :data:`RELATIVE` times the turn's best code is discounted by its share of
+that (the order of the codes in the turn is kept). A code is suggested when its score reaches
+:data:`THRESHOLD`: one keyword in a short turn is enough, a long turn needs more.
 """
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import accumulate
+from operator import itemgetter
+from threading import Lock
 from typing import TYPE_CHECKING
 
-from spacy.attrs import IDX, LEMMA, NORM, SENT_START
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from qualcode import nlp
@@ -53,8 +58,8 @@ MAX_GAP = 2
 WINDOW = 4
 PHRASE_BONUS = 0.5
 REFERENCE_WORDS = 40
-THRESHOLD = 0.5
-_UNSEEN = object()
+THRESHOLD = 0.6
+RELATIVE = 0.85
 
 
 @dataclass(frozen=True)
@@ -98,22 +103,27 @@ class _Compiled:
     bits_by_lemma: dict[int, int]
     bits_by_stem: dict[int, int]
     phrase_masks: dict[int, int]
-    by_form: dict[int, _Form | None] = field(default_factory=dict)
+    triggers: dict[int, _Form] = field(default_factory=dict)
     alpha: dict[int, int] = field(default_factory=dict)
     length: dict[int, int] = field(default_factory=dict)
+    forms: dict[int, tuple[int, int]] = field(default_factory=dict)
+    ends: frozenset[int] = frozenset()
+    lemmas: nlp.Forms | None = None
 
     def learn(self, orth: int, token: Token) -> _Form | None:
         """What the word form of ``token`` triggers (cached per form: a form has one lemma,
         one stem)."""
-        lemma, stem = token.lemma, token.norm
+        lemma, stem = self.lemmas.get(orth)
         self.alpha[orth] = int(token.is_alpha)
         self.length[orth] = len(token.text)
+        self.forms[orth] = (lemma, stem)
         found = dict.fromkeys([*self.by_lemma.get(lemma, ()), *self.by_stem.get(stem, ())])
         singles = tuple(k for k in found if len(self.keywords[k].lemmas) == 1)
         phrases = tuple(k for k in found if len(self.keywords[k].lemmas) > 1)
         mask = self.bits_by_lemma.get(lemma, 0) | self.bits_by_stem.get(stem, 0)
         entry = (singles, phrases, mask) if (found or mask) else None
-        self.by_form[orth] = entry
+        if entry is not None:
+            self.triggers[orth] = entry
         return entry
 
 
@@ -132,28 +142,25 @@ class KeywordIndex:
         return self._compile(language).keywords
 
     def _compile(self, language: str) -> _Compiled:
-        if language not in self._compiled:
-            self._compiled[language] = _compile(self._words, language)
-        return self._compiled[language]
+        compiled = self._compiled.get(language)
+        if compiled is None:
+            compiled = self._compiled[language] = _compiled(self._words, language)
+        return compiled
 
     def match(self, doc: Doc, language: str) -> tuple[dict[str, list[KeywordHit]], int]:
         """The distinct keywords of each code found in ``doc`` (a turn from ``nlp.pipe``),
         and the number of words (alphabetic tokens) of the turn."""
         compiled = self._compile(language)
         orths = nlp.orths(doc)
-        by_form, alpha = compiled.by_form, compiled.alpha
+        triggers, alpha = compiled.triggers, compiled.alpha
+        new = set(orths).difference(alpha)
+        for orth in new:
+            compiled.learn(orth, doc[orths.index(orth)])
         singles: dict[int, list[int]] = {}
         anchors: list[tuple[int, int]] = []
         present = 0
-        for i, orth in enumerate(orths):
-            entry = by_form.get(orth, _UNSEEN)
-            if entry is None:
-                continue
-            if entry is _UNSEEN:
-                entry = compiled.learn(orth, doc[i])
-                if entry is None:
-                    continue
-            words, anchored, mask = entry
+        for i in [i for i, orth in enumerate(orths) if orth in triggers]:
+            words, anchored, mask = triggers[orths[i]]
             present |= mask
             for k in words:
                 places = singles.get(k)
@@ -163,16 +170,38 @@ class KeywordIndex:
                     places.append(i)
             for k in anchored:
                 anchors.append((k, i))
-        words = sum(alpha[orth] for orth in orths)
+        words = sum(map(alpha.__getitem__, orths))
         phrases: dict[int, list[tuple[int, ...]]] = {}
         if anchors:
             masks = compiled.phrase_masks
             anchors = [(k, i) for k, i in anchors if masks[k] & present == masks[k]]
             if anchors:
-                phrases = _match_phrases(doc, compiled.keywords, anchors)
+                phrases = _match_phrases(compiled, orths, anchors)
         if not singles and not phrases:
             return {}, words
-        return _hits_by_code(doc, compiled, singles, phrases), words
+        return _hits_by_code(doc, orths, compiled, singles, phrases), words
+
+
+_CACHE: OrderedDict[tuple, _Compiled] = OrderedDict()
+_CACHE_SIZE = 8
+_cache_lock = Lock()
+
+
+def _compiled(words: dict[str, dict[str, list[str]]], language: str) -> _Compiled:
+    """The compiled keywords of ``language``, shared by every index with the same keywords
+    (compiling takes a while, and the word forms learned while matching are kept)."""
+    key = (language, tuple((code, tuple(w.get(language, ()))) for code, w in words.items()))
+    with _cache_lock:
+        compiled = _CACHE.get(key)
+        if compiled is not None:
+            _CACHE.move_to_end(key)
+            return compiled
+    compiled = _compile(words, language)
+    with _cache_lock:
+        _CACHE[key] = compiled
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return compiled
 
 
 def _compile(words: dict[str, dict[str, list[str]]], language: str) -> _Compiled:
@@ -218,19 +247,26 @@ def _compile(words: dict[str, dict[str, list[str]]], language: str) -> _Compiled
                 bits_by_stem[stem] = bits_by_stem.get(stem, 0) | bit
                 mask |= bit
             phrase_masks[k] = mask
-    return _Compiled(keywords, by_lemma, by_stem, bits_by_lemma, bits_by_stem, phrase_masks)
+    return _Compiled(
+        keywords,
+        by_lemma,
+        by_stem,
+        bits_by_lemma,
+        bits_by_stem,
+        phrase_masks,
+        ends=nlp.sentence_ends(language),
+        lemmas=nlp.forms(language),
+    )
 
 
 def _match_phrases(
-    doc: Doc, keywords: list[Keyword], anchors: list[tuple[int, int]]
+    compiled: _Compiled, orths: list[int], anchors: list[tuple[int, int]]
 ) -> dict[int, list[tuple[int, ...]]]:
     """Check each phrase around the places its anchor word was found; non-overlapping
     occurrences (token positions) per phrase."""
-    rows = doc.to_array([LEMMA, NORM, SENT_START]).tolist()
-    sentences = list(accumulate(row[2] == 1 for row in rows))
     found: dict[int, list[tuple[int, ...]]] = {}
     for k, i in anchors:
-        occurrence = _phrase_at(keywords[k], i, rows, sentences)
+        occurrence = _phrase_at(compiled.keywords[k], i, orths, compiled.forms, compiled.ends)
         if occurrence is None:
             continue
         earlier = found.setdefault(k, [])
@@ -240,16 +276,23 @@ def _match_phrases(
 
 
 def _phrase_at(
-    keyword: Keyword, i: int, rows: list[list[int]], sentences: list[int]
+    keyword: Keyword,
+    i: int,
+    orths: list[int],
+    forms: dict[int, tuple[int, int]],
+    ends: frozenset[int],
 ) -> tuple[int, ...] | None:
     """The phrase's words around its anchor at token ``i``: in order with at most
     :data:`MAX_GAP` tokens between neighbours, else (content-word phrases) anywhere within a
-    window; always in the anchor's sentence."""
-    sentence, size = sentences[i], len(rows)
+    window; always in the anchor's sentence (no sentence-final punctuation in between)."""
+    size = len(orths)
 
     def fits(j: int, q: int) -> bool:
-        lemma, stem, _ = rows[j]
-        return sentences[j] == sentence and (lemma == keyword.lemmas[q] or stem == keyword.stems[q])
+        lemma, stem = forms[orths[j]]
+        if lemma != keyword.lemmas[q] and stem != keyword.stems[q]:
+            return False
+        low, high = (i, j) if i < j else (j, i)
+        return not any(orths[m] in ends for m in range(low + 1, high))
 
     chain = [i]
     current = i
@@ -288,6 +331,7 @@ def _phrase_at(
 
 def _hits_by_code(
     doc: Doc,
+    orths: list[int],
     compiled: _Compiled,
     singles: dict[int, list[int]],
     phrases: dict[int, list[tuple[int, ...]]],
@@ -295,7 +339,6 @@ def _hits_by_code(
     """Group the keywords found by code, with their spans; a keyword whose every occurrence
     lies inside a longer keyword of the same code found in the turn is dropped."""
     keywords, lengths = compiled.keywords, compiled.length
-    orths = nlp.orths(doc)
     starts = doc.to_array(IDX).tolist()
     found: dict[str, list[tuple[Keyword, list]]] = {}
     crowded: set[str] = set()
@@ -354,7 +397,7 @@ def _spans(
     for occurrence in occurrences:
         first = previous = occurrence[0]
         for i in occurrence[1:]:
-            if not all(doc[j].is_punct for j in range(previous + 1, i)):
+            if i > previous + 1 and not all(doc[j].is_punct for j in range(previous + 1, i)):
                 spans.append((starts[first], starts[previous] + lengths[orths[previous]]))
                 first = i
             previous = i
@@ -364,9 +407,34 @@ def _spans(
 
 def score(hits: Iterable[KeywordHit], words: int) -> float:
     """The score of a code in a turn of ``words`` words, from its distinct keyword hits."""
-    strength = sum(hit.keyword.weight for hit in hits)
-    length_factor = math.sqrt(max(words, REFERENCE_WORDS) / REFERENCE_WORDS)
+    return _score(hits, _length_factor(words))
+
+
+def _length_factor(words: int) -> float:
+    return math.sqrt(words / REFERENCE_WORDS) if words > REFERENCE_WORDS else 1.0
+
+
+def _score(hits: Iterable[KeywordHit], length_factor: float) -> float:
+    strength = sum([hit.keyword.weight for hit in hits])
     return 1.0 - math.exp(-strength / length_factor)
+
+
+def scores(
+    hits: dict[str, list[KeywordHit]], words: int, relative: float = RELATIVE
+) -> dict[str, float]:
+    """The score of every code found in a turn: :func:`score`, discounted for a code much
+    weaker than the turn's strongest (below ``relative`` times the best score, the score is
+    multiplied by its share of ``relative`` times the best). The order within the turn is kept."""
+    factor = _length_factor(words)
+    values = {code: _score(found, factor) for code, found in hits.items()}
+    if len(values) < 2 or not relative:
+        return values
+    best = max(values.values())
+    for code, value in values.items():
+        share = value / best
+        if share < relative:
+            values[code] = value * share / relative
+    return values
 
 
 def evidence(hits: list[KeywordHit], text: str) -> list[Evidence]:
@@ -377,12 +445,11 @@ def evidence(hits: list[KeywordHit], text: str) -> list[Evidence]:
         for start, end in hit.spans
     ]
     if len(hits) > 1:
-        items.sort(key=_place)
+        items.sort(key=_PLACE)
     return items
 
 
-def _place(item: Evidence) -> tuple[int, int]:
-    return item.start, item.end
+_PLACE = itemgetter(1, 2)  # an Evidence's start and end
 
 
 class KeywordSuggester:
@@ -390,9 +457,12 @@ class KeywordSuggester:
 
     method = METHOD
 
-    def __init__(self, codebook: Codebook, threshold: float = THRESHOLD):
+    def __init__(
+        self, codebook: Codebook, threshold: float = THRESHOLD, relative: float = RELATIVE
+    ):
         self.codebook = codebook
         self.threshold = threshold
+        self.relative = relative
 
     def fit(self, turns: Iterable[AnalysedTurn], labels: Labels) -> KeywordSuggester:
         """Keywords are rules written by people: there is nothing to learn."""
@@ -403,13 +473,13 @@ class KeywordSuggester:
     ) -> Iterator[Suggestion]:
         floor = self.threshold if min_score is None else min_score
         for analysed in turns:
-            for code, hits in analysed.hits.items():
-                value = score(hits, analysed.words)
+            values = scores(analysed.hits, analysed.words, self.relative)
+            for code, value in values.items():
                 if value >= floor and value > 0:
                     yield Suggestion(
                         analysed.turn.id,
                         code,
                         value,
                         METHOD,
-                        evidence(hits, analysed.turn.text),
+                        evidence(analysed.hits[code], analysed.turn.text),
                     )

@@ -1,13 +1,13 @@
 """The learned suggester: one classifier per code, trained on one coder's codings.
 
 Features of a turn are its content lemmas weighted by TF-IDF (stop words and punctuation left
-out) plus, for every code, the keyword suggester's score of that code in the turn (these carry
-across languages, so a model trained on Danish codings still has something to say about an
-English turn). Each code gets a logistic regression (scikit-learn): a linear model trained on
-log-loss, whose ``predict_proba`` is a calibrated probability that the coder would apply the
-code (no class re-weighting, so the probability keeps its meaning). A code is suggested when
-that probability reaches :data:`THRESHOLD`: a suggestion is cheap to reject, so a one-in-three
-chance is worth showing.
+out) plus, for every code, the keyword suggester's score of that code in the turn, weighted by
+:data:`KEYWORD_WEIGHT` (these carry across languages, so a model trained on Danish codings
+still has something to say about an English turn). Each code gets a logistic regression
+(scikit-learn): a linear model trained on log-loss, whose ``predict_proba`` is a calibrated
+probability that the coder would apply the code (no class re-weighting, so the probability
+keeps its meaning). A code is suggested when that probability reaches :data:`THRESHOLD`: a
+suggestion is cheap to reject, so a one-in-three chance is worth showing.
 
 A code is learned once the coder has coded :data:`MIN_CODED_TURNS` turns and applied that code
 to at least :data:`MIN_POSITIVES` of them. The model is derived state: it is rebuilt from the
@@ -38,7 +38,7 @@ METHOD = "learned"
 MIN_CODED_TURNS = 30
 MIN_POSITIVES = 5
 THRESHOLD = 0.35
-KEYWORD_WEIGHT = 1.0
+KEYWORD_WEIGHT = 2.0
 REGULARISATION = 10.0
 EVIDENCE_TERMS = 3
 BATCH = 2000
@@ -100,15 +100,11 @@ class LearnedSuggester:
     def _features(self, turns: Sequence[AnalysedTurn]) -> sparse.csr_matrix:
         assert self.vectorizer is not None
         text = self.vectorizer.transform([_terms(turn) for turn in turns])
-        scores = numpy.array(
-            [
-                [
-                    keywords.score(turn.hits[code], turn.words) if code in turn.hits else 0.0
-                    for code in self.codes
-                ]
-                for turn in turns
-            ]
-        ).reshape(len(turns), len(self.codes))
+        rows = []
+        for turn in turns:
+            found = keywords.scores(turn.hits, turn.words) if turn.hits else {}
+            rows.append([found.get(code, 0.0) for code in self.codes])
+        scores = numpy.array(rows).reshape(len(turns), len(self.codes))
         return sparse.hstack([text, sparse.csr_matrix(scores * KEYWORD_WEIGHT)], format="csr")
 
     def feature_names(self) -> list[str]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
 
+from qualcode import nlp
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
 from qualcode.store.project import now
@@ -37,6 +38,8 @@ METHODS = ("keywords", "learned")
 CHOICES = (*METHODS, "all")
 STATUSES = ("open", "accepted", "rejected", "coded")
 PAGE = 2000
+# One encoder for every stored row, compact (evidence is read by programs).
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 CACHE_SIZE = 16
 
 _models: OrderedDict[tuple[str, str], tuple[str, LearnedSuggester]] = OrderedDict()
@@ -74,23 +77,29 @@ def iter_turns(
         params.append(project.transcript(transcript)["id"])
     if not include_interviewer:
         where.append("role = 'participant'")
+    select = f"SELECT {', '.join(_TURN_FIELDS)} FROM turn_details WHERE {' AND '.join(where)}"
     if turn_ids is not None:
         wanted = sorted(set(turn_ids))
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            sql = (
-                f"SELECT * FROM turn_details WHERE {' AND '.join(where)} "
-                f"AND id IN ({','.join('?' * len(chunk))}) ORDER BY id"
-            )
-            for row in project.query(sql, [-1, *params, *chunk]):
-                yield TurnText.from_row(row)
+            sql = f"{select} AND id IN ({','.join('?' * len(chunk))}) ORDER BY id"
+            for row in project.db.execute(sql, [-1, *params, *chunk]):
+                yield _turn(row)
         return
     last = -1
-    sql = f"SELECT * FROM turn_details WHERE {' AND '.join(where)} ORDER BY id LIMIT {PAGE}"
-    while rows := project.query(sql, [last, *params]):
+    sql = f"{select} ORDER BY id LIMIT {PAGE}"
+    while rows := project.db.execute(sql, [last, *params]).fetchall():
         for row in rows:
-            yield TurnText.from_row(row)
-        last = rows[-1]["id"]
+            yield _turn(row)
+        last = rows[-1][0]
+
+
+_TURN_FIELDS = ("id", "text", "language", "role", "transcript", "turn", "speaker")
+
+
+def _turn(row: tuple) -> TurnText:
+    turn_id, text, language, role, transcript, turn, speaker = row
+    return TurnText(turn_id, text, language, role or "participant", transcript, turn, speaker)
 
 
 def coded_turn_ids(project: Project, coder_id: int) -> set[int]:
@@ -184,8 +193,9 @@ def learned_model(project: Project, coder: str) -> LearnedSuggester:
             return cached[1]
     codebook = project.codebook()
     turns, labels = training_data(project, coder)
-    analysed = Analyser(codebook).analyse(turns, terms=True)
-    model = LearnedSuggester(codebook, coder=coder).fit(analysed, labels)
+    with nlp.batch_mode():
+        analysed = Analyser(codebook).analyse(turns, terms=True)
+        model = LearnedSuggester(codebook, coder=coder).fit(analysed, labels)
     with _models_lock:
         _models[key] = (stamp, model)
         while len(_models) > CACHE_SIZE:
@@ -230,7 +240,10 @@ def compute_suggestions(
     if method in ("keywords", "all"):
         suggesters.append((KeywordSuggester(codebook), None, set()))
     if method in ("learned", "all"):
-        for name in [coder] if coder else learning_coders(project):
+        names = [coder] if coder else learning_coders(project)
+        if not names:
+            result.notices.append("no learned suggestions: nobody has coded a turn yet")
+        for name in names:
             model = learned_model(project, name)
             coder_id = coder_key(project, name)
             if not model.trained or coder_id is None:
@@ -239,7 +252,8 @@ def compute_suggestions(
                 continue
             suggesters.append((model, coder_id, coded_turn_ids(project, coder_id)))
     code_ids = project.code_ids()
-    with project.transaction():
+    created_at = now()
+    with project.transaction(), nlp.batch_mode():
         for suggester, coder_id, _ in suggesters:
             _forget(project, suggester.method, coder_id, transcript, turn_ids)
             result.stored.setdefault(suggester.method, 0)
@@ -251,7 +265,8 @@ def compute_suggestions(
             for suggester, coder_id, coded in suggesters:
                 todo = [t for t in batch if t.turn.id not in coded]
                 rows = [
-                    _row(suggestion, code_ids, coder_id) for suggestion in suggester.suggest(todo)
+                    _row(suggestion, code_ids, coder_id, created_at)
+                    for suggestion in suggester.suggest(todo)
                 ]
                 _insert(project, rows)
                 result.stored[suggester.method] += len(rows)
@@ -294,8 +309,10 @@ def _forget(
         )
 
 
-def _row(suggestion: Suggestion, code_ids: dict[str, int], coder_id: int | None) -> tuple:
-    evidence = json.dumps([item.to_dict() for item in suggestion.evidence], ensure_ascii=False)
+def _row(
+    suggestion: Suggestion, code_ids: dict[str, int], coder_id: int | None, created_at: str
+) -> tuple:
+    evidence = _json([item.to_dict() for item in suggestion.evidence])
     return (
         suggestion.turn_id,
         code_ids[suggestion.code],
@@ -303,7 +320,7 @@ def _row(suggestion: Suggestion, code_ids: dict[str, int], coder_id: int | None)
         round(suggestion.score, 4),
         suggestion.method,
         evidence,
-        now(),
+        created_at,
     )
 
 

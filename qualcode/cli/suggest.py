@@ -1,0 +1,166 @@
+"""Suggestions on the command line: suggest, accept, reject, evaluate."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from qualcode.cli.common import coder_option, emit, emit_document, format_option, pass_project
+from qualcode.errors import QualcodeError
+from qualcode.store import Project
+from qualcode.suggest import workflow
+from qualcode.suggest.evaluate import evaluate as evaluate_suggestions
+
+SUGGESTION_COLUMNS = (
+    "id",
+    "turn_id",
+    "transcript",
+    "turn",
+    "speaker",
+    "code",
+    "score",
+    "method",
+    "evidence",
+    "coder",
+    "status",
+)
+SCORE_COLUMNS = ("code", "support", "suggested", "tp", "fp", "fn", "precision", "recall", "f1")
+
+
+@click.command()
+@click.option("--transcript", help="Only this transcript (default: the whole project).")
+@click.option(
+    "--method",
+    type=click.Choice(workflow.CHOICES),
+    default="keywords",
+    show_default=True,
+    help="keywords (from the codebook), learned (from a coder's codings) or all.",
+)
+@click.option(
+    "--coder",
+    help="Learn from this coder's codings (default: every coder with enough codings); "
+    "the listing then shows what this coder sees, with their decisions.",
+)
+@click.option("--include-interviewer", is_flag=True, help="Suggest for interviewer turns too.")
+@format_option
+@pass_project
+def suggest(
+    project: Project,
+    transcript: str | None,
+    method: str,
+    coder: str | None,
+    include_interviewer: bool,
+    fmt: str,
+) -> None:
+    """Compute and store suggestions (replacing the stored ones of the same method), then list
+    them: turn, code, score, method and the evidence (words and their places in the turn)."""
+    result = workflow.compute_suggestions(
+        project,
+        transcript=transcript,
+        method=method,
+        coder=coder,
+        include_interviewer=include_interviewer,
+    )
+    for notice in result.notices:
+        click.echo(notice, err=True)
+    stored = ", ".join(f"{count} {name}" for name, count in result.stored.items()) or "none"
+    click.echo(f"Stored suggestions for {result.turns} turns: {stored}.", err=True)
+    rows = workflow.list_suggestions(
+        project,
+        transcript=transcript,
+        coder=coder,
+        method=None if method == "all" else method,
+    )
+    for row in rows:
+        if fmt == "table":
+            row["evidence"] = ", ".join(sorted({item["text"] for item in row["evidence"]}))
+        elif fmt == "csv":
+            row["evidence"] = json.dumps(row["evidence"], ensure_ascii=False)
+    emit(rows, fmt, SUGGESTION_COLUMNS)
+
+
+def _decision_options(function):
+    function = click.argument("suggestion_id", type=int, required=False)(function)
+    function = click.option("--turn", "turn_id", type=int, help="The turn id (with --code).")(
+        function
+    )
+    function = click.option("--code", help="The code suggested for --turn.")(function)
+    return coder_option(function)
+
+
+def _target(suggestion_id: int | None, turn_id: int | None, code: str | None) -> dict:
+    if suggestion_id is not None and (turn_id is not None or code is not None):
+        raise QualcodeError("name a suggestion by its id or by --turn and --code, not both")
+    if suggestion_id is None and (turn_id is None or code is None):
+        raise QualcodeError("name a suggestion by its id, or by --turn and --code")
+    return {"suggestion_id": suggestion_id, "turn_id": turn_id, "code": code}
+
+
+@click.command()
+@_decision_options
+@pass_project
+def accept(
+    project: Project, suggestion_id: int | None, turn_id: int | None, code: str | None, coder: str
+) -> None:
+    """Accept suggestion SUGGESTION_ID (or --turn and --code): --coder codes the turn with it
+    (origin 'suggestion')."""
+    done = workflow.accept(project, coder, **_target(suggestion_id, turn_id, code))
+    already = "" if done["coded"] else " (the turn already had this code)"
+    click.echo(f"Turn {done['turn_id']}: accepted {done['code']} for {coder}{already}.")
+
+
+@click.command()
+@_decision_options
+@pass_project
+def reject(
+    project: Project, suggestion_id: int | None, turn_id: int | None, code: str | None, coder: str
+) -> None:
+    """Reject suggestion SUGGESTION_ID (or --turn and --code) for --coder: it is not offered
+    to them again and teaches their learned suggester."""
+    done = workflow.reject(project, coder, **_target(suggestion_id, turn_id, code))
+    click.echo(f"Turn {done['turn_id']}: rejected {done['code']} for {coder}.")
+
+
+@click.command()
+@click.option("--coder", required=True, help="Whose codings are the reference.")
+@click.option(
+    "--method",
+    type=click.Choice(workflow.METHODS),
+    default="keywords",
+    show_default=True,
+)
+@click.option(
+    "--coded-turns",
+    type=click.IntRange(min=0),
+    help="Learn from only the first N coded turns of each training fold (a learning curve).",
+)
+@format_option
+@pass_project
+def evaluate(project: Project, coder: str, method: str, coded_turns: int | None, fmt: str) -> None:
+    """Precision, recall and F1 of the suggestions against --coder's codings, per code and
+    macro-averaged, and the share of coded participant turns with one of their codes among
+    the top-2 suggestions. Cross-validated by transcript: no turn is scored by a model that
+    saw it."""
+    result = evaluate_suggestions(project, coder, method, coded_turns)
+    if fmt == "json":
+        emit_document(result.to_dict())
+        return
+    data = result.to_dict()
+    rows = [*data["codes"], {"code": "macro average", **data["macro"]}]
+    emit(rows, fmt, SCORE_COLUMNS)
+    if fmt == "table":
+        top2 = data["top2"]
+        click.echo(
+            f"\n{method} suggestions vs {coder}: {result.n_turns} participant turns in "
+            f"{result.n_transcripts} transcripts; {result.validation}."
+        )
+        click.echo(
+            f"Top-2 share: {top2['hits']} of {top2['turns']} coded participant turns "
+            f"({top2['share']:.1%}) have one of their codes among the two best suggestions."
+        )
+        for note in result.notes:
+            click.echo(f"Note: {note}")
+
+
+COMMANDS = [suggest, accept, reject, evaluate]

@@ -1,0 +1,172 @@
+"""qualcode suggest / accept / reject / evaluate through Click's runner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from qualcode.cli import cli
+from qualcode.demo import create_demo_project
+
+TRANSCRIPT = """TK: Hvordan har I det med grænser og jeres chef?
+
+D1: Jeg har lært at sætte grænser over for min chef.
+
+D2: Ja.
+
+D3: Det var rart at høre, at jeg ikke er den eneste. Fællesskabet betød meget.
+"""
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """``qualcode ARGS`` in a folder with a project holding one short focus group."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("QUALCODE_PROJECT", raising=False)
+    monkeypatch.delenv("QUALCODE_CODER", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(cli, list(args), catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    (tmp_path / "gruppe.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    assert invoke("init")[0] == 0
+    assert invoke("import", "gruppe.txt", "--language", "da")[0] == 0
+    return invoke
+
+
+def test_suggest_json_lists_the_stored_suggestions(run):
+    code, out, err = run("suggest", "--format", "json")
+    assert code == 0
+    assert err == "Stored suggestions for 3 turns: 2 keywords.\n"
+    rows = json.loads(out)
+    assert [
+        {key: row[key] for key in ("turn_id", "transcript", "turn", "speaker", "code", "method")}
+        for row in rows
+    ] == [
+        {
+            "turn_id": 2,
+            "transcript": "gruppe",
+            "turn": 2,
+            "speaker": "D1",
+            "code": "boundaries",
+            "method": "keywords",
+        },
+        {
+            "turn_id": 4,
+            "transcript": "gruppe",
+            "turn": 4,
+            "speaker": "D3",
+            "code": "community",
+            "method": "keywords",
+        },
+    ]
+    assert [(e["text"], e["start"], e["end"]) for e in rows[0]["evidence"]] == [
+        ("sætte grænser", 16, 29),
+        ("min chef", 39, 47),
+    ]
+    # sætte grænse (a phrase, 1.5) + min chef (1.5) in a 10-word turn: 1 - e^-3.
+    assert rows[0]["score"] == pytest.approx(0.9502, abs=1e-4)
+
+
+def test_suggest_with_interviewer_turns_and_csv(run):
+    code, out, _ = run("suggest", "--include-interviewer", "--format", "csv")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "id,turn_id,transcript,turn,speaker,code,score,method,evidence,coder,status"
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["turn"], r["speaker"], r["code"]) for r in rows] == [
+        ("1", "TK", "boundaries"),
+        ("2", "D1", "boundaries"),
+        ("4", "D3", "community"),
+    ]
+    # Evidence is a JSON list in the CSV cell.
+    assert [e["text"] for e in json.loads(rows[1]["evidence"])] == ["sætte grænser", "min chef"]
+
+
+def test_learned_without_codings_is_a_notice(run):
+    code, out, err = run("suggest", "--method", "learned", "--format", "json")
+    assert (code, json.loads(out)) == (0, [])
+    assert err.splitlines()[0] == "no learned suggestions: nobody has coded a turn yet"
+
+
+def test_accept_and_reject(run):
+    rows = json.loads(run("suggest", "--format", "json")[1])
+    code, out, _ = run("accept", str(rows[0]["id"]), "--coder", "ann")
+    assert (code, out) == (0, "Turn 2: accepted boundaries for ann.\n")
+    code, out, _ = run("reject", "--turn", "4", "--code", "community", "--coder", "ann")
+    assert (code, out) == (0, "Turn 4: rejected community for ann.\n")
+    codings = json.loads(run("codings", "--format", "json")[1])
+    assert [(c["turn"], c["code"], c["coder"], c["origin"]) for c in codings] == [
+        (2, "boundaries", "ann", "suggestion")
+    ]
+    listed = json.loads(run("suggest", "--coder", "ann", "--format", "json")[1])
+    assert [(r["turn"], r["code"], r["status"]) for r in listed] == [
+        (2, "boundaries", "accepted"),
+        (4, "community", "rejected"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("accept", "999", "--coder", "ann"), "Error: no suggestion with id 999 in the project\n"),
+        (
+            ("reject", "--turn", "2", "--code", "nope", "--coder", "ann"),
+            "Error: qualcode.db: unknown code 'nope': not in the project's codebook\n",
+        ),
+        (
+            ("accept", "--turn", "2", "--coder", "ann"),
+            "Error: name a suggestion by its id, or by --turn and --code\n",
+        ),
+        (
+            ("suggest", "--transcript", "nowhere"),
+            None,
+        ),
+        (
+            ("evaluate", "--coder", "nobody"),
+            "Error: qualcode.db: no coder named 'nobody' in the project\n",
+        ),
+    ],
+)
+def test_errors_are_one_line(run, args, message):
+    run("suggest")
+    code, out, err = run(*args)
+    assert code == 1 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("Error: ")
+    if message is not None:
+        assert err == message
+
+
+def test_evaluate_on_the_demo_project(tmp_path, monkeypatch):
+    create_demo_project(tmp_path / "demo.db").close()
+    monkeypatch.setenv("QUALCODE_PROJECT", str(tmp_path / "demo.db"))
+    runner = CliRunner()
+    result = runner.invoke(cli, ["evaluate", "--coder", "coder-a", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["method"] == "keywords" and data["coder"] == "coder-a"
+    assert (data["n_transcripts"], data["n_turns"]) == (4, 188)
+    assert data["top2"]["turns"] == 100  # participant turns coder-a applied a code to
+    assert [row["code"] for row in data["codes"]] == [
+        "awareness",
+        "conditions",
+        "self-priority",
+        "boundaries",
+        "community",
+    ]
+    # support = the turns coder-a coded with each theme (counted from codings-coder-a.csv)
+    assert [row["support"] for row in data["codes"]] == [26, 18, 18, 22, 29]
+    for row in data["codes"]:
+        assert row["tp"] + row["fn"] == row["support"]
+        assert row["tp"] + row["fp"] == row["suggested"]
+    assert data["macro"]["f1"] >= 0.5
+    result = runner.invoke(cli, ["evaluate", "--coder", "coder-a", "--method", "learned"])
+    assert result.exit_code == 0
+    assert "macro average" in result.stdout
+    assert "cross-validation grouped by transcript (4 folds)" in result.stdout

@@ -1,0 +1,212 @@
+"""The keyword suggester: matching on lemmas and stems, evidence offsets, scoring."""
+
+from __future__ import annotations
+
+import gc
+import math
+
+import pytest
+
+from qualcode import nlp
+from qualcode.codebook import default_codebook_path, load_codebook, parse_codebook
+from qualcode.suggest.analysis import analyse
+from qualcode.suggest.base import TurnText
+from qualcode.suggest.keywords import KeywordIndex, KeywordSuggester, score
+
+CODEBOOK = """
+name: Test
+languages: [da, en]
+codes:
+  - key: boundaries
+    label: {da: Grænser, en: Boundaries}
+    keywords:
+      da: [sætte grænse, grænse, chef]
+      en: [set boundaries, boundary, boss, say no]
+  - key: community
+    label: {da: Fællesskab, en: Community}
+    keywords:
+      da: [ikke den eneste, fællesskab]
+      en: [not the only one, self-compassion]
+"""
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return parse_codebook(CODEBOOK, "test.yaml")
+
+
+def hits_of(codebook, text: str, language: str = "da") -> dict[str, list[tuple[str, str]]]:
+    """code -> [(keyword, matched text)] for one turn."""
+    (analysed,) = analyse([TurnText(1, text, language)], codebook)
+    return {
+        code: [
+            (keyword, text[start:end])
+            for start, end, keyword in sorted(
+                (start, end, hit.keyword.text) for hit in hits for start, end in hit.spans
+            )
+        ]
+        for code, hits in analysed.hits.items()
+    }
+
+
+def test_pipeline_lemmas_are_looked_up_case_insensitively_with_stems_as_fallback():
+    doc = next(nlp.pipe(["Grænserne satte"], "da"))
+    assert [t.lemma_ for t in doc] == ["grænse", "sætte"]
+    assert [t._.stem for t in doc] == ["græns", "sat"]
+    assert nlp.pipeline("da") is nlp.pipeline("da")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Grænserne er vigtige.", [("grænse", "Grænserne")]),
+        ("Jeg har grænser nu.", [("grænse", "grænser")]),
+        # The phrase swallows the single word inside it: one hit, not two.
+        ("Jeg satte grænser for mig selv.", [("sætte grænse", "satte grænser")]),
+        # Words in between are not evidence: each matched word is highlighted on its own.
+        ("Jeg satte klare grænser.", [("sætte grænse", "satte"), ("sætte grænse", "grænser")]),
+        # Content-word phrases also match in another order within the sentence.
+        (
+            "Grænser har jeg lært at sætte.",
+            [("sætte grænse", "Grænser"), ("sætte grænse", "sætte")],
+        ),
+    ],
+)
+def test_danish_inflections_count_for_the_keyword(codebook, text, expected):
+    assert hits_of(codebook, text) == {"boundaries": expected}
+
+
+def test_phrases_stay_inside_one_sentence(codebook):
+    assert hits_of(codebook, "Det skal man sætte. Grænser er svære.") == {
+        "boundaries": [("grænse", "Grænser")]
+    }
+
+
+def test_phrases_with_function_words_keep_their_order(codebook):
+    assert hits_of(codebook, "Jeg er ikke den eneste.") == {
+        "community": [("ikke den eneste", "ikke den eneste")]
+    }
+    assert hits_of(codebook, "Den eneste er ikke her.") == {}
+
+
+def test_english_inflections_and_punctuation_inside_keywords(codebook):
+    text = "I was setting clear boundaries; my bosses listened when I said no."
+    assert hits_of(codebook, text, "en") == {
+        "boundaries": [
+            ("set boundaries", "setting"),
+            ("set boundaries", "boundaries"),
+            ("boss", "bosses"),
+            ("say no", "said no"),
+        ]
+    }
+    assert hits_of(codebook, "Some self compassion, please.", "en") == {
+        "community": [("self-compassion", "self compassion")]
+    }
+
+
+def test_evidence_offsets_point_at_the_matched_words(codebook):
+    text = "TK spurgte. Jeg satte grænser over for min chef, og chefen forstod det."
+    (analysed,) = analyse([TurnText(7, text, "da")], codebook)
+    (suggestion,) = KeywordSuggester(codebook).suggest([analysed])
+    assert [(e.text, e.start, e.end, e.keyword) for e in suggestion.evidence] == [
+        ("satte grænser", 16, 29, "sætte grænse"),
+        ("chef", 43, 47, "chef"),
+        ("chefen", 52, 58, "chef"),
+    ]
+    assert all(text[e.start : e.end] == e.text for e in suggestion.evidence)
+
+
+def test_score_counts_distinct_keywords_and_the_turns_length(codebook):
+    # 14 words, "chef" twice: one distinct keyword of weight 1.
+    text = "Jeg talte med min chef i går, og min chef sagde ja til det hele med det samme."
+    (analysed,) = analyse([TurnText(1, text, "da")], codebook)
+    assert analysed.words == 18
+    assert score(analysed.hits["boundaries"], analysed.words) == pytest.approx(1 - math.exp(-1))
+    # A phrase of two words weighs 1.5, plus "chef" 1: strength 2.5.
+    (short,) = analyse([TurnText(2, "Jeg satte grænser for min chef.", "da")], codebook)
+    assert score(short.hits["boundaries"], short.words) == pytest.approx(1 - math.exp(-2.5))
+    # 160 words with one keyword: the strength is divided by sqrt(160 / 40) = 2.
+    long = "Chef " + "ord " * 159
+    (diluted,) = analyse([TurnText(3, long, "da")], codebook)
+    assert diluted.words == 160
+    value = score(diluted.hits["boundaries"], diluted.words)
+    assert value == pytest.approx(1 - math.exp(-0.5))
+    # Below the threshold of 0.5: not suggested, but still ranked when asked for every score.
+    assert list(KeywordSuggester(codebook).suggest([diluted])) == []
+    (ranked,) = KeywordSuggester(codebook).suggest([diluted], min_score=0.0)
+    assert ranked.score == pytest.approx(0.3935, abs=1e-4)
+
+
+def test_turns_in_a_language_without_a_pipeline_get_no_suggestions(codebook):
+    (analysed,) = analyse([TurnText(1, "Ich setze Grenzen, chef.", "de")], codebook)
+    assert analysed.hits == {} and analysed.words == 4
+
+
+def test_default_codebook_suggests_each_theme_from_its_definition():
+    """One sentence per theme, written from STUDY.md's table (not from the samples)."""
+    book = load_codebook(default_codebook_path())
+    turns = [
+        TurnText(1, "Jeg har lært at lytte til kroppen, når den siger fra.", "da"),
+        TurnText(2, "Arbejdsmængden er urimelig, og det kan jeg ikke ændre på.", "da"),
+        TurnText(3, "Nu holder jeg pauser og tager fri uden dårlig samvittighed.", "da"),
+        TurnText(4, "Jeg sagde til min chef, at jeg ikke arbejder i weekenden.", "da"),
+        TurnText(5, "Det var befriende at høre, at jeg ikke er den eneste.", "da"),
+        TurnText(6, "I finally listened to my body instead of ignoring the warning signs.", "en"),
+        TurnText(7, "I told my boss I would not answer emails at the weekend.", "en"),
+        TurnText(8, "It was a relief to hear that I am not the only one.", "en"),
+    ]
+    best = {}
+    for suggestion in KeywordSuggester(book).suggest(analyse(turns, book)):
+        if suggestion.score > best.get(suggestion.turn_id, ("", 0.0))[1]:
+            best[suggestion.turn_id] = (suggestion.code, suggestion.score)
+    assert {turn: code for turn, (code, _) in best.items()} == {
+        1: "awareness",
+        2: "conditions",
+        3: "self-priority",
+        4: "boundaries",
+        5: "community",
+        6: "awareness",
+        7: "boundaries",
+        8: "community",
+    }
+
+
+def test_a_code_much_weaker_than_the_turns_best_is_discounted(codebook):
+    text = "Jeg satte grænser for min chef, og fællesskabet hjalp."
+    (analysed,) = analyse([TurnText(1, text, "da")], codebook)
+    boundaries = 1 - math.exp(-2.5)  # sætte grænse (1.5) + chef (1)
+    community = 1 - math.exp(-1)  # fællesskab
+    share = community / boundaries  # 0.689, below 0.85 of the best
+    ranked = {s.code: s.score for s in KeywordSuggester(codebook).suggest([analysed], 0.0)}
+    assert ranked == pytest.approx(
+        {"boundaries": boundaries, "community": community * share / 0.85}
+    )
+    assert ranked["community"] == pytest.approx(0.512, abs=1e-3)
+    # Only boundaries reaches the threshold of 0.6.
+    assert [s.code for s in KeywordSuggester(codebook).suggest([analysed])] == ["boundaries"]
+
+
+def test_batch_mode_restores_the_garbage_collector():
+    before = gc.get_threshold()
+    with nlp.batch_mode():
+        assert gc.get_threshold() == (max(20_000, before[0]), *before[1:])
+    assert gc.get_threshold() == before
+
+
+def test_compiled_keywords_are_shared_until_the_keywords_change(codebook):
+    first = KeywordIndex(codebook).keywords("da")
+    assert KeywordIndex(codebook).keywords("da") is first
+    assert [k.text for k in first] == [
+        "sætte grænse",
+        "grænse",
+        "chef",
+        "ikke den eneste",
+        "fællesskab",
+    ]
+    changed = parse_codebook(CODEBOOK.replace("chef]", "chef, direktør]"), "changed.yaml")
+    assert [k.text for k in KeywordIndex(changed).keywords("da")][:4] == [
+        "sætte grænse",
+        "grænse",
+        "chef",
+        "direktør",
+    ]

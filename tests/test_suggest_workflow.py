@@ -1,0 +1,294 @@
+"""Suggestions in a project: computing and storing, accepting and rejecting, learning."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from qualcode.errors import QualcodeError
+from qualcode.suggest.analysis import analyse
+from qualcode.suggest.base import Suggestion, TurnText
+from qualcode.suggest.evaluate import cross_validate, folds, score
+from qualcode.suggest.learned import MIN_CODED_TURNS, LearnedSuggester
+from qualcode.suggest.workflow import (
+    accept,
+    compute_suggestions,
+    list_suggestions,
+    open_suggestions,
+    reject,
+    training_data,
+)
+
+TRANSCRIPT = """TK: Hvordan har I det med grænser og jeres chef?
+
+D1: Jeg har lært at sætte grænser over for min chef.
+
+D2: Ja.
+
+D3: Det var rart at høre, at jeg ikke er den eneste. Fællesskabet betød meget.
+"""
+
+
+@pytest.fixture
+def small(project, tmp_path):
+    """The default-codebook project with one short Danish focus group (4 turns)."""
+    path = tmp_path / "gruppe.txt"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    project.import_files([path], language="da")
+    return project
+
+
+def stored(project, method=None):
+    return [
+        (row["turn"], row["code"], row["method"])
+        for row in list_suggestions(project, method=method)
+    ]
+
+
+def test_interviewer_turns_are_skipped_unless_asked_for(small):
+    result = compute_suggestions(small, method="keywords")
+    assert result.turns == 3  # D1, D2, D3
+    assert stored(small) == [(2, "boundaries", "keywords"), (4, "community", "keywords")]
+    result = compute_suggestions(small, method="keywords", include_interviewer=True)
+    assert result.turns == 4
+    assert stored(small) == [
+        (1, "boundaries", "keywords"),
+        (2, "boundaries", "keywords"),
+        (4, "community", "keywords"),
+    ]
+
+
+def test_evidence_is_stored_with_offsets_into_the_turn(small):
+    compute_suggestions(small)
+    row = list_suggestions(small, transcript="gruppe")[0]
+    text = small.turn(row["turn_id"])["text"]
+    assert text == "Jeg har lært at sætte grænser over for min chef."
+    assert [(e["text"], e["start"], e["end"]) for e in row["evidence"]] == [
+        ("sætte grænser", 16, 29),
+        ("min chef", 39, 47),
+    ]
+    assert all(text[e["start"] : e["end"]] == e["text"] for e in row["evidence"])
+
+
+def test_recomputing_replaces_the_stale_suggestions_of_the_same_method(small):
+    compute_suggestions(small)
+    first = [(row["turn"], row["code"], row["score"]) for row in list_suggestions(small)]
+    # A stale suggestion left over from an older codebook: recomputing removes it.
+    small.db.execute(
+        "INSERT INTO suggestions (turn_id, code_id, score, method, created_at) "
+        "VALUES (?, ?, 0.9, 'keywords', 'then')",
+        [small.turn_id("gruppe", 3), small.code_id("awareness")],
+    )
+    assert len(list_suggestions(small)) == 3
+    compute_suggestions(small)
+    rows = list_suggestions(small)
+    assert [(r["turn"], r["code"]) for r in rows] == [(2, "boundaries"), (4, "community")]
+    assert [(r["turn"], r["code"], r["score"]) for r in rows] == first
+    # Another method's suggestions are left alone.
+    assert stored(small, "learned") == []
+
+
+def test_accept_codes_the_turn_with_origin_suggestion(small):
+    compute_suggestions(small)
+    suggestion = list_suggestions(small, transcript="gruppe")[0]
+    done = accept(small, "ann", suggestion_id=suggestion["id"])
+    assert done == {
+        "turn_id": suggestion["turn_id"],
+        "code": "boundaries",
+        "coder": "ann",
+        "decision": "accepted",
+        "coded": True,
+    }
+    codings = small.codings(coder="ann")
+    assert [(c["turn"], c["code"], c["origin"]) for c in codings] == [
+        (2, "boundaries", "suggestion")
+    ]
+    # No longer offered to ann; still offered to bob.
+    turn_ids = [suggestion["turn_id"]]
+    assert open_suggestions(small, turn_ids, "ann") == {suggestion["turn_id"]: []}
+    assert [s["code"] for s in open_suggestions(small, turn_ids, "bob")[turn_ids[0]]] == [
+        "boundaries"
+    ]
+    # The decision outlives recomputing.
+    compute_suggestions(small)
+    (row,) = list_suggestions(small, coder="ann", turn_ids=turn_ids)
+    assert row["status"] == "accepted"
+
+
+def test_accept_is_one_transaction(small):
+    compute_suggestions(small)
+    suggestion = list_suggestions(small)[0]
+    small.db.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON suggestion_decisions "
+        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        accept(small, "ann", suggestion_id=suggestion["id"])
+    assert small.codings() == []
+
+
+def test_accept_and_reject_by_turn_and_code(small):
+    compute_suggestions(small)
+    turn_id = small.turn_id("gruppe", 4)
+    reject(small, "ann", turn_id=turn_id, code="community")
+    accept(small, "ann", turn_id=small.turn_id("gruppe", 2), code="boundaries")
+    statuses = [(r["turn"], r["code"], r["status"]) for r in list_suggestions(small, coder="ann")]
+    assert statuses == [(2, "boundaries", "accepted"), (4, "community", "rejected")]
+    with pytest.raises(QualcodeError, match="no suggestion of 'awareness' for turn"):
+        accept(small, "ann", turn_id=turn_id, code="awareness")
+    with pytest.raises(QualcodeError, match="unknown code 'nope'"):
+        reject(small, "ann", turn_id=turn_id, code="nope")
+    with pytest.raises(QualcodeError, match="no suggestion with id 999"):
+        reject(small, "ann", suggestion_id=999)
+
+
+def test_a_rejection_hides_the_suggestion_and_is_a_negative_example(small):
+    compute_suggestions(small)
+    turn_id = small.turn_id("gruppe", 4)
+    reject(small, "ann", turn_id=turn_id, code="community")
+    assert open_suggestions(small, [turn_id], "ann") == {turn_id: []}
+    compute_suggestions(small)
+    assert open_suggestions(small, [turn_id], "ann") == {turn_id: []}
+    turns, labels = training_data(small, "ann")
+    assert [t.id for t in turns] == [turn_id]
+    assert labels == {turn_id: {"community": False}}
+    # Coding the turn anyway overrides the rejection as a label.
+    small.add_codings(turn_id, ["community"], "ann")
+    _, labels = training_data(small, "ann")
+    assert labels[turn_id]["community"] is True
+
+
+# ---------------------------------------------------------------- learned
+
+BODY = "Jeg mærker kroppen og sover dårligt om natten"
+BOSS = "Jeg talte med direktøren om opgaverne og weekenderne"
+OTHER = "Vi snakkede om vejret og om kaffen i kantinen"
+
+
+def labelled(count: int, positives: int) -> tuple[list, dict]:
+    """``count`` coded turns of which ``positives`` are about the body (code awareness) and
+    the rest about the boss (code boundaries), plus uncoded small talk."""
+    turns, labels = [], {}
+    for i in range(count):
+        body = i < positives
+        turns.append(
+            TurnText(i, f"{BODY if body else BOSS} nummer {i}.", "da", transcript=f"t{i % 3}")
+        )
+        labels[i] = {"awareness": body, "boundaries": not body}
+    for i in range(count, count + 10):
+        turns.append(TurnText(i, f"{OTHER} {i}.", "da", transcript=f"t{i % 3}"))
+        labels[i] = {"awareness": False, "boundaries": False}
+    return turns, labels
+
+
+def test_the_learned_suggester_needs_enough_coded_turns_and_positives(project):
+    book = project.codebook()
+    turns, labels = labelled(MIN_CODED_TURNS - 1, 10)
+    model = LearnedSuggester(book).fit(analyse(turns, book, terms=True), labels)
+    assert not model.trained
+    assert model.skipped["awareness"] == "only 29 coded turns (needs 30)"
+    turns, labels = labelled(MIN_CODED_TURNS, 4)
+    model = LearnedSuggester(book).fit(analyse(turns, book, terms=True), labels)
+    assert sorted(model.models) == ["boundaries"]
+    assert model.skipped["awareness"] == "4 positive turns (needs 5)"
+    assert model.skipped["community"] == "0 positive turns (needs 5)"
+
+
+def test_the_learned_suggester_learns_a_coders_words(project):
+    book = project.codebook()
+    turns, labels = labelled(40, 20)
+    model = LearnedSuggester(book).fit(analyse(turns, book, terms=True), labels)
+    assert sorted(model.models) == ["awareness", "boundaries"]
+    new = [
+        TurnText(100, "Om natten sover jeg dårligt.", "da"),
+        TurnText(101, "Direktøren ville have opgaverne færdige.", "da"),
+    ]
+    best = {}
+    for s in model.suggest(analyse(new, book, terms=True)):
+        if s.score > best.get(s.turn_id, (None, 0))[1]:
+            best[s.turn_id] = (s.code, s.score)
+    assert {turn: code for turn, (code, _) in best.items()} == {
+        100: "awareness",
+        101: "boundaries",
+    }
+    evidence = next(
+        s.evidence
+        for s in model.suggest(analyse(new[:1], book, terms=True))
+        if s.code == "awareness"
+    )
+    assert {e.text for e in evidence} <= {"natten", "sover", "dårligt"}
+    assert all(new[0].text[e.start : e.end] == e.text for e in evidence)
+
+
+def test_cross_validation_never_scores_a_turn_the_model_saw(project):
+    book = project.codebook()
+    turns, labels = labelled(60, 30)
+    analysed = list(analyse(turns, book, terms=True))
+    seen: list[set[int]] = []
+
+    class Recording(LearnedSuggester):
+        def fit(self, turns, labels):
+            turns = list(turns)
+            seen.append({t.turn.id for t in turns})
+            return super().fit(turns, labels)
+
+        def suggest(self, turns, min_score=None):
+            turns = list(turns)
+            assert seen[-1].isdisjoint(t.turn.id for t in turns)
+            return super().suggest(turns, min_score)
+
+    suggestions, n_folds = cross_validate(lambda: Recording(book), analysed, labels)
+    assert n_folds == 3 and len(seen) == 3
+    assert folds([t.transcript for t in turns]) == [["t0"], ["t1"], ["t2"]]
+    # Every turn was held out exactly once: 70 turns, two learned codes each.
+    assert sorted({s.turn_id for s in suggestions}) == list(range(70))
+    assert len(suggestions) == 140
+
+
+def test_scores_and_top2_share_by_hand():
+    # Turns 1-4; the coder applied a to 1, a+b to 2, nothing to 3, b to 4.
+    gold = {1: {"a"}, 2: {"a", "b"}, 4: {"b"}}
+    suggestions = [
+        Suggestion(1, "a", 0.9, "m"),  # tp a
+        Suggestion(2, "b", 0.8, "m"),  # tp b; a missed (fn a)
+        Suggestion(3, "a", 0.7, "m"),  # fp a
+        Suggestion(4, "c", 0.6, "m"),  # fp c; fn b
+        Suggestion(4, "a", 0.2, "m"),  # below the threshold: ranked only
+    ]
+    rows, macro, top2 = score([1, 2, 3, 4], gold, suggestions, ["a", "b", "c"], 0.5)
+    table = {r.code: (r.tp, r.fp, r.fn, round(r.precision, 3), round(r.recall, 3)) for r in rows}
+    assert table == {"a": (1, 1, 1, 0.5, 0.5), "b": (1, 0, 1, 1.0, 0.5), "c": (0, 1, 0, 0.0, 0.0)}
+    assert macro["precision"] == pytest.approx(0.5)
+    assert macro["recall"] == pytest.approx(1 / 3)
+    assert macro["f1"] == pytest.approx((0.5 + 2 / 3 + 0) / 3)
+    # Substantive turns 1, 2, 4; top two of 4 are c and a, neither is b.
+    assert top2 == {"turns": 3, "hits": 2, "share": pytest.approx(2 / 3)}
+
+
+def test_learned_suggestions_skip_the_turns_the_coder_has_coded(demo, tmp_path):
+    path = tmp_path / "gruppe.txt"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    demo.import_files([path], language="da")
+    result = compute_suggestions(demo, method="learned", coder="coder-a")
+    assert result.notices == []
+    assert result.stored["learned"] > 0
+    coded = {
+        row[0]
+        for row in demo.db.execute(
+            "SELECT DISTINCT turn_id FROM codings JOIN coders ON coders.id = coder_id "
+            "WHERE coders.name = 'coder-a'"
+        )
+    }
+    rows = list_suggestions(demo, method="learned", coder="coder-a")
+    assert rows and all(row["turn_id"] not in coded for row in rows)
+    assert {row["coder"] for row in rows} == {"coder-a"}
+    new = {(row["turn"], row["code"]) for row in rows if row["transcript"] == "gruppe"}
+    assert {(2, "boundaries"), (4, "community")} <= new
+
+
+def test_too_few_codings_give_a_notice_not_an_error(small):
+    small.add_codings(small.turn_id("gruppe", 2), ["boundaries"], "ann")
+    result = compute_suggestions(small, method="learned", coder="ann")
+    assert result.notices == ["no learned suggestions for ann: only 1 coded turns (needs 30)"]
+    assert result.stored == {}
