@@ -15,13 +15,13 @@ the union of both coders' spans; a code kept from one coder keeps that coder's s
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from qualcode.analyse.common import presence_sql
+from qualcode.code.csv import read_csv_rows
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
 from qualcode.store.project import new_guid, now
@@ -466,35 +466,12 @@ def _merge(spans: list[Span]) -> list[Span]:
 def read_decisions(path: str | Path) -> list[dict[str, Any]]:
     """Decisions from a CSV with columns ``transcript,turn,decision`` (optional ``codes``:
     keys separated by ';' for the decision 'codes'); each row keeps its ``line``."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [
-                c for c in ("transcript", "turn", "decision") if c not in (reader.fieldnames or [])
-            ]
-            if missing:
-                raise QualcodeError(
-                    f"missing column(s) {', '.join(missing)}; a decisions CSV has the columns "
-                    "transcript,turn,decision (and codes for the decision 'codes')",
-                    path,
-                    1,
-                )
-            rows = []
-            for row in reader:
-                if any((value or "").strip() for value in row.values()):
-                    rows.append(
-                        {
-                            **{k: (v or "").strip() for k, v in row.items() if k},
-                            "line": reader.line_num,
-                        }
-                    )
-            return rows
-    except UnicodeDecodeError:
-        raise QualcodeError("the CSV is not UTF-8 text", path) from None
-    except csv.Error as error:
-        raise QualcodeError(f"broken CSV: {error}", path) from None
-    except OSError as error:
-        raise QualcodeError(f"cannot read the file ({error.strerror})", path) from None
+    return read_csv_rows(
+        path,
+        ("transcript", "turn", "decision"),
+        "a decisions CSV has the columns transcript,turn,decision (and codes for the "
+        "decision 'codes')",
+    )
 
 
 def apply_decisions(

@@ -142,6 +142,26 @@ def attempt(
     return Outcome(True, value)
 
 
+def choose(
+    parent: Any,
+    label: str,
+    names: dict[str, str],
+    default: str,
+    key: str,
+    options: list[str] | None = None,
+) -> str:
+    """One required choice as a segmented control in ``parent`` (``st`` or a column):
+    ``names`` maps each value to what the page shows; ``options`` narrows the values."""
+    return parent.segmented_control(
+        label,
+        options or list(names),
+        format_func=names.get,
+        default=default,
+        key=key,
+        required=True,
+    )
+
+
 def say(kind: str, text: str) -> None:
     """Queue a message (``error``, ``warning`` or ``success``) for the next render (for
     messages that must outlive an ``st.rerun``)."""

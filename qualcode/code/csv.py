@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,22 +15,25 @@ COLUMNS = (*REQUIRED, "start", "end", "memo", "origin", "created_at")
 
 def read_codings_csv(path: str | Path) -> list[dict[str, Any]]:
     """Rows of a codings CSV, each with its ``line`` for error messages."""
+    return read_csv_rows(path, REQUIRED, f"a codings CSV has the columns {','.join(REQUIRED)}")
+
+
+def read_csv_rows(path: str | Path, required: Sequence[str], columns: str) -> list[dict[str, Any]]:
+    """The non-blank rows of a UTF-8 CSV file, values stripped, each with its ``line``.
+
+    A missing ``required`` column or an empty value in one is an error naming the file and
+    line; ``columns`` says which columns the file should have."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
-            missing = [name for name in REQUIRED if name not in (reader.fieldnames or [])]
+            missing = [name for name in required if name not in (reader.fieldnames or [])]
             if missing:
-                raise QualcodeError(
-                    f"missing column(s) {', '.join(missing)}; a codings CSV "
-                    f"has the columns {','.join(REQUIRED)}",
-                    path,
-                    1,
-                )
+                raise QualcodeError(f"missing column(s) {', '.join(missing)}; {columns}", path, 1)
             rows = []
             for row in reader:
                 if not any((value or "").strip() for value in row.values()):
                     continue
-                empty = [name for name in REQUIRED if not (row.get(name) or "").strip()]
+                empty = [name for name in required if not (row.get(name) or "").strip()]
                 if empty:
                     raise QualcodeError(f"empty {', '.join(empty)}", path, reader.line_num)
                 rows.append(

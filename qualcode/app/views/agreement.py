@@ -177,13 +177,8 @@ def page() -> None:
     coder_column, unit_column, rollup_column = st.columns([2, 1.3, 1], vertical_alignment="bottom")
     with coder_column:
         coders = choose_coders(project)
-    unit = unit_column.segmented_control(
-        "Unit",
-        list(UNITS),
-        format_func=UNIT_NAMES.get,
-        default="turn",
-        key="agreement_unit",
-        required=True,
+    unit = session.choose(
+        unit_column, "Unit", UNIT_NAMES, "turn", "agreement_unit", options=list(UNITS)
     )
     rollup = rollup_column.toggle(
         "Sub-codes count for their themes",
@@ -193,14 +188,7 @@ def page() -> None:
     if len(coders) < 2:
         st.info("Choose two or more coders to compare.")
         return
-    section = st.segmented_control(
-        "Show",
-        list(SECTIONS),
-        format_func=SECTIONS.get,
-        default="statistics",
-        key="agreement_section",
-        required=True,
-    )
+    section = session.choose(st, "Show", SECTIONS, "statistics", "agreement_section")
     if section == "disagreements":
         disagreement_list(project, coders)
     else:

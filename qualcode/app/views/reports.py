@@ -79,22 +79,8 @@ def table_page(table: pd.DataFrame, key: str) -> None:
 
 def frequency_view(project: Project, coder: str | None, rollup: bool) -> None:
     by_column, value_column = st.columns(2)
-    by = by_column.segmented_control(
-        "Counted by",
-        list(BY),
-        format_func=BY.get,
-        default="group",
-        key="report_by",
-        required=True,
-    )
-    value = value_column.segmented_control(
-        "Chart",
-        list(VALUES),
-        format_func=VALUES.get,
-        default="share",
-        key="report_value",
-        required=True,
-    )
+    by = session.choose(by_column, "Counted by", BY, "group", "report_by")
+    value = session.choose(value_column, "Chart", VALUES, "share", "report_value")
     report = session.derived(frequency, project, by, coder=coder, rollup=rollup)
     st.caption(report.describe())
     table_page(report.table, "frequency")
@@ -121,22 +107,10 @@ def cooccurrence_view(project: Project, coder: str | None, rollup: bool) -> None
 
 def crosstab_view(project: Project, coder: str | None, rollup: bool) -> None:
     by_column, value_column = st.columns(2)
-    by = by_column.segmented_control(
-        "Columns",
-        [b for b in BY if b != "code"],
-        format_func=BY.get,
-        default="group",
-        key="crosstab_by",
-        required=True,
+    by = session.choose(
+        by_column, "Columns", BY, "group", "crosstab_by", options=[b for b in BY if b != "code"]
     )
-    value = value_column.segmented_control(
-        "Cells",
-        list(VALUES),
-        format_func=VALUES.get,
-        default="turns",
-        key="crosstab_value",
-        required=True,
-    )
+    value = session.choose(value_column, "Cells", VALUES, "turns", "crosstab_value")
     report = session.derived(crosstab, project, by, value, coder=coder, rollup=rollup)
     st.caption(report.describe())
     columns = len(report.table.columns) - 2
@@ -236,14 +210,7 @@ def page() -> None:
         key="report_rollup",
         help="A turn coded with a sub-code counts (once) for its theme too.",
     )
-    view = st.segmented_control(
-        "Report",
-        list(VIEWS),
-        format_func=VIEWS.get,
-        default="frequency",
-        key="report_view",
-        required=True,
-    )
+    view = session.choose(st, "Report", VIEWS, "frequency", "report_view")
     try:
         {
             "frequency": lambda: frequency_view(project, coder, rollup),
