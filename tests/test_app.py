@@ -9,7 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from qualcode.app import APP_SCRIPT
+from qualcode.app.downloads import qdc_file
 from qualcode.app.main import PAGES, project_path
+from qualcode.codebook import default_codebook_path, load_codebook
 from qualcode.store import PROJECT_ENV, Project
 from qualcode.store.codes import coding_counts
 
@@ -280,6 +282,36 @@ def test_replacing_asks_before_codings_go(app, demo):
     app.button(key="codebook_load").click().run()
     assert demo.codebook().keys() == ["awareness"]
     assert {c["code"] for c in demo.codings()} == {"awareness"}
+
+
+def test_load_a_refi_codebook_from_another_tool(app, demo):
+    """The REFI-QDA 1.5 Annex A.1 example codebook: six codes, merged beside the five."""
+    qdc = Path(__file__).parent / "fixtures/refi/qdc/refi-1.5-annexA1-example-codebook.qdc"
+    open_page(app, "codebook")
+    app.file_uploader(key="codebook_file").set_value(
+        ("example.qdc", qdc.read_bytes(), "application/xml")
+    )
+    app.run()
+    app.button(key="codebook_load").click().run()
+    assert not app.exception and not app.error
+    book = demo.codebook()
+    assert len(book.keys()) == 11
+    assert "Health care" in [code.label.get("en") or code.label.get("da") for code in book.codes]
+    assert coding_counts(demo)["awareness"] > 0
+
+
+def test_our_own_qdc_replaces_the_codebook_keeping_every_coding(app, demo):
+    before = sorted((c["code"], c["turn_id"], c["coder"]) for c in demo.codings())
+    open_page(app, "codebook")
+    app.file_uploader(key="codebook_file").set_value(
+        ("leaders.qdc", qdc_file(demo.codebook()), "application/xml")
+    )
+    app.radio(key="codebook_mode").set_value("replace").run()
+    assert not app.warning  # every code is matched: nothing would be dropped
+    app.button(key="codebook_load").click().run()
+    assert not app.exception and not app.error
+    assert demo.codebook().keys() == load_codebook(default_codebook_path()).keys()
+    assert sorted((c["code"], c["turn_id"], c["coder"]) for c in demo.codings()) == before
 
 
 def test_a_malformed_yaml_is_reported_with_its_line(app, demo):

@@ -71,9 +71,7 @@ def _code_element(parent: etree._Element, code: Code, languages: list[str], ns: 
 
 
 def read_qdc(path: str | Path) -> list[RefiCode]:
-    """The codes of a ``.qdc`` file, with ``a::b`` names nested. Any codebook namespace is
-    read (``urn:QDA-XML:codebook:1.0``, ``…:1:0`` from NVivo for Mac, ``…:0:4`` from
-    ATLAS.ti), and an empty ``<Sets/>`` is no error."""
+    """The codes of a ``.qdc`` file (see :func:`parse_qdc`)."""
     path = Path(path)
     try:
         if path.stat().st_size > MAX_BYTES:
@@ -81,36 +79,48 @@ def read_qdc(path: str | Path) -> list[RefiCode]:
         data = path.read_bytes()
     except OSError as error:
         raise QualcodeError(f"cannot read the codebook ({error.strerror})", path) from None
-    root = parse_xml(data, str(path))
+    return parse_qdc(data, str(path))
+
+
+def parse_qdc(data: bytes, source: str) -> list[RefiCode]:
+    """The codes of a REFI-QDA codebook, with ``a::b`` names nested; ``source`` names it in
+    errors. Any codebook namespace is read (``urn:QDA-XML:codebook:1.0``, ``…:1:0`` from
+    NVivo for Mac, ``…:0:4`` from ATLAS.ti), and an empty ``<Sets/>`` is no error."""
+    if len(data) > MAX_BYTES:
+        raise QualcodeError("the codebook file is too large to be a codebook", source)
+    root = parse_xml(data, source)
     if local(root.tag) != "CodeBook":
         raise QualcodeError(
             f"not a REFI-QDA codebook: the document is a <{local(root.tag)}>, not a <CodeBook>",
-            path,
+            source,
             root.sourceline,
         )
     container = next(children(root, "Codes"), None)
     if container is None:
-        raise QualcodeError("the codebook has no <Codes>", path, root.sourceline)
+        raise QualcodeError("the codebook has no <Codes>", source, root.sourceline)
     codes = nest_paths(read_codes(container))
     if not codes:
-        raise QualcodeError("the codebook has no codes", path, container.sourceline)
+        raise QualcodeError("the codebook has no codes", source, container.sourceline)
     return codes
 
 
-def load_qdc(project: Project, path: str | Path, merge: bool = False, force: bool = False) -> dict:
-    """Replace the project's codebook with a ``.qdc`` (or merge it in).
-
-    Codes are matched to the project's codes by GUID, key or label, so codings of kept codes
-    survive, as with a YAML codebook; replacing drops the codes the file leaves out (refused
-    when they have codings, unless ``force``)."""
-    codes = read_qdc(path)
+def qdc_codebook(project: Project, codes: list[RefiCode], merge: bool, name: str) -> Codebook:
+    """The codebook that loading ``codes`` (replacing, or merging) would give the project:
+    codes are matched to the project's codes by GUID, key or label, so that codings of kept
+    codes survive; ``name`` names a codebook that has none."""
     existing = project.codebook()
-    plan = plan_codebook(
+    return plan_codebook(
         existing,
         codes,
         "merge" if merge else "replace",
         existing.languages or ["en"],
-        name=existing.name or Path(path).stem,
-    )
-    result = project.load_codebook(plan.codebook, merge=merge, force=force)
-    return {**result, "added": plan.added}
+        name=existing.name or name,
+    ).codebook
+
+
+def load_qdc(project: Project, path: str | Path, merge: bool = False, force: bool = False) -> dict:
+    """Replace the project's codebook with a ``.qdc`` (or merge it in), as with a YAML
+    codebook; replacing drops the codes the file leaves out (refused when they have codings,
+    unless ``force``)."""
+    codebook = qdc_codebook(project, read_qdc(path), merge, Path(path).stem)
+    return project.load_codebook(codebook, merge=merge, force=force)
