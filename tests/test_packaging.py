@@ -42,11 +42,20 @@ def test_the_wheel_works_from_any_directory(tmp_path):
         packaged = f"qualcode/_data/{original.relative_to(ROOT).as_posix()}"
         assert packaged in names
         assert (tmp_path / "site" / packaged).read_bytes() == original.read_bytes()
+    # The REFI-QDA schemas and every page of the app travel with the package.
+    for packaged in (
+        "qualcode/refi/schemas/Project.xsd",
+        "qualcode/refi/schemas/Codebook.xsd",
+        *(f"qualcode/app/views/{page.name}" for page in (ROOT / "qualcode/app/views").glob("*.py")),
+    ):
+        assert packaged in names
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     script = (
         "import qualcode.resources as r, qualcode.codebook as c; "
-        "print(c.default_codebook_path()); print(len(r.sample_transcripts()))"
+        "print(c.default_codebook_path()); print(len(r.sample_transcripts())); "
+        "from qualcode.demo import create_demo_project; from qualcode.refi import export_qdpx; "
+        "print(export_qdpx(create_demo_project('demo.db'), 'demo.qdpx').codings)"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -56,6 +65,8 @@ def test_the_wheel_works_from_any_directory(tmp_path):
         check=True,
         env={"PYTHONPATH": str(tmp_path / "site")},
     )
-    path, count = result.stdout.split()
+    path, count, codings = result.stdout.split()
     assert Path(path) == tmp_path / "site/qualcode/_data/codebooks/leaders-in-balance.yaml"
     assert count == "4"
+    # The demo's two coders' codings (113 + 120), exported and checked against the schema.
+    assert codings == "233"
