@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from qualcode.analyse.agreement import project_agreement
-from qualcode.code.review import agreement_table, disagreement_page, reading, settle, settles
+from qualcode.analyse.agreement import project_agreement, reading
+from qualcode.code.review import agreement_table, disagreement_page, settle, settles
 from qualcode.errors import QualcodeError
 
 PILOT = (

@@ -336,13 +336,40 @@ def _overall(patterns: Patterns, per_code: list[dict[str, Any]]) -> dict[str, An
     return {"pooling": POOLING, "codes": len(used), **result, "mean_over_codes": means}
 
 
+# Krippendorff (2004): rely on codes with alpha >= .800, draw tentative conclusions only from
+# .667 <= alpha < .800.
+RELIABLE = 0.800
+TENTATIVE = 0.667
+READINGS = {
+    "reliable": f"alpha ≥ {RELIABLE:.3f}: reliable; the code can be trusted as coded",
+    "tentative": f"{TENTATIVE:.3f} ≤ alpha < {RELIABLE:.3f}: good enough for tentative "
+    "conclusions only; sharpen the code's description and examples",
+    "not reliable": f"alpha < {TENTATIVE:.3f}: not reliable; the coders read the code "
+    "differently: discuss it, revise the codebook and code again",
+    "undefined": "alpha cannot be computed (e.g. nobody, or everybody, applied the code)",
+}
+
+
+def reading(alpha: float | None) -> str:
+    """How to read a Krippendorff's alpha: a key of :data:`READINGS`."""
+    if alpha is None:
+        return "undefined"
+    if alpha >= RELIABLE:
+        return "reliable"
+    if alpha >= TENTATIVE:
+        return "tentative"
+    return "not reliable"
+
+
 def agreement_rows(result: dict[str, Any], digits: int = 3) -> list[dict[str, Any]]:
-    """The per-code table (and the pooled line) of :func:`project_agreement`, for printing."""
+    """The per-code table (and the pooled line) of :func:`project_agreement`, for printing,
+    with the ``reading`` of each alpha."""
     rows = []
     for row in [*result["codes"], {"code": "(pooled)", **result["overall"]}]:
         line = {"code": row["code"], "n_units": row["n_units"]}
         for name in STATISTICS:
             value = row.get(name)
             line[name] = None if value is None else round(value, digits)
+        line["reading"] = reading(row.get("krippendorff_alpha"))
         rows.append(line)
     return rows

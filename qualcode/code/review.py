@@ -21,34 +21,12 @@ from qualcode.analyse.consensus import (
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
 
-RELIABLE = 0.800
-TENTATIVE = 0.667
-READINGS = {
-    "reliable": f"alpha ≥ {RELIABLE:.3f}: reliable; the code can be trusted as coded",
-    "tentative": f"{TENTATIVE:.3f} ≤ alpha < {RELIABLE:.3f}: good enough for tentative "
-    "conclusions only; sharpen the code's description and examples",
-    "not reliable": f"alpha < {TENTATIVE:.3f}: not reliable; the coders read the code "
-    "differently: discuss it, revise the codebook and code again",
-    "undefined": "alpha cannot be computed (e.g. nobody, or everybody, applied the code)",
-}
 SETTLE = {
     "a": "Keep {a}'s",
     "b": "Keep {b}'s",
     "both": "Keep both",
     "none": "Keep neither",
 }
-
-
-def reading(alpha: float | None) -> str:
-    """How to read a Krippendorff's alpha (Krippendorff 2004: ≥ .800 reliable, ≥ .667
-    tentative, below that not reliable)."""
-    if alpha is None:
-        return "undefined"
-    if alpha >= RELIABLE:
-        return "reliable"
-    if alpha >= TENTATIVE:
-        return "tentative"
-    return "not reliable"
 
 
 def agreement_table(result: dict[str, Any], digits: int = 3) -> list[dict[str, Any]]:
@@ -66,7 +44,6 @@ def agreement_table(result: dict[str, Any], digits: int = 3) -> list[dict[str, A
                 "label": labels.get(row["code"], "all codes someone applied"),
                 **{key: value for key, value in row.items() if key != "code"},
                 "units_disagreed": differed.get(row["code"]),
-                "reading": reading(row.get("krippendorff_alpha")),
             }
         )
     return rows

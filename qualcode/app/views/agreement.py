@@ -1,7 +1,7 @@
 """Agreement page: how far coders agree, code by code, and settling where two of them differ.
 
 The statistics come from :func:`qualcode.analyse.agreement.project_agreement` (cached until
-the project changes), their reading from :mod:`qualcode.code.review`. The disagreements are
+the project changes), their reading from :mod:`qualcode.analyse.agreement`. The disagreements are
 read a page at a time; each can be settled into the consensus coder with one click.
 """
 
@@ -12,13 +12,12 @@ import html
 import pandas as pd
 import streamlit as st
 
-from qualcode.analyse.agreement import UNITS, project_agreement
+from qualcode.analyse.agreement import READINGS, UNITS, project_agreement
 from qualcode.analyse.common import consensus_coders
 from qualcode.analyse.consensus import DEFAULT_CONSENSUS
 from qualcode.app import session
 from qualcode.app.markup import STYLE, chip, highlight
 from qualcode.code.review import (
-    READINGS,
     SETTLE,
     agreement_table,
     disagreement_page,
