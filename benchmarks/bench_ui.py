@@ -51,6 +51,7 @@ def study_project(transcripts: int, turns: int) -> Path:
     folder = CACHE / f"ui-study-{transcripts}x{turns}"
     path = folder / "study.db"
     if path.exists():
+        Project(path).close()  # brought to the current schema once, not in every copy
         return path
     generate_study(folder, transcripts, turns)
     partial = folder / "study.db.partial"

@@ -59,9 +59,10 @@ def choose_coder(project: Project, coder: str | None = None) -> CoderChoice:
             row["id"],
             f"the consensus coder of {row['coder_a']} and {row['coder_b']}",
         )
-    counts = project.query(
-        "SELECT coders.id, coders.name, count(*) AS n FROM codings "
-        "JOIN coders ON coders.id = codings.coder_id GROUP BY coders.id ORDER BY n DESC, name"
+    counts = project.query(  # codings per coder, from the counts the project keeps
+        "SELECT coders.id, coders.name, sum(a.codings) AS n FROM transcript_code_turns a "
+        "JOIN coders ON coders.id = a.coder_id WHERE a.rollup = 0 GROUP BY coders.id "
+        "HAVING n > 0 ORDER BY n DESC, name"
     )
     if not counts:
         raise QualcodeError("the project has no codings yet; code some turns first", project.path)

@@ -201,9 +201,10 @@ def build_consensus(
     codings from their agreed codings plus the decisions taken so far. Returns the status."""
     with project.transaction():
         consensus_id, a_id, b_id = _register(project, coder_a, coder_b, consensus)
-        project.db.execute("DELETE FROM codings WHERE coder_id = ?", [consensus_id])
-        for transcript_id in _both_coded(project, a_id, b_id):
-            _rebuild(project, consensus_id, a_id, b_id, transcript_id=transcript_id)
+        with project.bulk_codings([consensus_id]):
+            project.db.execute("DELETE FROM codings WHERE coder_id = ?", [consensus_id])
+            for transcript_id in _both_coded(project, a_id, b_id):
+                _rebuild(project, consensus_id, a_id, b_id, transcript_id=transcript_id)
     return adjudication_status(project, consensus)
 
 

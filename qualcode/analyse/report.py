@@ -91,7 +91,35 @@ def frequency(
 ) -> Report:
     """Per code (and per group, transcript, speaker or role with ``by``): turns coded,
     participants who raised it, transcripts where it occurs, participant turns coded and
-    their share of all participant turns (in that group, transcript, speaker or role)."""
+    their share of all participant turns (in that group, transcript, speaker or role).
+
+    Read from the counts the project file keeps current as codings change (coded turns per
+    coder, code and speaker, and per transcript and role; see ``REPORT_COUNTS`` in
+    :mod:`qualcode.store.schema`), so its cost does not grow with the number of codings.
+    :func:`recount_frequency` counts the same from the codings themselves."""
+    keys = _check_by(by)
+    choice = choose_coder(project, coder)
+    masks = code_masks(project, rollup, language)
+    table = select_codes(masks.codes, codes)
+    if by == "speaker":
+        counts = _speaker_rows(project, choice.id, rollup)
+    else:
+        counts = _counted_rows(project, keys, choice.id, rollup, list(table["code_id"]))
+    result = counts.merge(table[["code_id", "code"]], on="code_id")
+    return _frequency_report(result, keys, table, choice, rollup, by)
+
+
+def recount_frequency(
+    project: Project,
+    by: str = "code",
+    coder: str | None = None,
+    rollup: bool = True,
+    codes: list[str] | None = None,
+    language: str | None = None,
+) -> Report:
+    """:func:`frequency` counted from the codings themselves (one pass over all of the
+    coder's codings) instead of the kept counts: the reference the kept counts are checked
+    against, and the baseline of ``benchmarks/bench_analysis.py``."""
     keys = _check_by(by)
     choice = choose_coder(project, coder)
     masks = code_masks(project, rollup, language)
@@ -123,8 +151,22 @@ def frequency(
     )
     if by == "speaker":
         result = result[result["turns"] > 0]
+    return _frequency_report(result, keys, table, choice, rollup, by)
+
+
+def _frequency_report(
+    result: pd.DataFrame,
+    keys: list[str],
+    table: pd.DataFrame,
+    choice: CoderChoice,
+    rollup: bool,
+    by: str,
+) -> Report:
+    """The frequency table from its counts per key and code: shares, labels, order."""
     denominator = result["all_participant_turns"].replace(0, pd.NA)
-    result["share"] = (result["participant_turns"] / denominator).astype("Float64").round(4)
+    result = result.assign(
+        share=(result["participant_turns"] / denominator).astype("Float64").round(4)
+    )
     result = result.merge(table[["code", "label", "sub_codes"]], on="code")
     result["sub_codes"] = [", ".join(sub) if rollup else "" for sub in result["sub_codes"]]
     result["coder"] = choice.name
@@ -142,6 +184,87 @@ def frequency(
         _notes(rollup, table),
         _colors(table),
     )
+
+
+KEY_SQL = {
+    "group": f"""coalesce(tr."group", '{NO_GROUP}')""",
+    "transcript": "tr.name",
+    "role": "{table}.role",
+}
+COUNTS = ("turns", "participants", "transcripts", "participant_turns")
+
+
+def _counted_rows(
+    project: Project, keys: list[str], coder_id: int, rollup: bool, code_ids: list[int]
+) -> pd.DataFrame:
+    """Per value of ``keys`` (none: the whole project) and code id, from the kept counts per
+    transcript and role: the FREQUENCY_COLUMNS counts and all participant turns, every code
+    present for every key value that has speakers (zeros included)."""
+    names = [f'"{key}"' for key in keys]
+    select = "".join(f"{KEY_SQL[key]} AS {name}, " for key, name in zip(keys, names, strict=True))
+    group = "".join(f"{name}, " for name in names)
+    totals = pd.DataFrame(
+        project.db.execute(
+            f"""
+            SELECT {select.format(table="s")}
+                   coalesce(sum(CASE WHEN s.role = 'participant' THEN st.turns END), 0)
+            FROM speakers s JOIN transcripts tr ON tr.id = s.transcript_id
+            LEFT JOIN speaker_turns st ON st.speaker_id = s.id
+            {"GROUP BY " + group.rstrip(", ") if keys else "HAVING count(*) > 0"}
+            """
+        ).fetchall(),
+        columns=[*keys, "all_participant_turns"],
+    )
+    counted = pd.DataFrame(
+        project.db.execute(
+            f"""
+            SELECT {select.format(table="a")} a.code_id, sum(a.turns),
+                   sum(CASE WHEN a.role = 'participant' THEN a.speakers ELSE 0 END),
+                   count(DISTINCT CASE WHEN a.turns > 0 THEN a.transcript_id END),
+                   sum(CASE WHEN a.role = 'participant' THEN a.turns ELSE 0 END)
+            FROM transcript_code_turns a JOIN transcripts tr ON tr.id = a.transcript_id
+            WHERE a.coder_id = :coder AND a.rollup = :rollup
+            GROUP BY {group} a.code_id
+            """,
+            {"coder": coder_id, "rollup": int(rollup)},
+        ).fetchall(),
+        columns=[*keys, "code_id", *COUNTS],
+    )
+    codes = pd.DataFrame({"code_id": code_ids})
+    rows = totals.merge(codes, how="cross").merge(counted, on=[*keys, "code_id"], how="left")
+    rows[list(COUNTS)] = rows[list(COUNTS)].fillna(0).astype(np.int64)
+    rows["all_participant_turns"] = rows["all_participant_turns"].astype(np.int64)
+    return rows
+
+
+def _speaker_rows(project: Project, coder_id: int, rollup: bool) -> pd.DataFrame:
+    """Per speaker who has the code and code id, from the kept counts per speaker."""
+    rows = pd.DataFrame(
+        project.db.execute(
+            """
+            SELECT tr.name, s.label, a.code_id, a.turns, s.role = 'participant',
+                   CASE WHEN s.role = 'participant' THEN coalesce(st.turns, 0) ELSE 0 END
+            FROM speaker_code_turns a
+            JOIN speakers s ON s.id = a.speaker_id
+            JOIN transcripts tr ON tr.id = s.transcript_id
+            LEFT JOIN speaker_turns st ON st.speaker_id = s.id
+            WHERE a.coder_id = :coder AND a.rollup = :rollup AND a.turns > 0
+            """,
+            {"coder": coder_id, "rollup": int(rollup)},
+        ).fetchall(),
+        columns=[
+            "transcript",
+            "speaker",
+            "code_id",
+            "turns",
+            "participants",
+            "all_participant_turns",
+        ],
+    )
+    return rows.assign(
+        transcripts=1,
+        participant_turns=rows["turns"].where(rows["participants"] == 1, 0),
+    ).astype({column: np.int64 for column in [*COUNTS, "all_participant_turns"]})
 
 
 def _speaker_counts(

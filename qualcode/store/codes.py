@@ -103,6 +103,7 @@ def save_code(project: Project, code: Code, parent: str | None = None) -> str:
             outcome = "added"
         for child in code.children:
             save_code(project, child, parent=code.key)
+        project.update_code_ancestors()
     return outcome
 
 
@@ -121,6 +122,7 @@ def move_code(
                 project.path,
             )
         _place(project, code_id, parent_id, index)
+        project.update_code_ancestors()
 
 
 def shift_code(project: Project, key: str, step: int) -> None:
@@ -174,6 +176,7 @@ def delete_code(project: Project, key: str, force: bool = False) -> dict[str, An
         project.db.execute(f"UPDATE codes SET parent_id = NULL WHERE id IN ({marks})", ids)
         project.db.execute(f"DELETE FROM codes WHERE id IN ({marks})", ids)
         _renumber(project)
+        project.update_code_ancestors()
     return usage
 
 

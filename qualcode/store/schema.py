@@ -186,5 +186,232 @@ DROP INDEX codings_coder;
 CREATE INDEX codings_coder ON codings (coder_id, turn_id, code_id);
 """
 
-MIGRATIONS: list[str] = [V1, SUGGESTION_DECISIONS, ADJUDICATION, CODINGS_COVERING_INDEX]
+
+# Reports count distinct coded turns per coder, code and speaker. Counting them from a million
+# codings takes most of a second, so the project keeps the counts, kept current by triggers:
+# - code_ancestors: each code's ancestors in the codebook's tree, itself included (a coding
+#   of a sub-code counts for its parents when reports roll sub-codes up). Triggers cannot use
+#   WITH, so the store rebuilds this table whenever the tree changes
+#   (Project.update_code_ancestors), and rebuilds the rolled-up counts of the codes it moved.
+# - speaker_turns: turns per speaker (the denominators of shares).
+# - speaker_code_turns: per coder, code and speaker, the turns coded with the code (rollup 0)
+#   or with the code or one of its sub-codes (rollup 1), however many span codings each turn
+#   has; ``codings`` counts the codings themselves (rollup 0 only).
+# - transcript_code_turns: the same summed per transcript and speaker role, with the number of
+#   speakers who have the code: what reports by code, group, transcript and role read (in
+#   transcript order, so that they look each transcript up once, not once per code).
+REPORT_COUNTS = """
+CREATE TABLE code_ancestors (
+    code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+    ancestor_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+    PRIMARY KEY (code_id, ancestor_id)
+) WITHOUT ROWID;
+CREATE INDEX code_ancestors_ancestor ON code_ancestors (ancestor_id);
+CREATE TABLE speaker_turns (
+    speaker_id INTEGER PRIMARY KEY REFERENCES speakers(id) ON DELETE CASCADE,
+    turns INTEGER NOT NULL
+);
+CREATE TABLE speaker_code_turns (
+    coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+    rollup INTEGER NOT NULL CHECK (rollup IN (0, 1)),
+    code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id) ON DELETE CASCADE,
+    turns INTEGER NOT NULL,
+    codings INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (coder_id, rollup, code_id, speaker_id)
+) WITHOUT ROWID;
+CREATE INDEX speaker_code_turns_speaker ON speaker_code_turns (speaker_id);
+CREATE TABLE transcript_code_turns (
+    coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+    rollup INTEGER NOT NULL CHECK (rollup IN (0, 1)),
+    code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+    transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    turns INTEGER NOT NULL,
+    speakers INTEGER NOT NULL,
+    codings INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (coder_id, rollup, transcript_id, role, code_id)
+) WITHOUT ROWID;
+WITH RECURSIVE up (code_id, ancestor_id) AS (
+    SELECT id, id FROM codes
+    UNION
+    SELECT up.code_id, codes.parent_id FROM up JOIN codes ON codes.id = up.ancestor_id
+    WHERE codes.parent_id IS NOT NULL
+)
+INSERT INTO code_ancestors (code_id, ancestor_id) SELECT code_id, ancestor_id FROM up;
+INSERT INTO speaker_turns (speaker_id, turns)
+SELECT speaker_id, count(*) FROM turns GROUP BY speaker_id;
+INSERT INTO speaker_code_turns (coder_id, rollup, code_id, speaker_id, turns, codings)
+SELECT c.coder_id, 0, c.code_id, t.speaker_id, count(DISTINCT c.turn_id), count(*)
+FROM codings c JOIN turns t ON t.id = c.turn_id
+GROUP BY c.coder_id, c.code_id, t.speaker_id;
+INSERT INTO speaker_code_turns (coder_id, rollup, code_id, speaker_id, turns, codings)
+SELECT c.coder_id, 1, a.ancestor_id, t.speaker_id, count(DISTINCT c.turn_id), 0
+FROM codings c JOIN code_ancestors a ON a.code_id = c.code_id JOIN turns t ON t.id = c.turn_id
+GROUP BY c.coder_id, a.ancestor_id, t.speaker_id;
+INSERT INTO transcript_code_turns
+    (coder_id, rollup, code_id, transcript_id, role, turns, speakers, codings)
+SELECT a.coder_id, a.rollup, a.code_id, s.transcript_id, s.role, sum(a.turns), sum(a.turns > 0),
+       sum(a.codings)
+FROM speaker_code_turns a JOIN speakers s ON s.id = a.speaker_id
+GROUP BY a.coder_id, a.rollup, a.code_id, s.transcript_id, s.role;
+CREATE TRIGGER code_ancestors_insert AFTER INSERT ON codes BEGIN
+    INSERT OR IGNORE INTO code_ancestors (code_id, ancestor_id) VALUES (NEW.id, NEW.id);
+    INSERT OR IGNORE INTO code_ancestors (code_id, ancestor_id)
+    SELECT NEW.id, ancestor_id FROM code_ancestors WHERE code_id = NEW.parent_id;
+END;
+CREATE TRIGGER speaker_turns_insert AFTER INSERT ON turns BEGIN
+    INSERT INTO speaker_turns (speaker_id, turns) VALUES (NEW.speaker_id, 1)
+    ON CONFLICT (speaker_id) DO UPDATE SET turns = turns + 1;
+END;
+CREATE TRIGGER speaker_turns_delete AFTER DELETE ON turns BEGIN
+    UPDATE speaker_turns SET turns = turns - 1 WHERE speaker_id = OLD.speaker_id;
+END;
+CREATE TRIGGER speaker_turns_update AFTER UPDATE OF speaker_id ON turns
+WHEN OLD.speaker_id != NEW.speaker_id BEGIN
+    UPDATE speaker_turns SET turns = turns - 1 WHERE speaker_id = OLD.speaker_id;
+    INSERT INTO speaker_turns (speaker_id, turns) VALUES (NEW.speaker_id, 1)
+    ON CONFLICT (speaker_id) DO UPDATE SET turns = turns + 1;
+END;
+CREATE TRIGGER codings_count_insert AFTER INSERT ON codings BEGIN
+    INSERT INTO speaker_code_turns (coder_id, rollup, code_id, speaker_id, turns, codings)
+    SELECT NEW.coder_id, 0, NEW.code_id, t.speaker_id,
+           NOT EXISTS (SELECT 1 FROM codings c WHERE c.turn_id = NEW.turn_id
+                       AND c.code_id = NEW.code_id AND c.coder_id = NEW.coder_id
+                       AND c.id != NEW.id), 1
+    FROM turns t WHERE t.id = NEW.turn_id
+    ON CONFLICT DO UPDATE SET turns = turns + excluded.turns, codings = codings + 1;
+    INSERT INTO speaker_code_turns (coder_id, rollup, code_id, speaker_id, turns, codings)
+    SELECT NEW.coder_id, 1, a.ancestor_id, t.speaker_id,
+           NOT EXISTS (SELECT 1 FROM codings c JOIN code_ancestors d ON d.code_id = c.code_id
+                       WHERE c.coder_id = NEW.coder_id AND c.turn_id = NEW.turn_id
+                       AND d.ancestor_id = a.ancestor_id AND c.id != NEW.id), 0
+    FROM code_ancestors a JOIN turns t ON t.id = NEW.turn_id WHERE a.code_id = NEW.code_id
+    ON CONFLICT DO UPDATE SET turns = turns + excluded.turns;
+END;
+CREATE TRIGGER codings_count_delete AFTER DELETE ON codings BEGIN
+    UPDATE speaker_code_turns
+    SET turns = turns - NOT EXISTS (SELECT 1 FROM codings c WHERE c.turn_id = OLD.turn_id
+                                    AND c.code_id = OLD.code_id AND c.coder_id = OLD.coder_id
+                                    AND c.id != OLD.id),
+        codings = codings - 1
+    WHERE coder_id = OLD.coder_id AND rollup = 0 AND code_id = OLD.code_id
+      AND speaker_id = (SELECT speaker_id FROM turns WHERE id = OLD.turn_id);
+    UPDATE speaker_code_turns
+    SET turns = turns - NOT EXISTS (SELECT 1 FROM codings c JOIN code_ancestors d
+                                    ON d.code_id = c.code_id
+                                    WHERE c.coder_id = OLD.coder_id AND c.turn_id = OLD.turn_id
+                                    AND d.ancestor_id = speaker_code_turns.code_id
+                                    AND c.id != OLD.id)
+    WHERE coder_id = OLD.coder_id AND rollup = 1
+      AND code_id IN (SELECT ancestor_id FROM code_ancestors WHERE code_id = OLD.code_id)
+      AND speaker_id = (SELECT speaker_id FROM turns WHERE id = OLD.turn_id);
+END;
+CREATE TRIGGER codings_count_update AFTER UPDATE OF turn_id, code_id, coder_id ON codings
+WHEN OLD.turn_id != NEW.turn_id OR OLD.code_id != NEW.code_id OR OLD.coder_id != NEW.coder_id
+BEGIN
+    UPDATE speaker_code_turns
+    SET turns = turns - NOT EXISTS (SELECT 1 FROM codings c WHERE c.turn_id = OLD.turn_id
+                                    AND c.code_id = OLD.code_id AND c.coder_id = OLD.coder_id
+                                    AND c.id != OLD.id),
+        codings = codings - 1
+    WHERE coder_id = OLD.coder_id AND rollup = 0 AND code_id = OLD.code_id
+      AND speaker_id = (SELECT speaker_id FROM turns WHERE id = OLD.turn_id);
+    UPDATE speaker_code_turns
+    SET turns = turns - NOT EXISTS (SELECT 1 FROM codings c JOIN code_ancestors d
+                                    ON d.code_id = c.code_id
+                                    WHERE c.coder_id = OLD.coder_id AND c.turn_id = OLD.turn_id
+                                    AND d.ancestor_id = speaker_code_turns.code_id
+                                    AND c.id != OLD.id)
+    WHERE coder_id = OLD.coder_id AND rollup = 1
+      AND code_id IN (SELECT ancestor_id FROM code_ancestors WHERE code_id = OLD.code_id)
+      AND speaker_id = (SELECT speaker_id FROM turns WHERE id = OLD.turn_id);
+    INSERT INTO speaker_code_turns (coder_id, rollup, code_id, speaker_id, turns, codings)
+    SELECT NEW.coder_id, 0, NEW.code_id, t.speaker_id,
+           NOT EXISTS (SELECT 1 FROM codings c WHERE c.turn_id = NEW.turn_id
+                       AND c.code_id = NEW.code_id AND c.coder_id = NEW.coder_id
+                       AND c.id != NEW.id), 1
+    FROM turns t WHERE t.id = NEW.turn_id
+    ON CONFLICT DO UPDATE SET turns = turns + excluded.turns, codings = codings + 1;
+    INSERT INTO speaker_code_turns (coder_id, rollup, code_id, speaker_id, turns, codings)
+    SELECT NEW.coder_id, 1, a.ancestor_id, t.speaker_id,
+           NOT EXISTS (SELECT 1 FROM codings c JOIN code_ancestors d ON d.code_id = c.code_id
+                       WHERE c.coder_id = NEW.coder_id AND c.turn_id = NEW.turn_id
+                       AND d.ancestor_id = a.ancestor_id AND c.id != NEW.id), 0
+    FROM code_ancestors a JOIN turns t ON t.id = NEW.turn_id WHERE a.code_id = NEW.code_id
+    ON CONFLICT DO UPDATE SET turns = turns + excluded.turns;
+END;
+CREATE TRIGGER speaker_code_turns_insert AFTER INSERT ON speaker_code_turns BEGIN
+    INSERT INTO transcript_code_turns
+        (coder_id, rollup, code_id, transcript_id, role, turns, speakers, codings)
+    SELECT NEW.coder_id, NEW.rollup, NEW.code_id, s.transcript_id, s.role, NEW.turns,
+           NEW.turns > 0, NEW.codings
+    FROM speakers s WHERE s.id = NEW.speaker_id
+    ON CONFLICT DO UPDATE SET turns = turns + excluded.turns,
+        speakers = speakers + excluded.speakers, codings = codings + excluded.codings;
+END;
+CREATE TRIGGER speaker_code_turns_update AFTER UPDATE OF turns, codings ON speaker_code_turns
+BEGIN
+    UPDATE transcript_code_turns
+    SET turns = turns + NEW.turns - OLD.turns,
+        speakers = speakers + (NEW.turns > 0) - (OLD.turns > 0),
+        codings = codings + NEW.codings - OLD.codings
+    WHERE coder_id = NEW.coder_id AND rollup = NEW.rollup AND code_id = NEW.code_id
+      AND (transcript_id, role) = (SELECT transcript_id, role FROM speakers
+                                   WHERE id = NEW.speaker_id);
+END;
+CREATE TRIGGER speaker_code_turns_delete AFTER DELETE ON speaker_code_turns BEGIN
+    UPDATE transcript_code_turns
+    SET turns = turns - OLD.turns, speakers = speakers - (OLD.turns > 0),
+        codings = codings - OLD.codings
+    WHERE coder_id = OLD.coder_id AND rollup = OLD.rollup AND code_id = OLD.code_id
+      AND (transcript_id, role) = (SELECT transcript_id, role FROM speakers
+                                   WHERE id = OLD.speaker_id);
+END;
+CREATE TRIGGER speaker_role_update AFTER UPDATE OF role ON speakers
+WHEN OLD.role != NEW.role BEGIN
+    UPDATE transcript_code_turns
+    SET turns = transcript_code_turns.turns - a.turns,
+        speakers = transcript_code_turns.speakers - (a.turns > 0),
+        codings = transcript_code_turns.codings - a.codings
+    FROM (SELECT coder_id, rollup, code_id, turns, codings FROM speaker_code_turns
+          WHERE speaker_id = OLD.id) AS a
+    WHERE transcript_code_turns.coder_id = a.coder_id
+      AND transcript_code_turns.rollup = a.rollup
+      AND transcript_code_turns.code_id = a.code_id
+      AND transcript_code_turns.transcript_id = OLD.transcript_id
+      AND transcript_code_turns.role = OLD.role;
+    INSERT INTO transcript_code_turns
+        (coder_id, rollup, code_id, transcript_id, role, turns, speakers, codings)
+    SELECT coder_id, rollup, code_id, NEW.transcript_id, NEW.role, turns, turns > 0, codings
+    FROM speaker_code_turns WHERE speaker_id = NEW.id
+    ON CONFLICT DO UPDATE SET turns = turns + excluded.turns,
+        speakers = speakers + excluded.speakers, codings = codings + excluded.codings;
+END;
+"""
+
+
+# Every suggest run replaces its suggestions wholesale, so each index on them costs time on
+# every run: keep one per real lookup and no more. By turn (and code): a page of turns, a
+# transcript's suggestions, the suggestion a decision on a turn + code is about, replacing a
+# transcript's or some turns' suggestions, deleting a turn. By code: deleting a code.
+# Replacing the whole project's suggestions of a method reads the table once. (status is
+# unused since SUGGESTION_DECISIONS.)
+SUGGESTION_INDEXES = """
+DROP INDEX suggestions_scope;
+DROP INDEX suggestions_turn;
+DROP INDEX suggestions_code;
+CREATE INDEX suggestions_turn ON suggestions (turn_id, code_id);
+CREATE INDEX suggestions_code ON suggestions (code_id);
+"""
+
+# Project._check_and_upgrade refreshes the planner's statistics after the migrations it runs.
+MIGRATIONS: list[str] = [
+    V1,
+    SUGGESTION_DECISIONS,
+    ADJUDICATION,
+    CODINGS_COVERING_INDEX,
+    REPORT_COUNTS,
+    SUGGESTION_INDEXES,
+]
 SCHEMA_VERSION = len(MIGRATIONS)

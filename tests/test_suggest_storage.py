@@ -1,0 +1,186 @@
+"""How suggestions are stored: the evidence JSON, the bulk insert, and the indexes the
+SUGGESTION_INDEXES migration leaves (an existing project keeps its suggestions and decisions)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from qualcode.codebook import default_codebook_path, load_codebook
+from qualcode.store import Project
+from qualcode.store import project as project_module
+from qualcode.store.schema import MIGRATIONS, SCHEMA_VERSION, SUGGESTION_INDEXES
+from qualcode.suggest import workflow
+from qualcode.suggest.base import Evidence, Suggestion
+from qualcode.suggest.workflow import (
+    accept,
+    compute_suggestions,
+    list_suggestions,
+    open_suggestions,
+    reject,
+)
+
+TRANSCRIPT = """TK: Hvordan har I det med grænser og jeres chef?
+
+D1: Jeg har lært at sætte grænser over for min chef.
+
+D2: Ja.
+
+D3: Det var rart at høre, at jeg ikke er den eneste. Fællesskabet betød meget.
+"""
+
+
+@pytest.fixture
+def small(project, tmp_path):
+    path = tmp_path / "gruppe.txt"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    project.import_files([path], language="da")
+    return project
+
+
+def reference_json(evidence: list[Evidence]) -> str:
+    """The evidence JSON as every stored row had it before: one encoder, compact."""
+    return json.dumps(
+        [item.to_dict() for item in evidence], ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def test_evidence_json_is_byte_for_byte_the_plain_encoding():
+    evidence = [
+        Evidence("grænser", 16, 29, "sætte grænse"),
+        Evidence('"citat" \\ med\ttab', 0, 17, "citat"),
+        Evidence("grænser", 40, 47, "sætte grænse"),  # the same pieces again, other places
+        Evidence("ord", 3, 6),  # no keyword
+        Evidence("chef", 39, 43, term="chef", weight=0.12345),  # learned evidence
+        Evidence("emoji 🙂\u2028", 5, 13, "emoji"),
+    ]
+    pieces: dict = {}
+    assert workflow._evidence_json(evidence, pieces) == reference_json(evidence)
+    assert workflow._evidence_json([], pieces) == "[]"
+    # Word + keyword pairs are encoded once: three distinct keyword pairs and the bare word.
+    assert len(pieces) == 4
+    decoded = json.loads(workflow._evidence_json(evidence, pieces))
+    assert decoded[1] == {"text": '"citat" \\ med\ttab', "start": 0, "end": 17, "keyword": "citat"}
+    assert decoded[4] == {"text": "chef", "start": 39, "end": 43, "term": "chef", "weight": 0.123}
+
+
+@pytest.mark.parametrize("count", [0, 1, 49, 50, 51, 123])
+def test_rows_are_inserted_in_order_whatever_their_number(small, count):
+    turn_ids = [row["id"] for row in small.turns()]
+    code_ids = small.code_ids()
+    keys = sorted(code_ids)
+    suggestions = [
+        Suggestion(
+            turn_ids[n % len(turn_ids)],
+            keys[n % len(keys)],
+            n / 1000,
+            "keywords",
+            [Evidence(f"ord{n}", n, n + 4 + len(str(n)), "ord")],
+        )
+        for n in range(count)
+    ]
+    rows = [workflow._row(s, code_ids, None, "2026-11-29T00:00:00", {}) for s in suggestions]
+    with small.transaction():
+        workflow._insert(small, rows)
+    stored = small.db.execute(
+        "SELECT turn_id, code_id, coder_id, score, method, evidence, created_at "
+        "FROM suggestions ORDER BY id"
+    ).fetchall()
+    assert stored == rows
+    assert [json.loads(row[5])[0]["text"] for row in stored] == [f"ord{n}" for n in range(count)]
+
+
+def plan(project: Project, sql: str, params: list) -> str:
+    rows = project.db.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+    return " | ".join(row[-1] for row in rows)
+
+
+def test_the_indexes_serve_each_lookup_of_suggestions(small):
+    indexes = {
+        name: [column[2] for column in small.db.execute(f"PRAGMA index_info({name})")]
+        for (name,) in small.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'suggestions'"
+        )
+    }
+    assert indexes == {"suggestions_turn": ["turn_id", "code_id"], "suggestions_code": ["code_id"]}
+    # The suggestion a decision on a turn + code is about (workflow._find).
+    assert "suggestions_turn (turn_id=? AND code_id=?)" in plan(
+        small,
+        "SELECT s.*, codes.key AS code FROM suggestions s JOIN codes ON codes.id = s.code_id "
+        "LEFT JOIN coders ON coders.id = s.coder_id WHERE s.turn_id = ? AND s.code_id = ? "
+        "AND (s.coder_id IS NULL OR coders.name = ?) ORDER BY s.score DESC LIMIT 1",
+        [1, 1, "ann"],
+    )
+    # Replacing one transcript's suggestions.
+    assert "suggestions_turn (turn_id=?)" in plan(
+        small,
+        "DELETE FROM suggestions WHERE method = ? AND coder_id IS ? "
+        "AND turn_id IN (SELECT id FROM turns WHERE transcript_id = ?)",
+        ["keywords", None, 1],
+    )
+    # Deleting a code or a turn finds its suggestions without reading the table.
+    assert "suggestions_code (code_id=?)" in plan(
+        small, "SELECT id FROM suggestions WHERE code_id = ?", [1]
+    )
+    assert "suggestions_turn (turn_id=?)" in plan(
+        small, "SELECT id FROM suggestions WHERE turn_id = ?", [1]
+    )
+
+
+def test_an_existing_project_keeps_its_suggestions_and_decisions(tmp_path, monkeypatch):
+    before = MIGRATIONS.index(SUGGESTION_INDEXES)
+    monkeypatch.setattr(project_module, "MIGRATIONS", MIGRATIONS[:before])
+    monkeypatch.setattr(project_module, "SCHEMA_VERSION", before)
+    path = tmp_path / "older.db"
+    transcript = tmp_path / "gruppe.txt"
+    transcript.write_text(TRANSCRIPT, encoding="utf-8")
+    with Project.create(path, load_codebook(default_codebook_path())) as older:
+        older.import_files([transcript], language="da")
+        compute_suggestions(older)
+        accept(older, "ann", turn_id=older.turn_id("gruppe", 2), code="boundaries")
+        reject(older, "bob", turn_id=older.turn_id("gruppe", 4), code="community")
+        old_indexes = {
+            row[0]
+            for row in older.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'suggestions'"
+            )
+        }
+        suggestions = older.db.execute("SELECT * FROM suggestions ORDER BY id").fetchall()
+        listed = list_suggestions(older)
+    assert old_indexes == {"suggestions_turn", "suggestions_code", "suggestions_scope"}
+    assert len(suggestions) == 2
+    monkeypatch.undo()
+
+    with Project(path) as upgraded:
+        assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert upgraded.check() == []
+        assert upgraded.db.execute("SELECT * FROM suggestions ORDER BY id").fetchall() == (
+            suggestions
+        )
+        assert list_suggestions(upgraded) == listed
+        assert [(r["turn"], r["code"], r["coder"], r["status"]) for r in listed] == [
+            (2, "boundaries", "ann", "accepted"),
+            (4, "community", "bob", "rejected"),
+        ]
+        turn_ids = [upgraded.turn_id("gruppe", 2), upgraded.turn_id("gruppe", 4)]
+        assert open_suggestions(upgraded, turn_ids, "ann") == {
+            turn_ids[0]: [],
+            turn_ids[1]: [
+                {
+                    "id": suggestions[1][0],
+                    "turn_id": turn_ids[1],
+                    "code": "community",
+                    "score": listed[1]["score"],
+                    "method": "keywords",
+                    "methods": ["keywords"],
+                    "evidence": listed[1]["evidence"],
+                }
+            ],
+        }
+        # Recomputing after the upgrade stores the same suggestions; the decisions stay.
+        result = compute_suggestions(upgraded)
+        assert result.stored == {"keywords": 2}
+        again = list_suggestions(upgraded)
+        assert [{**r, "id": None} for r in again] == [{**r, "id": None} for r in listed]
+        assert [c["code"] for c in upgraded.codings(coder="ann")] == ["boundaries"]
