@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 import os
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from qualcode.app import streamlit_command
-from qualcode.cli import cli
+from qualcode.cli import COMMAND_MODULES, cli
 from qualcode.store import Project
 
 
@@ -213,3 +214,25 @@ def test_demo_creates_a_coded_project_once(run, tmp_path):
             "Netværk 3",
             "Pilot network (English)",
         }
+
+
+def test_every_command_is_listed_with_the_module_that_defines_it():
+    """Commands load lazily from COMMAND_MODULES: it must name each command's module."""
+    defined = {}
+    for module_name in set(COMMAND_MODULES.values()):
+        module = importlib.import_module(f"qualcode.cli.{module_name}")
+        defined.update({command.name: module_name for command in module.COMMANDS})
+    assert defined == COMMAND_MODULES
+
+
+def test_a_quick_command_does_not_load_the_others():
+    script = (
+        "import sys; from qualcode.cli import cli; "
+        "cli(['--project', 'none.db', 'turns', '--help'], standalone_mode=False); "
+        "print(sorted(m for m in ('sklearn', 'altair', 'streamlit', 'qualcode.suggest') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().endswith("[]")

@@ -11,8 +11,34 @@ import click
 from qualcode.cli.common import QualcodeGroup
 from qualcode.store import DEFAULT_PROJECT, PROJECT_ENV
 
+# Each command and the module of qualcode.cli that defines it (in its COMMANDS).
+COMMAND_MODULES = {
+    "init": "transcripts",
+    "import": "transcripts",
+    "transcripts": "transcripts",
+    "turns": "transcripts",
+    "speakers": "transcripts",
+    "codebook": "codebook",
+    "code": "codings",
+    "uncode": "codings",
+    "memo": "codings",
+    "codings": "codings",
+    "suggest": "suggest",
+    "accept": "suggest",
+    "reject": "suggest",
+    "evaluate": "suggest",
+    "export": "refi",
+    "report": "analyse",
+    "quotes": "analyse",
+    "agreement": "analyse",
+    "disagreements": "analyse",
+    "adjudicate": "analyse",
+    "app": "app",
+    "demo": "app",
+}
 
-@click.group(cls=QualcodeGroup)
+
+@click.group(cls=QualcodeGroup, lazy=COMMAND_MODULES)
 @click.option(
     "--project",
     type=click.Path(dir_okay=False),
@@ -26,17 +52,6 @@ from qualcode.store import DEFAULT_PROJECT, PROJECT_ENV
 def cli(ctx: click.Context, project: str) -> None:
     """qualcode: code interview and focus-group transcripts against a codebook of themes."""
     ctx.obj = project
-
-
-def _register() -> None:
-    from qualcode.cli import analyse, app, codebook, codings, refi, suggest, transcripts
-
-    for module in (transcripts, codebook, codings, suggest, refi, analyse, app):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import importlib
 import json
 import sqlite3
 import sys
@@ -21,7 +22,23 @@ CODER_ENV = "QUALCODE_CODER"
 
 
 class QualcodeGroup(click.Group):
-    """A command group that shows a :class:`QualcodeError` as one line on stderr."""
+    """A command group that shows a :class:`QualcodeError` as one line on stderr, and loads
+    the module of a command (``lazy``: command name -> module of ``qualcode.cli``) only when the
+    command is run, so that a quick command does not pay for the imports of every other one."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.lazy:
+            module = importlib.import_module(f"qualcode.cli.{self.lazy[name]}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
