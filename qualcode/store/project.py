@@ -244,38 +244,30 @@ class Project:
         language: str | None,
         interviewers: set[str],
     ) -> None:
-        transcript_id = (
-            self.db["transcripts"]
-            .insert(
-                {
-                    "name": name,
-                    "group": group,
-                    "language": language or detect_language(parsed.text),
-                    "source_file": Path(parsed.source).name,
-                    "content_hash": parsed.content_hash,
-                    "text": parsed.text,
-                    "imported_at": now(),
-                    "guid": new_guid(),
-                }
-            )
-            .last_pk
-        )
+        # Plain statements: an import writes thousands of these rows, and sqlite-utils'
+        # insert() looks the table up again on every call.
+        transcript_id = self.db.conn.execute(
+            'INSERT INTO transcripts (name, "group", language, source_file, content_hash, text, '
+            "imported_at, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                name,
+                group,
+                language or detect_language(parsed.text),
+                Path(parsed.source).name,
+                parsed.content_hash,
+                parsed.text,
+                now(),
+                new_guid(),
+            ],
+        ).lastrowid
         speaker_ids = {}
         for label in parsed.speakers:
             role = "interviewer" if label.casefold() in interviewers else "participant"
-            speaker_ids[label] = (
-                self.db["speakers"]
-                .insert(
-                    {
-                        "transcript_id": transcript_id,
-                        "label": label,
-                        "role": role,
-                        "attributes": "{}",
-                        "guid": new_guid(),
-                    }
-                )
-                .last_pk
-            )
+            speaker_ids[label] = self.db.conn.execute(
+                "INSERT INTO speakers (transcript_id, label, role, attributes, guid) "
+                "VALUES (?, ?, ?, '{}', ?)",
+                [transcript_id, label, role, new_guid()],
+            ).lastrowid
         self.db.conn.executemany(
             'INSERT INTO turns (transcript_id, turn, speaker_id, start, "end", timestamp, text, '
             "words) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
