@@ -12,6 +12,9 @@ from qualcode.resources import data_path
 from qualcode.store import Project
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# One short Danish focus group (4 turns: TK, then D1 on boundaries, a backchannel, D3 on
+# community), for suggestion tests.
+SMALL_GROUP = FIXTURES / "suggest" / "gruppe.txt"
 
 
 @pytest.fixture
@@ -32,3 +35,10 @@ def demo(tmp_path: Path):
     """The demo project: the four sample transcripts with the sample codings."""
     with create_demo_project(tmp_path / "demo.db") as p:
         yield p
+
+
+@pytest.fixture
+def small(project):
+    """The default-codebook project with the short Danish focus group of SMALL_GROUP."""
+    project.import_files([SMALL_GROUP], language="da")
+    return project

@@ -14,7 +14,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,15 +108,12 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     assert f"127.0.0.1:{port}" in (tmp_path / "streamlit.log").read_text()
 
 
-def test_code_a_turn_in_the_browser(chromium, served):
+@contextmanager
+def code_page(chromium: Path, url: str) -> Iterator[tuple[Any, Any]]:
+    """Chromium on the Code page with the coder browser-coder chosen: the page, and its
+    progress line (no turn coded yet)."""
     from playwright.sync_api import expect, sync_playwright
 
-    expect.set_options(timeout=EXPECT_TIMEOUT)
-
-    url, path = served
-    with Project(path) as project:
-        turn_id = project.turn_id(EN, 2)
-        awareness = project.codebook().get("awareness").display("en")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
@@ -128,46 +127,57 @@ def test_code_a_turn_in_the_browser(chromium, served):
             page.keyboard.press("Enter")
             progress = page.get_by_text("participant turns coded by browser-coder")
             expect(progress).to_have_text("0 of 40 participant turns coded by browser-coder")
-            pill = page.locator(f".st-key-codes-{turn_id} button").filter(has_text=awareness)
-            pill.click()
-            expect(progress).to_have_text("1 of 40 participant turns coded by browser-coder")
-            expect(pill).to_have_attribute("aria-pressed", "true")
-            page.screenshot(path=ARTIFACTS / "code-page.png")
-
-            with Project(path) as project:
-                stored = project.codings(coder="browser-coder")
-            assert [(c["transcript"], c["turn"], c["code"]) for c in stored] == [
-                (EN, 2, "awareness")
-            ]
-
-            page.get_by_role("link", name="Codebook").click()
-            expect(page.get_by_label("Description")).to_be_visible()
-            expect(page.get_by_text("Export YAML")).to_be_visible()
-            page.screenshot(path=ARTIFACTS / "codebook-page.png")
-
-            page.get_by_role("link", name="Project").click()
-            expect(page.get_by_text("Transcripts (4)")).to_be_visible()
-            page.locator("input[type=file]").set_input_files(
-                files=[{"name": "netvaerk-4.txt", "mimeType": "text/plain", "buffer": UPLOAD}]
-            )
-            expect(page.get_by_text("3 turns, 3 speakers")).to_be_visible()
-            with Project(path) as project:
-                assert len(project.transcripts()) == 4  # previewed, not stored
-            page.screenshot(path=ARTIFACTS / "project-upload-preview.png")
-            page.get_by_role("button", name="Store 1 transcript(s)").click()
-            expect(page.get_by_text("Transcripts (5)")).to_be_visible()
-            with Project(path) as project:
-                roles = {s["label"]: s["role"] for s in project.speakers("netvaerk-4")}
-            assert roles == {"TK": "interviewer", "D1": "participant", "D2": "participant"}
-            page.locator("[data-testid=stDataFrame] canvas").first.wait_for()
-            page.screenshot(path=ARTIFACTS / "project-page.png")
+            yield page, progress
         finally:
             browser.close()
 
 
+def test_code_a_turn_in_the_browser(chromium, served):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT)
+
+    url, path = served
+    with Project(path) as project:
+        turn_id = project.turn_id(EN, 2)
+        awareness = project.codebook().get("awareness").display("en")
+    with code_page(chromium, url) as (page, progress):
+        pill = page.locator(f".st-key-codes-{turn_id} button").filter(has_text=awareness)
+        pill.click()
+        expect(progress).to_have_text("1 of 40 participant turns coded by browser-coder")
+        expect(pill).to_have_attribute("aria-pressed", "true")
+        page.screenshot(path=ARTIFACTS / "code-page.png")
+
+        with Project(path) as project:
+            stored = project.codings(coder="browser-coder")
+        assert [(c["transcript"], c["turn"], c["code"]) for c in stored] == [(EN, 2, "awareness")]
+
+        page.get_by_role("link", name="Codebook").click()
+        expect(page.get_by_label("Description")).to_be_visible()
+        expect(page.get_by_text("Export YAML")).to_be_visible()
+        page.screenshot(path=ARTIFACTS / "codebook-page.png")
+
+        page.get_by_role("link", name="Project").click()
+        expect(page.get_by_text("Transcripts (4)")).to_be_visible()
+        page.locator("input[type=file]").set_input_files(
+            files=[{"name": "netvaerk-4.txt", "mimeType": "text/plain", "buffer": UPLOAD}]
+        )
+        expect(page.get_by_text("3 turns, 3 speakers")).to_be_visible()
+        with Project(path) as project:
+            assert len(project.transcripts()) == 4  # previewed, not stored
+        page.screenshot(path=ARTIFACTS / "project-upload-preview.png")
+        page.get_by_role("button", name="Store 1 transcript(s)").click()
+        expect(page.get_by_text("Transcripts (5)")).to_be_visible()
+        with Project(path) as project:
+            roles = {s["label"]: s["role"] for s in project.speakers("netvaerk-4")}
+        assert roles == {"TK": "interviewer", "D1": "participant", "D2": "participant"}
+        page.locator("[data-testid=stDataFrame] canvas").first.wait_for()
+        page.screenshot(path=ARTIFACTS / "project-page.png")
+
+
 def test_accept_a_suggestion_and_see_it_counted(chromium, served):
     """One click on a suggestion chip codes the turn; the Reports page counts it."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     expect.set_options(timeout=EXPECT_TIMEOUT)
 
@@ -178,62 +188,49 @@ def test_accept_a_suggestion_and_see_it_counted(chromium, served):
         compute_suggestions(project, EN)
         turn_id = project.turn_id(EN, 2)
         awareness = project.codebook().get("awareness").display("en")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(20_000)
-            page.goto(f"{url}/code")
-            page.get_by_label("Who is coding?").click()
-            page.keyboard.type("browser-coder")
-            page.keyboard.press("Enter")
-            progress = page.get_by_text("participant turns coded by browser-coder")
-            expect(progress).to_have_text("0 of 40 participant turns coded by browser-coder")
-            card = page.locator(f".st-key-turn-{turn_id}")
-            expect(card.locator("mark").first).to_be_visible()  # the evidence words
-            chip = page.locator(f".st-key-accept-{turn_id}-awareness").get_by_role(
-                "button", name=re.compile(f"^{re.escape(awareness)} · ")
-            )
-            expect(chip).to_be_visible()
-            card.screenshot(path=ARTIFACTS / "code-page-suggestion.png")
-            chip.click()
-            expect(progress).to_have_text("1 of 40 participant turns coded by browser-coder")
-            expect(chip).to_have_count(0)
-            page.screenshot(path=ARTIFACTS / "code-page-accepted.png")
-            with Project(path) as project:
-                stored = project.codings(coder="browser-coder")
-            assert [(c["turn"], c["code"], c["origin"]) for c in stored] == [
-                (2, "awareness", "suggestion")
-            ]
+    with code_page(chromium, url) as (page, progress):
+        card = page.locator(f".st-key-turn-{turn_id}")
+        expect(card.locator("mark").first).to_be_visible()  # the evidence words
+        chip = page.locator(f".st-key-accept-{turn_id}-awareness").get_by_role(
+            "button", name=re.compile(f"^{re.escape(awareness)} · ")
+        )
+        expect(chip).to_be_visible()
+        card.screenshot(path=ARTIFACTS / "code-page-suggestion.png")
+        chip.click()
+        expect(progress).to_have_text("1 of 40 participant turns coded by browser-coder")
+        expect(chip).to_have_count(0)
+        page.screenshot(path=ARTIFACTS / "code-page-accepted.png")
+        with Project(path) as project:
+            stored = project.codings(coder="browser-coder")
+        assert [(c["turn"], c["code"], c["origin"]) for c in stored] == [
+            (2, "awareness", "suggestion")
+        ]
 
-            page.get_by_role("link", name="Reports").click()
-            page.get_by_label("Coder").click()
-            page.get_by_role("option", name="browser-coder").click()
-            page.get_by_text("Codes only", exact=True).click()
-            grid = page.locator("[data-testid=stDataFrame]").first
-            row = grid.locator("tr").filter(has_text="awareness")
-            expect(row.locator("[role=gridcell]").nth(2)).to_have_text("1")  # turns
-            cells = row.locator("[role=gridcell]").all_inner_texts()
-            assert [cell.strip() for cell in cells[:6]] == [
-                "awareness",
-                "Opmærksomhed og accept",
-                "1",  # turns coded
-                "1",  # participants
-                "1",  # transcripts
-                "1",  # participant turns
-            ]
-            other = grid.locator("tr").filter(has_text="community").locator("[role=gridcell]")
-            expect(other.nth(2)).to_have_text("0")
-            page.screenshot(path=ARTIFACTS / "reports-page.png")
+        page.get_by_role("link", name="Reports").click()
+        page.get_by_label("Coder").click()
+        page.get_by_role("option", name="browser-coder").click()
+        page.get_by_text("Codes only", exact=True).click()
+        grid = page.locator("[data-testid=stDataFrame]").first
+        row = grid.locator("tr").filter(has_text="awareness")
+        expect(row.locator("[role=gridcell]").nth(2)).to_have_text("1")  # turns
+        cells = row.locator("[role=gridcell]").all_inner_texts()
+        assert [cell.strip() for cell in cells[:6]] == [
+            "awareness",
+            "Opmærksomhed og accept",
+            "1",  # turns coded
+            "1",  # participants
+            "1",  # transcripts
+            "1",  # participant turns
+        ]
+        other = grid.locator("tr").filter(has_text="community").locator("[role=gridcell]")
+        expect(other.nth(2)).to_have_text("0")
+        page.screenshot(path=ARTIFACTS / "reports-page.png")
 
-            page.get_by_text("Quotes", exact=True).click()
-            expect(page.get_by_text("Quotes 1–1")).to_be_visible()
-            with page.expect_download() as download:
-                page.get_by_role("button", name="CSV").click()
-            rows = download.value.path().read_text(encoding="utf-8").splitlines()
-            assert rows[0].startswith("code,label,transcript,group,turn,speaker,text")
-            assert len(rows) == 2 and rows[1].startswith("awareness,")
-            page.screenshot(path=ARTIFACTS / "reports-quotes.png")
-        finally:
-            browser.close()
+        page.get_by_text("Quotes", exact=True).click()
+        expect(page.get_by_text("Quotes 1–1")).to_be_visible()
+        with page.expect_download() as download:
+            page.get_by_role("button", name="CSV").click()
+        rows = download.value.path().read_text(encoding="utf-8").splitlines()
+        assert rows[0].startswith("code,label,transcript,group,turn,speaker,text")
+        assert len(rows) == 2 and rows[1].startswith("awareness,")
+        page.screenshot(path=ARTIFACTS / "reports-quotes.png")

@@ -5,21 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
+from conftest import SMALL_GROUP
 
 from qualcode.cli import cli
 from qualcode.demo import create_demo_project
-
-TRANSCRIPT = """TK: Hvordan har I det med grænser og jeres chef?
-
-D1: Jeg har lært at sætte grænser over for min chef.
-
-D2: Ja.
-
-D3: Det var rart at høre, at jeg ikke er den eneste. Fællesskabet betød meget.
-"""
 
 
 @pytest.fixture
@@ -34,7 +27,7 @@ def run(tmp_path, monkeypatch):
         result = runner.invoke(cli, list(args), catch_exceptions=False)
         return result.exit_code, result.stdout, result.stderr
 
-    (tmp_path / "gruppe.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    shutil.copy(SMALL_GROUP, tmp_path)
     assert invoke("init")[0] == 0
     assert invoke("import", "gruppe.txt", "--language", "da")[0] == 0
     return invoke

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SMALL_GROUP
 
 from qualcode.codebook import default_codebook_path, load_codebook
 from qualcode.store import Project
@@ -20,23 +21,6 @@ from qualcode.suggest.workflow import (
     open_suggestions,
     reject,
 )
-
-TRANSCRIPT = """TK: Hvordan har I det med grænser og jeres chef?
-
-D1: Jeg har lært at sætte grænser over for min chef.
-
-D2: Ja.
-
-D3: Det var rart at høre, at jeg ikke er den eneste. Fællesskabet betød meget.
-"""
-
-
-@pytest.fixture
-def small(project, tmp_path):
-    path = tmp_path / "gruppe.txt"
-    path.write_text(TRANSCRIPT, encoding="utf-8")
-    project.import_files([path], language="da")
-    return project
 
 
 def reference_json(evidence: list[Evidence]) -> str:
@@ -133,10 +117,8 @@ def test_an_existing_project_keeps_its_suggestions_and_decisions(tmp_path, monke
     monkeypatch.setattr(project_module, "MIGRATIONS", MIGRATIONS[:before])
     monkeypatch.setattr(project_module, "SCHEMA_VERSION", before)
     path = tmp_path / "older.db"
-    transcript = tmp_path / "gruppe.txt"
-    transcript.write_text(TRANSCRIPT, encoding="utf-8")
     with Project.create(path, load_codebook(default_codebook_path())) as older:
-        older.import_files([transcript], language="da")
+        older.import_files([SMALL_GROUP], language="da")
         compute_suggestions(older)
         accept(older, "ann", turn_id=older.turn_id("gruppe", 2), code="boundaries")
         reject(older, "bob", turn_id=older.turn_id("gruppe", 4), code="community")

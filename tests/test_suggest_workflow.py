@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from conftest import SMALL_GROUP
 
 from qualcode.errors import QualcodeError
 from qualcode.suggest.analysis import analyse
@@ -19,24 +20,6 @@ from qualcode.suggest.workflow import (
     reject,
     training_data,
 )
-
-TRANSCRIPT = """TK: Hvordan har I det med grænser og jeres chef?
-
-D1: Jeg har lært at sætte grænser over for min chef.
-
-D2: Ja.
-
-D3: Det var rart at høre, at jeg ikke er den eneste. Fællesskabet betød meget.
-"""
-
-
-@pytest.fixture
-def small(project, tmp_path):
-    """The default-codebook project with one short Danish focus group (4 turns)."""
-    path = tmp_path / "gruppe.txt"
-    path.write_text(TRANSCRIPT, encoding="utf-8")
-    project.import_files([path], language="da")
-    return project
 
 
 def stored(project, method=None):
@@ -267,9 +250,7 @@ def test_scores_and_top2_share_by_hand():
 
 
 def test_learned_suggestions_skip_the_turns_the_coder_has_coded(demo, tmp_path):
-    path = tmp_path / "gruppe.txt"
-    path.write_text(TRANSCRIPT, encoding="utf-8")
-    demo.import_files([path], language="da")
+    demo.import_files([SMALL_GROUP], language="da")
     result = compute_suggestions(demo, method="learned", coder="coder-a")
     assert result.notices == []
     assert result.stored["learned"] > 0

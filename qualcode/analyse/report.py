@@ -97,10 +97,7 @@ def frequency(
     coder, code and speaker, and per transcript and role; see ``REPORT_COUNTS`` in
     :mod:`qualcode.store.schema`), so its cost does not grow with the number of codings.
     :func:`recount_frequency` counts the same from the codings themselves."""
-    keys = _check_by(by)
-    choice = choose_coder(project, coder)
-    masks = code_masks(project, rollup, language)
-    table = select_codes(masks.codes, codes)
+    keys, choice, masks, table = _scope(project, by, coder, rollup, codes, language)
     if by == "speaker":
         counts = _speaker_rows(project, choice.id, rollup)
     else:
@@ -120,10 +117,7 @@ def recount_frequency(
     """:func:`frequency` counted from the codings themselves (one pass over all of the
     coder's codings) instead of the kept counts: the reference the kept counts are checked
     against, and the baseline of ``benchmarks/bench_analysis.py``."""
-    keys = _check_by(by)
-    choice = choose_coder(project, coder)
-    masks = code_masks(project, rollup, language)
-    table = select_codes(masks.codes, codes)
+    keys, choice, masks, table = _scope(project, by, coder, rollup, codes, language)
     speakers = _speaker_counts(project, masks, list(table["code"]), choice.id)
     long = speakers.melt(
         id_vars=["transcript", "group", "speaker", "role", "all_participant_turns"],
@@ -152,6 +146,22 @@ def recount_frequency(
     if by == "speaker":
         result = result[result["turns"] > 0]
     return _frequency_report(result, keys, table, choice, rollup, by)
+
+
+def _scope(
+    project: Project,
+    by: str,
+    coder: str | None,
+    rollup: bool,
+    codes: list[str] | None,
+    language: str | None,
+) -> tuple[list[str], CoderChoice, CodeMasks, pd.DataFrame]:
+    """What a frequency report counts: its key columns, the coder, the codes' masks and the
+    chosen codes' table."""
+    keys = _check_by(by)
+    choice = choose_coder(project, coder)
+    masks = code_masks(project, rollup, language)
+    return keys, choice, masks, select_codes(masks.codes, codes)
 
 
 def _frequency_report(

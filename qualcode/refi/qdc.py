@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from qualcode.codebook import Code, Codebook
+from qualcode.codebook import Code, Codebook, parse_codebook
 from qualcode.errors import QualcodeError
 from qualcode.refi.codes import RefiCode, nest_paths, plan_codebook, read_codes
 from qualcode.refi.xmlutil import (
@@ -116,6 +116,17 @@ def qdc_codebook(project: Project, codes: list[RefiCode], merge: bool, name: str
         existing.languages or ["en"],
         name=existing.name or name,
     ).codebook
+
+
+def incoming_codebook(project: Project, name: str, data: bytes, merge: bool) -> Codebook:
+    """The codebook in the file ``name`` with content ``data``: a REFI-QDA ``.qdc`` (its codes
+    matched to the project's by GUID, key or label, see :func:`qdc_codebook`) or YAML."""
+    if name.lower().endswith(".qdc"):
+        return qdc_codebook(project, parse_qdc(data, name), merge, Path(name).stem)
+    try:
+        return parse_codebook(data.decode("utf-8-sig"), name)
+    except UnicodeDecodeError:
+        raise QualcodeError("the codebook is not UTF-8 text", name) from None
 
 
 def load_qdc(project: Project, path: str | Path, merge: bool = False, force: bool = False) -> dict:

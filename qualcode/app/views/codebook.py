@@ -11,9 +11,9 @@ import streamlit as st
 from qualcode.app import session
 from qualcode.app.downloads import MIME, qdc_file
 from qualcode.app.markup import STYLE, dot
-from qualcode.codebook import Code, Codebook, codebook_to_yaml, parse_codebook
+from qualcode.codebook import Code, Codebook, codebook_to_yaml
 from qualcode.errors import QualcodeError
-from qualcode.refi.qdc import parse_qdc, qdc_codebook
+from qualcode.refi.qdc import incoming_codebook
 from qualcode.store import Project
 from qualcode.store.codes import (
     code_usage,
@@ -218,17 +218,6 @@ def actions(project: Project, code: Code) -> None:
             st.rerun()
 
 
-def uploaded_codebook(project: Project, name: str, data: bytes, merge: bool) -> Codebook:
-    """The codebook in an uploaded file: YAML, or a REFI-QDA .qdc whose codes are matched to
-    the project's (by GUID, key or label) so that codings of kept codes survive."""
-    if name.lower().endswith(".qdc"):
-        return qdc_codebook(project, parse_qdc(data, name), merge, name.rsplit(".", 1)[0])
-    try:
-        return parse_codebook(data.decode("utf-8-sig"), name)
-    except UnicodeDecodeError:
-        raise QualcodeError("the codebook is not UTF-8 text", name) from None
-
-
 def load_and_export(project: Project, book: Codebook) -> None:
     """Load a YAML or QDC codebook (replace or merge) and download the current one (YAML or QDC)."""
     st.subheader("Load or export")
@@ -250,7 +239,7 @@ def load_and_export(project: Project, book: Codebook) -> None:
         )
         if file is not None:
             try:
-                incoming = uploaded_codebook(project, file.name, file.getvalue(), mode == "merge")
+                incoming = incoming_codebook(project, file.name, file.getvalue(), mode == "merge")
             except QualcodeError as error:
                 st.error(str(error))
                 return
