@@ -36,7 +36,7 @@ from pathlib import Path
 import krippendorff
 import numpy as np
 
-from qualcode.analyse.agreement import project_agreement
+from qualcode.analyse.project_agreement import project_agreement
 from qualcode.analyse.report import frequency, recount_frequency
 from qualcode.codebook import parse_codebook
 from qualcode.store import Project

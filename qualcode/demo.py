@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qualcode.code.csv import read_codings_csv
 from qualcode.codebook import default_codebook_path, load_codebook
+from qualcode.read.codings import read_codings_csv
 from qualcode.resources import data_path, sample_transcripts
 from qualcode.store import Project
 

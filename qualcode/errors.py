@@ -6,12 +6,23 @@ from pathlib import Path
 
 
 class QualcodeError(Exception):
-    """A problem the user can fix, shown as one line: ``file:line: what is wrong``."""
+    """A problem the user can fix, shown as one line: ``file:line: what is wrong``.
 
-    def __init__(self, message: str, file: str | Path | None = None, line: int | None = None):
+    The library says what is wrong, never which button or command-line flag fixes it: ``fix``
+    names the remedy (a key such as ``"init"`` or ``"force"``) and each front end words it in
+    its own terms (the command line's in :data:`qualcode.cli.common.FIXES`)."""
+
+    def __init__(
+        self,
+        message: str,
+        file: str | Path | None = None,
+        line: int | None = None,
+        fix: str | None = None,
+    ):
         self.message = message
         self.file = str(file) if file is not None else None
         self.line = line
+        self.fix = fix
         super().__init__(str(self))
 
     def __str__(self) -> str:

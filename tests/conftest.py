@@ -1,12 +1,21 @@
-"""Shared fixtures: real project files in a temporary folder, the sample transcripts."""
+"""Shared fixtures: real project files in a temporary folder, the sample transcripts, and the
+hand-counted study.
+
+The study is tiny and every figure in it is counted by hand: three transcripts, a codebook with
+a sub-code, two coders (ann, ben) who agree on some turns and differ on others; ben has not
+coded t3 at all. The tests of reports, agreement, adjudication, quotes and the kept counts use
+it (``study``, or ``make_study`` for other coders); tests/test_report_study.py checks that the
+study is what those hand counts assume.
+"""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from qualcode.codebook import default_codebook_path, load_codebook
+from qualcode.codebook import default_codebook_path, load_codebook, parse_codebook
 from qualcode.demo import create_demo_project
 from qualcode.resources import data_path
 from qualcode.store import Project
@@ -17,6 +26,122 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SMALL_GROUP = FIXTURES / "suggest" / "gruppe.txt"
 
 
+CODEBOOK = """
+name: Hand-counted study
+languages: [da, en]
+codes:
+  - key: awareness
+    label: Awareness
+    color: "#4e79a7"
+    children:
+      - key: awareness.body
+        label: Body
+  - key: conditions
+    label: Conditions
+  - key: boundaries
+    label: Boundaries
+  - key: community
+    label: Community
+  - key: unused
+    label: Nobody uses this
+"""
+
+T1 = """TK: Velkommen. Hvordan går det?
+
+D1: Jeg sover dårligt. Kroppen siger fra.
+
+D2: Der er for meget arbejde. Chefen lytter ikke.
+
+TK: Hvad har I gjort ved det?
+
+D1: Jeg har sagt nej til weekendarbejde.
+
+D2: Jeg holder pauser nu. Det hjælper.
+"""
+
+T2 = """Interviewer: What changed for you?
+
+P1: I notice my body now. I sleep better.
+
+P2: Meeting the others helped. I am not alone.
+
+P1: Yes.
+"""
+
+T3 = """Interviewer: Anything else?
+
+P1: My boss asks *too* much <b>really</b>.
+"""
+
+SPAN = (0, len("I notice my body now."))  # ann's span coding in t2, turn 2
+
+# (transcript, turn, codes, span) per coder
+CODINGS = {
+    "ann": [
+        ("t1", 1, ["community"], None),
+        ("t1", 2, ["awareness.body"], None),
+        ("t1", 3, ["conditions"], None),
+        ("t1", 5, ["boundaries"], None),
+        ("t1", 6, ["boundaries", "awareness"], None),
+        ("t2", 2, ["awareness.body"], SPAN),
+        ("t2", 3, ["community"], None),
+        ("t3", 2, ["conditions"], None),
+    ],
+    "ben": [
+        ("t1", 2, ["awareness"], None),
+        ("t1", 3, ["conditions", "boundaries"], None),
+        ("t1", 5, ["boundaries"], None),
+        ("t2", 2, ["awareness.body"], None),
+        ("t2", 3, ["community"], None),
+        ("t2", 4, ["community"], None),
+    ],
+}
+
+
+def build_study(folder: Path, **more_coders: list) -> Project:
+    """Create the study's project in ``folder`` (t1 in group G1, t2 and t3 in G2), coded by
+    ann and ben and by ``more_coders`` (name: rows as in CODINGS)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, text in (("t1", T1), ("t2", T2), ("t3", T3)):
+        paths[name] = folder / f"{name}.txt"
+        paths[name].write_text(text, encoding="utf-8")
+    project = Project.create(folder / "study.db", parse_codebook(CODEBOOK, "test codebook"))
+    project.import_files([paths["t1"]], group="G1", language="da")
+    project.import_files([paths["t2"], paths["t3"]], group="G2", language="en")
+    for coder, rows in {**CODINGS, **more_coders}.items():
+        for transcript, turn, codes, span in rows:
+            project.add_codings(project.turn_id(transcript, turn), codes, coder, span=span)
+    return project
+
+
+@pytest.fixture
+def study(tmp_path: Path):
+    """The hand-counted study with ann's and ben's codings."""
+    with build_study(tmp_path / "study") as project:
+        yield project
+
+
+@pytest.fixture
+def make_study():
+    """``make_study(folder, cy=[...])``: the study in another folder, with more coders."""
+    return build_study
+
+
+@pytest.fixture(scope="session")
+def _built(tmp_path_factory) -> dict[str, Path]:
+    """Each shared project file built once per test run; tests get a copy of it."""
+    folder = tmp_path_factory.mktemp("built")
+    Project.create(folder / "project.db", load_codebook(default_codebook_path())).close()
+    create_demo_project(folder / "demo.db").close()
+    return {"project": folder / "project.db", "demo": folder / "demo.db"}
+
+
+def _copy(built: Path, target: Path) -> Project:
+    shutil.copyfile(built, target)
+    return Project(target)
+
+
 @pytest.fixture
 def sample_dir() -> Path:
     """The sample transcripts (Danish and English focus groups) and their codings."""
@@ -24,16 +149,16 @@ def sample_dir() -> Path:
 
 
 @pytest.fixture
-def project(tmp_path: Path):
+def project(tmp_path: Path, _built):
     """A new, empty project file with the default codebook."""
-    with Project.create(tmp_path / "project.db", load_codebook(default_codebook_path())) as p:
+    with _copy(_built["project"], tmp_path / "project.db") as p:
         yield p
 
 
 @pytest.fixture
-def demo(tmp_path: Path):
+def demo(tmp_path: Path, _built):
     """The demo project: the four sample transcripts with the sample codings."""
-    with create_demo_project(tmp_path / "demo.db") as p:
+    with _copy(_built["demo"], tmp_path / "demo.db") as p:
         yield p
 
 

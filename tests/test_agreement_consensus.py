@@ -12,18 +12,12 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from test_report_study import build_study
 
 from qualcode.analyse import consensus
 from qualcode.analyse.report import frequency
 from qualcode.cli import cli
 from qualcode.errors import QualcodeError
-
-
-@pytest.fixture
-def study(tmp_path):
-    with build_study(tmp_path / "study") as project:
-        yield project
+from qualcode.read.codings import read_decisions
 
 
 def codes_of(project, coder, transcript, turn):
@@ -90,8 +84,8 @@ def test_building_the_consensus_keeps_agreed_codes_and_changes_no_original(study
         "coders": ["ann", "ben"],
         "transcripts": 2,
         "disagreements": 5,
-        "settled": 0,
-        "unsettled": 5,
+        "adjudicated": 0,
+        "open": 5,
         "decisions": {"a": 0, "b": 0, "both": 0, "none": 0, "codes": 0},
         # agreed: t1#3 conditions, t1#5 boundaries, t2#2 awareness.body, t2#3 community.
         "consensus_codings": 4,
@@ -103,20 +97,18 @@ def test_building_the_consensus_keeps_agreed_codes_and_changes_no_original(study
     assert {coder: snapshot(study, coder) for coder in ("ann", "ben")} == before
 
 
-def test_settling_turns_one_by_one(study):
+def test_adjudicating_turns_one_by_one(study):
     consensus.build_consensus(study, "ann", "ben")
-    turn = study.turn_id
-    assert consensus.settle_turn(study, turn("t1", 2), "both") == ["awareness", "awareness.body"]
-    assert consensus.settle_turn(study, turn("t1", 6), "a") == ["awareness", "boundaries"]
-    assert consensus.settle_turn(study, turn("t1", 3), "b") == ["conditions", "boundaries"]
-    assert consensus.settle_turn(study, turn("t2", 4), "none") == []
-    assert consensus.settle_turn(study, turn("t1", 1), "codes", codes=["community"]) == [
-        "community"
-    ]
+    turn, decide = study.turn_id, consensus.adjudicate_turn
+    assert decide(study, turn("t1", 2), "both") == ["awareness", "awareness.body"]
+    assert decide(study, turn("t1", 6), "a") == ["awareness", "boundaries"]
+    assert decide(study, turn("t1", 3), "b") == ["conditions", "boundaries"]
+    assert decide(study, turn("t2", 4), "none") == []
+    assert decide(study, turn("t1", 1), "codes", codes=["community"]) == ["community"]
     # A new decision replaces the old one.
-    assert consensus.settle_turn(study, turn("t1", 6), "b") == []
+    assert decide(study, turn("t1", 6), "b") == []
     status = consensus.adjudication_status(study)
-    assert (status["settled"], status["unsettled"]) == (5, 0)
+    assert (status["adjudicated"], status["open"]) == (5, 0)
     assert status["decisions"] == {"a": 0, "b": 2, "both": 1, "none": 1, "codes": 1}
     page = consensus.disagreements(study, ["ann", "ben"], limit=1, offset=3)
     assert page["rows"][0]["decision"] == "b"
@@ -140,14 +132,14 @@ def test_consensus_spans_merge_and_whole_turns_win():
 
 def test_bad_adjudication_requests(study):
     with pytest.raises(QualcodeError, match="no consensus coder"):
-        consensus.settle_turn(study, study.turn_id("t1", 2), "a")
+        consensus.adjudicate_turn(study, study.turn_id("t1", 2), "a")
     consensus.build_consensus(study, "ann", "ben")
     with pytest.raises(QualcodeError, match="decision must be one of"):
-        consensus.settle_turn(study, study.turn_id("t1", 2), "maybe")
+        consensus.adjudicate_turn(study, study.turn_id("t1", 2), "maybe")
     with pytest.raises(QualcodeError, match="not both coders have coded"):
-        consensus.settle_turn(study, study.turn_id("t3", 2), "a")
+        consensus.adjudicate_turn(study, study.turn_id("t3", 2), "a")
     with pytest.raises(QualcodeError, match="only with the decision 'codes'"):
-        consensus.settle_turn(study, study.turn_id("t1", 2), "a", codes=["awareness"])
+        consensus.adjudicate_turn(study, study.turn_id("t1", 2), "a", codes=["awareness"])
     study.add_codings(study.turn_id("t1", 2), ["awareness"], "cy")
     with pytest.raises(QualcodeError, match="consensus of ann and ben"):
         consensus.build_consensus(study, "ann", "cy")
@@ -158,7 +150,7 @@ def test_bad_adjudication_requests(study):
 def test_a_bad_decisions_file_changes_nothing(study, tmp_path):
     decisions = tmp_path / "decisions.csv"
     decisions.write_text("transcript,turn,decision\nt1,2,both\nt1,99,a\n", encoding="utf-8")
-    rows = consensus.read_decisions(decisions)
+    rows = read_decisions(decisions)
     with pytest.raises(QualcodeError) as error:
         consensus.adjudicate(study, "ann", "ben", decisions=rows, source=str(decisions))
     assert str(error.value) == f"{decisions}:3: transcript 't1' has no turn 99"
@@ -183,13 +175,13 @@ def test_cli_disagreements_and_adjudicate(study, tmp_path):
         cli, [*base, "adjudicate", "--coders", "ann", "ben", "--decisions", str(decisions)]
     )
     assert result.exit_code == 0, result.output
-    assert "2 settled, 3 open" in result.stdout
+    assert "2 adjudicated, 3 open" in result.stdout
     turn_id = str(study.turn_id("t1", 6))
     result = runner.invoke(
         cli,
         [*base, "adjudicate", "--coders", "ann", "ben", "--turn", turn_id, "--keep", "a"],
     )
-    assert result.exit_code == 0 and "3 settled, 2 open" in result.stdout
+    assert result.exit_code == 0 and "3 adjudicated, 2 open" in result.stdout
     result = runner.invoke(
         cli, [*base, "adjudicate", "--coders", "ann", "ben"], input="a\nn\n", catch_exceptions=False
     )
@@ -201,7 +193,7 @@ def test_cli_disagreements_and_adjudicate(study, tmp_path):
     )
     assert result.exit_code == 0, result.output
     status = json.loads(result.stdout[result.stdout.index("{") :])
-    assert status["settled"] == 5 and status["unsettled"] == 0
+    assert status["adjudicated"] == 5 and status["open"] == 0
     assert codes_of(study, "consensus", "t1", 1) == ["community"]  # 'a' on t1#1
     assert codes_of(study, "consensus", "t1", 3) == ["conditions"]  # 'n' on t1#3
 

@@ -1,6 +1,6 @@
 """Agreement over a real project's codings, against counts and coefficients worked by hand.
 
-The study (tests/test_report_study.py): ann and ben coded t1 and t2; only ann coded t3, so
+The study (tests/conftest.py): ann and ben coded t1 and t2; only ann coded t3, so
 ben is missing there and t3 is left out. Units for ``turn`` are the 7 participant turns of
 t1 and t2, in order t1#2, t1#3, t1#5, t1#6, t2#2, t2#3, t2#4.
 """
@@ -11,17 +11,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from test_report_study import T1, T2, build_study
 
-from qualcode.analyse.agreement import UNUSED, project_agreement
+from qualcode.analyse.project_agreement import UNUSED, project_agreement
 from qualcode.cli import cli
 from qualcode.errors import QualcodeError
-
-
-@pytest.fixture
-def study(tmp_path):
-    with build_study(tmp_path / "study") as project:
-        yield project
 
 
 def by_code(result):
@@ -133,14 +126,12 @@ def test_character_units_cover_whole_turns_and_spans(study):
     p_ann, p_ben = (t1_turn_2 + both) / total, t2_turn_2 / total
     p_e = p_ann * p_ben + (1 - p_ann) * (1 - p_ben)
     assert body["cohen_kappa"] == pytest.approx((1 - disagreed / total - p_e) / (1 - p_e))
-    assert T1 and T2  # the texts these lengths come from
 
 
-def test_three_coders_have_no_cohen_kappa_and_missing_coders_count_as_missing(tmp_path):
-    from test_report_study import CODINGS
+def test_three_coders_have_no_cohen_kappa_and_missing_coders_count_as_missing(tmp_path, make_study):
 
-    coders = {**CODINGS, "cy": [("t1", 3, ["conditions"], None), ("t1", 2, ["awareness"], None)]}
-    with build_study(tmp_path / "three", coders) as project:
+    cy = [("t1", 3, ["conditions"], None), ("t1", 2, ["awareness"], None)]
+    with make_study(tmp_path / "three", cy=cy) as project:
         result = project_agreement(project, ["ann", "ben", "cy"])
     json.dumps(result, allow_nan=False)
     assert result["n_units"] == 7
@@ -213,12 +204,11 @@ def strict_json(text: str):
     return json.loads(text, parse_constant=refuse)
 
 
-def test_cli_three_coders_sentence_and_character_units_give_strict_json(tmp_path):
-    from test_report_study import CODINGS
+def test_cli_three_coders_sentence_and_character_units_give_strict_json(tmp_path, make_study):
 
-    coders = {**CODINGS, "cy": [("t1", 3, ["conditions"], None), ("t1", 2, ["awareness"], None)]}
+    cy = [("t1", 3, ["conditions"], None), ("t1", 2, ["awareness"], None)]
     runner = CliRunner()
-    with build_study(tmp_path / "three", coders) as project:
+    with make_study(tmp_path / "three", cy=cy) as project:
         base = ["--project", str(project.path), "agreement", "--coders", "ann", "ben", "cy"]
         for unit in ("turn", "sentence", "character"):
             result = runner.invoke(cli, [*base, "--unit", unit, "--format", "json"])

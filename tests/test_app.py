@@ -13,7 +13,7 @@ from qualcode.app.downloads import qdc_file
 from qualcode.app.main import PAGES, project_path
 from qualcode.codebook import default_codebook_path, load_codebook
 from qualcode.store import PROJECT_ENV, Project
-from qualcode.store.codes import coding_counts
+from qualcode.store.codebook import coding_counts
 
 EN = "focus-group-en"  # 52 turns; 40 by participants; the interviewer speaks first
 NEW_TRANSCRIPT = (
@@ -503,7 +503,7 @@ def pilot_codes(project: Project, coder: str) -> list[tuple[int, str, str]]:
     return [(c["turn"], c["code"], c["origin"]) for c in project.codings(coder=coder)]
 
 
-def test_import_code_suggest_report_agree_and_settle(fresh, project):
+def test_import_code_suggest_report_agree_and_adjudicate(fresh, project):
     # import: preview, then store
     open_page(fresh, "project")
     fresh.file_uploader[0].set_value(("pilot.txt", PILOT, "text/plain")).run()
@@ -584,17 +584,17 @@ def test_import_code_suggest_report_agree_and_settle(fresh, project):
     assert table.loc["(pooled)", "reading"] == "not reliable"
     assert any("pooled: every (code, unit) pair" in m.value for m in fresh.markdown)
 
-    # the one disagreement, settled with one click: the consensus keeps ann's codes
+    # the one disagreement, adjudicated with one click: the consensus keeps ann's codes
     fresh.segmented_control(key="agreement_section").set_value("disagreements").run()
     assert any(c.value.startswith("1 turns where the coders differ") for c in fresh.caption)
-    fresh.button(key=f"settle-{turn[3]}-a").click().run()
+    fresh.button(key=f"adjudicate-{turn[3]}-a").click().run()
     assert not fresh.exception and not fresh.error
     assert sorted((c["turn"], c["code"]) for c in project.codings(coder="consensus")) == [
         (2, "awareness"),
         (3, "conditions"),
     ]
-    assert any(c.value == "Settled: kept ann's codes" for c in fresh.caption)
-    fresh.button(key=f"settle-{turn[3]}-both").click().run()
+    assert any(c.value == "Adjudicated: kept ann's codes" for c in fresh.caption)
+    fresh.button(key=f"adjudicate-{turn[3]}-both").click().run()
     assert sorted((c["turn"], c["code"]) for c in project.codings(coder="consensus")) == [
         (2, "awareness"),
         (3, "boundaries"),
@@ -605,8 +605,8 @@ def test_import_code_suggest_report_agree_and_settle(fresh, project):
     # the reports now count the consensus coder by default
     fresh.switch_page("views/reports.py").run()
     assert "consensus coder of ann and bo" in fresh.caption[0].value
-    settled = frequency_rows(fresh)
-    assert settled["conditions"] == (1, 1, 0.25) and settled["boundaries"] == (1, 1, 0.25)
+    adjudicated = frequency_rows(fresh)
+    assert adjudicated["conditions"] == (1, 1, 0.25) and adjudicated["boundaries"] == (1, 1, 0.25)
 
 
 def test_reports_page_views_on_the_demo(app, demo):

@@ -15,6 +15,8 @@ from click.testing import CliRunner
 
 from qualcode.app import streamlit_command
 from qualcode.cli import COMMAND_MODULES, cli
+from qualcode.cli.common import FIXES, error_line
+from qualcode.errors import QualcodeError
 from qualcode.store import Project
 
 
@@ -143,6 +145,38 @@ def test_errors_are_one_line_on_stderr(run, tmp_path, args, message):
     assert err.startswith(f"Error: {message}")
 
 
+def test_library_errors_leave_the_remedy_to_the_command_line(run, demo):
+    """The library says what is wrong and names its remedy; only the command line words it
+    with its commands and flags (the app shows the library's own words)."""
+    from qualcode.analyse.consensus import adjudication_status, build_consensus
+    from qualcode.analyse.project_agreement import project_agreement
+
+    failures = {}
+    for fix, attempt in {
+        "init": lambda: Project(demo.path.with_name("none.db")),
+        "coders": lambda: project_agreement(demo, ["coder-a"]),
+        "adjudicate": lambda: adjudication_status(demo, "nobody"),
+    }.items():
+        with pytest.raises(QualcodeError) as error:
+            attempt()
+        failures[fix] = error.value
+    build_consensus(demo, "coder-a", "coder-b")
+    with pytest.raises(QualcodeError) as error:
+        build_consensus(demo, "coder-b", "coder-a")
+    failures["consensus"] = error.value
+    for fix, error in failures.items():
+        assert error.fix == fix
+        assert "--" not in str(error) and "'qualcode " not in str(error)
+        assert error_line(error) == f"{error}; {FIXES[fix]}"
+    code, _, err = run("--project", str(demo.path), "adjudicate", "--coders", "coder-b", "coder-a")
+    assert code == 1
+    assert err == (
+        f"Error: {demo.path}: 'consensus' is the consensus of coder-a and coder-b, not of "
+        "coder-b and coder-a; choose another name for the consensus coder; give another name "
+        "with --consensus\n"
+    )
+
+
 def test_bad_input_leaves_the_project_unchanged(run, sample_dir, tmp_path):
     run("init")
     run("import", str(sample_dir / "netvaerk-1.txt"))
@@ -166,6 +200,7 @@ def test_bad_input_leaves_the_project_unchanged(run, sample_dir, tmp_path):
     assert (tmp_path / "qualcode.db").read_bytes()[:100] == before[:100]
 
 
+@pytest.mark.slow
 def test_the_console_script_runs_as_a_real_subprocess(sample_dir, tmp_path):
     env = {**os.environ, "QUALCODE_PROJECT": str(tmp_path / "study.db")}
 

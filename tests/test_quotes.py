@@ -1,4 +1,4 @@
-"""Quote lists per theme on the hand-counted study (tests/test_report_study.py): every format
+"""Quote lists per theme on the hand-counted study (tests/conftest.py): every format
 read back with the library that reads it, and every quote checked against the study's text.
 
 ann's codings in codebook order: awareness t1#6 (D2); awareness.body t1#2 (D1) and a span of
@@ -16,7 +16,6 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 from openpyxl import load_workbook
-from test_report_study import build_study
 
 from qualcode.cli import cli
 from qualcode.errors import QualcodeError
@@ -50,12 +49,6 @@ PSEUDONYMS = {
     ("t3", "Interviewer"): "I03",
     ("t3", "P1"): "P05",
 }
-
-
-@pytest.fixture
-def study(tmp_path):
-    with build_study(tmp_path / "study") as project:
-        yield project
 
 
 def listed(found):

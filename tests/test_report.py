@@ -1,4 +1,4 @@
-"""Theme reports on the hand-counted study (tests/test_report_study.py), and on the demo.
+"""Theme reports on the hand-counted study (tests/conftest.py), and on the demo.
 
 ann's codings (turn: codes): t1#1 (interviewer) community; t1#2 awareness.body; t1#3
 conditions; t1#5 boundaries; t1#6 boundaries, awareness; t2#2 awareness.body (a span);
@@ -12,21 +12,14 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from test_report_study import build_study
 
 from qualcode.analyse import charts, report
-from qualcode.analyse.agreement import project_agreement
 from qualcode.analyse.common import choose_coder
 from qualcode.analyse.consensus import build_consensus
+from qualcode.analyse.project_agreement import project_agreement
 from qualcode.cli import cli
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
-
-
-@pytest.fixture
-def study(tmp_path):
-    with build_study(tmp_path / "study") as project:
-        yield project
 
 
 def rows(result, *keys):
@@ -106,7 +99,7 @@ def test_crosstab_of_codes_by_group(study):
     assert table["awareness"]["total"] == 3 and table["unused"]["total"] == 0
     shares = {row["code"]: row for row in report.crosstab(study, value="share", coder="ann").rows()}
     assert shares["conditions"]["G2"] == 0.25
-    with pytest.raises(QualcodeError, match="needs --by"):
+    with pytest.raises(QualcodeError, match="crosstab breaks codes down by"):
         report.crosstab(study, by="code")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import qualcode.store.project as project_module
+import qualcode.store.file as project_file
 from qualcode.codebook import default_codebook_path, load_codebook, parse_codebook
 from qualcode.errors import QualcodeError
 from qualcode.read.labels import split_turns
@@ -233,8 +233,8 @@ def test_an_older_file_is_upgraded_in_place_keeping_codings(project, tmp_path, m
     project.add_codings(project.turn_id("n1", 2), ["awareness"], "coder-a")
     project.close()
     upgrade = "ALTER TABLE codings ADD COLUMN confidence REAL;\nCREATE INDEX x ON codings (memo);"
-    monkeypatch.setattr(project_module, "MIGRATIONS", [*project_module.MIGRATIONS, upgrade])
-    monkeypatch.setattr(project_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(project_file, "MIGRATIONS", [*project_file.MIGRATIONS, upgrade])
+    monkeypatch.setattr(project_file, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with Project(project.path) as upgraded:
         assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
         assert "confidence" in upgraded.db["codings"].columns_dict
@@ -244,8 +244,8 @@ def test_an_older_file_is_upgraded_in_place_keeping_codings(project, tmp_path, m
 def test_a_first_version_file_is_upgraded_to_the_current_schema(project, tmp_path, monkeypatch):
     project.close()
     old = tmp_path / "v1.db"
-    monkeypatch.setattr(project_module, "MIGRATIONS", project_module.MIGRATIONS[:1])
-    monkeypatch.setattr(project_module, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(project_file, "MIGRATIONS", project_file.MIGRATIONS[:1])
+    monkeypatch.setattr(project_file, "SCHEMA_VERSION", 1)
     with Project.create(old, load_codebook(default_codebook_path())) as first:
         first.import_files([write(tmp_path, "n1.txt", INTERVIEW)])
         turn = first.turn_id("n1", 2)
@@ -269,8 +269,8 @@ def test_a_first_version_file_is_upgraded_to_the_current_schema(project, tmp_pat
 def test_a_failing_upgrade_changes_nothing(project, monkeypatch):
     project.close()
     broken = "ALTER TABLE codings ADD COLUMN confidence REAL;\nTHIS IS NOT SQL;"
-    monkeypatch.setattr(project_module, "MIGRATIONS", [*project_module.MIGRATIONS, broken])
-    monkeypatch.setattr(project_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(project_file, "MIGRATIONS", [*project_file.MIGRATIONS, broken])
+    monkeypatch.setattr(project_file, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(QualcodeError, match="the project file is damaged"):
         Project(project.path)
     monkeypatch.undo()

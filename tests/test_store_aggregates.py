@@ -4,29 +4,31 @@ transcript and role; turns per speaker) against the same counted from the coding
 Every change that touches codings or the codebook's tree is followed by the check that the
 kept counts equal a recount, and that every frequency report read from them equals the one
 counted from the codings (``report.recount_frequency``). Hand-counted figures come from the
-study of tests/test_report_study.py (ann: t1#2 awareness.body, t2#2 awareness.body as a span,
+study of tests/conftest.py (ann: t1#2 awareness.body, t2#2 awareness.body as a span,
 t1#6 boundaries and awareness, …).
 """
 
 from __future__ import annotations
 
 import csv
+import sqlite3
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_report_study import build_study
 
 from qualcode.analyse import report
-from qualcode.analyse.consensus import build_consensus, settle_turn
+from qualcode.analyse.consensus import adjudicate_turn, build_consensus
 from qualcode.codebook import Code, Codebook, parse_codebook
 from qualcode.refi.qdpx_export import export_qdpx
 from qualcode.refi.qdpx_import import import_qdpx
 from qualcode.store import Project
-from qualcode.store import project as project_module
-from qualcode.store.codes import delete_code, move_code, save_code
-from qualcode.store.schema import REPORT_COUNTS
+from qualcode.store import codings as codings_module
+from qualcode.store import counts as counts_module
+from qualcode.store import file as project_file
+from qualcode.store.codebook import delete_code, move_code, save_code
+from qualcode.store.schema import CONSENSUS_ORIGIN, REPORT_COUNTS
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 from generate_study import generate_study, study_codebook  # noqa: E402
@@ -97,12 +99,6 @@ def assert_counts_current(project: Project, reports: bool = True) -> None:
             slow = report.recount_frequency(project, by, coder, rollup)
             pd.testing.assert_frame_equal(fast.table, slow.table)
             assert fast.describe() == slow.describe()
-
-
-@pytest.fixture
-def study(tmp_path):
-    with build_study(tmp_path / "study") as project:
-        yield project
 
 
 def ann_turns(project: Project, code: str, rollup: bool = True) -> int:
@@ -189,14 +185,14 @@ def test_a_speaker_who_changes_role(study):
     assert_counts_current(study)
 
 
-def test_building_and_settling_a_consensus(demo):
+def test_building_and_adjudicating_a_consensus(demo):
     build_consensus(demo, "coder-a", "coder-b")
     assert report.frequency(demo).coder.name == "consensus"
     assert_counts_current(demo, reports=False)
     turn = demo.query("SELECT turn_id FROM adjudications LIMIT 1") or demo.query(
         "SELECT turn_id FROM codings LIMIT 1"
     )
-    settle_turn(demo, turn[0]["turn_id"], "none")
+    adjudicate_turn(demo, turn[0]["turn_id"], "none")
     assert_counts_current(demo)
 
 
@@ -212,11 +208,12 @@ def test_a_refi_import_keeps_the_counts(demo, tmp_path):
             assert [row["turns"] for row in ours] == [row["turns"] for row in theirs]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bulk", [None, 50])
 def test_a_small_generated_study(tmp_path, monkeypatch, bulk):
     """Imported coding by coding, and (bulk) with the counts recounted once after the 50th."""
     if bulk:
-        monkeypatch.setattr(project_module, "BULK_CODINGS", bulk)
+        monkeypatch.setattr(codings_module, "BULK_CODINGS", bulk)
     folder = tmp_path / "study"
     transcripts = generate_study(folder, transcripts=4, turns=30, seed=5)
     with Project.create(tmp_path / "s.db", parse_codebook(study_codebook(), "study")) as project:
@@ -231,7 +228,7 @@ def test_a_small_generated_study(tmp_path, monkeypatch, bulk):
         }
         assert len(project.coders()) == 3
         triggers = project.query("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        assert {row["name"] for row in triggers} >= set(project_module.COUNT_TRIGGERS)
+        assert {row["name"] for row in triggers} >= set(counts_module.COUNT_TRIGGERS)
         assert_counts_current(project, reports=False)
         turn = project.turn_id("study-0001", 2)  # the triggers work again after a bulk import
         project.remove_codings(
@@ -240,17 +237,17 @@ def test_a_small_generated_study(tmp_path, monkeypatch, bulk):
         assert_counts_current(project)
 
 
-def test_an_older_project_gets_its_counts_on_upgrade(tmp_path, monkeypatch):
-    before = project_module.MIGRATIONS.index(REPORT_COUNTS)
-    monkeypatch.setattr(project_module, "MIGRATIONS", project_module.MIGRATIONS[:before])
-    monkeypatch.setattr(project_module, "SCHEMA_VERSION", before)
-    with build_study(tmp_path / "old") as old:
+def test_an_older_project_gets_its_counts_on_upgrade(tmp_path, monkeypatch, make_study):
+    before = project_file.MIGRATIONS.index(REPORT_COUNTS)
+    monkeypatch.setattr(project_file, "MIGRATIONS", project_file.MIGRATIONS[:before])
+    monkeypatch.setattr(project_file, "SCHEMA_VERSION", before)
+    with make_study(tmp_path / "old") as old:
         path = old.path
         assert not old.db["speaker_code_turns"].exists()
     monkeypatch.undo()
     with Project(path) as upgraded:
         assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == len(
-            project_module.MIGRATIONS
+            project_file.MIGRATIONS
         )
         assert ann_turns(upgraded, "awareness") == 3
         assert_counts_current(upgraded, reports=False)
@@ -282,3 +279,60 @@ def test_a_codebook_with_a_deeper_tree(project):
         (project.code_id(x), project.code_id(y))
         for x, y in [("a", "a"), ("b", "b"), ("c", "c"), ("b", "a"), ("c", "a"), ("c", "b")]
     }
+
+
+def test_an_older_project_gets_consensus_origins_and_keeps_every_coding(
+    tmp_path, monkeypatch, make_study
+):
+    """Schema 6 stored consensus codings as 'manual': the upgrade rebuilds the codings table
+    with the origin 'consensus' for them and keeps every coding (id, GUID, span, memo)."""
+    before = project_file.MIGRATIONS.index(CONSENSUS_ORIGIN)
+    monkeypatch.setattr(project_file, "MIGRATIONS", project_file.MIGRATIONS[:before])
+    monkeypatch.setattr(project_file, "SCHEMA_VERSION", before)
+    with make_study(tmp_path / "old") as old:
+        path = old.path
+        turn = old.turn_id("t1", 2)
+        old.add_codings(turn, ["conditions"], "ann", span=(0, 4), memo="first words")
+        with old.transaction():  # what qualcode 0.1 wrote for a consensus of ann and ben
+            consensus = old.coder_id("consensus")
+            old.db.execute(
+                "INSERT INTO consensus_coders VALUES (?, ?, ?, 'then', 'then')",
+                [consensus, old.coder_id("ann"), old.coder_id("ben")],
+            )
+            old.db.execute(
+                "INSERT INTO codings (turn_id, code_id, coder_id, origin, created_at, guid) "
+                "VALUES (?, ?, ?, 'manual', 'then', 'c-1')",
+                [turn, old.code_id("awareness"), consensus],
+            )
+        codings = old.query("SELECT * FROM codings ORDER BY id")
+    monkeypatch.undo()
+    with Project(path) as upgraded:
+        assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == len(
+            project_file.MIGRATIONS
+        )
+        after = upgraded.query("SELECT * FROM codings ORDER BY id")
+        assert len(after) == len(codings) == 18
+        expected = [
+            {**row, "origin": "consensus" if row["coder_id"] == consensus else row["origin"]}
+            for row in codings
+        ]
+        assert after == expected
+        assert {row["origin"] for row in after} == {"manual", "consensus"}
+        assert upgraded.check() == []
+        assert_counts_current(upgraded, reports=False)
+        # The rebuilt table has its indexes and count triggers again.
+        upgraded.add_codings(upgraded.turn_id("t3", 2), ["awareness.body"], "ann")
+        assert_counts_current(upgraded, reports=False)
+        with pytest.raises(sqlite3.IntegrityError):
+            upgraded.db.execute(
+                "INSERT INTO codings (turn_id, code_id, coder_id, origin, created_at, guid) "
+                "VALUES (?, ?, ?, 'guessed', 'now', 'c-2')",
+                [turn, upgraded.code_id("awareness"), consensus],
+            )
+
+
+def test_consensus_codings_have_their_own_origin(demo):
+    build_consensus(demo, "coder-a", "coder-b")
+    origins = {row["origin"] for row in demo.codings(coder="consensus")}
+    assert origins == {"consensus"}
+    assert "consensus" not in {row["origin"] for row in demo.codings(coder="coder-a")}

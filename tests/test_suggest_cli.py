@@ -92,7 +92,7 @@ def test_accept_and_reject(run):
     rows = json.loads(run("suggest", "--format", "json")[1])
     code, out, _ = run("accept", str(rows[0]["id"]), "--coder", "ann")
     assert (code, out) == (0, "Turn 2: accepted boundaries for ann.\n")
-    code, out, _ = run("reject", "--turn", "4", "--code", "community", "--coder", "ann")
+    code, out, _ = run("reject", "--turn-id", "4", "--code", "community", "--coder", "ann")
     assert (code, out) == (0, "Turn 4: rejected community for ann.\n")
     codings = json.loads(run("codings", "--format", "json")[1])
     assert [(c["turn"], c["code"], c["coder"], c["origin"]) for c in codings] == [
@@ -115,7 +115,7 @@ def test_accept_and_reject(run):
         ),
         (
             ("accept", "--turn", "2", "--coder", "ann"),
-            "Error: name a suggestion by its id, or by --turn and --code\n",
+            "Error: name a suggestion by its id, or by --turn-id and --code\n",
         ),
         (
             ("suggest", "--transcript", "nowhere"),

@@ -10,7 +10,7 @@ from conftest import SMALL_GROUP
 
 from qualcode.codebook import default_codebook_path, load_codebook
 from qualcode.store import Project
-from qualcode.store import project as project_module
+from qualcode.store import file as project_file
 from qualcode.store.schema import MIGRATIONS, SCHEMA_VERSION, SUGGESTION_INDEXES
 from qualcode.suggest import workflow
 from qualcode.suggest.base import Evidence, Suggestion
@@ -64,14 +64,14 @@ def test_rows_are_inserted_in_order_whatever_their_number(small, count):
         )
         for n in range(count)
     ]
-    rows = [workflow._row(s, code_ids, None, "2026-11-29T00:00:00", {}) for s in suggestions]
+    rows = [workflow._row(s, code_ids, None, {}) for s in suggestions]
     with small.transaction():
-        workflow._insert(small, rows)
+        small.insert_suggestions(rows, "2026-11-29T00:00:00")
     stored = small.db.execute(
         "SELECT turn_id, code_id, coder_id, score, method, evidence, created_at "
         "FROM suggestions ORDER BY id"
     ).fetchall()
-    assert stored == rows
+    assert stored == [(*row, "2026-11-29T00:00:00") for row in rows]
     assert [json.loads(row[5])[0]["text"] for row in stored] == [f"ord{n}" for n in range(count)]
 
 
@@ -114,8 +114,8 @@ def test_the_indexes_serve_each_lookup_of_suggestions(small):
 
 def test_an_existing_project_keeps_its_suggestions_and_decisions(tmp_path, monkeypatch):
     before = MIGRATIONS.index(SUGGESTION_INDEXES)
-    monkeypatch.setattr(project_module, "MIGRATIONS", MIGRATIONS[:before])
-    monkeypatch.setattr(project_module, "SCHEMA_VERSION", before)
+    monkeypatch.setattr(project_file, "MIGRATIONS", MIGRATIONS[:before])
+    monkeypatch.setattr(project_file, "SCHEMA_VERSION", before)
     path = tmp_path / "older.db"
     with Project.create(path, load_codebook(default_codebook_path())) as older:
         older.import_files([SMALL_GROUP], language="da")

@@ -32,7 +32,7 @@ class CoderChoice:
 
 
 def consensus_coders(project: Project) -> list[dict[str, Any]]:
-    """Consensus coders built by adjudication, newest first, with the coders they settle."""
+    """Consensus coders built by adjudication, newest first, with the coders they stand for."""
     return project.query(
         """
         SELECT c.name, c.id, a.name AS coder_a, b.name AS coder_b, cc.updated_at
@@ -72,8 +72,8 @@ def choose_coder(project: Project, coder: str | None = None) -> CoderChoice:
     return CoderChoice(
         counts[0]["name"],
         counts[0]["id"],
-        f"the coder with the most codings, {counts[0]['n']}; the project also has {others}: "
-        "choose with --coder, or build a consensus with 'qualcode adjudicate'",
+        f"the coder with the most codings, {counts[0]['n']}; the project also has {others} "
+        "(choose another coder, or adjudicate two coders into a consensus coder)",
     )
 
 
@@ -195,10 +195,7 @@ def code_masks(project: Project, rollup: bool, language: str | None = None) -> C
     """The codebook's codes as mask bits; an empty codebook is a clear error."""
     table = code_table(project, language)
     if table.empty:
-        raise QualcodeError(
-            "the codebook has no codes yet; load one with 'qualcode codebook load FILE'",
-            project.path,
-        )
+        raise QualcodeError("the codebook has no codes yet", project.path, fix="codebook")
     return CodeMasks(table, rollup)
 
 

@@ -4,10 +4,12 @@ A consensus coder (default name ``consensus``) is an ordinary coder whose coding
 on every turn of the transcripts both coders coded it has the codes both applied (agreed), plus
 what was decided for that turn where they differ: ``a`` keep A's codes, ``b`` keep B's, ``both``
 keep both coders' codes, ``none`` keep only the agreed ones (or ``codes``: an explicit list).
-An undecided disagreement keeps only the agreed codes until it is settled. Decisions are stored
-(table ``adjudications``); the consensus codings are rebuilt from the two coders' current
-codings and the decisions, so running :func:`build_consensus` again after more coding brings the
-consensus up to date. The original coders' codings are never changed.
+An undecided disagreement keeps only the agreed codes until it is adjudicated. Decisions are
+stored (table ``adjudications``); the consensus codings (origin ``consensus``) are rebuilt from
+the two coders' current codings and the decisions, so running :func:`build_consensus` again
+after more coding brings the consensus up to date. The original coders' codings are never
+changed. The command line and the Agreement page take the same road: :func:`adjudicate` for a
+file of decisions, :func:`adjudicate_turn` for one turn.
 
 Spans: a code both applied keeps a whole-turn coding if either coder coded the whole turn, else
 the union of both coders' spans; a code kept from one coder keeps that coder's spans.
@@ -17,14 +19,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
-from qualcode.analyse.common import presence_sql
-from qualcode.code.csv import read_csv_rows
+from qualcode.analyse.common import consensus_coders, presence_sql
 from qualcode.errors import QualcodeError
-from qualcode.store import Project
-from qualcode.store.project import new_guid, now
+from qualcode.store import CodingRow, Project
 
 DECISIONS = {
     "a": "keep the first coder's codes",
@@ -91,9 +90,11 @@ def disagreements(
     Only transcripts coded by at least two of the coders count (a coder who has not coded a
     transcript does not disagree there). Returns ``{"total": N, "rows": [...]}``; each row has
     ``turn_id, transcript, turn, speaker, role, text``, ``codes`` and ``memos`` per coder,
-    ``differ`` (the codes not all of them applied) and, when a consensus coder settles these
+    ``differ`` (the codes not all of them applied) and, when a consensus coder adjudicates these
     coders, its ``decision`` (or None).
     """
+    if (limit is not None and limit < 1) or offset < 0:
+        raise QualcodeError(f"a page needs limit >= 1 and offset >= 0, not {limit}/{offset}")
     names, coder_ids = _coders(project, coders)
     sql, params = _disagreement_sql(project, coder_ids, code, transcript)
     total = project.db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
@@ -110,7 +111,7 @@ def disagreements(
 def _coders(project: Project, coders: Sequence[str]) -> tuple[list[str], list[int]]:
     names = list(dict.fromkeys(name.strip() for name in coders))
     if len(names) < 2:
-        raise QualcodeError("compare at least two different coders (--coders A B)")
+        raise QualcodeError("compare at least two different coders", fix="coders")
     return names, [project.coder_id(name, create=False) for name in names]
 
 
@@ -173,7 +174,7 @@ def _turn_rows(
 
 
 def _decisions_for(project: Project, names: list[str], consensus: str | None) -> dict[int, str]:
-    """Decisions of the consensus coder that settles exactly these two coders."""
+    """Decisions of the consensus coder that adjudicates exactly these two coders."""
     if len(names) != 2:
         return {}
     rows = project.query(
@@ -200,11 +201,8 @@ def build_consensus(
     """Create or update the consensus coder of ``coder_a`` and ``coder_b``: rebuild its
     codings from their agreed codings plus the decisions taken so far. Returns the status."""
     with project.transaction():
-        consensus_id, a_id, b_id = _register(project, coder_a, coder_b, consensus)
-        with project.bulk_codings([consensus_id]):
-            project.db.execute("DELETE FROM codings WHERE coder_id = ?", [consensus_id])
-            for transcript_id in _both_coded(project, a_id, b_id):
-                _rebuild(project, consensus_id, a_id, b_id, transcript_id=transcript_id)
+        ids, _ = _register(project, coder_a, coder_b, consensus)
+        _build(project, *ids)
     return adjudication_status(project, consensus)
 
 
@@ -216,56 +214,61 @@ def adjudicate(
     decisions: Iterable[dict[str, Any]] = (),
     source: str = "decisions",
 ) -> dict[str, Any]:
-    """Build or update the consensus coder and settle the turns in ``decisions`` (rows of
-    :func:`read_decisions`), all in one transaction: a bad decision changes nothing."""
+    """Build or update the consensus coder and adjudicate the turns in ``decisions`` (rows of
+    :func:`qualcode.read.codings.read_decisions`), all in one transaction: a bad decision
+    changes nothing."""
     with project.transaction():
         build_consensus(project, coder_a, coder_b, consensus)
         apply_decisions(project, decisions, consensus, source)
     return adjudication_status(project, consensus)
 
 
-def settle_turn(
+def adjudicate_turn(
     project: Project,
     turn_id: int,
     decision: str,
     consensus: str = DEFAULT_CONSENSUS,
     codes: Iterable[str] | None = None,
+    coders: Sequence[str] | None = None,
 ) -> list[str]:
     """Record the decision for one turn (a, b, both, none, or codes with ``codes``) and
-    update the consensus codings of that turn; returns the turn's consensus codes."""
+    update the consensus codings of that turn; returns the turn's consensus codes.
+
+    With ``coders`` (the two coders), the consensus coder must be theirs, and is built first
+    when it does not exist yet; without, it must exist."""
     if decision not in DECISIONS:
         raise QualcodeError(
             f"decision must be one of {', '.join(DECISIONS)} ({'; '.join(DECISIONS.values())})"
         )
     keys = list(codes or [])
     if decision == "codes":
+        if not keys:
+            raise QualcodeError("the decision 'codes' needs the codes to keep")
         for key in keys:
             project.code_id(key)
     elif keys:
         raise QualcodeError("codes are given only with the decision 'codes'")
-    consensus_id, a_id, b_id = _registered(project, consensus)
-    turn = project.turn(turn_id)
-    if turn["transcript_id"] not in _both_coded(project, a_id, b_id, turn["transcript_id"]):
-        raise QualcodeError(
-            f"turn {turn_id} is in {turn['transcript']!r}, which not both coders have coded; "
-            "there is nothing to settle there",
-            project.path,
-        )
     with project.transaction():
-        project.db.execute(
-            "INSERT INTO adjudications (consensus_coder_id, turn_id, decision, codes, decided_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (consensus_coder_id, turn_id) DO UPDATE SET "
-            "decision = excluded.decision, codes = excluded.codes, "
-            "decided_at = excluded.decided_at",
-            [consensus_id, turn_id, decision, json.dumps(keys), now()],
-        )
-        project.db.execute(
-            "DELETE FROM codings WHERE coder_id = ? AND turn_id = ?", [consensus_id, turn_id]
-        )
-        _rebuild(project, consensus_id, a_id, b_id, turn_id=turn_id)
-        project.db.execute(
-            "UPDATE consensus_coders SET updated_at = ? WHERE coder_id = ?", [now(), consensus_id]
-        )
+        if coders is not None:
+            names = list(dict.fromkeys(name.strip() for name in coders))
+            if len(names) != 2:
+                raise QualcodeError("adjudication needs two different coders", fix="coders")
+            ids, created = _register(project, names[0], names[1], consensus)
+            if created:
+                _build(project, *ids)
+        else:
+            ids = _registered(project, consensus)
+        consensus_id, a_id, b_id = ids
+        turn = project.turn(turn_id)
+        if turn["transcript_id"] not in _both_coded(project, a_id, b_id, turn["transcript_id"]):
+            raise QualcodeError(
+                f"turn {turn_id} is in {turn['transcript']!r}, which not both coders have coded; "
+                "there is nothing to adjudicate there",
+                project.path,
+            )
+        project.save_adjudication(consensus_id, turn_id, decision, keys)
+        project.delete_codings(consensus_id, turn_id)
+        project.write_codings(_rebuilt(project, *ids, turn_id=turn_id), "consensus")
     return [
         row["key"]
         for row in project.query(
@@ -276,9 +279,18 @@ def settle_turn(
     ]
 
 
+def consensus_pair(project: Project, consensus: str) -> tuple[str, str] | None:
+    """The two coders ``consensus`` adjudicates, or None when there is no such consensus
+    coder."""
+    for row in consensus_coders(project):
+        if row["name"] == consensus:
+            return row["coder_a"], row["coder_b"]
+    return None
+
+
 def adjudication_status(project: Project, consensus: str = DEFAULT_CONSENSUS) -> dict[str, Any]:
     """How far adjudication has come: the turns where the two coders differ, how many of
-    them are settled, the decisions taken, and the consensus coder's codings."""
+    them are adjudicated, the decisions taken, and the consensus coder's codings."""
     consensus_id, a_id, b_id = _registered(project, consensus)
     names = [_coder_name(project, a_id), _coder_name(project, b_id)]
     sql, params = _disagreement_sql(project, [a_id, b_id], None, None)
@@ -290,9 +302,9 @@ def adjudication_status(project: Project, consensus: str = DEFAULT_CONSENSUS) ->
             [consensus_id],
         )
     }
-    settled = [turn_id for turn_id in differing if turn_id in decided]
+    adjudicated = [turn_id for turn_id in differing if turn_id in decided]
     counts = {decision: 0 for decision in DECISIONS}
-    for turn_id in settled:
+    for turn_id in adjudicated:
         counts[decided[turn_id]] += 1
     codings = project.db.execute(
         "SELECT count(*) FROM codings WHERE coder_id = ?", [consensus_id]
@@ -302,8 +314,8 @@ def adjudication_status(project: Project, consensus: str = DEFAULT_CONSENSUS) ->
         "coders": names,
         "transcripts": len(_both_coded(project, a_id, b_id)),
         "disagreements": len(differing),
-        "settled": len(settled),
-        "unsettled": len(differing) - len(settled),
+        "adjudicated": len(adjudicated),
+        "open": len(differing) - len(adjudicated),
         "decisions": counts,
         "consensus_codings": codings,
     }
@@ -313,47 +325,49 @@ def _coder_name(project: Project, coder_id: int) -> str:
     return project.db.execute("SELECT name FROM coders WHERE id = ?", [coder_id]).fetchone()[0]
 
 
-def _register(project: Project, coder_a: str, coder_b: str, consensus: str) -> tuple[int, int, int]:
-    """The consensus coder's id (created on first use) and those of the two coders."""
+def _register(
+    project: Project, coder_a: str, coder_b: str, consensus: str
+) -> tuple[tuple[int, int, int], bool]:
+    """The ids of the consensus coder (created on first use) and of the two coders, and
+    whether the consensus coder is new. This is where a consensus coder is checked: it
+    adjudicates exactly these two coders and has no codings of its own."""
     a_id = project.coder_id(coder_a, create=False)
     b_id = project.coder_id(coder_b, create=False)
     if a_id == b_id:
-        raise QualcodeError("adjudication needs two different coders (--coders A B)")
-    if consensus.strip() in (coder_a.strip(), coder_b.strip()):
+        raise QualcodeError("adjudication needs two different coders", fix="coders")
+    consensus = consensus.strip() or DEFAULT_CONSENSUS
+    if consensus in (coder_a.strip(), coder_b.strip()):
         raise QualcodeError(f"the consensus coder cannot be one of the coders ({consensus!r})")
-    existing = project.db.execute(
-        "SELECT id FROM coders WHERE name = ?", [consensus.strip()]
-    ).fetchone()
-    if existing:
+    existing = project.find_coder(consensus)
+    created = True
+    if existing is not None:
         row = project.db.execute(
-            "SELECT coder_a_id, coder_b_id FROM consensus_coders WHERE coder_id = ?",
-            [existing[0]],
+            "SELECT coder_a_id, coder_b_id FROM consensus_coders WHERE coder_id = ?", [existing]
         ).fetchone()
         if row and tuple(row) != (a_id, b_id):
             raise QualcodeError(
                 f"{consensus!r} is the consensus of {_coder_name(project, row[0])} and "
-                f"{_coder_name(project, row[1])}; choose another name with --consensus",
+                f"{_coder_name(project, row[1])}, not of {coder_a.strip()} and "
+                f"{coder_b.strip()}; choose another name for the consensus coder",
                 project.path,
+                fix="consensus",
             )
         if (
             not row
             and project.db.execute(
-                "SELECT 1 FROM codings WHERE coder_id = ? LIMIT 1", [existing[0]]
+                "SELECT 1 FROM codings WHERE coder_id = ? LIMIT 1", [existing]
             ).fetchone()
         ):
             raise QualcodeError(
                 f"{consensus!r} is a coder with codings of their own; choose another name for "
-                "the consensus coder with --consensus",
+                "the consensus coder",
                 project.path,
+                fix="consensus",
             )
+        created = row is None
     consensus_id = project.coder_id(consensus)
-    project.db.execute(
-        "INSERT INTO consensus_coders (coder_id, coder_a_id, coder_b_id, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (coder_id) DO UPDATE SET updated_at = "
-        "excluded.updated_at",
-        [consensus_id, a_id, b_id, now(), now()],
-    )
-    return consensus_id, a_id, b_id
+    project.save_consensus_coder(consensus_id, a_id, b_id)
+    return (consensus_id, a_id, b_id), created
 
 
 def _registered(project: Project, consensus: str) -> tuple[int, int, int]:
@@ -364,9 +378,7 @@ def _registered(project: Project, consensus: str) -> tuple[int, int, int]:
     ).fetchone()
     if row is None:
         raise QualcodeError(
-            f"there is no consensus coder {consensus!r} yet; build it with "
-            "'qualcode adjudicate --coders A B'",
-            project.path,
+            f"there is no consensus coder {consensus!r} yet", project.path, fix="adjudicate"
         )
     return tuple(row)
 
@@ -383,15 +395,27 @@ def _both_coded(
     return [row[0] for row in project.db.execute(sql, params).fetchall()]
 
 
-def _rebuild(
+def _build(project: Project, consensus_id: int, a_id: int, b_id: int) -> None:
+    """Rebuild every consensus coding from the two coders' codings and the decisions."""
+    rows = [
+        row
+        for transcript_id in _both_coded(project, a_id, b_id)
+        for row in _rebuilt(project, consensus_id, a_id, b_id, transcript_id=transcript_id)
+    ]
+    with project.bulk_codings([consensus_id]):
+        project.delete_codings(consensus_id)
+        project.write_codings(rows, "consensus")
+
+
+def _rebuilt(
     project: Project,
     consensus_id: int,
     a_id: int,
     b_id: int,
     transcript_id: int | None = None,
     turn_id: int | None = None,
-) -> None:
-    """Insert the consensus codings of one transcript or one turn (already cleared)."""
+) -> list[CodingRow]:
+    """The consensus codings of one transcript or one turn."""
     scope = "t.transcript_id = ?" if turn_id is None else "t.id = ?"
     value = transcript_id if turn_id is None else turn_id
     codings = project.query(
@@ -423,12 +447,8 @@ def _rebuild(
         for code_id, spans in chosen.items():
             for span in spans:
                 start, end = span if span else (None, None)
-                rows.append((turn, code_id, consensus_id, start, end, now(), new_guid()))
-    project.db.conn.executemany(
-        'INSERT OR IGNORE INTO codings (turn_id, code_id, coder_id, start, "end", origin, '
-        "created_at, guid) VALUES (?, ?, ?, ?, ?, 'manual', ?, ?)",
-        rows,
-    )
+                rows.append(CodingRow(turn, code_id, consensus_id, start, end))
+    return rows
 
 
 def consensus_codings(
@@ -464,32 +484,22 @@ def _merge(spans: list[Span]) -> list[Span]:
     return [(start, end) for start, end in merged]
 
 
-def read_decisions(path: str | Path) -> list[dict[str, Any]]:
-    """Decisions from a CSV with columns ``transcript,turn,decision`` (optional ``codes``:
-    keys separated by ';' for the decision 'codes'); each row keeps its ``line``."""
-    return read_csv_rows(
-        path,
-        ("transcript", "turn", "decision"),
-        "a decisions CSV has the columns transcript,turn,decision (and codes for the "
-        "decision 'codes')",
-    )
-
-
 def apply_decisions(
     project: Project,
     rows: Iterable[dict[str, Any]],
     consensus: str = DEFAULT_CONSENSUS,
     source: str = "decisions",
 ) -> int:
-    """Settle every turn in ``rows`` (see :func:`read_decisions`), all or nothing: a bad row
-    stops with its line and nothing of the file is stored. Returns the number settled."""
+    """Adjudicate every turn in ``rows`` (see :func:`qualcode.read.codings.read_decisions`),
+    all or nothing: a bad row stops with its line and nothing of the file is stored. Returns
+    the number adjudicated."""
     count = 0
     with project.transaction():
         for row in rows:
             try:
                 turn_id = project.turn_id(row["transcript"], int(row["turn"]))
                 codes = [key for key in row.get("codes", "").split(";") if key.strip()]
-                settle_turn(project, turn_id, row["decision"], consensus, codes or None)
+                adjudicate_turn(project, turn_id, row["decision"], consensus, codes or None)
             except ValueError:
                 raise QualcodeError(
                     f"turn must be a whole number, not {row['turn']!r}", source, row.get("line")

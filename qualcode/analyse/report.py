@@ -77,7 +77,7 @@ def _colors(codes: pd.DataFrame) -> dict[str, str]:
 
 def _check_by(by: str) -> list[str]:
     if by not in DIMENSIONS:
-        raise QualcodeError(f"--by must be one of {', '.join(BY)}, not {by!r}")
+        raise QualcodeError(f"a breakdown must be one of {', '.join(BY)}, not {by!r}")
     return DIMENSIONS[by]
 
 
@@ -374,7 +374,7 @@ def crosstab(
     of each code in each column, codes in codebook order (all of them, zeros included),
     with a total column for turns and participants."""
     if by == "code":
-        raise QualcodeError("a crosstab needs --by group, transcript, speaker or role")
+        raise QualcodeError("a crosstab breaks codes down by group, transcript, speaker or role")
     if value not in CROSSTAB_VALUES:
         raise QualcodeError(f"value must be one of {', '.join(CROSSTAB_VALUES)}, not {value!r}")
     report = frequency(project, by, coder, rollup, codes, language)

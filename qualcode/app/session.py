@@ -26,7 +26,7 @@ from qualcode.codebook import default_codebook_path, load_codebook
 from qualcode.demo import DEMO_PROJECT, create_demo_project
 from qualcode.errors import QualcodeError
 from qualcode.store import DEFAULT_PROJECT, PROJECT_ENV, Project
-from qualcode.store.codes import coding_counts
+from qualcode.store.codebook import coding_counts
 
 PROJECT_KEY = "project_path"
 MESSAGES_KEY = "messages"

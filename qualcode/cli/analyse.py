@@ -8,10 +8,11 @@ from typing import Any
 import click
 
 from qualcode.analyse import charts, consensus, report
-from qualcode.analyse.agreement import UNITS, agreement_rows, project_agreement
-from qualcode.cli.common import emit, emit_document, format_option, pass_project
+from qualcode.analyse.project_agreement import UNITS, agreement_rows, project_agreement
+from qualcode.cli.common import emit, emit_document, format_option, pass_project, turn_id_option
 from qualcode.errors import QualcodeError
 from qualcode.export.quotes import COLUMNS, FORMATS, format_for, quotes, write_quotes
+from qualcode.read.codings import read_decisions
 from qualcode.store import Project
 
 
@@ -293,7 +294,7 @@ def disagreements_command(
     show_default=True,
     help="The name of the consensus coder.",
 )
-@click.option("--turn", "turn_id", type=int, help="Settle this turn (its id) ...")
+@turn_id_option("Adjudicate the turn with this id ...")
 @click.option(
     "--keep",
     type=click.Choice(list(consensus.DECISIONS)),
@@ -304,9 +305,9 @@ def disagreements_command(
 @click.option(
     "--decisions",
     type=click.Path(exists=True, dir_okay=False),
-    help="Settle the turns in a CSV with columns transcript,turn,decision[,codes].",
+    help="Adjudicate the turns in a CSV with columns transcript,turn,decision[,codes].",
 )
-@click.option("--interactive", is_flag=True, help="Settle the open disagreements one by one.")
+@click.option("--interactive", is_flag=True, help="Adjudicate the open disagreements one by one.")
 @format_option
 @pass_project
 def adjudicate_command(
@@ -325,10 +326,10 @@ def adjudicate_command(
     taken turn by turn; the two coders' own codings are never changed."""
     names = _coders(coders, more_coders)
     if len(names) != 2:
-        raise QualcodeError("adjudicate settles exactly two coders: --coders A B")
+        raise QualcodeError("adjudicate compares exactly two coders: --coders A B")
     if (turn_id is None) != (keep is None):
-        raise QualcodeError("give --turn and --keep together")
-    rows = consensus.read_decisions(decisions) if decisions else []
+        raise QualcodeError("give --turn-id and --keep together")
+    rows = read_decisions(decisions) if decisions else []
     if turn_id is not None:
         transcript = project.turn(turn_id)
         rows.append(
@@ -340,13 +341,12 @@ def adjudicate_command(
             }
         )
     status = consensus.adjudicate(
-        project, names[0], names[1], consensus_name, rows, decisions or "--turn"
+        project, names[0], names[1], consensus_name, rows, decisions or "--turn-id"
     )
     if rows:
-        click.echo(f"Settled {len(rows)} turn(s).")
+        click.echo(f"Adjudicated {len(rows)} turn(s).")
     if interactive:
         _interactive(project, names, consensus_name)
-    if interactive:
         status = consensus.adjudication_status(project, consensus_name)
     if fmt == "json":
         emit_document(status)
@@ -354,8 +354,8 @@ def adjudicate_command(
     click.echo(
         f"{status['consensus']}: consensus of {' and '.join(status['coders'])} over "
         f"{status['transcripts']} transcript(s); {status['consensus_codings']} coding(s). "
-        f"{status['disagreements']} turn(s) differ: {status['settled']} settled, "
-        f"{status['unsettled']} open (open ones keep only the agreed codes)."
+        f"{status['disagreements']} turn(s) differ: {status['adjudicated']} adjudicated, "
+        f"{status['open']} open (open ones keep only the agreed codes)."
     )
 
 
@@ -384,7 +384,9 @@ def _interactive(project: Project, names: list[str], consensus_name: str) -> Non
             if answer == "q":
                 return
             if answer != "s":
-                consensus.settle_turn(project, row["turn_id"], keys[answer], consensus_name)
+                consensus.adjudicate_turn(
+                    project, row["turn_id"], keys[answer], consensus_name, coders=names
+                )
         offset += len(page["rows"])
         if offset >= page["total"]:
             return

@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from qualcode.cli.common import coder_option, emit, format_option, pass_project
-from qualcode.code.csv import read_codings_csv, write_codings_csv
 from qualcode.errors import QualcodeError
+from qualcode.export.codings import write_codings_csv
+from qualcode.read.codings import read_codings_csv
 from qualcode.store import Project
 
 CODING_COLUMNS = ("id", "transcript", "turn", "code", "coder", "start", "end", "memo", "origin")

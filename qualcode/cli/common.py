@@ -19,6 +19,22 @@ from qualcode.store import Project
 
 FORMATS = ("table", "json", "csv")
 CODER_ENV = "QUALCODE_CODER"
+# How the command line fixes what a library error names as its remedy (QualcodeError.fix).
+FIXES = {
+    "init": "create one with 'qualcode init'",
+    "force": "merge instead (--merge), or go ahead with --force, which deletes those codings",
+    "coders": "give them with --coders A B",
+    "consensus": "give another name with --consensus",
+    "adjudicate": "build it with 'qualcode adjudicate --coders A B'",
+    "uncode": "remove the coding with 'qualcode uncode'",
+    "codebook": "load one with 'qualcode codebook load FILE'",
+}
+
+
+def error_line(error: QualcodeError) -> str:
+    """The one line the command line prints for ``error``, with its remedy in CLI terms."""
+    fix = FIXES.get(error.fix or "")
+    return f"{error}; {fix}" if fix else str(error)
 
 
 class QualcodeGroup(click.Group):
@@ -44,7 +60,7 @@ class QualcodeGroup(click.Group):
         try:
             return super().invoke(ctx)
         except QualcodeError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(error_line(error)) from None
         except sqlite3.DatabaseError as error:
             path = ctx.params.get("project") or ctx.obj
             message = f"{path}: the project file cannot be used: {error}"
@@ -69,6 +85,12 @@ def coder_option(function: Callable) -> Callable:
         envvar=CODER_ENV,
         help=f"Who is coding (or set ${CODER_ENV}).",
     )(function)
+
+
+def turn_id_option(text: str) -> Callable[[Callable], Callable]:
+    """``--turn-id N``: a turn by its id (the ``id`` column of ``qualcode turns``, not its number
+    inside the transcript); ``--turn`` is the older spelling, still accepted."""
+    return click.option("--turn-id", "--turn", "turn_id", type=int, metavar="ID", help=text)
 
 
 def pass_project(function: Callable) -> Callable:

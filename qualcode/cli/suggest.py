@@ -6,7 +6,14 @@ import json
 
 import click
 
-from qualcode.cli.common import coder_option, emit, emit_document, format_option, pass_project
+from qualcode.cli.common import (
+    coder_option,
+    emit,
+    emit_document,
+    format_option,
+    pass_project,
+    turn_id_option,
+)
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
 from qualcode.suggest import workflow
@@ -82,18 +89,16 @@ def suggest(
 
 def _decision_options(function):
     function = click.argument("suggestion_id", type=int, required=False)(function)
-    function = click.option("--turn", "turn_id", type=int, help="The turn id (with --code).")(
-        function
-    )
-    function = click.option("--code", help="The code suggested for --turn.")(function)
+    function = turn_id_option("The turn, by its id (with --code).")(function)
+    function = click.option("--code", help="The code suggested for --turn-id.")(function)
     return coder_option(function)
 
 
 def _target(suggestion_id: int | None, turn_id: int | None, code: str | None) -> dict:
     if suggestion_id is not None and (turn_id is not None or code is not None):
-        raise QualcodeError("name a suggestion by its id or by --turn and --code, not both")
+        raise QualcodeError("name a suggestion by its id or by --turn-id and --code, not both")
     if suggestion_id is None and (turn_id is None or code is None):
-        raise QualcodeError("name a suggestion by its id, or by --turn and --code")
+        raise QualcodeError("name a suggestion by its id, or by --turn-id and --code")
     return {"suggestion_id": suggestion_id, "turn_id": turn_id, "code": code}
 
 
@@ -103,7 +108,7 @@ def _target(suggestion_id: int | None, turn_id: int | None, code: str | None) ->
 def accept(
     project: Project, suggestion_id: int | None, turn_id: int | None, code: str | None, coder: str
 ) -> None:
-    """Accept suggestion SUGGESTION_ID (or --turn and --code): --coder codes the turn with it
+    """Accept suggestion SUGGESTION_ID (or --turn-id and --code): --coder codes the turn with it
     (origin 'suggestion')."""
     done = workflow.accept(project, coder, **_target(suggestion_id, turn_id, code))
     already = "" if done["coded"] else " (the turn already had this code)"
@@ -116,7 +121,7 @@ def accept(
 def reject(
     project: Project, suggestion_id: int | None, turn_id: int | None, code: str | None, coder: str
 ) -> None:
-    """Reject suggestion SUGGESTION_ID (or --turn and --code) for --coder: it is not offered
+    """Reject suggestion SUGGESTION_ID (or --turn-id and --code) for --coder: it is not offered
     to them again and teaches their learned suggester."""
     done = workflow.reject(project, coder, **_target(suggestion_id, turn_id, code))
     click.echo(f"Turn {done['turn_id']}: rejected {done['code']} for {coder}.")

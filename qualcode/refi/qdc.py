@@ -16,7 +16,7 @@ from lxml import etree
 
 from qualcode.codebook import Code, Codebook, parse_codebook
 from qualcode.errors import QualcodeError
-from qualcode.refi.codes import RefiCode, nest_paths, plan_codebook, read_codes
+from qualcode.refi.codebook import RefiCode, nest_paths, plan_codebook, read_codes
 from qualcode.refi.xmlutil import (
     CODEBOOK_NS,
     children,

@@ -7,7 +7,7 @@ What becomes what:
   (:func:`qualcode.read.labels.split_turns`, with the speakers the project's cases name), or
   one turn per paragraph where there are none; text before the first label that a selection
   codes becomes a turn of the unknown speaker ``?``;
-- codes → codebook codes (see :mod:`qualcode.refi.codes`); users → coders, matched by name;
+- codes → codebook codes (see :mod:`qualcode.refi.codebook`); users → coders, matched by name;
 - a coded selection → codings on the turns it touches: covering a whole turn, a whole-turn
   coding; part of a turn, a span coding (offsets inside the turn); several turns, one coding
   per turn touched;
@@ -50,7 +50,7 @@ from qualcode.read import MAX_BYTES
 from qualcode.read.labels import split_turns
 from qualcode.read.transcript import UNKNOWN_SPEAKER, ParsedTranscript, ParsedTurn
 from qualcode.refi.archive import INTERNAL, Archive
-from qualcode.refi.codes import RefiCode, nest_paths, plan_codebook, read_codes
+from qualcode.refi.codebook import RefiCode, nest_paths, plan_codebook, read_codes
 from qualcode.refi.positions import CONVENTIONS, SourceText, Span, default_convention
 from qualcode.refi.qdpx_export import EXTRAS
 from qualcode.refi.xmlutil import (
@@ -64,7 +64,7 @@ from qualcode.refi.xmlutil import (
     normal_guid,
     stored_datetime,
 )
-from qualcode.store.project import DEFAULT_INTERVIEWERS, new_guid, now
+from qualcode.store import DEFAULT_INTERVIEWERS, CodingRow
 
 if TYPE_CHECKING:
     from qualcode.store import Project
@@ -381,6 +381,7 @@ class _Importer:
         self.interviewers: list[str] = []
         self.coders: dict[str, int] = {}
         self.code_ids: dict[str, int] = {}
+        self.codings: list[CodingRow] = []
         self.attached: set[str] = set()
         self.names: set[str] = set()
         self.outside: list[str] = []
@@ -403,6 +404,7 @@ class _Importer:
                     self.skip_media(element, MEDIA[local(element.tag)])
                 if owner in CONTAINERS or parent.getparent() is None:
                     forget(element)
+        self.store_codings()
         self.report()
 
     # ------------------------------------------------------------------ codes and coders
@@ -429,30 +431,13 @@ class _Importer:
         """The coder a REFI user is: matched by name, added when new."""
         user = user or self.model.creating_user
         name = self.model.users.get(user or "") or (f"user {user[:8]}" if user else FALLBACK_CODER)
-        if name in self.coders:
-            return self.coders[name]
-        row = self.project.db.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
-        if row is None:
-            guid = self._free_guid("coders", user, derived_guid("coder", name))
-            cursor = self.project.db.execute(
-                "INSERT INTO coders (name, guid) VALUES (?, ?)", [name, guid]
+        if name not in self.coders:
+            if self.project.find_coder(name) is None:
+                self.result.coders_added.append(name)
+            self.coders[name] = self.project.coder_id(
+                name, guids=(user, derived_guid("coder", name))
             )
-            self.result.coders_added.append(name)
-            row = (cursor.lastrowid,)
-        self.coders[name] = row[0]
-        return row[0]
-
-    def _free_guid(self, table: str, *candidates: str | None) -> str:
-        """The first candidate GUID no row of ``table`` has yet, else a new one."""
-        for candidate in candidates:
-            if (
-                candidate
-                and not self.project.db.execute(
-                    f"SELECT 1 FROM {table} WHERE guid = ?", [candidate]
-                ).fetchone()
-            ):
-                return candidate
-        return new_guid()
+        return self.coders[name]
 
     # ------------------------------------------------------------------ sources
 
@@ -674,10 +659,7 @@ class _Importer:
         transcript_id = self.project.db.execute(
             "SELECT id FROM transcripts WHERE name = ?", [title]
         ).fetchone()[0]
-        guid = self._free_guid("transcripts", source_guid)
-        self.project.db.execute(
-            "UPDATE transcripts SET guid = ? WHERE id = ?", [guid, transcript_id]
-        )
+        self.project.adopt_transcript_guid(transcript_id, source_guid)
         self.describe_speakers(title, transcript_id, cases)
         return transcript_id
 
@@ -720,11 +702,7 @@ class _Importer:
             attributes = {k: v for k, v in case.values.items() if k not in RESERVED and v}
             if attributes:
                 self.project.set_speaker(title, speaker["label"], attributes=attributes)
-            if case.guid:
-                guid = self._free_guid("speakers", case.guid)
-                self.project.db.execute(
-                    "UPDATE speakers SET guid = ? WHERE id = ?", [guid, speaker["id"]]
-                )
+            self.project.adopt_speaker_guid(speaker["id"], case.guid)
 
     # ------------------------------------------------------------------ codings and memos
 
@@ -762,35 +740,22 @@ class _Importer:
         notes = [n for n in coding.notes if n in self.model.notes]
         self.attached.update(notes)
         memo = _join([selection.description] + [self.model.notes[n].text for n in notes])
-        created = stored_datetime(date) or _now()
+        created = stored_datetime(date)
         base = coding.guid or derived_guid("coding", selection.guid, coding.code)
         for number, (turn_id, span) in enumerate(touched):
-            row = (turn_id, code_id, coder_id, *(span or (None, None)), memo or None, created)
+            start, end = span or (None, None)
             guid = base if number == 0 else derived_guid(base, turn_id)
-            if self.insert_coding(row, guid):
-                self.result.coding_rows += 1
-            else:
-                self.result.already += 1
+            self.codings.append(
+                CodingRow(turn_id, code_id, coder_id, start, end, memo or None, created, guid)
+            )
         self.result.codings += 1
 
-    def insert_coding(self, row: tuple, guid: str) -> bool:
-        """Store a coding ``(turn, code, coder, start, end, memo, created)`` under ``guid``;
-        False when the project has it already. Another coding with the same GUID (a file
-        that reuses GUIDs) does not stop it: it then gets a GUID of its own."""
-        sql = (
-            'INSERT OR IGNORE INTO codings (turn_id, code_id, coder_id, start, "end", memo, '
-            "origin, created_at, guid) VALUES (?, ?, ?, ?, ?, ?, 'import', ?, ?)"
-        )
-        if self.project.db.execute(sql, [*row, guid]).rowcount == 1:
-            return True
-        present = self.project.db.execute(
-            "SELECT 1 FROM codings WHERE turn_id = ? AND code_id = ? AND coder_id = ? "
-            'AND IFNULL(start, -1) = IFNULL(?, -1) AND IFNULL("end", -1) = IFNULL(?, -1)',
-            row[:5],
-        ).fetchone()
-        if present:
-            return False
-        return self.project.db.execute(sql, [*row, new_guid()]).rowcount == 1
+    def store_codings(self) -> None:
+        """Store the codings of the whole file at once (the bulk path for a big project); a
+        coding already in the project is counted, not added again."""
+        added = self.project.write_codings(self.codings, "import")
+        self.result.coding_rows = added
+        self.result.already = len(self.codings) - added
 
     def store_memo(
         self,
@@ -804,26 +769,11 @@ class _Importer:
         if not text.strip():
             return
         coder_id = self.coder(user)
-        when = stored_datetime(date) or _now()
+        when = stored_datetime(date)
         for turn_id, _span in touched:
-            row = self.project.db.execute(
-                "SELECT id, text FROM memos WHERE turn_id = ? AND coder_id = ?", [turn_id, coder_id]
-            ).fetchone()
-            if row is None:
-                memo_guid = self._free_guid("memos", guid, derived_guid(guid, turn_id))
-                self.project.db.execute(
-                    "INSERT INTO memos (turn_id, coder_id, text, updated_at, guid) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [turn_id, coder_id, text.strip(), when, memo_guid],
-                )
-            elif text.strip() not in row[1]:
-                self.project.db.execute(
-                    "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?",
-                    [f"{row[1]}\n\n{text.strip()}", when, row[0]],
-                )
-            else:
-                continue
-            self.result.memos += 1
+            candidates = (guid, derived_guid(guid, turn_id))
+            if self.project.write_memo(turn_id, coder_id, text, True, when, candidates):
+                self.result.memos += 1
 
     def report(self) -> None:
         where, notices = self.where(), self.result.notices
@@ -903,10 +853,6 @@ def _with_preamble(split: ParsedTranscript, spans: list[Span]) -> list[ParsedTur
 
 def _join(parts: Iterable[str]) -> str:
     return "\n\n".join(dict.fromkeys(part.strip() for part in parts if part and part.strip()))
-
-
-def _now() -> str:
-    return now()
 
 
 __all__ = ["RefiImportResult", "import_qdpx"]

@@ -191,8 +191,8 @@ CREATE INDEX codings_coder ON codings (coder_id, turn_id, code_id);
 # codings takes most of a second, so the project keeps the counts, kept current by triggers:
 # - code_ancestors: each code's ancestors in the codebook's tree, itself included (a coding
 #   of a sub-code counts for its parents when reports roll sub-codes up). Triggers cannot use
-#   WITH, so the store rebuilds this table whenever the tree changes
-#   (Project.update_code_ancestors), and rebuilds the rolled-up counts of the codes it moved.
+#   WITH, so the store rebuilds this table whenever the tree changes (update_code_ancestors in
+#   qualcode.store.codebook), and rebuilds the rolled-up counts of the codes it moved.
 # - speaker_turns: turns per speaker (the denominators of shares).
 # - speaker_code_turns: per coder, code and speaker, the turns coded with the code (rollup 0)
 #   or with the code or one of its sub-codes (rollup 1), however many span codings each turn
@@ -200,7 +200,7 @@ CREATE INDEX codings_coder ON codings (coder_id, turn_id, code_id);
 # - transcript_code_turns: the same summed per transcript and speaker role, with the number of
 #   speakers who have the code: what reports by code, group, transcript and role read (in
 #   transcript order, so that they look each transcript up once, not once per code).
-REPORT_COUNTS = """
+REPORT_COUNTS_TABLES = """
 CREATE TABLE code_ancestors (
     code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
     ancestor_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
@@ -241,20 +241,37 @@ WITH RECURSIVE up (code_id, ancestor_id) AS (
 INSERT INTO code_ancestors (code_id, ancestor_id) SELECT code_id, ancestor_id FROM up;
 INSERT INTO speaker_turns (speaker_id, turns)
 SELECT speaker_id, count(*) FROM turns GROUP BY speaker_id;
+"""
+
+# The counts recounted from the codings, for the codings ``{where}`` selects (``1``: all): what
+# the migration that introduced the counts runs, and what the store runs after a bulk write
+# (:mod:`qualcode.store.counts`). Codings ``c`` with their turns ``t`` and, rolled up, the
+# ancestors ``a`` of their codes; then the per-transcript sums of the per-speaker counts ``a``.
+RECOUNT_CODES = """
 INSERT INTO speaker_code_turns (coder_id, rollup, code_id, speaker_id, turns, codings)
 SELECT c.coder_id, 0, c.code_id, t.speaker_id, count(DISTINCT c.turn_id), count(*)
 FROM codings c JOIN turns t ON t.id = c.turn_id
+WHERE {where}
 GROUP BY c.coder_id, c.code_id, t.speaker_id;
+"""
+RECOUNT_ROLLUP = """
 INSERT INTO speaker_code_turns (coder_id, rollup, code_id, speaker_id, turns, codings)
 SELECT c.coder_id, 1, a.ancestor_id, t.speaker_id, count(DISTINCT c.turn_id), 0
 FROM codings c JOIN code_ancestors a ON a.code_id = c.code_id JOIN turns t ON t.id = c.turn_id
+WHERE {where}
 GROUP BY c.coder_id, a.ancestor_id, t.speaker_id;
+"""
+RECOUNT_TRANSCRIPTS = """
 INSERT INTO transcript_code_turns
     (coder_id, rollup, code_id, transcript_id, role, turns, speakers, codings)
 SELECT a.coder_id, a.rollup, a.code_id, s.transcript_id, s.role, sum(a.turns), sum(a.turns > 0),
        sum(a.codings)
 FROM speaker_code_turns a JOIN speakers s ON s.id = a.speaker_id
+WHERE {where}
 GROUP BY a.coder_id, a.rollup, a.code_id, s.transcript_id, s.role;
+"""
+
+REPORT_COUNTS_TRIGGERS = """
 CREATE TRIGGER code_ancestors_insert AFTER INSERT ON codes BEGIN
     INSERT OR IGNORE INTO code_ancestors (code_id, ancestor_id) VALUES (NEW.id, NEW.id);
     INSERT OR IGNORE INTO code_ancestors (code_id, ancestor_id)
@@ -273,6 +290,10 @@ WHEN OLD.speaker_id != NEW.speaker_id BEGIN
     INSERT INTO speaker_turns (speaker_id, turns) VALUES (NEW.speaker_id, 1)
     ON CONFLICT (speaker_id) DO UPDATE SET turns = turns + 1;
 END;
+"""
+
+# The triggers on codings that keep the counts (rebuilt with the table by CONSENSUS_ORIGIN).
+CODINGS_COUNT_TRIGGERS = """
 CREATE TRIGGER codings_count_insert AFTER INSERT ON codings BEGIN
     INSERT INTO speaker_code_turns (coder_id, rollup, code_id, speaker_id, turns, codings)
     SELECT NEW.coder_id, 0, NEW.code_id, t.speaker_id,
@@ -341,6 +362,9 @@ BEGIN
     FROM code_ancestors a JOIN turns t ON t.id = NEW.turn_id WHERE a.code_id = NEW.code_id
     ON CONFLICT DO UPDATE SET turns = turns + excluded.turns;
 END;
+"""
+
+REPORT_COUNTS_SPEAKER_TRIGGERS = """
 CREATE TRIGGER speaker_code_turns_insert AFTER INSERT ON speaker_code_turns BEGIN
     INSERT INTO transcript_code_turns
         (coder_id, rollup, code_id, transcript_id, role, turns, speakers, codings)
@@ -390,6 +414,14 @@ WHEN OLD.role != NEW.role BEGIN
 END;
 """
 
+REPORT_COUNTS = (
+    REPORT_COUNTS_TABLES
+    + "".join(sql.format(where="1") for sql in (RECOUNT_CODES, RECOUNT_ROLLUP, RECOUNT_TRANSCRIPTS))
+    + REPORT_COUNTS_TRIGGERS
+    + CODINGS_COUNT_TRIGGERS
+    + REPORT_COUNTS_SPEAKER_TRIGGERS
+)
+
 
 # Every suggest run replaces its suggestions wholesale, so each index on them costs time on
 # every run: keep one per real lookup and no more. By turn (and code): a page of turns, a
@@ -405,7 +437,45 @@ CREATE INDEX suggestions_turn ON suggestions (turn_id, code_id);
 CREATE INDEX suggestions_code ON suggestions (code_id);
 """
 
-# Project._check_and_upgrade refreshes the planner's statistics after the migrations it runs.
+# Consensus codings (derived by adjudication, see qualcode.analyse.consensus) get an origin of
+# their own. SQLite cannot change a CHECK constraint, so the table is rebuilt: every coding is
+# copied with its id, those of consensus coders as 'consensus' (they were stored as 'manual');
+# the indexes and the triggers that keep the report counts are made again (dropping the old
+# table dropped them; the counts themselves are unchanged, as the codings are).
+CONSENSUS_ORIGIN = (
+    """
+CREATE TABLE codings_v7 (
+    id INTEGER PRIMARY KEY,
+    turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+    code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE RESTRICT,
+    coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE RESTRICT,
+    start INTEGER,
+    "end" INTEGER,
+    memo TEXT,
+    origin TEXT NOT NULL CHECK (origin IN ('manual', 'suggestion', 'import', 'consensus')),
+    created_at TEXT NOT NULL,
+    guid TEXT NOT NULL UNIQUE,
+    CHECK ((start IS NULL) = ("end" IS NULL)),
+    CHECK (start IS NULL OR (start >= 0 AND "end" > start))
+);
+INSERT INTO codings_v7 (id, turn_id, code_id, coder_id, start, "end", memo, origin, created_at,
+                        guid)
+SELECT id, turn_id, code_id, coder_id, start, "end", memo,
+       CASE WHEN coder_id IN (SELECT coder_id FROM consensus_coders) THEN 'consensus'
+            ELSE origin END,
+       created_at, guid
+FROM codings ORDER BY id;
+DROP TABLE codings;
+ALTER TABLE codings_v7 RENAME TO codings;
+CREATE UNIQUE INDEX codings_unique
+    ON codings (turn_id, code_id, coder_id, IFNULL(start, -1), IFNULL("end", -1));
+CREATE INDEX codings_code ON codings (code_id, coder_id);
+CREATE INDEX codings_coder ON codings (coder_id, turn_id, code_id);
+"""
+    + CODINGS_COUNT_TRIGGERS
+)
+
+# ProjectFile._check_and_upgrade refreshes the planner's statistics after the migrations it runs.
 MIGRATIONS: list[str] = [
     V1,
     SUGGESTION_DECISIONS,
@@ -413,5 +483,6 @@ MIGRATIONS: list[str] = [
     CODINGS_COVERING_INDEX,
     REPORT_COUNTS,
     SUGGESTION_INDEXES,
+    CONSENSUS_ORIGIN,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

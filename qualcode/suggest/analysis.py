@@ -9,7 +9,6 @@ Doc is dropped, so a whole study can stream through without holding its tokens i
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from itertools import islice
 
 from spacy.attrs import IDX, IS_ALPHA, IS_STOP, LEMMA, LENGTH
@@ -17,23 +16,10 @@ from spacy.tokens import Doc
 
 from qualcode import nlp
 from qualcode.codebook import Codebook
-from qualcode.suggest.base import TurnText
-from qualcode.suggest.keywords import KeywordHit, KeywordIndex
+from qualcode.suggest.base import AnalysedTurn, TurnText
+from qualcode.suggest.keywords import KeywordIndex
 
 CHUNK = 2000
-
-# A content term of a turn: (lemma, start, end), offsets inside the turn text.
-Term = tuple[str, int, int]
-
-
-@dataclass
-class AnalysedTurn:
-    """A turn after the pipeline: what every suggester reads."""
-
-    turn: TurnText
-    words: int
-    hits: dict[str, list[KeywordHit]] = field(default_factory=dict)
-    terms: list[Term] | None = None
 
 
 class Analyser:

@@ -12,10 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
-
-if TYPE_CHECKING:
-    from qualcode.suggest.analysis import AnalysedTurn
+from typing import Any, NamedTuple, Protocol
 
 # What ``fit`` learns from: turn id -> {code: True (applied) or False (not applied/rejected)}.
 Labels = Mapping[int, Mapping[str, bool]]
@@ -45,6 +42,45 @@ class TurnText:
             turn=row.get("turn"),
             speaker=row.get("speaker"),
         )
+
+
+# A content term of a turn: (lemma, start, end), offsets inside the turn text.
+Term = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """One keyword of one code, compiled for one language.
+
+    ``anchor`` is the word the index looks up (the first content word of a phrase, else its
+    longest word); the phrase's other words are then checked around it."""
+
+    code: str
+    text: str
+    lemmas: tuple[int, ...]
+    stems: tuple[int, ...]
+    any_order: bool
+    anchor: int = 0
+    weight: float = 1.0
+
+
+@dataclass(slots=True)
+class KeywordHit:
+    """A keyword found in a turn: where (character spans inside the turn, one per piece)."""
+
+    keyword: Keyword
+    spans: list[tuple[int, int]]
+
+
+@dataclass
+class AnalysedTurn:
+    """A turn after the pipeline (:mod:`qualcode.suggest.analysis`): what every suggester
+    reads."""
+
+    turn: TurnText
+    words: int
+    hits: dict[str, list[KeywordHit]] = field(default_factory=dict)
+    terms: list[Term] | None = None
 
 
 class Evidence(NamedTuple):

@@ -33,11 +33,10 @@ from qualcode import nlp
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
-from qualcode.suggest.analysis import AnalysedTurn, Analyser
-from qualcode.suggest.base import Suggester, Suggestion, TurnText
+from qualcode.suggest.analysis import Analyser
+from qualcode.suggest.base import AnalysedTurn, Suggester, Suggestion, TurnText
 from qualcode.suggest.keywords import KeywordSuggester
 from qualcode.suggest.learned import LearnedSuggester
-from qualcode.suggest.workflow import coder_key
 
 MAX_FOLDS = 10
 
@@ -195,7 +194,7 @@ def cross_validate(
 def evaluation_data(project: Project, coder: str) -> tuple[list[TurnText], dict[int, set[str]]]:
     """The participant turns of every transcript ``coder`` has coded, and the codes they
     applied to each (to the turn or to a part of it)."""
-    coder_id = coder_key(project, coder)
+    coder_id = project.find_coder(coder)
     if coder_id is None:
         raise QualcodeError(f"no coder named {coder!r} in the project", project.path)
     rows = project.query(

@@ -41,17 +41,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from threading import Lock
-from typing import TYPE_CHECKING
 
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from qualcode import nlp
 from qualcode.codebook import Codebook
-from qualcode.suggest.base import Evidence, Labels, Suggestion
-
-if TYPE_CHECKING:
-    from qualcode.suggest.analysis import AnalysedTurn
+from qualcode.suggest.base import AnalysedTurn, Evidence, Keyword, KeywordHit, Labels, Suggestion
 
 METHOD = "keywords"
 MAX_GAP = 2
@@ -60,30 +56,6 @@ PHRASE_BONUS = 0.5
 REFERENCE_WORDS = 40
 THRESHOLD = 0.6
 RELATIVE = 0.85
-
-
-@dataclass(frozen=True)
-class Keyword:
-    """One keyword of one code, compiled for one language.
-
-    ``anchor`` is the word the index looks up (the first content word of a phrase, else its
-    longest word); the phrase's other words are then checked around it."""
-
-    code: str
-    text: str
-    lemmas: tuple[int, ...]
-    stems: tuple[int, ...]
-    any_order: bool
-    anchor: int = 0
-    weight: float = 1.0
-
-
-@dataclass(slots=True)
-class KeywordHit:
-    """A keyword found in a turn: where (character spans inside the turn, one per piece)."""
-
-    keyword: Keyword
-    spans: list[tuple[int, int]]
 
 
 # What a word form triggers: the single-word keywords it is, the phrases it anchors, and a bit

@@ -31,8 +31,7 @@ from sklearn.linear_model import LogisticRegression
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.suggest import keywords
-from qualcode.suggest.analysis import AnalysedTurn
-from qualcode.suggest.base import Evidence, Labels, Suggestion
+from qualcode.suggest.base import AnalysedTurn, Evidence, Labels, Suggestion
 
 METHOD = "learned"
 MIN_CODED_TURNS = 30

@@ -22,16 +22,14 @@ import json
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from threading import Lock
 from typing import Any
 
 from qualcode import nlp
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
-from qualcode.store.project import now
-from qualcode.suggest.analysis import AnalysedTurn, Analyser
-from qualcode.suggest.base import Evidence, Suggestion, TurnText
+from qualcode.suggest.analysis import Analyser
+from qualcode.suggest.base import AnalysedTurn, Evidence, Suggestion, TurnText
 from qualcode.suggest.keywords import KeywordSuggester
 from qualcode.suggest.learned import LearnedSuggester
 
@@ -56,13 +54,15 @@ class SuggestResult:
     notices: list[str] = field(default_factory=list)
 
 
+def checked_method(method: str, choices: Sequence[str] = CHOICES) -> str:
+    """``method`` if it is one of ``choices`` (the suggestion methods, or ``all``), else a
+    QualcodeError naming them: the one check of a method, whoever asks."""
+    if method not in choices:
+        raise QualcodeError(f"unknown method {method!r} (choose {', '.join(choices)})")
+    return method
+
+
 # ---------------------------------------------------------------- reading turns
-
-
-def coder_key(project: Project, coder: str) -> int | None:
-    """The id of ``coder``, or None when the project has no such coder (nothing is added)."""
-    row = project.db.execute("SELECT id FROM coders WHERE name = ?", [coder.strip()]).fetchone()
-    return row[0] if row else None
 
 
 def iter_turns(
@@ -123,7 +123,7 @@ def training_data(
     count as seen: each is positive for the codes applied to it and negative for all others.
     Beyond that turn the coder has not been yet, so those turns say nothing. A rejected
     suggestion is a negative for its code wherever it is (unless the coder coded it anyway)."""
-    coder_id = coder_key(project, coder)
+    coder_id = project.find_coder(coder)
     if coder_id is None:
         return [], {}
     codes = project.codebook().keys()
@@ -167,7 +167,7 @@ def fingerprint(project: Project, coder: str) -> str:
     """A digest of everything the coder's learned model depends on: their codings, their
     rejections and the codebook's codes and keywords."""
     digest = hashlib.sha256()
-    coder_id = coder_key(project, coder)
+    coder_id = project.find_coder(coder)
     for sql in (
         "SELECT turn_id, code_id FROM codings WHERE coder_id = ? ORDER BY turn_id, code_id",
         "SELECT turn_id, code_id FROM suggestion_decisions WHERE coder_id = ? "
@@ -230,10 +230,8 @@ def compute_suggestions(
     every coder with enough codings when no coder is given, and only for turns that coder has
     not coded yet. Interviewer turns are skipped unless ``include_interviewer``. All of it is
     one transaction."""
-    if method not in CHOICES:
-        raise QualcodeError(f"unknown method {method!r} (choose {', '.join(CHOICES)})")
-    if transcript is not None:
-        project.transcript(transcript)
+    checked_method(method)
+    transcript_id = project.transcript(transcript)["id"] if transcript is not None else None
     turn_ids = sorted(set(turn_ids)) if turn_ids is not None else None
     codebook = project.codebook()
     result = SuggestResult()
@@ -246,18 +244,17 @@ def compute_suggestions(
             result.notices.append("no learned suggestions: nobody has coded a turn yet")
         for name in names:
             model = learned_model(project, name)
-            coder_id = coder_key(project, name)
+            coder_id = project.find_coder(name)
             if not model.trained or coder_id is None:
                 reason = next(iter(model.skipped.values()), "no codings")
                 result.notices.append(f"no learned suggestions for {name}: {reason}")
                 continue
             suggesters.append((model, coder_id, coded_turn_ids(project, coder_id)))
     code_ids = project.code_ids()
-    created_at = now()
     pieces: dict[tuple[str, str | None], tuple[str, str]] = {}
     with project.transaction(), nlp.batch_mode():
         for suggester, coder_id, _ in suggesters:
-            _forget(project, suggester.method, coder_id, transcript, turn_ids)
+            project.forget_suggestions(suggester.method, coder_id, transcript_id, turn_ids)
             result.stored.setdefault(suggester.method, 0)
         turns = iter_turns(project, transcript, turn_ids, include_interviewer)
         terms = any(s.method == "learned" for s, _, _ in suggesters)
@@ -267,10 +264,10 @@ def compute_suggestions(
             for suggester, coder_id, coded in suggesters:
                 todo = [t for t in batch if t.turn.id not in coded]
                 rows = [
-                    _row(suggestion, code_ids, coder_id, created_at, pieces)
+                    _row(suggestion, code_ids, coder_id, pieces)
                     for suggestion in suggester.suggest(todo)
                 ]
-                _insert(project, rows)
+                project.insert_suggestions(rows)
                 result.stored[suggester.method] += len(rows)
     return result
 
@@ -286,36 +283,10 @@ def _batches(items: Iterable[AnalysedTurn], size: int) -> Iterator[list[Analysed
         yield batch
 
 
-def _forget(
-    project: Project,
-    method: str,
-    coder_id: int | None,
-    transcript: str | None,
-    turn_ids: Sequence[int] | None,
-) -> None:
-    """Delete the stored suggestions a new run of ``method`` replaces."""
-    where = ["method = ?", "coder_id IS ?"]
-    params: list[Any] = [method, coder_id]
-    if transcript is not None:
-        where.append("turn_id IN (SELECT id FROM turns WHERE transcript_id = ?)")
-        params.append(project.transcript(transcript)["id"])
-    if turn_ids is None:
-        project.db.execute(f"DELETE FROM suggestions WHERE {' AND '.join(where)}", params)
-        return
-    for start in range(0, len(turn_ids), 500):
-        chunk = list(turn_ids[start : start + 500])
-        project.db.execute(
-            f"DELETE FROM suggestions WHERE {' AND '.join(where)} "
-            f"AND turn_id IN ({','.join('?' * len(chunk))})",
-            [*params, *chunk],
-        )
-
-
 def _row(
     suggestion: Suggestion,
     code_ids: dict[str, int],
     coder_id: int | None,
-    created_at: str,
     pieces: dict[tuple[str, str | None], tuple[str, str]] | None = None,
 ) -> tuple:
     return (
@@ -325,7 +296,6 @@ def _row(
         round(suggestion.score, 4),
         suggestion.method,
         _evidence_json(suggestion.evidence, {} if pieces is None else pieces),
-        created_at,
     )
 
 
@@ -352,36 +322,6 @@ def _evidence_json(
             )
         parts.append(f'{piece[0]}{start},"end":{end}{piece[1]}')
     return "[" + ",".join(parts) + "]"
-
-
-_INSERT = (
-    "INSERT INTO suggestions (turn_id, code_id, coder_id, score, method, evidence, created_at) "
-    "VALUES "
-)
-_VALUES = "(?, ?, ?, ?, ?, ?, ?)"
-ROWS_PER_INSERT = 50
-
-
-def _insert(project: Project, rows: list[tuple]) -> None:
-    """Insert rows of :func:`_row`, in order, ``ROWS_PER_INSERT`` to a statement.
-
-    SQLite builds the list of the table's ``CHECK (status IN (...))`` once per run of a
-    statement: with a statement per row, that cost about as much as storing the row."""
-    full = len(rows) - len(rows) % ROWS_PER_INSERT
-    if full:
-        sql = _INSERT + ", ".join([_VALUES] * ROWS_PER_INSERT)
-        project.db.conn.executemany(
-            sql,
-            (
-                tuple(chain.from_iterable(rows[start : start + ROWS_PER_INSERT]))
-                for start in range(0, full, ROWS_PER_INSERT)
-            ),
-        )
-    if full < len(rows):
-        rest = rows[full:]
-        project.db.conn.execute(
-            _INSERT + ", ".join([_VALUES] * len(rest)), tuple(chain.from_iterable(rest))
-        )
 
 
 # ---------------------------------------------------------------- listing
@@ -418,11 +358,11 @@ def list_suggestions(
     status ``open`` when nobody has decided yet."""
     if status is not None and status not in STATUSES:
         raise QualcodeError(f"unknown status {status!r} (choose {', '.join(STATUSES)})")
-    if method is not None and method not in METHODS:
-        raise QualcodeError(f"unknown method {method!r} (choose {', '.join(METHODS)})")
+    if method is not None:
+        checked_method(method, METHODS)
     where, params = ["1"], []
     if coder is not None:
-        coder_id = coder_key(project, coder)
+        coder_id = project.find_coder(coder)
         join = (
             "LEFT JOIN suggestion_decisions d ON d.turn_id = s.turn_id "
             "AND d.code_id = s.code_id AND d.coder_id = :coder"
@@ -548,12 +488,8 @@ def _find(
 
 
 def _decide(project: Project, row: dict[str, Any], coder_id: int, decision: str) -> None:
-    project.db.execute(
-        "INSERT INTO suggestion_decisions (turn_id, code_id, coder_id, decision, method, score, "
-        "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (turn_id, code_id, coder_id) "
-        "DO UPDATE SET decision = excluded.decision, method = excluded.method, "
-        "score = excluded.score, decided_at = excluded.decided_at",
-        [row["turn_id"], row["code_id"], coder_id, decision, row["method"], row["score"], now()],
+    project.decide_suggestion(
+        row["turn_id"], row["code_id"], coder_id, decision, row["method"], row["score"]
     )
 
 
@@ -589,7 +525,7 @@ def reject(
     """Reject a suggestion (by id, or by turn + code) for ``coder``: it is not offered to them
     again and counts as a negative example for their learned suggester."""
     row = _find(project, coder, suggestion_id, turn_id, code)
-    coder_id = coder_key(project, coder)
+    coder_id = project.find_coder(coder)
     if (
         coder_id is not None
         and project.db.execute(
@@ -599,13 +535,9 @@ def reject(
     ):
         raise QualcodeError(
             f"{coder} has coded turn {row['turn_id']} with {row['code']!r}; remove the coding "
-            "first ('qualcode uncode') to reject the suggestion"
+            "first to reject the suggestion",
+            fix="uncode",
         )
     with project.transaction():
         _decide(project, row, project.coder_id(coder), "rejected")
     return {"turn_id": row["turn_id"], "code": row["code"], "coder": coder, "decision": "rejected"}
-
-
-def evidence_items(row: dict[str, Any]) -> list[Evidence]:
-    """The evidence of a listed suggestion as :class:`Evidence` objects."""
-    return [Evidence.from_dict(item) for item in row["evidence"]]

@@ -1,8 +1,8 @@
-"""Agreement page: how far coders agree, code by code, and settling where two of them differ.
+"""Agreement page: how far coders agree, code by code, and adjudicating where two differ.
 
-The statistics come from :func:`qualcode.analyse.agreement.project_agreement` (cached until
-the project changes), their reading from :mod:`qualcode.analyse.agreement`. The disagreements are
-read a page at a time; each can be settled into the consensus coder with one click.
+The statistics and their reading come from :mod:`qualcode.analyse.project_agreement` (cached
+until the project changes). The disagreements are read a page at a time; each is adjudicated
+into the consensus coder with one click (:func:`qualcode.analyse.consensus.adjudicate_turn`).
 """
 
 from __future__ import annotations
@@ -12,23 +12,28 @@ import html
 import pandas as pd
 import streamlit as st
 
-from qualcode.analyse.agreement import READINGS, UNITS, project_agreement
 from qualcode.analyse.common import consensus_coders
-from qualcode.analyse.consensus import DEFAULT_CONSENSUS
+from qualcode.analyse.consensus import DEFAULT_CONSENSUS, adjudicate_turn, disagreements
+from qualcode.analyse.project_agreement import (
+    READINGS,
+    UNITS,
+    agreement_table,
+    project_agreement,
+)
 from qualcode.app import session
 from qualcode.app.markup import STYLE, chip, highlight
-from qualcode.code.review import (
-    SETTLE,
-    agreement_table,
-    disagreement_page,
-    settle,
-)
 from qualcode.codebook import Codebook
 from qualcode.store import Project
 
 UNIT_NAMES = {"turn": "Turns", "sentence": "Sentences", "character": "Characters"}
 SECTIONS = {"statistics": "Statistics", "disagreements": "Disagreements"}
 PER_PAGE = 10
+KEEP = {
+    "a": "Keep {a}'s",
+    "b": "Keep {b}'s",
+    "both": "Keep both",
+    "none": "Keep neither",
+}
 DECIDED = {
     "a": "kept {a}'s codes",
     "b": "kept {b}'s codes",
@@ -47,7 +52,8 @@ def choose_coders(project: Project) -> list[str]:
         coders,
         default=originals[:2],
         key="agreement_coders",
-        help="Two coders for Cohen's kappa and for settling disagreements; more for the others.",
+        help="Two coders for Cohen's kappa and for adjudicating disagreements; more for the "
+        "others.",
     )
 
 
@@ -122,16 +128,21 @@ def disagreement_card(
         decision = row.get("decision")
         with st.container(horizontal=True, vertical_alignment="center"):
             st.caption(
-                "Settled: " + DECIDED[decision].format(a=a, b=b) if decision else "Not settled:"
+                "Adjudicated: " + DECIDED[decision].format(a=a, b=b)
+                if decision
+                else "Not adjudicated:"
             )
-            for choice, label in SETTLE.items():
+            for choice, label in KEEP.items():
                 st.button(
                     label.format(a=a, b=b),
-                    key=f"settle-{row['turn_id']}-{choice}",
+                    key=f"adjudicate-{row['turn_id']}-{choice}",
                     type="primary" if choice == decision else "secondary",
                     on_click=session.attempt,
-                    args=(settle, project, a, b, row["turn_id"], choice, consensus),
-                    kwargs={"done": f"Turn {row['turn']} settled into {consensus}."},
+                    args=(adjudicate_turn, project, row["turn_id"], choice, consensus),
+                    kwargs={
+                        "coders": (a, b),
+                        "done": f"Turn {row['turn']} adjudicated into {consensus}.",
+                    },
                 )
 
 
@@ -142,15 +153,16 @@ def disagreement_list(project: Project, coders: list[str]) -> None:
                 "Consensus coder",
                 value=DEFAULT_CONSENSUS,
                 key="consensus_name",
-                help="The coder that holds the settled codes: the codes both coders applied, plus "
-                "your decision on each turn where they differ. The original codings never change.",
+                help="The coder that holds the adjudicated codes: the codes both coders applied, "
+                "plus your decision on each turn where they differ. The original codings never "
+                "change.",
             ).strip()
             or DEFAULT_CONSENSUS
         )
     else:
         consensus = DEFAULT_CONSENSUS
-        st.caption("Choose exactly two coders to settle their disagreements.")
-    first = disagreement_page(project, coders, limit=1, offset=0, consensus=consensus)
+        st.caption("Choose exactly two coders to adjudicate their disagreements.")
+    first = disagreements(project, coders, limit=1, offset=0, consensus=consensus)
     total = first["total"]
     if not total:
         st.success("The coders do not differ on any turn.")
@@ -161,7 +173,7 @@ def disagreement_list(project: Project, coders: list[str]) -> None:
         f"{total} turns where the coders differ · page {number} of {pages}. Codes in colour are "
         "the ones the coders differ on."
     )
-    page = disagreement_page(
+    page = disagreements(
         project, coders, limit=PER_PAGE, offset=(number - 1) * PER_PAGE, consensus=consensus
     )
     book = project.codebook()

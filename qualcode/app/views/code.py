@@ -5,7 +5,7 @@ Each turn shows its speaker (in the speaker's colour; interviewer turns set apar
 code in the code's colour (filled when applied; one click applies or removes it), the coder's
 open suggestions as chips (one click accepts, the cross rejects) and the coder's memo. Where no
 pills show (no coder chosen yet, interviewer turns) the codes are coloured chips on the card.
-Only the current page of turns is queried (:func:`qualcode.code.workbench.turn_page`).
+Only the current page of turns is queried (:func:`qualcode.workbench.turn_page`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from qualcode.app.markup import (
     text_spans,
     turn_html,
 )
-from qualcode.code.workbench import (
+from qualcode.codebook import Code, Codebook
+from qualcode.store import Project
+from qualcode.workbench import (
     PAGE_SIZE,
     SUGGEST_METHODS,
     TurnFilter,
@@ -37,8 +39,6 @@ from qualcode.code.workbench import (
     transcript_speakers,
     turn_page,
 )
-from qualcode.codebook import Code, Codebook
-from qualcode.store import Project
 
 PAGE_KEY = "turn_page"
 PAGE_FOR_KEY = "turn_page_for"

@@ -15,7 +15,7 @@ from qualcode.codebook import Code, Codebook, codebook_to_yaml
 from qualcode.errors import QualcodeError
 from qualcode.refi.qdc import incoming_codebook
 from qualcode.store import Project
-from qualcode.store.codes import (
+from qualcode.store.codebook import (
     code_usage,
     codebook_languages,
     delete_code,

@@ -1,9 +1,11 @@
-"""Editing the codebook one code at a time: add or change a code, move it, delete it.
+"""The project's codebook: its codes with their hierarchy, labels, keywords and colours.
 
-The YAML loader replaces or merges a whole codebook; the workbench edits single codes. Every
-function here is one transaction and checks what it stores the way the loader checks a file:
-key format, ``#rrggbb`` colours, languages among the codebook's languages. Codes keep their
-order as ``position`` (depth first, the order :meth:`Codebook.walk` yields).
+:class:`CodebookRecords` replaces or merges a whole codebook (what loading a YAML or REFI-QDA
+codebook does); the functions below it edit one code at a time (the Codebook page). Each is one
+transaction and checks what it stores the way the loader checks a file: key format, ``#rrggbb``
+colours, languages among the codebook's languages. Codes keep their order as ``position`` (depth
+first, the order :meth:`Codebook.walk` yields). Every change of the tree brings the table of
+each code's ancestors up to date (:meth:`CodebookRecords.update_code_ancestors`).
 """
 
 from __future__ import annotations
@@ -15,19 +17,182 @@ from typing import Any
 
 from qualcode.codebook import COLOR, KEY, LANGUAGE, PALETTE, Code, Codebook
 from qualcode.errors import QualcodeError
-from qualcode.store.project import Project, _code_to_row, new_guid
+from qualcode.store._stamps import new_guid
+from qualcode.store.counts import ReportCounts
+
+
+class CodebookRecords(ReportCounts):
+    """The codebook and its codes, as a whole."""
+
+    def codebook(self) -> Codebook:
+        """The project's codebook, rebuilt from the codes table."""
+        head = self.query("SELECT * FROM codebook WHERE id = 1")
+        rows = self.query("SELECT * FROM codes ORDER BY position, id")
+        by_id = {row["id"]: _code_from_row(row) for row in rows}
+        roots = []
+        for row in rows:
+            code = by_id[row["id"]]
+            if row["parent_id"] is None:
+                roots.append(code)
+            else:
+                by_id[row["parent_id"]].children.append(code)
+        if not head:
+            return Codebook("", [], roots)
+        return Codebook(head[0]["name"], json.loads(head[0]["languages"]), roots, head[0]["guid"])
+
+    def code_ids(self) -> dict[str, int]:
+        return {row["key"]: row["id"] for row in self.query("SELECT id, key FROM codes")}
+
+    def code_id(self, key: str) -> int:
+        code_id = self.code_ids().get(key)
+        if code_id is None:
+            raise QualcodeError(f"unknown code {key!r}: not in the project's codebook", self.path)
+        return code_id
+
+    def load_codebook(self, codebook: Codebook, merge: bool = False, force: bool = False) -> dict:
+        """Replace (or merge into) the project's codebook; codes are matched by key.
+
+        Codings of kept codes survive. Replacing drops codes missing from ``codebook``; if any
+        of them has codings, nothing changes unless ``force`` (which deletes those codings).
+        """
+        existing = {row["key"]: row for row in self.query("SELECT id, key, guid FROM codes")}
+        incoming = codebook.keys()
+        dropped = [] if merge else [key for key in existing if key not in incoming]
+        with self.transaction():
+            if dropped:
+                self._drop_codes([existing[key]["id"] for key in dropped], force)
+            head = self.query("SELECT guid, languages FROM codebook WHERE id = 1")
+            languages = codebook.languages
+            if merge and head:
+                languages = list(dict.fromkeys(json.loads(head[0]["languages"]) + languages))
+            self.db["codebook"].upsert(
+                {
+                    "id": 1,
+                    "name": codebook.name,
+                    "languages": json.dumps(languages),
+                    "guid": codebook.guid or (head[0]["guid"] if head else new_guid()),
+                },
+                pk="id",
+            )
+            ids: dict[str, int] = {}
+            for position, (code, parent) in enumerate(codebook.walk()):
+                row = _code_to_row(code)
+                row["position"] = position
+                row["parent_id"] = ids[parent.key] if parent else None
+                if code.key in existing:
+                    row["guid"] = code.guid or existing[code.key]["guid"]
+                    self.db["codes"].update(existing[code.key]["id"], row)
+                    ids[code.key] = existing[code.key]["id"]
+                else:
+                    row["guid"] = code.guid or new_guid()
+                    ids[code.key] = self.db["codes"].insert(row).last_pk
+            self.update_code_ancestors()
+        return {
+            "codes": len(incoming),
+            "added": [k for k in incoming if k not in existing],
+            "dropped": dropped,
+        }
+
+    def update_code_ancestors(self) -> None:
+        """Bring the table of each code's ancestors (``code_ancestors``) in line with the
+        codebook's tree after codes moved, and recount the rolled-up report counts of every
+        code whose sub-codes changed (the counts of other codes stay as the triggers keep
+        them). Called by every change of the tree; cheap when nothing moved."""
+        if not self.db["code_ancestors"].exists():  # a schema older than the counts
+            return
+        with self.transaction():
+            tree = set(
+                self.db.execute(
+                    """
+                    WITH RECURSIVE up (code_id, ancestor_id) AS (
+                        SELECT id, id FROM codes
+                        UNION
+                        SELECT up.code_id, codes.parent_id
+                        FROM up JOIN codes ON codes.id = up.ancestor_id
+                        WHERE codes.parent_id IS NOT NULL
+                    )
+                    SELECT code_id, ancestor_id FROM up
+                    """
+                ).fetchall()
+            )
+            stored = set(self.db.execute("SELECT code_id, ancestor_id FROM code_ancestors"))
+            if tree == stored:
+                return
+            self.db.conn.executemany(
+                "DELETE FROM code_ancestors WHERE code_id = ? AND ancestor_id = ?",
+                sorted(stored - tree),
+            )
+            self.db.conn.executemany(
+                "INSERT INTO code_ancestors (code_id, ancestor_id) VALUES (?, ?)",
+                sorted(tree - stored),
+            )
+            self._recount_rollup(sorted({ancestor for _, ancestor in tree ^ stored}))
+
+    def _drop_codes(self, code_ids: list[int], force: bool) -> None:
+        marks = ",".join("?" * len(code_ids))
+        used = self.query(
+            f"SELECT c.key, count(*) AS n FROM codings JOIN codes c ON c.id = codings.code_id "
+            f"WHERE code_id IN ({marks}) GROUP BY c.key",
+            code_ids,
+        )
+        if used and not force:
+            listing = ", ".join(f"{row['key']} ({row['n']} codings)" for row in used)
+            raise QualcodeError(
+                f"the new codebook leaves out codes that have codings: {listing}",
+                self.path,
+                fix="force",
+            )
+        self._delete_codes(code_ids)
+
+    def _delete_codes(self, code_ids: list[int]) -> None:
+        """Delete codes and their codings (the caller has made sure that may be done)."""
+        marks = ",".join("?" * len(code_ids))
+        self.db.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", code_ids)
+        self.db.execute(f"UPDATE codes SET parent_id = NULL WHERE id IN ({marks})", code_ids)
+        self.db.execute(f"DELETE FROM codes WHERE id IN ({marks})", code_ids)
+
+
+def _code_to_row(code: Code) -> dict[str, Any]:
+    return {
+        "key": code.key,
+        "label": json.dumps(code.label, ensure_ascii=False),
+        "description": code.description,
+        "include": json.dumps(code.include, ensure_ascii=False),
+        "exclude": json.dumps(code.exclude, ensure_ascii=False),
+        "examples": json.dumps(code.examples, ensure_ascii=False),
+        "color": code.color,
+        "keywords": json.dumps(code.keywords, ensure_ascii=False),
+    }
+
+
+def _code_from_row(row: dict[str, Any]) -> Code:
+    return Code(
+        key=row["key"],
+        label=json.loads(row["label"]),
+        description=row["description"],
+        include=json.loads(row["include"]),
+        exclude=json.loads(row["exclude"]),
+        examples=json.loads(row["examples"]),
+        color=row["color"],
+        keywords=json.loads(row["keywords"]),
+        guid=row["guid"],
+    )
+
+
+# ---------------------------------------------------------------- one code at a time
+
 
 DEFAULT_NAME = "Codebook"
 
 
-def codebook_languages(project: Project) -> list[str]:
+def codebook_languages(project: CodebookRecords) -> list[str]:
     """The codebook's languages (empty when the project has no codebook yet)."""
     rows = project.query("SELECT languages FROM codebook WHERE id = 1")
     return json.loads(rows[0]["languages"]) if rows else []
 
 
 def set_codebook(
-    project: Project, name: str | None = None, languages: list[str] | None = None
+    project: CodebookRecords, name: str | None = None, languages: list[str] | None = None
 ) -> None:
     """Rename the codebook or change its languages.
 
@@ -64,7 +229,7 @@ def set_codebook(
         )
 
 
-def save_code(project: Project, code: Code, parent: str | None = None) -> str:
+def save_code(project: CodebookRecords, code: Code, parent: str | None = None) -> str:
     """Add ``code`` under ``parent`` (None: a top-level theme), or update the code with its key.
 
     An updated code keeps its place unless ``parent`` differs from its current parent; then it
@@ -108,7 +273,7 @@ def save_code(project: Project, code: Code, parent: str | None = None) -> str:
 
 
 def move_code(
-    project: Project, key: str, parent: str | None = None, index: int | None = None
+    project: CodebookRecords, key: str, parent: str | None = None, index: int | None = None
 ) -> None:
     """Put code ``key`` under ``parent`` (None: top level) at ``index`` among its new siblings
     (None: last). Its sub-codes move with it."""
@@ -125,7 +290,7 @@ def move_code(
         project.update_code_ancestors()
 
 
-def shift_code(project: Project, key: str, step: int) -> None:
+def shift_code(project: CodebookRecords, key: str, step: int) -> None:
     """Move a code ``step`` places up (negative) or down among its siblings."""
     with project.transaction():
         code_id = project.code_id(key)
@@ -137,7 +302,7 @@ def shift_code(project: Project, key: str, step: int) -> None:
         _place(project, code_id, parent_id, index)
 
 
-def code_usage(project: Project, key: str) -> dict[str, Any]:
+def code_usage(project: CodebookRecords, key: str) -> dict[str, Any]:
     """What deleting code ``key`` would take with it: the code and its sub-codes (``codes``),
     their ``codings`` and the ``coders`` who made them."""
     code_id = project.code_id(key)
@@ -155,7 +320,7 @@ def code_usage(project: Project, key: str) -> dict[str, Any]:
     return {"codes": [keys[i] for i in ids], **counts}
 
 
-def delete_code(project: Project, key: str, force: bool = False) -> dict[str, Any]:
+def delete_code(project: CodebookRecords, key: str, force: bool = False) -> dict[str, Any]:
     """Delete code ``key`` and its sub-codes.
 
     If they have codings nothing changes unless ``force``, which deletes those codings too.
@@ -167,20 +332,17 @@ def delete_code(project: Project, key: str, force: bool = False) -> dict[str, An
             also = f" and its sub-codes {', '.join(usage['codes'][1:])}" * (len(usage["codes"]) > 1)
             raise QualcodeError(
                 f"code {key!r}{also} has {usage['codings']} codings by {usage['coders']} "
-                "coder(s); deleting the code deletes them too (confirm to go ahead)",
+                "coder(s); deleting the code deletes them too",
                 project.path,
+                fix="force",
             )
-        ids = _subtree(project, project.code_id(key))
-        marks = ",".join("?" * len(ids))
-        project.db.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", ids)
-        project.db.execute(f"UPDATE codes SET parent_id = NULL WHERE id IN ({marks})", ids)
-        project.db.execute(f"DELETE FROM codes WHERE id IN ({marks})", ids)
+        project._delete_codes(_subtree(project, project.code_id(key)))
         _renumber(project)
         project.update_code_ancestors()
     return usage
 
 
-def coding_counts(project: Project, coder: str | None = None) -> dict[str, int]:
+def coding_counts(project: CodebookRecords, coder: str | None = None) -> dict[str, int]:
     """Number of codings per code key (of one coder, or of all), 0 for unused codes."""
     sql = (
         "SELECT codes.key, count(codings.id) AS n FROM codes "
@@ -194,7 +356,7 @@ def coding_counts(project: Project, coder: str | None = None) -> dict[str, int]:
     return {row["key"]: row["n"] for row in rows}
 
 
-def free_color(project: Project) -> str:
+def free_color(project: CodebookRecords) -> str:
     """The first palette colour no code uses yet (cycling when all are taken): the colour a
     new code gets."""
     used = [row["color"] for row in project.query("SELECT color FROM codes")]
@@ -202,7 +364,7 @@ def free_color(project: Project) -> str:
     return free[0] if free else PALETTE[len(used) % len(PALETTE)]
 
 
-def dropped_codes(project: Project, codebook: Codebook) -> dict[str, int]:
+def dropped_codes(project: CodebookRecords, codebook: Codebook) -> dict[str, int]:
     """The codes that replacing the codebook with ``codebook`` would drop, with how many
     codings each has (what a researcher must agree to lose before replacing)."""
     incoming = set(codebook.keys())
@@ -213,7 +375,7 @@ def dropped_codes(project: Project, codebook: Codebook) -> dict[str, int]:
 # ---------------------------------------------------------------- checks
 
 
-def _checked(project: Project, code: Code, languages: list[str]) -> Code:
+def _checked(project: CodebookRecords, code: Code, languages: list[str]) -> Code:
     """``code`` with its texts trimmed, or a QualcodeError saying what is wrong with it."""
 
     def fail(message: str) -> QualcodeError:
@@ -259,7 +421,7 @@ def _checked(project: Project, code: Code, languages: list[str]) -> Code:
     )
 
 
-def _used_languages(project: Project) -> set[str]:
+def _used_languages(project: CodebookRecords) -> set[str]:
     used: set[str] = set()
     for row in project.query("SELECT label, keywords FROM codes"):
         used |= set(json.loads(row["label"])) | set(json.loads(row["keywords"]))
@@ -269,11 +431,11 @@ def _used_languages(project: Project) -> set[str]:
 # ---------------------------------------------------------------- the tree and its order
 
 
-def _parent_id(project: Project, parent: str | None) -> int | None:
+def _parent_id(project: CodebookRecords, parent: str | None) -> int | None:
     return None if parent is None else project.code_id(parent)
 
 
-def _children(project: Project) -> dict[int | None, list[int]]:
+def _children(project: CodebookRecords) -> dict[int | None, list[int]]:
     """Each code's sub-codes (None: the top-level themes), in their current order."""
     children: dict[int | None, list[int]] = defaultdict(list)
     for row in project.query("SELECT id, parent_id FROM codes ORDER BY position, id"):
@@ -281,7 +443,7 @@ def _children(project: Project) -> dict[int | None, list[int]]:
     return children
 
 
-def _subtree(project: Project, code_id: int) -> list[int]:
+def _subtree(project: CodebookRecords, code_id: int) -> list[int]:
     """``code_id`` and all its sub-codes, depth first."""
     children = _children(project)
     result, stack = [], [code_id]
@@ -292,7 +454,9 @@ def _subtree(project: Project, code_id: int) -> list[int]:
     return result
 
 
-def _place(project: Project, code_id: int, parent_id: int | None, index: int | None) -> None:
+def _place(
+    project: CodebookRecords, code_id: int, parent_id: int | None, index: int | None
+) -> None:
     """Make ``code_id`` the ``index``-th sub-code of ``parent_id`` and renumber positions."""
     children = _children(project)
     for siblings in children.values():
@@ -304,11 +468,11 @@ def _place(project: Project, code_id: int, parent_id: int | None, index: int | N
     _write_order(project, children)
 
 
-def _renumber(project: Project) -> None:
+def _renumber(project: CodebookRecords) -> None:
     _write_order(project, _children(project))
 
 
-def _write_order(project: Project, children: dict[int | None, list[int]]) -> None:
+def _write_order(project: CodebookRecords, children: dict[int | None, list[int]]) -> None:
     """Store positions 0, 1, 2, … in depth-first order of the tree ``children``."""
     order: list[int] = []
     stack = list(reversed(children[None]))

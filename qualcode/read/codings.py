@@ -1,16 +1,20 @@
-"""Codings as CSV: ``transcript,turn,code,coder`` plus optional ``start,end,memo``."""
+"""Codings and adjudication decisions from CSV files, each row with its line for errors.
+
+A codings CSV has the columns ``transcript,turn,code,coder`` plus optional ``start,end,memo``
+(what :mod:`qualcode.export.codings` writes); a decisions CSV ``transcript,turn,decision`` plus
+optional ``codes``.
+"""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from qualcode.errors import QualcodeError
 
 REQUIRED = ("transcript", "turn", "code", "coder")
-COLUMNS = (*REQUIRED, "start", "end", "memo", "origin", "created_at")
 
 
 def read_codings_csv(path: str | Path) -> list[dict[str, Any]]:
@@ -48,12 +52,12 @@ def read_csv_rows(path: str | Path, required: Sequence[str], columns: str) -> li
         raise QualcodeError(f"cannot read the file ({error.strerror})", path) from None
 
 
-def write_codings_csv(codings: Iterable[dict[str, Any]], path: str | Path) -> int:
-    count = 0
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for coding in codings:
-            writer.writerow(coding)
-            count += 1
-    return count
+def read_decisions(path: str | Path) -> list[dict[str, Any]]:
+    """Decisions from a CSV with columns ``transcript,turn,decision`` (optional ``codes``:
+    keys separated by ';' for the decision 'codes'); each row keeps its ``line``."""
+    return read_csv_rows(
+        path,
+        ("transcript", "turn", "decision"),
+        "a decisions CSV has the columns transcript,turn,decision (and codes for the "
+        "decision 'codes')",
+    )

@@ -1,4 +1,4 @@
-"""Editing single codes (qualcode.store.codes) on real project files."""
+"""Editing single codes (qualcode.store.codebook) on real project files."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from qualcode.codebook import PALETTE, Code, codebook_to_yaml, parse_codebook
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
-from qualcode.store.codes import (
+from qualcode.store.codebook import (
     code_usage,
     codebook_languages,
     coding_counts,

@@ -1,11 +1,13 @@
-"""The workbench queries (qualcode.code.workbench): paging, filters, progress, coding from two
+"""The workbench queries (qualcode.workbench): paging, filters, progress, coding from two
 connections at once, on the demo project."""
 
 from __future__ import annotations
 
 import pytest
 
-from qualcode.code.workbench import (
+from qualcode.errors import QualcodeError
+from qualcode.store import Project
+from qualcode.workbench import (
     TurnFilter,
     change_codes,
     progress,
@@ -13,8 +15,6 @@ from qualcode.code.workbench import (
     transcript_speakers,
     turn_page,
 )
-from qualcode.errors import QualcodeError
-from qualcode.store import Project
 
 EN = "focus-group-en"  # 52 turns, 40 of them by participants
 
@@ -170,7 +170,7 @@ def pilot(project, tmp_path):
 
 
 def test_suggestions_come_with_the_page_for_a_coder(pilot):
-    from qualcode.code.workbench import evidence_spans, suggest_transcript, suggestion_count
+    from qualcode.workbench import evidence_spans, suggest_transcript, suggestion_count
 
     assert suggestion_count(pilot, "pilot", "ann") == 0
     result = suggest_transcript(pilot, "pilot", "ann")
@@ -196,7 +196,7 @@ def test_suggestions_come_with_the_page_for_a_coder(pilot):
 
 
 def test_accepting_codes_the_turn_and_rejecting_hides_it(pilot):
-    from qualcode.code.workbench import accept_suggestion, reject_suggestion, suggest_transcript
+    from qualcode.workbench import accept_suggestion, reject_suggestion, suggest_transcript
 
     suggest_transcript(pilot, "pilot", "ann")
     page = turn_page(pilot, "pilot", "ann")
@@ -217,7 +217,7 @@ def test_accepting_codes_the_turn_and_rejecting_hides_it(pilot):
 
 
 def test_learned_suggestions_need_a_coder_with_codings(pilot):
-    from qualcode.code.workbench import suggest_transcript
+    from qualcode.workbench import suggest_transcript
 
     with pytest.raises(QualcodeError, match="choose who you are"):
         suggest_transcript(pilot, "pilot", None, "learned")

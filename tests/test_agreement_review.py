@@ -1,12 +1,13 @@
-"""Reviewing agreement (qualcode.code.review): the reading bands, the table the Agreement page
-shows, and settling disagreements into the consensus coder, on a small hand-computed case."""
+"""Reviewing agreement: the reading bands, the table the Agreement page shows, and
+adjudicating disagreements into the consensus coder turn by turn (the Agreement page's road),
+on a small hand-computed case."""
 
 from __future__ import annotations
 
 import pytest
 
-from qualcode.analyse.agreement import project_agreement, reading
-from qualcode.code.review import agreement_table, disagreement_page, settle, settles
+from qualcode.analyse.consensus import adjudicate_turn, consensus_pair, disagreements
+from qualcode.analyse.project_agreement import agreement_table, project_agreement, reading
 from qualcode.errors import QualcodeError
 
 PILOT = (
@@ -75,29 +76,31 @@ def test_the_agreement_table(two_coders):
     assert pooled["label"] == "all codes someone applied"
 
 
-def test_settle_builds_the_consensus_and_keeps_the_originals(two_coders):
+def test_adjudicating_a_turn_builds_the_consensus_and_keeps_the_originals(two_coders):
     project, turn = two_coders
-    page = disagreement_page(project, ["ann", "bo"])
+    page = disagreements(project, ["ann", "bo"])
     assert page["total"] == 1
     assert [(r["turn"], r["differ"], r["decision"]) for r in page["rows"]] == [
         (3, ["conditions", "boundaries"], None)
     ]
-    assert settles(project, "consensus") is None
-    assert settle(project, "ann", "bo", turn[3], "b") == ["boundaries"]
-    assert settles(project, "consensus") == ("ann", "bo")
+    assert consensus_pair(project, "consensus") is None
+    assert adjudicate_turn(project, turn[3], "b", coders=("ann", "bo")) == ["boundaries"]
+    assert consensus_pair(project, "consensus") == ("ann", "bo")
     consensus = sorted((c["turn"], c["code"]) for c in project.codings(coder="consensus"))
     assert consensus == [(2, "awareness"), (3, "boundaries")]
-    assert settle(project, "ann", "bo", turn[3], "none") == []
-    assert disagreement_page(project, ["ann", "bo"])["rows"][0]["decision"] == "none"
+    assert adjudicate_turn(project, turn[3], "none", coders=("ann", "bo")) == []
+    assert disagreements(project, ["ann", "bo"])["rows"][0]["decision"] == "none"
     assert [c["code"] for c in project.codings(coder="ann")] == ["awareness", "conditions"]
 
 
-def test_settling_refuses_a_consensus_of_other_coders(two_coders):
+def test_adjudicating_refuses_a_consensus_of_other_coders(two_coders):
     project, turn = two_coders
-    settle(project, "ann", "bo", turn[3], "a")
+    adjudicate_turn(project, turn[3], "a", coders=("ann", "bo"))
     project.add_codings(turn[3], ["conditions"], "cy")
     with pytest.raises(QualcodeError, match="consensus of ann and bo, not of ann and cy"):
-        settle(project, "ann", "cy", turn[3], "a")
+        adjudicate_turn(project, turn[3], "a", coders=("ann", "cy"))
     with pytest.raises(QualcodeError, match="decision must be one of"):
-        settle(project, "ann", "bo", turn[3], "codes")
-    assert settles(project, "consensus") == ("ann", "bo")
+        adjudicate_turn(project, turn[3], "maybe", coders=("ann", "bo"))
+    with pytest.raises(QualcodeError, match="needs the codes to keep"):
+        adjudicate_turn(project, turn[3], "codes", coders=("ann", "bo"))
+    assert consensus_pair(project, "consensus") == ("ann", "bo")

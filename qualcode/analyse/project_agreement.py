@@ -91,7 +91,7 @@ def project_agreement(
         raise QualcodeError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
     names = list(dict.fromkeys(name.strip() for name in coders))
     if len(names) < 2:
-        raise QualcodeError("agreement needs at least two different coders (--coders A B)")
+        raise QualcodeError("agreement needs at least two different coders", fix="coders")
     coder_ids = [project.coder_id(name, create=False) for name in names]
     masks = code_masks(project, rollup)
     table = select_codes(masks.codes, codes)
@@ -372,4 +372,24 @@ def agreement_rows(result: dict[str, Any], digits: int = 3) -> list[dict[str, An
             line[name] = None if value is None else round(value, digits)
         line["reading"] = reading(row.get("krippendorff_alpha"))
         rows.append(line)
+    return rows
+
+
+def agreement_table(result: dict[str, Any], digits: int = 3) -> list[dict[str, Any]]:
+    """The rows of :func:`agreement_rows` (per code, then the pooled
+    line), each with its code's label, the units where the coders differed and the ``reading``
+    of its alpha."""
+    labels = {row["code"]: row.get("label") for row in result["codes"]}
+    differed = {row["code"]: row.get("units_disagreed") for row in result["codes"]}
+    differed["(pooled)"] = result["overall"].get("units_disagreed")
+    rows = []
+    for row in agreement_rows(result, digits):
+        rows.append(
+            {
+                "code": row["code"],
+                "label": labels.get(row["code"], "all codes someone applied"),
+                **{key: value for key, value in row.items() if key != "code"},
+                "units_disagreed": differed.get(row["code"]),
+            }
+        )
     return rows

@@ -90,7 +90,7 @@ def turn_page(
     if limit < 1 or offset < 0:
         raise QualcodeError(f"a page needs limit >= 1 and offset >= 0, not {limit}/{offset}")
     transcript_id, language = _transcript(project, transcript)
-    coder_id = _coder_id(project, coder)
+    coder_id = project.find_coder(coder)
     condition, params = _condition(project, transcript_id, coder_id, where or TurnFilter())
     total = project.query(
         f"SELECT count(*) AS n FROM turns t JOIN speakers s ON s.id = t.speaker_id "
@@ -119,7 +119,7 @@ def progress(project: Project, transcript: str, coder: str | None) -> tuple[int,
                                        WHERE c.turn_id = t.id AND c.coder_id = ?)), 0) AS coded
            FROM turns t JOIN speakers s ON s.id = t.speaker_id
            WHERE t.transcript_id = ? AND s.role = 'participant'""",
-        [_coder_id(project, coder), transcript_id],
+        [project.find_coder(coder), transcript_id],
     )[0]
     return row["coded"], row["total"]
 
@@ -149,14 +149,6 @@ def _transcript(project: Project, name: str) -> tuple[int, str]:
     if not rows:
         raise QualcodeError(f"no transcript named {name!r} in the project", project.path)
     return rows[0]["id"], rows[0]["language"]
-
-
-def _coder_id(project: Project, coder: str | None) -> int | None:
-    """The coder's id, or None for no coder or a coder who has not coded anything yet."""
-    if not coder or not coder.strip():
-        return None
-    rows = project.query("SELECT id FROM coders WHERE name = ?", [coder.strip()])
-    return rows[0]["id"] if rows else None
 
 
 def _condition(
@@ -239,11 +231,15 @@ def _attach_suggestions(project: Project, turns: list[dict[str, Any]], coder: st
 # ---------------------------------------------------------------- suggestions
 
 
-SUGGEST_METHODS = {
-    "keywords": "Keywords of the codebook",
-    "learned": "Learned from your codings",
-    "all": "Both",
-}
+SUGGEST_METHODS = dict(
+    zip(
+        workflow.CHOICES,
+        ("Keywords of the codebook", "Learned from your codings", "Both"),
+        strict=True,
+    )
+)
+"""The suggestion methods (:data:`qualcode.suggest.workflow.CHOICES`) as the Code page names
+them."""
 
 
 def evidence_spans(suggestions: Iterable[dict[str, Any]]) -> list[tuple[int, int]]:
@@ -265,7 +261,7 @@ def suggestion_count(project: Project, transcript: str, coder: str | None = None
         """SELECT count(*) AS n FROM suggestions s JOIN turns t ON t.id = s.turn_id
            WHERE t.transcript_id = ?
              AND (s.coder_id IS NULL OR s.coder_id = ?)""",
-        [transcript_id, _coder_id(project, coder)],
+        [transcript_id, project.find_coder(coder)],
     )[0]["n"]
 
 
@@ -275,12 +271,11 @@ def suggest_transcript(
     """(Re)compute the suggestions for one transcript: keyword ones for everybody and, with
     ``learned``/``all``, the ones learned from ``coder``'s codings (one transaction; the
     coder's earlier accept/reject decisions stay)."""
-    if method not in SUGGEST_METHODS:
-        raise QualcodeError(f"unknown method {method!r} (choose {', '.join(SUGGEST_METHODS)})")
+    workflow.checked_method(method)
     if method != "keywords" and not (coder and coder.strip()):
         raise QualcodeError("learned suggestions are made for a coder: choose who you are first")
     learned_for = coder.strip() if method != "keywords" and coder else None
-    if learned_for is not None and _coder_id(project, learned_for) is None:
+    if learned_for is not None and project.find_coder(learned_for) is None:
         raise QualcodeError(f"{learned_for} has no codings yet to learn from; code some turns")
     return workflow.compute_suggestions(project, transcript, method=method, coder=learned_for)
 

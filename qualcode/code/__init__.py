@@ -1,1 +1,0 @@
-"""Codings: what coders applied to turns, and moving them in and out."""
