@@ -108,28 +108,58 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     assert f"127.0.0.1:{port}" in (tmp_path / "streamlit.log").read_text()
 
 
+def watch_requests(page: Any, url: str) -> list[str]:
+    """Every request the page makes from now on (see :func:`outside`)."""
+    made: list[str] = []
+    page.on("request", lambda request: made.append(request.url))
+    return made
+
+
+def outside(made: list[str], url: str) -> list[str]:
+    """The requests that left the served app: interview data never leaves the machine, and
+    nothing is loaded from outside."""
+    return [request for request in made if not request.startswith((f"{url}/", "data:", "blob:"))]
+
+
+def open_code_page(browser: Any, url: str) -> tuple[Any, Any]:
+    """A new browser session on the Code page with the coder browser-coder chosen: the page,
+    and its progress line."""
+    from playwright.sync_api import expect
+
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(20_000)
+    page.requests_made = watch_requests(page, url)
+    page.goto(f"{url}/code")
+    expect(page.get_by_text("Choose who you are")).to_be_visible()
+    page.get_by_label("Who is coding?").click()
+    page.keyboard.type("browser-coder")
+    page.keyboard.press("Enter")
+    return page, page.get_by_text("participant turns coded by browser-coder")
+
+
 @contextmanager
-def code_page(chromium: Path, url: str) -> Iterator[tuple[Any, Any]]:
-    """Chromium on the Code page with the coder browser-coder chosen: the page, and its
-    progress line (no turn coded yet)."""
-    from playwright.sync_api import expect, sync_playwright
+def chromium_browser(chromium: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(20_000)
-            page.goto(f"{url}/code")
-            expect(page.get_by_text("Choose who you are")).to_be_visible()
-            page.get_by_label("Who is coding?").click()
-            page.keyboard.type("browser-coder")
-            page.keyboard.press("Enter")
-            progress = page.get_by_text("participant turns coded by browser-coder")
-            expect(progress).to_have_text("0 of 40 participant turns coded by browser-coder")
-            yield page, progress
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def code_page(chromium: Path, url: str) -> Iterator[tuple[Any, Any]]:
+    """Chromium on the Code page with the coder browser-coder chosen: the page, and its
+    progress line (no turn coded yet)."""
+    from playwright.sync_api import expect
+
+    with chromium_browser(chromium) as browser:
+        page, progress = open_code_page(browser, url)
+        expect(progress).to_have_text("0 of 40 participant turns coded by browser-coder")
+        yield page, progress
 
 
 def test_code_a_turn_in_the_browser(chromium, served):
@@ -234,3 +264,98 @@ def test_accept_a_suggestion_and_see_it_counted(chromium, served):
         assert rows[0].startswith("code,label,transcript,group,turn,speaker,text")
         assert len(rows) == 2 and rows[1].startswith("awareness,")
         page.screenshot(path=ARTIFACTS / "reports-quotes.png")
+
+
+def stored_after_clicks(path: Path, expected: int) -> set[tuple[int, str]]:
+    """browser-coder's codings once ``expected`` are stored (or after 20 s)."""
+    deadline = time.monotonic() + 20
+    while True:
+        with Project(path) as project:
+            stored = {(c["turn_id"], c["code"]) for c in project.codings(coder="browser-coder")}
+        if len(stored) >= expected or time.monotonic() > deadline:
+            return stored
+        time.sleep(0.5)
+
+
+def click_quickly(page: Any, turn_id: int, labels: list[str]) -> None:
+    """Click the turn's pills for ``labels`` as a person does: 100 ms apart, without waiting
+    for the page to settle between clicks."""
+    pills = page.locator(f".st-key-codes-{turn_id}")
+    pills.scroll_into_view_if_needed()
+    boxes = [pills.locator("button").filter(has_text=label).bounding_box() for label in labels]
+    for box in boxes:
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(100)
+
+
+def fast_click_case(path: Path) -> tuple[list[int], list[str], list[str]]:
+    """The first 8 participant turns of the English group and the first 4 codes."""
+    with Project(path) as project:
+        turns = [t["id"] for t in project.turns(EN, role="participant")][:8]
+        book = project.codebook()
+        codes = [code.key for code in book.codes][:4]
+    return turns, codes, [book.get(code).display("en") for code in codes]
+
+
+def test_fast_clicks_are_all_stored(chromium, served):
+    """One coder clicking 4 code pills on each of 8 turns, 100 ms apart: every click is
+    stored (32 codings), and the pills show what is stored."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT)
+    url, path = served
+    turns, codes, labels = fast_click_case(path)
+    with code_page(chromium, url) as (page, progress):
+        for turn_id in turns:
+            click_quickly(page, turn_id, labels)
+        expect(progress).to_have_text("8 of 40 participant turns coded by browser-coder")
+        stored = stored_after_clicks(path, 32)
+        page.screenshot(path=ARTIFACTS / "code-page-fast-clicks.png")
+        assert stored == {(turn_id, code) for turn_id in turns for code in codes}
+        for turn_id in turns:
+            pressed = page.locator(f".st-key-codes-{turn_id} button[aria-pressed=true]")
+            expect(pressed).to_have_count(4)
+
+
+# A label as a received .qdc or .qdpx can carry it: Markdown that would fetch an image.
+HOSTILE_LABEL = "![x](http://10.255.255.1/p.png) **bold** :red[red] $x$"
+
+
+def test_no_request_leaves_the_machine_and_names_show_as_they_are(chromium, served):
+    """Every page of the app, with a code label, codebook name and coder name made of
+    Markdown: every request goes to the app itself, and the names show literally."""
+    from dataclasses import replace
+
+    from playwright.sync_api import expect
+
+    from qualcode.store.codebook import save_code, set_codebook
+
+    expect.set_options(timeout=EXPECT_TIMEOUT)
+    url, path = served
+    with Project(path) as project:
+        code = project.codebook().get("awareness")
+        save_code(project, replace(code, label={"da": HOSTILE_LABEL, "en": HOSTILE_LABEL}))
+        set_codebook(project, name="**Book** ![y](http://10.255.255.1/q.png)")
+        project.add_codings(project.turn_id(EN, 2), ["awareness"], "**ann** _x_")
+    with chromium_browser(chromium) as browser:
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        made = watch_requests(page, url)
+        for name in ("project", "codebook", "code", "reports", "agreement"):
+            page.goto(f"{url}/{name}")
+            expect(page.get_by_role("heading", name=name.capitalize(), exact=True)).to_be_visible()
+            page.wait_for_load_state("networkidle")
+        page.goto(f"{url}/codebook")
+        expect(page.get_by_text("**Book** ![y](http://10.255.255.1/q.png)")).to_be_visible()
+        page.goto(f"{url}/code")
+        page.get_by_label("Who is coding?").click()
+        page.get_by_role("option", name="**ann** _x_").click()
+        expect(page.get_by_text("coded by **ann** _x_")).to_be_visible()
+        turn_id = Project(path).turn_id(EN, 2)
+        pill = page.locator(f".st-key-codes-{turn_id} button").filter(has_text=HOSTILE_LABEL)
+        expect(pill).to_have_attribute("aria-pressed", "true")
+        page.screenshot(path=ARTIFACTS / "code-page-literal-names.png")
+        assert page.locator("img[src*='10.255.255.1']").count() == 0
+        icon = page.locator("link[rel*=icon]").first.get_attribute("href")
+        assert icon and not icon.startswith("http") or icon.startswith(url), icon
+        assert any(request.startswith(url) for request in made)
+        assert outside(made, url) == []

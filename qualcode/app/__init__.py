@@ -1,6 +1,7 @@
 """The Streamlit workbench. ``streamlit_app.py`` and ``qualcode app`` both run :data:`APP_SCRIPT`.
 
-Privacy: the server binds to 127.0.0.1 and Streamlit's usage statistics are off, whichever way
+Privacy: the server binds to 127.0.0.1, Streamlit's usage statistics and its first-run e-mail
+prompt are off, whichever way
 the app is started (``.streamlit/config.toml`` for ``streamlit run``, flags for ``qualcode app``).
 """
 
@@ -16,6 +17,10 @@ PRIVATE_FLAGS = (
     "--browser.gatherUsageStats",
     "false",
     "--global.developmentMode",
+    "false",
+    # Streamlit's first start asks for an e-mail address (and sends it to Streamlit); without
+    # a terminal it exits instead of serving.
+    "--server.showEmailPrompt",
     "false",
 )
 APP_FLAGS = (

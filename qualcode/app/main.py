@@ -15,12 +15,16 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from qualcode.app import session
+from qualcode.app.markup import literal
 from qualcode.app.session import project_path
 from qualcode.errors import QualcodeError
 
 __all__ = ["PAGES", "main", "project_path"]
 
 VIEWS = Path(__file__).with_name("views")
+# The tab's icon, shipped with the app: an icon name (":material/…:") would make every page
+# load fetch the favicon from a font server.
+ICON = Path(__file__).with_name("icon.png")
 
 
 class PageSpec(NamedTuple):
@@ -55,12 +59,12 @@ def sidebar() -> None:
     path = session.open_path()
     with st.sidebar:
         st.caption("Project")
-        st.markdown(f"**{path.stem}**")
+        st.markdown(f"**{literal(path.stem)}**")
         st.caption(str(path.resolve()))
 
 
 def main() -> None:
-    st.set_page_config(page_title="qualcode", page_icon=":material/edit_note:", layout="wide")
+    st.set_page_config(page_title="qualcode", page_icon=str(ICON), layout="wide")
     page = navigation()
     sidebar()
     try:

@@ -37,6 +37,19 @@ STYLE = """
 """
 
 
+# What Streamlit's Markdown (labels, captions, messages) would read as markup: emphasis, links
+# and images, headings, lists, tables, code, HTML, colour and icon directives (":red[…]",
+# ":material/…:"), LaTeX ("$").
+MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=^])")
+
+
+def literal(text: str) -> str:
+    """``text`` (a code label, codebook, coder, transcript or file name: anything a user or a
+    received file supplied) escaped so that Streamlit's Markdown shows it as it is: an image
+    link stays text and fetches nothing."""
+    return MARKDOWN.sub(r"\\\1", text).replace("\n", " ")
+
+
 def highlight(text: str, spans: Iterable[tuple[int, int]], css_class: str | None = None) -> str:
     """``text`` HTML-escaped, with each character span ``(start, end)`` (end exclusive) wrapped
     in ``<mark>``. Overlapping or touching spans are merged; spans are clipped to the text and

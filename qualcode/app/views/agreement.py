@@ -21,7 +21,7 @@ from qualcode.analyse.project_agreement import (
     project_agreement,
 )
 from qualcode.app import session
-from qualcode.app.markup import STYLE, chip, highlight
+from qualcode.app.markup import STYLE, chip, highlight, literal
 from qualcode.codebook import Codebook
 from qualcode.store import Project
 
@@ -61,7 +61,7 @@ def statistics(project: Project, coders: list[str], unit: str, rollup: bool) -> 
     result = session.derived(project_agreement, project, tuple(coders), unit, rollup=rollup)
     st.caption(
         f"{result['n_units']} units ({result['unit_description']}) in {result['transcripts']} "
-        f"transcripts coded by at least two of {', '.join(result['coders'])}."
+        f"transcripts coded by at least two of {literal(', '.join(result['coders']))}."
     )
     table = pd.DataFrame(agreement_table(result))
     st.dataframe(

@@ -16,6 +16,7 @@ from qualcode.app import session
 from qualcode.app.markup import (
     STYLE,
     button_colors,
+    literal,
     pill_colors,
     speaker_colors,
     text_spans,
@@ -207,7 +208,7 @@ def suggestion_chips(
             label = code.display(language) if code else suggestion["code"]
             methods = " and ".join(suggestion["methods"])
             st.button(
-                f"{label} · {suggestion['score']:.2f}",
+                f"{literal(label)} · {suggestion['score']:.2f}",
                 key=accept_key(turn, suggestion),
                 icon=":material/add:",
                 help=f"Accept: code the turn with {label} (suggested by {methods})",
@@ -339,7 +340,7 @@ def turns(project: Project, page: TurnPage, coder: str | None, book: Codebook, s
     colors = speaker_colors(page.speakers)
     codes = {code.key: code for code, _ in book.walk()}
     labels = {
-        code.key: f"{'↳ ' if parent else ''}{code.display(page.language)}"
+        code.key: f"{'↳ ' if parent else ''}{literal(code.display(page.language))}"
         for code, parent in book.walk()
     }
     chips = [
@@ -388,7 +389,7 @@ def page() -> None:
         with top[2]:
             st.progress(
                 coded / total if total else 0.0,
-                text=f"{coded} of {total} participant turns coded by {coder}",
+                text=f"{coded} of {total} participant turns coded by {literal(coder)}",
             )
     suggest_bar(project, transcript, coder)
     labels = [speaker["label"] for speaker in transcript_speakers(project, transcript)]

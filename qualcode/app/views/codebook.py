@@ -10,7 +10,7 @@ import streamlit as st
 
 from qualcode.app import session
 from qualcode.app.downloads import MIME, qdc_file
-from qualcode.app.markup import STYLE, dot
+from qualcode.app.markup import STYLE, dot, literal
 from qualcode.codebook import Code, Codebook, codebook_to_yaml
 from qualcode.errors import QualcodeError
 from qualcode.refi.qdc import incoming_codebook
@@ -305,7 +305,8 @@ def page() -> None:
     project = session.require_project()
     book = project.codebook()
     languages = codebook_languages(project) or ["en"]
-    st.caption(f"{book.name or 'No codebook yet'} · languages: {', '.join(languages)}")
+    name = literal(book.name) if book.name else "No codebook yet"
+    st.caption(f"{name} · languages: {literal(', '.join(languages))}")
     settings(project, book)
     left, right = st.columns([2, 3])
     with left:

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from qualcode.app import session
+from qualcode.app.markup import literal
 from qualcode.errors import QualcodeError
 from qualcode.read import READERS, ParsedTranscript
 from qualcode.read.upload import preview, read_upload
@@ -205,7 +206,9 @@ def page() -> None:
     session.show_messages()
     project = session.current_project()
     if project is not None:
-        st.markdown(f"Open: **{project.path.name}** · `{project.path.resolve()}`")
+        st.markdown(
+            f"Open: **{literal(project.path.name)}** · {literal(str(project.path.resolve()))}"
+        )
     open_or_create()
     if project is None:
         return
