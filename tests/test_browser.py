@@ -359,3 +359,41 @@ def test_no_request_leaves_the_machine_and_names_show_as_they_are(chromium, serv
         assert icon and not icon.startswith("http") or icon.startswith(url), icon
         assert any(request.startswith(url) for request in made)
         assert outside(made, url) == []
+
+
+def test_fast_clicks_of_one_coder_in_two_browsers_are_all_stored(chromium, served):
+    """The same coder in two browser sessions, clicking in turn on the same turns 100 ms apart
+    (session one codes 1 and 3, session two codes 2 and 4): all 32 codings are stored, none
+    of one session's codes is removed by the other's clicks."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT)
+    url, path = served
+    turns, codes, labels = fast_click_case(path)
+    with chromium_browser(chromium) as browser:
+        sessions = [open_code_page(browser, url) for _ in range(2)]
+        for _, progress in sessions:
+            expect(progress).to_have_text("0 of 40 participant turns coded by browser-coder")
+        for turn_id in turns:
+            boxes = []
+            for number, label in enumerate(labels):
+                page = sessions[number % 2][0]
+                pills = page.locator(f".st-key-codes-{turn_id}")
+                pills.scroll_into_view_if_needed()
+                boxes.append((page, pills.locator("button").filter(has_text=label).bounding_box()))
+            for page, box in boxes:
+                page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+                page.wait_for_timeout(100)
+        stored = stored_after_clicks(path, 32)
+        assert stored == {(turn_id, code) for turn_id in turns for code in codes}
+        page = sessions[0][0]
+        page.reload()
+        page.get_by_label("Who is coding?").click()
+        page.get_by_role("option", name="browser-coder").click()
+        expect(sessions[0][1]).to_have_text("8 of 40 participant turns coded by browser-coder")
+        for turn_id in turns:
+            pressed = page.locator(f".st-key-codes-{turn_id} button[aria-pressed=true]")
+            expect(pressed).to_have_count(4)
+        page.screenshot(path=ARTIFACTS / "code-page-two-browsers.png")
+        for page, _ in sessions:
+            assert outside(page.requests_made, url) == []

@@ -233,8 +233,11 @@ def test_the_app_is_served_privately():
     assert flags["--server.address"] == "127.0.0.1"
     assert flags["--browser.gatherUsageStats"] == "false"
     assert flags["--server.port"] == "8765"
+    assert flags["--server.showEmailPrompt"] == "false"
+    assert flags["--runner.fastReruns"] == "false"
     config = (Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text()
     assert 'address = "127.0.0.1"' in config and "gatherUsageStats = false" in config
+    assert "showEmailPrompt = false" in config and "fastReruns = false" in config
 
 
 def test_demo_creates_a_coded_project_once(run, tmp_path):

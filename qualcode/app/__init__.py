@@ -30,6 +30,8 @@ APP_FLAGS = (
     "minimal",
     "--theme.primaryColor",
     "#3b6ea5",
+    "--runner.fastReruns",
+    "false",
 )
 
 

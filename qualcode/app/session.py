@@ -13,14 +13,16 @@ coder's choices, the page number, messages waiting to be shown.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from qualcode.codebook import default_codebook_path, load_codebook
 from qualcode.demo import DEMO_PROJECT, create_demo_project
@@ -124,22 +126,62 @@ class Outcome:
     value: Any = None
 
 
+def _no_stop() -> None:
+    """Stands in for Streamlit's check for a newer browser event while a write runs."""
+
+
+@contextlib.contextmanager
+def uninterrupted() -> Iterator[None]:
+    """Let the block run to its end. When the browser sends a newer event (the next quick
+    click), Streamlit stops the running script at its next ``st.session_state`` access, inside
+    a widget callback too, where the widget's new value is already taken as seen: the click
+    would be lost without a trace. Inside this block the stop waits; it happens when the
+    block ends."""
+    state = get_session_state()
+    check = getattr(state, "_yield_callback", None)
+    if check is None or check is _no_stop:  # not under a script runner, or nested
+        yield
+        return
+    object.__setattr__(state, "_yield_callback", _no_stop)
+    try:
+        yield
+    finally:
+        object.__setattr__(state, "_yield_callback", check)
+    check()
+
+
+def callback(function: Callable[..., None]) -> Callable[..., None]:
+    """A widget callback that writes, run :func:`uninterrupted`."""
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> None:
+        with uninterrupted():
+            function(*args, **kwargs)
+
+    return run
+
+
 def attempt(
     action: Callable[..., Any], *args: Any, done: str | None = None, **kwargs: Any
 ) -> Outcome:
-    """Run a write and keep the page usable whatever happens: a failure shows ``st.error``
-    (where the action was, or at the top of the page when called from a widget callback) and
-    changes nothing, as every write is one transaction. ``done`` is shown as a toast on
-    success (queued, so it survives the ``st.rerun`` that usually follows)."""
-    try:
-        value = action(*args, **kwargs)
-    except WRITE_ERRORS as error:
-        st.error(str(error), icon=":material/error:")
-        return Outcome(False)
-    forget_tables()
-    if done:
-        say("success", done)
-    return Outcome(True, value)
+    """Run a write and keep the page usable whatever happens: the write runs to its end
+    (:func:`uninterrupted`); a failure shows ``st.error`` (where the action was, or at the top
+    of the page when called from a widget callback) and changes nothing, as every write is
+    one transaction. ``done`` is shown as a toast on success (queued, so it survives the
+    ``st.rerun`` that usually follows)."""
+    with uninterrupted():
+        try:
+            value = action(*args, **kwargs)
+        except WRITE_ERRORS as error:
+            outcome = Outcome(False)
+            message = str(error)
+        else:
+            forget_tables()
+            if done:
+                say("success", done)
+            return Outcome(True, value)
+    st.error(message, icon=":material/error:")
+    return outcome
 
 
 def choose(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qualcode.app import session
+from qualcode.app import session, shown
 from qualcode.app.markup import (
     STYLE,
     button_colors,
@@ -141,21 +141,24 @@ def pager(page: TurnPage, where: str) -> None:
     )
 
 
+@session.callback
 def save_codes(project: Project, turn_id: int, coder: str, key: str) -> None:
     """Pill callback: store what the coder switched on or off (compared with what the pills
-    showed, so codes another session applied meanwhile stay)."""
+    showed in the browser, so codes another session applied meanwhile stay and quick clicks
+    are read as they were made)."""
+    before = set(shown.before_change(key) or [])
     chosen = set(st.session_state.get(key) or [])
-    shown = set(st.session_state.get(f"{key}-shown") or [])
     session.attempt(
         change_codes,
         project,
         turn_id,
         coder,
-        add=sorted(chosen - shown),
-        remove=sorted(shown - chosen),
+        add=sorted(chosen - before),
+        remove=sorted(before - chosen),
     )
 
 
+@session.callback
 def save_memo(project: Project, turn_id: int, coder: str, key: str) -> None:
     """Memo callback: store (or, when emptied, remove) the coder's memo on the turn."""
     session.attempt(
@@ -179,7 +182,7 @@ def code_pills(project: Project, turn: dict, coder: str, labels: dict[str, str])
     stored = [code for code in labels if code in turn["codes"]]
     if sorted(st.session_state.get(key) or []) != sorted(stored):
         st.session_state[key] = stored
-    st.session_state[f"{key}-shown"] = stored
+    shown.draw(key, stored)
     st.pills(
         f"Codes of turn {turn['turn']}",
         list(labels),
@@ -230,6 +233,7 @@ def accept_key(turn: dict, suggestion: dict) -> str:
     return f"accept-{turn['id']}-{suggestion['code']}"
 
 
+@session.callback
 def decide(action, project: Project, coder: str, suggestion_id: int, label: str) -> None:
     """Chip callback: accept or reject a suggestion (a failure shows an error, no change)."""
     session.attempt(action, project, coder, suggestion_id)
@@ -369,6 +373,7 @@ def turns(project: Project, page: TurnPage, coder: str | None, book: Codebook, s
 
 
 def page() -> None:
+    shown.begin()
     st.title("Code")
     session.show_messages()
     project = session.require_project()
@@ -406,6 +411,7 @@ def page() -> None:
     st.selectbox(
         "Turns per page", PAGE_SIZES, index=PAGE_SIZES.index(PAGE_SIZE), key="page_size", width=160
     )
+    shown.end()
 
 
 page()
