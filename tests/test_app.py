@@ -3,6 +3,7 @@ action is checked against what the SQLite file holds afterwards."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,11 @@ def progress_text(app: AppTest) -> str:
 
 def pager_text(app: AppTest) -> str:
     return next(c.value for c in app.caption if c.value.startswith("Page "))
+
+
+def shown(markdown: str) -> str:
+    """What a message's Markdown shows: names in it are escaped to show literally."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def stored_codes(project: Project, coder: str, turn: int) -> list[str]:
@@ -132,8 +138,22 @@ def test_a_bad_upload_shows_an_error_and_stores_nothing(app, demo):
     app.file_uploader[0].set_value(("notes.txt", b"\xff\xfe\x00garbage\x00" * 3, "text/plain"))
     app.run()
     assert not app.exception
-    assert [e.value for e in app.error] and "notes.txt" in app.error[0].value
+    assert [e.value for e in app.error] and "notes.txt" in shown(app.error[0].value)
     assert len(demo.transcripts()) == 4
+
+
+def test_names_from_an_upload_are_shown_literally(app, demo):
+    """A file name and a speaker label made of Markdown show as typed (an image link would
+    make the browser fetch it)."""
+    open_page(app, "project")
+    name = "![x](http://10.255.255.1/p.png).txt"
+    upload = b"TK: Hvad?\n\n**Ann**: Jeg sover bedre.\n"
+    app.file_uploader[0].set_value((name, upload, "text/plain")).run()
+    assert not app.exception, app.exception
+    caption = next(c.value for c in app.caption if "turns," in c.value)
+    assert caption.startswith(r"\!\[x\]\(http\://10\.255\.255\.1/p\.png\)\.txt: ")
+    app.file_uploader[0].set_value(("**x**.txt", b"\x00\x01" * 100, "text/plain")).run()
+    assert app.error and app.error[0].value.startswith(r"\*\*x\*\*\.txt")
 
 
 def test_speaker_roles_attributes_and_group_are_saved(app, demo):
@@ -172,7 +192,7 @@ def test_create_a_new_project_and_open_another(app, demo, tmp_path):
     junk.write_text("not a database")
     app.text_input(key="project_file").input(str(junk))
     app.button(key="open_project").click().run()
-    assert "not a qualcode project" in app.error[0].value
+    assert "not a qualcode project" in shown(app.error[0].value)
     assert str(new.resolve()) in [c.value for c in app.sidebar.caption]
     app.text_input(key="project_file").input(str(demo.path))
     app.button(key="open_project").click().run()
@@ -203,7 +223,7 @@ def test_a_bad_key_shows_an_error_and_stores_nothing(app, demo):
     app.text_input(key="key-").input("The Fixer")
     app.text_input(key="label--en").input("Fixer")
     app.button[[b.label for b in app.button].index("Save code")].click().run()
-    assert "must be lower-case" in app.error[0].value
+    assert "must be lower-case" in shown(app.error[0].value)
     assert len(demo.codebook().keys()) == 5
     assert app.button[[b.label for b in app.button].index("Save code")]  # still usable
 
@@ -276,7 +296,7 @@ def test_replacing_asks_before_codings_go(app, demo):
         ("small.yaml", yaml_text.encode(), "text/yaml")
     )
     app.radio(key="codebook_mode").set_value("replace").run()
-    assert "conditions (" in app.warning[0].value
+    assert "conditions (" in shown(app.warning[0].value)
     assert app.button(key="codebook_load").disabled
     app.checkbox(key="codebook_force").check().run()
     app.button(key="codebook_load").click().run()
@@ -318,7 +338,7 @@ def test_a_malformed_yaml_is_reported_with_its_line(app, demo):
     open_page(app, "codebook")
     bad = b"name: X\nlanguages: [en]\ncodes:\n  - key: Bad Key\n    label: x\n"
     app.file_uploader(key="codebook_file").set_value(("bad.yaml", bad, "text/yaml")).run()
-    assert "bad.yaml:4" in app.error[0].value
+    assert "bad.yaml:4" in shown(app.error[0].value)
     assert len(demo.codebook().keys()) == 5
 
 
@@ -426,7 +446,7 @@ def test_a_failed_write_shows_an_error_and_the_page_stays_usable(app, demo):
         other.db.execute("DELETE FROM codes WHERE key = 'community'")
     pills(app, demo, 2).set_value(["community"]).run()
     assert not app.exception
-    assert "unknown code 'community'" in app.error[0].value
+    assert "unknown code 'community'" in shown(app.error[0].value)
     assert stored_codes(demo, "ann", 2) == []
     assert "community" not in pills(app, demo, 2).options
     pills(app, demo, 2).set_value(["awareness"]).run()

@@ -8,6 +8,7 @@ import pytest
 from qualcode.app.markup import (
     INTERVIEWER_COLOR,
     highlight,
+    literal,
     pill_colors,
     speaker_colors,
     text_spans,
@@ -102,3 +103,9 @@ def test_bad_uploads_are_refused_with_the_file_name():
         read_upload(b"%PDF-1.4", "interview.pdf")
     with pytest.raises(QualcodeError, match=r"big\.txt: the file is 0\.0 MB"):
         read_upload(b"D1: " + b"x" * 100, "big.txt", max_bytes=50)
+
+
+def test_literal_escapes_every_markdown_character():
+    hostile = "![x](http://h/p.png) **b** :red[r] $x$ <i>\n# h"
+    assert literal(hostile) == r"\!\[x\]\(http\://h/p\.png\) \*\*b\*\* \:red\[r\] \$x\$ \<i\> \# h"
+    assert literal("Søren Ærø") == "Søren Ærø"

@@ -24,6 +24,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.state.session_state_proxy import get_session_state
 
+from qualcode.app.markup import literal
 from qualcode.codebook import default_codebook_path, load_codebook
 from qualcode.demo import DEMO_PROJECT, create_demo_project
 from qualcode.errors import QualcodeError
@@ -88,7 +89,7 @@ def current_project() -> Project | None:
     try:
         return _connection(str(open_path().resolve()))
     except QualcodeError as error:
-        st.error(str(error))
+        st.error(literal(str(error)))
         return None
 
 
@@ -180,7 +181,7 @@ def attempt(
             if done:
                 say("success", done)
             return Outcome(True, value)
-    st.error(message, icon=":material/error:")
+    st.error(literal(message), icon=":material/error:")
     return outcome
 
 
@@ -215,11 +216,11 @@ def show_messages() -> None:
     toasts."""
     for kind, text in st.session_state.pop(MESSAGES_KEY, []):
         if kind == "error":
-            st.error(text, icon=":material/error:")
+            st.error(literal(text), icon=":material/error:")
         elif kind == "warning":
-            st.warning(text)
+            st.warning(literal(text))
         else:
-            st.toast(text, icon=":material/check:")
+            st.toast(literal(text), icon=":material/check:")
 
 
 # ---------------------------------------------------------------- derived tables

@@ -214,7 +214,7 @@ def suggestion_chips(
                 f"{literal(label)} · {suggestion['score']:.2f}",
                 key=accept_key(turn, suggestion),
                 icon=":material/add:",
-                help=f"Accept: code the turn with {label} (suggested by {methods})",
+                help=f"Accept: code the turn with {literal(label)} (suggested by {methods})",
                 on_click=decide,
                 args=(accept_suggestion, project, coder, suggestion["id"], label),
             )
@@ -223,7 +223,7 @@ def suggestion_chips(
                 key=f"reject-{turn['id']}-{suggestion['code']}",
                 icon=":material/close:",
                 type="tertiary",
-                help=f"Reject the suggestion {label}: it is not offered to you again",
+                help=f"Reject the suggestion {literal(label)}: it is not offered to you again",
                 on_click=decide,
                 args=(reject_suggestion, project, coder, suggestion["id"], label),
             )

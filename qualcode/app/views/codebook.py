@@ -120,13 +120,13 @@ def editor(project: Project, book: Codebook, languages: list[str]) -> None:
         for language_code, column in zip(languages, columns, strict=False):
             name = LANGUAGE_NAMES.get(language_code, language_code)
             label[language_code] = column.text_input(
-                f"Label ({name})",
+                f"Label ({literal(name)})",
                 value=code.label.get(language_code, ""),
                 key=f"label-{selected}-{language_code}",
             )
             keywords[language_code] = lines(
                 column.text_area(
-                    f"Keywords ({name}), one per line",
+                    f"Keywords ({literal(name)}), one per line",
                     value="\n".join(code.keywords.get(language_code, [])),
                     height=150,
                     key=f"keywords-{selected}-{language_code}",
@@ -198,10 +198,10 @@ def actions(project: Project, code: Code) -> None:
     if st.session_state.get(CONFIRM) == code.key:
         usage = code_usage(project, code.key)
         sub = usage["codes"][1:]
-        also = f" with its sub-codes {', '.join(sub)}" if sub else ""
+        also = f" with its sub-codes {literal(', '.join(sub))}" if sub else ""
         st.warning(
-            f"Delete **{code.key}**{also}? This also deletes **{usage['codings']} codings** "
-            f"by {usage['coders']} coder(s). It cannot be undone."
+            f"Delete **{literal(code.key)}**{also}? This also deletes "
+            f"**{usage['codings']} codings** by {usage['coders']} coder(s). It cannot be undone."
         )
         yes, no, _ = st.columns([2, 1, 3])
         if yes.button(
@@ -241,7 +241,7 @@ def load_and_export(project: Project, book: Codebook) -> None:
             try:
                 incoming = incoming_codebook(project, file.name, file.getvalue(), mode == "merge")
             except QualcodeError as error:
-                st.error(str(error))
+                st.error(literal(str(error)))
                 return
             dropped = dropped_codes(project, incoming) if mode == "replace" else {}
             losing = {key: n for key, n in dropped.items() if n}
@@ -249,7 +249,7 @@ def load_and_export(project: Project, book: Codebook) -> None:
             if dropped:
                 st.warning(
                     "Replacing drops "
-                    + ", ".join(f"{key} ({n} codings)" for key, n in dropped.items())
+                    + literal(", ".join(f"{key} ({n} codings)" for key, n in dropped.items()))
                     + "."
                 )
             if losing:

@@ -82,7 +82,7 @@ def upload(project: Project) -> None:
         try:
             transcript = read_upload(file.getvalue(), file.name)
         except QualcodeError as error:
-            st.error(str(error))
+            st.error(literal(str(error)))
             continue
         shown = preview(transcript)
         with st.container(border=True):
@@ -90,11 +90,11 @@ def upload(project: Project) -> None:
                 "Name in the project", value=file.name.rsplit(".", 1)[0], key=f"name-{file.name}"
             ).strip()
             st.caption(
-                f"{file.name}: {shown['turns']} turns, {len(shown['speakers'])} speakers, "
+                f"{literal(file.name)}: {shown['turns']} turns, {len(shown['speakers'])} speakers, "
                 f"{shown['words']} words, looks {LANGUAGES[shown['language']]}"
             )
             for notice in transcript.notices:
-                st.warning(notice)
+                st.warning(literal(notice))
             left, right = st.columns([1, 3])
             left.dataframe(shown["speakers"], hide_index=True)
             right.dataframe(
@@ -157,7 +157,7 @@ def speakers(project: Project) -> None:
         edits: list[dict[str, Any]] = []
         for person in people:
             columns = st.columns([1, 1.3, *([1.3] * len(attributes))], vertical_alignment="bottom")
-            columns[0].markdown(f"**{person['label']}** · {person['turns']} turns")
+            columns[0].markdown(f"**{literal(person['label'])}** · {person['turns']} turns")
             role = columns[1].selectbox(
                 "Role",
                 ROLES,

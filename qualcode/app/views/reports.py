@@ -19,7 +19,7 @@ from qualcode.analyse.common import consensus_coders
 from qualcode.analyse.report import cooccurrence, crosstab, frequency
 from qualcode.app import session
 from qualcode.app.downloads import MIME, quote_file
-from qualcode.app.markup import STYLE
+from qualcode.app.markup import STYLE, literal
 from qualcode.errors import QualcodeError
 from qualcode.export.quotes import FORMATS, quotes
 from qualcode.store import Project
@@ -219,7 +219,7 @@ def page() -> None:
             "quotes": lambda: quotes_view(project, coder),
         }[view or "frequency"]()
     except QualcodeError as error:  # e.g. no codings yet
-        st.info(str(error))
+        st.info(literal(str(error)))
 
 
 page()
