@@ -27,6 +27,7 @@ class ParsedTranscript:
     turns: list[ParsedTurn]
     labelled: bool = True
     notices: list[str] = field(default_factory=list)
+    layout: str | None = None  # the layout it was read as (qualcode.read.layouts)
 
     def turn_text(self, turn: ParsedTurn) -> str:
         return self.text[turn.start : turn.end]

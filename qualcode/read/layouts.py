@@ -1,0 +1,479 @@
+"""Transcript layouts: how the exports of transcription services and tools mark speakers.
+
+A transcript arrives as lines (a text file's lines, a Word file's paragraphs). Each layout is
+one small function that reads a line as a speaker's *header* (who speaks, maybe when, maybe
+the first words) or returns None; lines that are not headers continue the current speaker.
+:func:`read_lines` tries every layout, keeps the one whose headers explain the file best, and
+rebuilds the transcript as ``Speaker: words`` paragraphs: timestamps go into the turn's
+timestamp, never into its text, and the lines before the first speaker (title, date) and
+known footers are left out, each named in the notices.
+
+The layouts (``LAYOUTS``, in the order they are preferred when two explain a file equally):
+
+- ``labels``: ``D3: …``, ``Interviewer: …``, ``[00:12:31] D3: …``, ``D3 [00:12:31]: …``,
+  ``**D3:** …``, Rev's ``Interviewer (Tanja) (00:13): …``, WhisperX's ``[SPEAKER_00]: …``,
+  with a timestamp after the colon (``S01: [00:00:12] …``, Descript) or at the end of a
+  paragraph (f4/f5: ``#00:01:23-4#``) taken out;
+- ``time-name``: the time before the name (oTranscribe ``00:22 Søren: …``, MAXQDA
+  ``00:00:05.0I: …``);
+- ``name-time``: name and time alone on a line, the words below (Otter.ai, Microsoft Teams
+  ``Tanja Kjær  0:05``; Zoom's ``[Tanja Kjær] 10:02:31``; Amberscript ``Tanja (00:00:05)``);
+- ``time-then-name``: time then name alone on a line (Trint, Happy Scribe
+  ``[00:00:05] Tanja`` / ``00:00:05 - Tanja``);
+- ``range-name``: the older Teams layout, a time range line, the name, the words;
+- ``name-alone``: a speaker label alone on a line (``SPEAKER_00``, ``Speaker 1``, a name that
+  recurs alone), the words below (aTrain and other Whisper-based tools).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+
+from qualcode.errors import QualcodeError
+from qualcode.read.transcript import UNKNOWN_SPEAKER, ParsedTranscript, ParsedTurn
+
+TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+SPACE = r"[ \t\u00a0]"
+# A speaker's name: up to five words, each a capitalised word, a particle or a number, with
+# an optional note in brackets ("Tanja Kjær Holm (SDU)", "Interviewer (Tanja)").
+NAME = (
+    r"(?:[^\W\d_][\w.'’-]{0,30}|\d{1,3})"
+    r"(?:[ \u00a0](?:[^\W\d_][\w.'’-]{0,30}|\d{1,3})){0,4}"
+    r"(?:[ \u00a0]\((?!\d{1,2}:\d)[^()\n]{1,40}\))?"
+)
+PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "af", "og", "el"}
+ROLE = re.compile(
+    r"(?:[A-ZÆØÅ]{1,3}\d{0,3}|SPEAKER_\d{1,3}|(?:Unknown )?Speaker(?: ?\d{1,3})?"
+    r"|Interviewer|Moderator|Facilitator|Interviewee|Respondent|Participant|Deltager"
+    r"|Informant|Taler|Person|Ukendt taler|Sprecher(?: ?\d{1,3})?|Sprecherin)(?: ?\d{1,3})?"
+    r"(?: \([^()\n]{1,40}\))?",
+)
+BOLD = r"(?:\*\*|__)?"
+# Timestamps inside the words that are not part of what was said.
+IN_TEXT_TIMES = (
+    re.compile(rf"^{SPACE}*[\[(]{TIME}[\])]{SPACE}*"),  # S01: [00:00:12] … (Descript)
+    re.compile(rf"{SPACE}*#{TIME}(?:-\d{{1,2}})?#{SPACE}*$"),  # f4/f5: … #00:01:23-4#
+    re.compile(r"¤<\d+>"),  # Transana: ¤<5000>
+)
+TIME_LINE = re.compile(rf"{SPACE}*[\[(]?{TIME}[\])]?{SPACE}*")
+FOOTERS = re.compile(
+    r"\s*(?:Transcribed by https?://otter\.ai|Transcription ended after .*"
+    r"|Transkription (?:endete|beendet) nach .*|Transskriptionen sluttede efter .*"
+    r"|This editable transcript was computer generated.*|WEBVTT)\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Header:
+    """A line read as the start of a speaker's turn."""
+
+    speaker: str
+    timestamp: str | None
+    rest: str  # the words on the header line itself ("" when they start on the next line)
+
+
+@dataclass
+class Entry:
+    """One speaker's turn as the layout found it: the parts of the text (``start, end``
+    offsets into the lines joined by newlines) that hold the words."""
+
+    speaker: str
+    timestamp: str | None
+    line: int
+    parts: list[tuple[int, int]] = field(default_factory=list)
+
+
+Layout = Callable[[str], Header | None]
+
+
+def _header(match: re.Match | None, rest: str = "") -> Header | None:
+    if match is None:
+        return None
+    groups = match.groupdict()
+    speaker = re.sub(r"[ \u00a0]+", " ", groups["name"].strip())
+    return Header(speaker, groups.get("time"), groups.get("rest", rest) or "")
+
+
+LABEL = re.compile(
+    rf"""{SPACE}*{BOLD}
+    (?:[\[(](?P<t1>{TIME})[\])]{SPACE}*)?
+    {BOLD}
+    (?:\[(?P<bracketed>[^\]\n]{{1,40}})\]|(?P<plain>{NAME}))
+    {SPACE}*(?:[\[(](?P<t2>{TIME})[\])]{SPACE}*)?
+    {BOLD}{SPACE}*:{SPACE}*{BOLD}{SPACE}*(?P<rest>.*)""",
+    re.VERBOSE,
+)
+
+
+def labels(line: str) -> Header | None:
+    """``D3: …`` and its variants (see the module's documentation)."""
+    match = LABEL.fullmatch(line)
+    if match is None:
+        return None
+    speaker = (match["bracketed"] or match["plain"]).strip()
+    return Header(re.sub(r"[ \u00a0]+", " ", speaker), match["t1"] or match["t2"], match["rest"])
+
+
+TIME_NAME = re.compile(
+    rf"{SPACE}*(?P<time>{TIME}){SPACE}*(?P<name>{NAME}){SPACE}*:{SPACE}*(?P<rest>.*)"
+)
+
+
+def time_name(line: str) -> Header | None:
+    """``00:22 Søren: …`` (oTranscribe), ``00:00:05.0I: …`` (MAXQDA)."""
+    return _header(TIME_NAME.fullmatch(line))
+
+
+NAME_TIME = re.compile(
+    rf"{SPACE}*(?:\[(?P<bracketed>[^\]\n]{{1,40}})\]|(?P<name>{NAME}))"
+    rf"{SPACE}+[\[(]?(?P<time>{TIME})[\])]?{SPACE}*"
+)
+
+
+def name_time(line: str) -> Header | None:
+    """``Tanja Kjær  0:05`` alone on a line (Otter.ai, Teams), ``[Tanja] 10:02:31`` (Zoom)."""
+    match = NAME_TIME.fullmatch(line)
+    if match is None:
+        return None
+    return Header((match["bracketed"] or match["name"]).strip(), match["time"], "")
+
+
+TIME_THEN_NAME = re.compile(
+    rf"{SPACE}*[\[(]?(?P<time>{TIME})[\])]?{SPACE}*(?:[-–]{SPACE}*)?(?P<name>{NAME}){SPACE}*:?{SPACE}*"
+)
+
+
+def time_then_name(line: str) -> Header | None:
+    """``[00:00:05] Tanja`` or ``00:00:05 - Tanja`` alone on a line (Trint, Happy Scribe)."""
+    return _header(TIME_THEN_NAME.fullmatch(line))
+
+
+RANGE = re.compile(
+    rf"{SPACE}*(?P<time>\d{{1,2}}(?::\d{{1,2}}){{1,2}}(?:[.,]\d+)?){SPACE}*-->{SPACE}*\S+{SPACE}*"
+)
+NAME_LINE = re.compile(
+    rf"{SPACE}*(?:\[(?P<bracketed>[^\]\n]{{1,40}})\]|(?P<name>{NAME})){SPACE}*:?{SPACE}*"
+)
+
+
+def name_alone(line: str) -> Header | None:
+    """A speaker label alone on a line (``SPEAKER_00``, ``Speaker 1``, ``Tanja:``)."""
+    match = NAME_LINE.fullmatch(line)
+    if match is None or match["name"] and match["name"].rstrip().endswith((".", "!", "?", ",")):
+        return None  # "Ja." alone on a line is an answer, not a name
+    return Header((match["bracketed"] or match["name"]).strip(), None, "")
+
+
+LAYOUTS: dict[str, Layout] = {
+    "labels": labels,
+    "time-name": time_name,
+    "name-time": name_time,
+    "time-then-name": time_then_name,
+    "range-name": name_alone,  # the time range line is read in _entries
+    "name-alone": name_alone,
+}
+DESCRIPTIONS = {
+    "labels": "speaker labels (D3: …)",
+    "time-name": "time before the label (00:22 Søren: …)",
+    "name-time": "name and time on their own line (Otter.ai, Microsoft Teams, Zoom)",
+    "time-then-name": "time and name on their own line (Trint, Happy Scribe)",
+    "range-name": "time range, name, words (older Microsoft Teams)",
+    "name-alone": "speaker alone on a line, words below (aTrain, Whisper-based tools)",
+}
+
+
+def is_name(speaker: str) -> bool:
+    """Whether ``speaker`` can be a speaker's name or label (not the start of a sentence such as
+    ``Det var sådan``): a role or short label, or capitalised words."""
+    if ROLE.fullmatch(speaker):
+        return True
+    words = re.sub(r"\s*\([^()]*\)$", "", speaker).split(" ")
+    if len(words) > 5 or len(speaker) > 60:
+        return False
+    return all(word[:1].isupper() or word.isdigit() or word in PARTICLES for word in words) and any(
+        word[:1].isupper() for word in words
+    )
+
+
+@dataclass
+class Reading:
+    """A transcript as one layout reads it."""
+
+    layout: str
+    entries: list[Entry]
+    skipped: list[tuple[int, str]]
+    headers: int
+    explained: int  # non-blank lines that are a header or follow one
+
+
+def _speakers_allowed(layout: str, headers: list[tuple[int, Header]], lines: int) -> set[str]:
+    """Which header speakers are taken as speakers: roles, short labels and names that recur;
+    a name that speaks once too, when the file is clearly labelled (two header lines or more
+    of those, or headers open half its lines) or, in the layouts whose headers carry a time,
+    always."""
+    names = Counter(header.speaker for _, header in headers)
+    sure = {s for s, count in names.items() if ROLE.fullmatch(s) or count >= 2 and is_name(s)}
+    timed = layout in ("name-time", "time-then-name", "range-name", "time-name")
+    named = sum(count for s, count in names.items() if is_name(s))
+    if timed or sum(names[s] for s in sure) >= 2 or named >= 2 and 2 * named >= lines:
+        sure |= {s for s in names if is_name(s)}
+    if layout == "name-alone":  # a bare name on a line must recur, or be a speaker label
+        sure = {s for s in sure if ROLE.fullmatch(s) or names[s] >= 2}
+    return sure
+
+
+def read_with(layout: str, lines: Sequence[str], known: Collection[str] = ()) -> Reading:
+    """``lines`` read with one layout; ``known`` speakers are always speakers."""
+    parse = LAYOUTS[layout]
+    candidates = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or FOOTERS.fullmatch(line):
+            continue
+        header = parse(line)
+        if header is None:
+            continue
+        if layout in ("name-time", "time-then-name", "name-alone", "range-name"):
+            following = next((text for text in lines[number:] if text.strip()), "")
+            after = parse(following) if following else None
+            if not following or after is not None and ROLE.fullmatch(after.speaker):
+                continue  # a header line is followed by the words
+        if layout == "range-name" and (number < 2 or not RANGE.fullmatch(lines[number - 2])):
+            continue
+        candidates.append((number, header))
+    allowed = _speakers_allowed(layout, candidates, sum(1 for line in lines if line.strip()))
+    allowed |= {header.speaker for _, header in candidates if header.speaker in known}
+    starts = {number: header for number, header in candidates if header.speaker in allowed}
+    entries: list[Entry] = []
+    skipped: list[tuple[int, str]] = []
+    explained, offset = 0, 0
+    pending: str | None = None  # a time on a line of its own, for the next turn
+    for number, line in enumerate(lines, start=1):
+        begin, offset = offset, offset + len(line) + 1
+        if not line.strip():
+            continue
+        if FOOTERS.fullmatch(line) or (layout == "range-name" and RANGE.fullmatch(line)):
+            if layout == "range-name" and number + 1 in starts:
+                explained += 1
+                continue
+            skipped.append((number, line.strip()))
+            continue
+        header = starts.get(number)
+        if header is not None:
+            timestamp = header.timestamp
+            if layout == "range-name":
+                timestamp = RANGE.fullmatch(lines[number - 2])["time"]
+            entries.append(Entry(header.speaker, timestamp or pending, number))
+            pending = None
+            explained += 1
+            if header.rest.strip():
+                entries[-1].parts.append((begin + len(line) - len(header.rest), begin + len(line)))
+        elif TIME_LINE.fullmatch(line):  # a periodic timestamp line (Google Meet)
+            pending = pending or line.strip(" \t\u00a0[]()")
+            explained += 1
+        elif entries:
+            entries[-1].parts.append((begin, begin + len(line)))
+            explained += 1
+        else:
+            skipped.append((number, line.strip()))
+    return Reading(layout, entries, skipped, len(starts), explained)
+
+
+LEADING_TIME, TRAILING_TIME, MARK_TIME = IN_TEXT_TIMES
+
+
+def _clean(entry: Entry, text: str) -> tuple[list[tuple[int, int]], str | None, bool]:
+    """The parts of an entry that hold words (timestamps and white space cut off), the first
+    timestamp found, and whether the parts still follow one another in ``text`` with nothing
+    but white space between them (so that one span of ``text`` gives the words)."""
+    timestamp, parts, whole = entry.timestamp, [], True
+    for start, end in entry.parts:
+        piece = text[start:end]
+        found = [m for m in (LEADING_TIME.search(piece), TRAILING_TIME.search(piece)) if m]
+        for match in found:
+            timestamp = timestamp or re.sub(r"[\[\]()#\s\u00a0]|-\d{1,2}#$|#$", "", match[0])
+        lead = found[0].end() if found and found[0].start() == 0 else 0
+        tail = next((m.start() for m in found if m.end() == len(piece) and m.start()), len(piece))
+        start, end = start + lead, start + tail
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if MARK_TIME.search(text, start, end):
+            mark = MARK_TIME.search(text, start, end)
+            timestamp = timestamp or mark[0].strip("¤<>")
+            whole = False
+        if start < end:
+            parts.append((start, end))
+    for (_, end), (start, _) in zip(parts, parts[1:], strict=False):
+        if text[end:start].strip():
+            whole = False
+    return parts, timestamp, whole
+
+
+def _words(text: str, parts: list[tuple[int, int]]) -> str:
+    """The words of ``parts`` as one turn's text: paragraphs joined by a newline, runs of
+    spaces as one, Transana's time marks left out."""
+    paragraphs = (
+        re.sub(r"[ \t\u00a0]+", " ", MARK_TIME.sub(" ", text[s:e])).strip() for s, e in parts
+    )
+    return "\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+def choose(
+    lines: Sequence[str], layout: str | None = None, known: Collection[str] = ()
+) -> Reading | None:
+    """The layout that explains ``lines`` best (or the one asked for): the most lines
+    explained, then the most headers, then the order of :data:`LAYOUTS`."""
+    names = [layout] if layout else list(LAYOUTS)
+    readings = [read_with(name, lines, known) for name in names]
+    readings = [reading for reading in readings if reading.headers]
+    if not readings:
+        return None
+    return max(
+        readings,
+        key=lambda r: (r.explained, r.headers, -names.index(r.layout)),
+    )
+
+
+def transcript(reading: Reading, lines: Sequence[str], source: str) -> ParsedTranscript:
+    """The transcript a reading gives. Where every turn's words are one stretch of the text
+    (a timestamp at most at its start or end), the text stays as it is and each turn is its
+    stretch; otherwise the text is rebuilt as ``Speaker: words`` paragraphs, one per turn."""
+    text = "\n".join(lines)
+    cleaned = [(entry, *_clean(entry, text)) for entry in reading.entries]
+    notices = [
+        f"{source}:{entry.line}: {entry.speaker} has no words; skipped"
+        for entry, parts, _, _ in cleaned
+        if not parts
+    ]
+    cleaned = [item for item in cleaned if item[1]]
+    if all(whole for *_, whole in cleaned):
+        turns = [
+            ParsedTurn(entry.speaker, parts[0][0], parts[-1][1], timestamp)
+            for entry, parts, timestamp, _ in cleaned
+        ]
+    else:
+        said = [(e.speaker, timestamp, _words(text, parts)) for e, parts, timestamp, _ in cleaned]
+        text, turns = rebuilt(said)
+    if reading.skipped:
+        numbers = ", ".join(str(number) for number, _ in reading.skipped[:10])
+        more = " …" if len(reading.skipped) > 10 else ""
+        notices.append(
+            f"{source}: left out {len(reading.skipped)} line(s) that no speaker says "
+            f"(lines {numbers}{more})"
+        )
+    return ParsedTranscript(source, text, turns, notices=notices, layout=reading.layout)
+
+
+def rebuilt(said: Sequence[tuple[str, str | None, str]]) -> tuple[str, list[ParsedTurn]]:
+    """A transcript text made of ``Speaker: words`` paragraphs, one per (speaker, timestamp,
+    words), and its turns (for layouts whose words are not one stretch of the file: captions,
+    structured outputs, timestamps inside the text)."""
+    pieces, turns, offset = [], [], 0
+    for speaker, timestamp, words in said:
+        prefix = f"{speaker}: "
+        start = offset + len(prefix)
+        turns.append(ParsedTurn(speaker, start, start + len(words), timestamp))
+        pieces.append(prefix + words)
+        offset += len(pieces[-1]) + 2
+    return "\n\n".join(pieces), turns
+
+
+def read_lines(
+    lines: Sequence[str], source: str, known: Collection[str] = (), layout: str | None = None
+) -> ParsedTranscript:
+    """A transcript from its lines (a text file's lines, a document's paragraphs): read with
+    the layout that explains it best (or ``layout``); with no speaker found, one turn per
+    paragraph of an unknown speaker."""
+    text = "\n".join(lines)
+    if not text.strip():
+        raise QualcodeError("the file is empty: no transcript text found", source)
+    if layout is not None and layout not in LAYOUTS:
+        raise QualcodeError(f"unknown layout {layout!r} (known: {', '.join(LAYOUTS)})", source)
+    reading = choose(lines, layout, known)
+    if reading is None or not reading.entries:
+        return paragraph_turns(text.rstrip(), source)
+    return transcript(reading, lines, source)
+
+
+def paragraph_turns(text: str, source: str) -> ParsedTranscript:
+    """No speaker labels: every paragraph (or, without blank lines, every line) is a turn."""
+    separator = re.compile(r"\n[ \t]*\n" if re.search(r"\n[ \t]*\n", text.strip()) else r"\n")
+    turns, position = [], 0
+    for gap in [*separator.finditer(text), None]:
+        end = gap.start() if gap else len(text)
+        start, stop = position, end
+        while start < stop and text[start].isspace():
+            start += 1
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        if start < stop:
+            turns.append(ParsedTurn(UNKNOWN_SPEAKER, start, stop))
+        position = gap.end() if gap else len(text)
+    notice = (
+        f"{source}: no speaker labels found; {len(turns)} paragraphs imported as turns "
+        f"of an unknown speaker ({UNKNOWN_SPEAKER})"
+    )
+    return ParsedTranscript(source, text, turns, labelled=False, notices=[notice])
+
+
+SPEAKER_HEADING = re.compile(r"(?i)speaker|name|navn|taler|person|deltager|who|sprecher")
+WORDS_HEADING = re.compile(
+    r"(?i)text|tekst|transcript|transskription|transkription|utterance|ytring|indhold|content"
+)
+TIME_HEADING = re.compile(r"(?i)tid|time|tidspunkt|timestamp|start|zeit|tidskode|timecode")
+
+
+def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
+    """A transcript table (speaker | words, or time | speaker | words, in any order) as lines
+    that the ``labels`` layout reads: ``[time] Speaker: words``. The columns are found by
+    their headings (Taler | Tekst, Speaker | Text) or else by their cells: times, names that
+    repeat, the longest words. A row without a speaker continues the one before. A table with
+    no speaker column gives its rows' cells as lines."""
+    rows = [[cell.strip() for cell in row] for row in rows if any(cell.strip() for cell in row)]
+    width = max((len(row) for row in rows), default=0)
+    if width < 2:
+        return [line for row in rows for cell in row for line in cell.split("\n")]
+    rows = [row + [""] * (width - len(row)) for row in rows]
+
+    def share(column: int, test: Callable[[str], object]) -> float:
+        cells = [row[column] for row in rows[1:] or rows if row[column]]
+        return sum(1 for cell in cells if test(cell)) / len(cells) if cells else 0.0
+
+    def length(column: int) -> float:
+        return sum(len(row[column]) for row in rows) / len(rows)
+
+    def heading(pattern: re.Pattern) -> int | None:
+        return next((c for c, cell in enumerate(rows[0]) if pattern.fullmatch(cell)), None)
+
+    speaker, words, time = heading(SPEAKER_HEADING), heading(WORDS_HEADING), heading(TIME_HEADING)
+    if speaker is not None and words is not None:
+        rows = rows[1:]
+    else:
+        timed = [c for c in range(width) if share(c, TIME_CELL.fullmatch) >= 0.6]
+        others = [c for c in range(width) if c not in timed]
+        speakers = [c for c in others if share(c, is_name) >= 0.6]
+        if not speakers or len(others) < 2:
+            return [" ".join(cell for cell in row if cell) for row in rows]
+        # A speaker column repeats its names (the words hardly ever do) and comes first.
+        speaker = min(speakers, key=lambda c: (len({row[c] for row in rows}), c))
+        words = max((c for c in others if c != speaker), key=length)
+        time = timed[0] if timed else None
+    lines: list[str] = []
+    for row in rows:
+        said = row[words].split("\n")
+        if not row[speaker]:
+            lines.extend(said)
+            continue
+        start = re.search(TIME, row[time]) if time is not None else None
+        stamp = f"[{start[0]}] " if start else ""
+        lines.append(f"{stamp}{row[speaker]}: {said[0]}")
+        lines.extend(said[1:])
+    return lines
+
+
+TIME_CELL = re.compile(rf"[\[(]?{TIME}[\])]?(?:{SPACE}*(?:-->|[-–]){SPACE}*[\[(]?{TIME}[\])]?)?")
