@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from qualcode.errors import QualcodeError
-from qualcode.read import MAX_BYTES, read_transcript
+from qualcode.read import MAX_BYTES, READERS, read_transcript
 from qualcode.read.docx import MAX_MEMBERS, read_docx
 from qualcode.read.upload import read_upload
 
@@ -117,3 +117,79 @@ def test_a_damaged_docx_file_is_refused_naming_it(tmp_path):
     path.write_bytes(_docx_with({"[Content_Types].xml": b"<Types"}))
     with pytest.raises(QualcodeError, match=r"damaged\.docx: not a readable \.docx file"):
         read_transcript(path)
+
+
+# --- what is not text (item 17) ---------------------------------------------------------------
+
+
+def test_a_nul_byte_deep_in_the_file_is_refused_naming_its_line():
+    data = b"D1: Hej.\n" * 2000 + b"D2: Ja\x00 nej.\n"
+    assert len(data) > 16_000
+    message = _refusal(READERS[".txt"], data, "late.txt")
+    assert message.startswith("late.txt:2001: this is a binary file")
+    assert "U+0000" in message
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".srt", ".vtt"])
+@pytest.mark.parametrize("control", ["\x01", "\x0b", "\x1b", "\x1f", "\x7f"])
+def test_control_characters_anywhere_are_refused_by_every_text_reader(suffix, control):
+    head = "WEBVTT\n\n" if suffix == ".vtt" else ""
+    cues = "".join(f"{i}\n00:00:0{i}.000 --> 00:00:0{i}.500\nD1: ord\n\n" for i in range(1, 4))
+    data = (head + cues + f"4\n00:00:05.000 --> 00:00:06.000\nD2: a{control}b\n").encode()
+    line = data.decode().count("\n")
+    assert _refusal(READERS[suffix], data, f"x{suffix}").startswith(f"x{suffix}:{line}: ")
+
+
+def test_tabs_page_breaks_and_line_ends_are_text():
+    parsed = READERS[".txt"](b"D1: a\tb\fc\r\nD2: d\re", "ok.txt")
+    assert [parsed.turn_text(turn) for turn in parsed.turns] == ["a\tb\fc", "d\ne"]
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "a PDF file"),
+        (b"PK\x03\x04" + b"D1: text\n" * 10, "a zip archive (a .docx"),
+    ],
+)
+def test_a_binary_format_renamed_txt_is_named(data, kind):
+    assert f"this is {kind}" in _refusal(READERS[".txt"], data, "x.txt")
+
+
+# --- UTF-8 with stray Windows-1252 bytes (item 18) --------------------------------------------
+
+
+def test_one_stray_windows_1252_byte_keeps_the_utf8_and_names_its_line():
+    data = "TK: Hej æøå.\nD1: Jeg har det godt.\n".encode() + b"D2: Det g\xf8r jeg ogs\xe5.\n"
+    parsed = READERS[".txt"](data, "mixed.txt")
+    assert [parsed.turn_text(turn) for turn in parsed.turns] == [
+        "Hej æøå.",
+        "Jeg har det godt.",
+        "Det gør jeg også.",
+    ]
+    assert parsed.notices[0].startswith("mixed.txt:3: the file is UTF-8 but 2 byte(s) are not")
+    assert "'øå'" in parsed.notices[0]
+
+
+def test_a_stray_byte_that_is_not_windows_1252_either_is_refused_naming_its_line():
+    data = "TK: Hej æøå.\nD1: Ja.\n".encode() + b"D2: \x81\n"
+    assert _refusal(READERS[".txt"], data, "bad.txt").startswith("bad.txt:3: unknown text encoding")
+
+
+# --- UTF-16 without a BOM (item 21) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read(encoding):
+    data = "TK: Hvordan går det?\r\nD1: Godt – æøå.\r\n".encode(encoding)
+    parsed = READERS[".txt"](data, "no-bom.txt")
+    assert [(t.speaker, parsed.turn_text(t)) for t in parsed.turns] == [
+        ("TK", "Hvordan går det?"),
+        ("D1", "Godt – æøå."),
+    ]
+
+
+def test_utf16_without_a_bom_cut_in_the_middle_of_a_character_is_named():
+    data = "TK: Hej.\nD1: Ja".encode("utf-16-le")[:-1]
+    message = _refusal(READERS[".txt"], data, "cut.txt")
+    assert message.startswith("cut.txt:2: not valid UTF-16-LE text")

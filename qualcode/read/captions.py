@@ -34,18 +34,22 @@ class Cue:
 
 
 def read_vtt(data: bytes, source: str) -> ParsedTranscript:
-    text = decode_text(data, source)
+    text, notices = decode_text(data, source)
     if not text.lstrip("\ufeff").startswith("WEBVTT"):
         raise QualcodeError("not a WebVTT file: the first line must be WEBVTT", source, 1)
     blocks = _blocks(text)[1:]
     skipped = ("NOTE", "STYLE", "REGION")
     cues = [_cue(line, lines, source) for line, lines in blocks if not lines[0].startswith(skipped)]
-    return _turns_from_cues(cues, source)
+    parsed = _turns_from_cues(cues, source)
+    parsed.notices[:0] = notices
+    return parsed
 
 
 def read_srt(data: bytes, source: str) -> ParsedTranscript:
-    text = decode_text(data, source)
-    return _turns_from_cues([_cue(line, lines, source) for line, lines in _blocks(text)], source)
+    text, notices = decode_text(data, source)
+    parsed = _turns_from_cues([_cue(line, lines, source) for line, lines in _blocks(text)], source)
+    parsed.notices[:0] = notices
+    return parsed
 
 
 def _blocks(text: str) -> list[tuple[int, list[str]]]:
