@@ -12,6 +12,7 @@ import pytest
 
 from qualcode.errors import QualcodeError
 from qualcode.read import MAX_BYTES, READERS, read_transcript
+from qualcode.read.captions import _blocks
 from qualcode.read.docx import MAX_MEMBERS, read_docx
 from qualcode.read.upload import read_upload
 
@@ -193,3 +194,55 @@ def test_utf16_without_a_bom_cut_in_the_middle_of_a_character_is_named():
     data = "TK: Hej.\nD1: Ja".encode("utf-16-le")[:-1]
     message = _refusal(READERS[".txt"], data, "cut.txt")
     assert message.startswith("cut.txt:2: not valid UTF-16-LE text")
+
+
+# --- captions in linear time (item 11; the figures are in benchmarks/bench_read.py) -----------
+
+
+class ScanCounting(str):
+    """Text that adds up how many characters ``count`` scans."""
+
+    scanned = 0
+
+    def count(self, sub, start=0, end=None):
+        end = len(self) if end is None else end
+        ScanCounting.scanned += max(0, end - start)
+        return super().count(sub, start, end)
+
+
+def test_caption_blocks_are_numbered_in_one_pass_over_the_text():
+    text = "".join(f"{i}\n00:00:01,000 --> 00:00:02,000\nD1: ord\n\n\n" for i in range(2000))
+    ScanCounting.scanned = 0
+    blocks = _blocks(ScanCounting(text))
+    assert [line for line, _ in blocks[:3]] == [1, 6, 11]
+    assert blocks[-1] == (5 * 1999 + 1, ["1999", "00:00:01,000 --> 00:00:02,000", "D1: ord"])
+    assert ScanCounting.scanned <= 2 * len(text)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<" * 100_000,
+        "<v " + "a " * 50_000,
+        "<v D1" + " " * 100_000,
+        "<i>" + "&lt;" * 20_000,
+    ],
+    ids=["open brackets", "unclosed voice tag", "voice tag of spaces", "entities"],
+)
+def test_hostile_cue_text_is_read_in_linear_time(payload):
+    first = f"1\n00:00:01,000 --> 00:00:02,000\n{payload}"
+    data = f"{first}\n\n2\n00:00:03,000 --> 00:00:04,000\nD2: ja"
+    parsed = READERS[".srt"](data.encode(), "hostile.srt")
+    assert parsed.turn_text(parsed.turns[-1]).endswith("ja")
+
+
+def test_a_timing_line_of_a_million_digits_is_refused_at_once():
+    data = f"1\n{'1' * 1_000_000} -->\nD1: ja\n".encode()
+    assert "timing" in _refusal(READERS[".srt"], data, "digits.srt")
+
+
+def test_many_cues_of_one_speaker_merge_into_one_turn():
+    cues = "".join(f"{i}\n00:00:01,000 --> 00:00:02,000\nD1: ord {i}\n\n" for i in range(5000))
+    parsed = READERS[".srt"](cues.encode(), "long.srt")
+    assert len(parsed.turns) == 1
+    assert parsed.turn_text(parsed.turns[0]) == " ".join(f"ord {i}" for i in range(5000))
