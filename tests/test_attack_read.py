@@ -246,3 +246,66 @@ def test_many_cues_of_one_speaker_merge_into_one_turn():
     parsed = READERS[".srt"](cues.encode(), "long.srt")
     assert len(parsed.turns) == 1
     assert parsed.turn_text(parsed.turns[0]) == " ".join(f"ord {i}" for i in range(5000))
+
+
+# --- labels without text (item 19) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("suffix", "data"),
+    [
+        (".txt", b"D1:\nTK:\n"),
+        (".md", b"# Fokusgruppe\n\n**TK:**\n\n**D3:** \n"),
+        (".srt", b"1\n00:00:01,000 --> 00:00:02,000\nD1:\n\n2\n00:00:03,000 --> 00:00:04,000\nTK:"),
+        (".vtt", b"WEBVTT\n\n00:01.000 --> 00:02.000\n<v D1>\n\n00:03.000 --> 00:04.000\nTK:"),
+    ],
+)
+def test_labels_without_any_text_are_refused(suffix, data):
+    _refusal(READERS[suffix], data, f"labels{suffix}")
+
+
+def test_an_import_of_labels_only_is_refused_and_stores_nothing(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from qualcode.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("QUALCODE_PROJECT", raising=False)
+    (tmp_path / "cut.txt").write_text("D1:\nTK:\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init"]).exit_code == 0
+    before = (tmp_path / "qualcode.db").read_bytes()
+    result = runner.invoke(cli, ["import", "cut.txt"])
+    assert result.exit_code != 0
+    assert result.stderr.strip().splitlines() == [
+        "Error: cut.txt: the file has speaker labels (2) but no text after any of them"
+    ]
+    assert (tmp_path / "qualcode.db").read_bytes() == before
+
+
+# --- bold in the text after a label (item 20) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker", "text"),
+    [
+        ("D3: **bold**", "D3", "**bold**"),
+        ("D3: __bold__ ord", "D3", "__bold__ ord"),
+        ("**D3:** **bold** ord", "D3", "**bold** ord"),
+        ("**D3**: **bold**", "D3", "**bold**"),
+        ("**D3:** ord", "D3", "ord"),
+        ("__D3:__ ord", "D3", "ord"),
+        ("[00:12:31] **D3:** ord", "D3", "ord"),
+        ("**[00:12:31] D3:** ord", "D3", "ord"),
+    ],
+)
+def test_bold_after_a_label_is_kept_exactly(line, speaker, text):
+    parsed = READERS[".md"](f"TK: Hej.\n{line}\n".encode(), "bold.md")
+    turn = parsed.turns[-1]
+    assert (turn.speaker, parsed.turn_text(turn)) == (speaker, text)
+
+
+def test_a_label_followed_by_a_long_run_of_spaces_is_matched_in_linear_time():
+    line = "D1" + " " * 300_000 + "x"
+    parsed = READERS[".txt"](f"TK: Hej.\n{line}\nD2: Ja.".encode(), "spaces.txt")
+    assert [turn.speaker for turn in parsed.turns] == ["TK", "D2"]
