@@ -168,8 +168,10 @@ def test_one_stray_windows_1252_byte_keeps_the_utf8_and_names_its_line():
         "Jeg har det godt.",
         "Det gør jeg også.",
     ]
-    assert parsed.notices[0].startswith("mixed.txt:3: the file is UTF-8 but 2 byte(s) are not")
-    assert "'øå'" in parsed.notices[0]
+    assert parsed.notices[0] == (
+        "mixed.txt:3: UTF-8 text with 2 byte(s) that are not UTF-8, read as Windows-1252 "
+        "('øå', line 3): check the text there"
+    )
 
 
 def test_a_stray_byte_that_is_not_windows_1252_either_is_refused_naming_its_line():
@@ -309,3 +311,12 @@ def test_a_label_followed_by_a_long_run_of_spaces_is_matched_in_linear_time():
     line = "D1" + " " * 300_000 + "x"
     parsed = READERS[".txt"](f"TK: Hej.\n{line}\nD2: Ja.".encode(), "spaces.txt")
     assert [turn.speaker for turn in parsed.turns] == ["TK", "D2"]
+
+
+def test_stray_bytes_on_many_lines_are_all_counted_and_the_first_lines_named():
+    lines = ["TK: Hej æøå."] + [f"D1: linje {i} g\udcf8r" for i in range(2, 10)]
+    data = "\n".join(lines).encode("utf-8", "surrogateescape")
+    parsed = READERS[".txt"](data, "many.txt")
+    assert parsed.turn_text(parsed.turns[-1]) == "linje 9 gør"
+    assert parsed.notices[0].startswith("many.txt:2: UTF-8 text with 8 byte(s)")
+    assert "line 2, 3, 4, 5, 6, …)" in parsed.notices[0]

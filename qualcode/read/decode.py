@@ -44,10 +44,13 @@ SIGNATURES = (
 CONTROL = "[\x00-\x08\x0b\x0e-\x1f\x7f]"
 CONTROL_TEXT = re.compile(CONTROL)
 CONTROL_BYTES = re.compile(CONTROL.encode())
-# In text decoded with "surrogateescape": a byte that is not UTF-8, and a valid non-ASCII
-# character (without any, the file is Windows-1252 throughout and needs no notice).
+# In text decoded with "surrogateescape": a byte that is not UTF-8; a valid non-ASCII character;
+# and one that is hardly ever a chance pair of Windows-1252 characters: from two bytes opening
+# with Â or Ã (U+0080-U+00FF, such as æøå), or from three or four bytes. A chance pair of a
+# Danish Windows-1252 capital and a typographic quote (Å’) is valid UTF-8 but not such proof.
 NOT_UTF8 = re.compile("[\udc80-\udcff]")
 UTF8_LETTER = re.compile("[^\x00-\x7f\udc80-\udcff]")
+SURELY_UTF8 = re.compile("[\x80-\xff\u0800-\ud7ff\ue000-\U0010ffff]")
 UTF16_NUL_SHARE = 0.4
 """At least this share of UTF-16 code units must have a NUL byte on one side and (almost) none
 on the other; a binary file has NULs on both sides or few at all."""
@@ -107,13 +110,13 @@ def _refuse_control(match: re.Match | None, source: str) -> None:
 
 def _decode_utf8_or_cp1252(data: bytes, source: str, notices: list[str]) -> str:
     """UTF-8, with every byte that is not valid UTF-8 read as Windows-1252; or Windows-1252
-    throughout where such bytes outnumber the valid UTF-8 letters (which are then chance pairs
-    of Windows-1252 letters, such as ``Å’``)."""
+    throughout where nothing proves UTF-8 and such bytes outnumber the valid UTF-8 letters
+    (which are then chance pairs of Windows-1252 characters, such as ``Å’``)."""
     text = data.decode("utf-8", "surrogateescape")
     stray = list(NOT_UTF8.finditer(text))
     if not stray:
         return text
-    if len(stray) >= len(UTF8_LETTER.findall(text)):
+    if not SURELY_UTF8.search(text) and len(stray) >= len(UTF8_LETTER.findall(text)):
         try:
             return data.decode("cp1252")
         except UnicodeDecodeError as error:
@@ -138,9 +141,9 @@ def _decode_utf8_or_cp1252(data: bytes, source: str, notices: list[str]) -> str:
         ) from None
     shown = ", ".join(map(str, lines[:SHOWN_LINES])) + (", …" if lines[SHOWN_LINES:] else "")
     notices.append(
-        f"{source}:{lines[0]}: the file is UTF-8 but {len(stray)} byte(s) are not; they were "
-        f"read as Windows-1252 ({''.join(_stray_byte(m.group()) for m in stray[:10])!r} "
-        f"on line {shown}): check those lines"
+        f"{source}:{lines[0]}: UTF-8 text with {len(stray)} byte(s) that are not UTF-8, read as "
+        f"Windows-1252 ({''.join(_stray_byte(m.group()) for m in stray[:10])!r}, line {shown}): "
+        "check the text there"
     )
     return decoded
 
