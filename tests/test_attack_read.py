@@ -285,6 +285,23 @@ def test_an_import_of_labels_only_is_refused_and_stores_nothing(tmp_path, monkey
     assert (tmp_path / "qualcode.db").read_bytes() == before
 
 
+def test_a_qdpx_whose_inline_text_is_only_labels_is_refused_and_stores_nothing(project, tmp_path):
+    from qualcode.refi import import_qdpx
+
+    xml = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<Project xmlns="urn:QDA-XML:project:1.0" '
+        'name="cut" origin="test"><Sources><TextSource '
+        'guid="11111111-2222-3333-4444-555555555555" name="cut">'
+        "<PlainTextContent>D1:\nTK:\n</PlainTextContent></TextSource></Sources></Project>"
+    )
+    path = tmp_path / "cut.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml)
+    with pytest.raises(QualcodeError, match=r"cut\.qdpx:cut: the file has speaker labels \(2\)"):
+        import_qdpx(project, path)
+    assert project.transcripts() == []
+
+
 # --- bold in the text after a label (item 20) -------------------------------------------------
 
 
