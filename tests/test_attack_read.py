@@ -175,8 +175,10 @@ def test_one_stray_windows_1252_byte_keeps_the_utf8_and_names_its_line():
 
 
 def test_a_stray_byte_that_is_not_windows_1252_either_is_refused_naming_its_line():
-    data = "TK: Hej æøå.\nD1: Ja.\n".encode() + b"D2: \x81\n"
-    assert _refusal(READERS[".txt"], data, "bad.txt").startswith("bad.txt:3: unknown text encoding")
+    data = "TK: Hej æøå.\nD1: Ja g\udcf8r.\n".encode("utf-8", "surrogateescape") + b"D2: \x81\n"
+    message = _refusal(READERS[".txt"], data, "bad.txt")
+    assert message.startswith("bad.txt:3: unknown text encoding")
+    assert "(0x81)" in message
 
 
 # --- UTF-16 without a BOM (item 21) -----------------------------------------------------------

@@ -125,29 +125,28 @@ def _decode_utf8_or_cp1252(data: bytes, source: str, notices: list[str]) -> str:
                 source,
                 data.count(b"\n", 0, error.start) + 1,
             ) from None
-    lines, line, position = [], 1, 0
+    lines, read_as, line, position = [], [], 1, 0
     for match in stray:
         line += text.count("\n", position, match.start())
         position = match.start()
+        byte = bytes([ord(match.group()) - 0xDC00])
+        try:
+            read_as.append(byte.decode("cp1252"))
+        except UnicodeDecodeError:
+            raise QualcodeError(
+                f"unknown text encoding: UTF-8 with a byte (0x{byte[0]:02X}) that is not "
+                "Windows-1252 either",
+                source,
+                line,
+            ) from None
         if not lines or lines[-1] != line:
             lines.append(line)
-    try:
-        decoded = NOT_UTF8.sub(lambda m: _stray_byte(m.group()), text)
-    except UnicodeDecodeError:
-        raise QualcodeError(
-            "unknown text encoding (UTF-8 with bytes that are not Windows-1252 either)",
-            source,
-            lines[0],
-        ) from None
+    replacements = iter(read_as)
+    decoded = NOT_UTF8.sub(lambda _match: next(replacements), text)
     shown = ", ".join(map(str, lines[:SHOWN_LINES])) + (", …" if lines[SHOWN_LINES:] else "")
     notices.append(
         f"{source}:{lines[0]}: UTF-8 text with {len(stray)} byte(s) that are not UTF-8, read as "
-        f"Windows-1252 ({''.join(_stray_byte(m.group()) for m in stray[:10])!r}, line {shown}): "
+        f"Windows-1252 ({''.join(read_as[:10])!r}, line {shown}): "
         "check the text there"
     )
     return decoded
-
-
-def _stray_byte(escaped: str) -> str:
-    """A byte that ``surrogateescape`` kept as a lone surrogate, read as Windows-1252."""
-    return bytes([ord(escaped) - 0xDC00]).decode("cp1252")
