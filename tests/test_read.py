@@ -164,6 +164,9 @@ def _bad_inputs() -> dict[str, bytes]:
         "binary": (CORPUS / "binary.txt").read_bytes(),
         "zip without a document": archive.getvalue(),
         "truncated docx": (CORPUS / "bold-labels.docx").read_bytes()[:500],
+        "labels only": b"D1:\nTK:\n",
+        "PDF": b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        "NUL after 8 KB": b"D1: ord\n" * 2000 + b"D2: \x00\n",
     }
 
 

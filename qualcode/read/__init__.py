@@ -10,7 +10,13 @@ from qualcode.errors import QualcodeError
 from qualcode.read.captions import read_srt, read_vtt
 from qualcode.read.docx import read_docx
 from qualcode.read.text import read_md, read_txt
-from qualcode.read.transcript import UNKNOWN_SPEAKER, ParsedTranscript, ParsedTurn, count_words
+from qualcode.read.transcript import (
+    MAX_BYTES,
+    UNKNOWN_SPEAKER,
+    ParsedTranscript,
+    ParsedTurn,
+    count_words,
+)
 
 Reader = Callable[[bytes, str], ParsedTranscript]
 READERS: dict[str, Reader] = {
@@ -20,8 +26,6 @@ READERS: dict[str, Reader] = {
     ".vtt": read_vtt,
     ".srt": read_srt,
 }
-MAX_BYTES = 20_000_000
-"""Larger files are refused: a 1.5-hour focus group is about 100 KB of text."""
 
 __all__ = [
     "MAX_BYTES",

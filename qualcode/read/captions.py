@@ -17,11 +17,13 @@ from qualcode.read.decode import decode_text
 from qualcode.read.labels import LABEL_LINE, is_label, split_turns
 from qualcode.read.transcript import UNKNOWN_SPEAKER, ParsedTranscript, ParsedTurn
 
+# Every pattern is linear on hostile input: bounded repeats, and tags that end at the next "<".
 TIMING = re.compile(
-    r"(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
+    r"(?P<start>(?:\d{1,4}:)?\d{1,2}:\d{2}[.,]\d{1,3})[ \t]*-->[ \t]*"
+    r"(?:\d{1,4}:)?\d{1,2}:\d{2}[.,]\d{1,3}"
 )
-VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+?)\s*>")
-TAG = re.compile(r"<[^>]*>")
+VOICE = re.compile(r"<v(?:\.[\w.-]+)?[ \t](?P<name>[^<>]*)>")
+TAG = re.compile(r"<[^<>]*>")
 BLANK_LINES = re.compile(r"\n[ \t]*\n+")
 
 
@@ -34,31 +36,36 @@ class Cue:
 
 
 def read_vtt(data: bytes, source: str) -> ParsedTranscript:
-    text = decode_text(data, source)
+    text, notices = decode_text(data, source)
     if not text.lstrip("\ufeff").startswith("WEBVTT"):
         raise QualcodeError("not a WebVTT file: the first line must be WEBVTT", source, 1)
     blocks = _blocks(text)[1:]
     skipped = ("NOTE", "STYLE", "REGION")
     cues = [_cue(line, lines, source) for line, lines in blocks if not lines[0].startswith(skipped)]
-    return _turns_from_cues(cues, source)
+    parsed = _turns_from_cues(cues, source)
+    parsed.notices[:0] = notices
+    return parsed
 
 
 def read_srt(data: bytes, source: str) -> ParsedTranscript:
-    text = decode_text(data, source)
-    return _turns_from_cues([_cue(line, lines, source) for line, lines in _blocks(text)], source)
+    text, notices = decode_text(data, source)
+    parsed = _turns_from_cues([_cue(line, lines, source) for line, lines in _blocks(text)], source)
+    parsed.notices[:0] = notices
+    return parsed
 
 
 def _blocks(text: str) -> list[tuple[int, list[str]]]:
     """Blank-line separated blocks with the line number each starts on."""
-    blocks, position = [], 0
+    blocks, position, line = [], 0, 1
     for gap in [*BLANK_LINES.finditer(text), None]:
         end = gap.start() if gap else len(text)
         chunk = text[position:end]
         if chunk.strip():
             lead = len(chunk) - len(chunk.lstrip("\n"))
-            line = text.count("\n", 0, position + lead) + 1
-            blocks.append((line, chunk.strip("\n").split("\n")))
-        position = gap.end() if gap else len(text)
+            blocks.append((line + lead, chunk.strip("\n").split("\n")))
+        next_position = gap.end() if gap else len(text)
+        line += text.count("\n", position, next_position)
+        position = next_position
     return blocks
 
 
@@ -71,7 +78,7 @@ def _cue(line: int, lines: list[str], source: str) -> Cue:
     voice = VOICE.search(payload)
     words = html.unescape(TAG.sub("", payload)).strip()
     start = timing["start"].replace(",", ".")
-    return Cue(line + timing_at, start, voice["name"].strip() if voice else None, words)
+    return Cue(line + timing_at, start, (voice["name"].strip() or None) if voice else None, words)
 
 
 def _turns_from_cues(cues: list[Cue], source: str) -> ParsedTranscript:
@@ -81,18 +88,24 @@ def _turns_from_cues(cues: list[Cue], source: str) -> ParsedTranscript:
     if not any(cue.speaker for cue in cues):
         return split_turns("\n\n".join(cue.words for cue in cues if cue.words), source)
     merged: list[Cue] = []
+    words: list[list[str]] = []  # of each merged cue, joined once at the end: linear time
     for cue in cues:
         speaker = cue.speaker or (merged[-1].speaker if merged else UNKNOWN_SPEAKER)
         if merged and merged[-1].speaker == speaker:
-            merged[-1].words = f"{merged[-1].words} {cue.words}".strip()
+            if cue.words:
+                words[-1].append(cue.words)
         elif cue.words:
             merged.append(Cue(cue.line, cue.start, speaker, cue.words))
+            words.append([cue.words])
+    if not merged:
+        raise QualcodeError("the file has speaker names but no caption text", source)
     parts, turns, offset = [], [], 0
-    for cue in merged:
+    for cue, said in zip(merged, words, strict=True):
         prefix = f"{cue.speaker}: "
+        text = " ".join(said)
         start = offset + len(prefix)
-        turns.append(ParsedTurn(cue.speaker, start, start + len(cue.words), cue.start))
-        parts.append(prefix + cue.words)
+        turns.append(ParsedTurn(cue.speaker, start, start + len(text), cue.start))
+        parts.append(prefix + text)
         offset += len(parts[-1]) + 2
     return ParsedTranscript(source, "\n\n".join(parts), turns, labelled=True)
 

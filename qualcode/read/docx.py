@@ -3,6 +3,10 @@
 Every paragraph becomes a line of the transcript text. A paragraph that opens with bold text
 naming a speaker (``D3`` or ``D3:`` in bold, as Word transcription templates do) starts a turn
 even where the transcriber left out the colon.
+
+A .docx is a zip archive: before python-docx unpacks it, its members are counted and unpacked
+once with a running total, so that a small file that unpacks to gigabytes (a "zip bomb") is
+refused under the same :data:`MAX_BYTES` limit as any other transcript.
 """
 
 from __future__ import annotations
@@ -10,32 +14,93 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
 
 from qualcode.errors import QualcodeError
 from qualcode.read.labels import ALWAYS_LABEL, split_turns
-from qualcode.read.transcript import ParsedTranscript
+from qualcode.read.transcript import MAX_BYTES, ParsedTranscript
 
 BOLD_LABEL = re.compile(r"\s*(?P<label>[^\W\d_][\w.'’ -]{0,30}?)\s*:?\s*")
+MAX_MEMBERS = 2000
+"""A Word document has a few dozen parts; thousands are not a transcript."""
+# What a damaged archive or a damaged part raises in zipfile, zlib, lxml and python-docx.
+UNREADABLE = (
+    PackageNotFoundError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    KeyError,
+    ValueError,
+    AttributeError,
+    etree.XMLSyntaxError,
+)
 
 
 def read_docx(data: bytes, source: str) -> ParsedTranscript:
+    _check_unpacked_size(data, source)
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        lines, bold_labels = _paragraphs(data)
+    except etree.XMLSyntaxError as error:
+        raise QualcodeError(
+            f"not a readable .docx file (a part is not well-formed XML: {error.msg})", source
+        ) from None
+    except AttributeError:
+        raise QualcodeError("not a readable .docx file (no Word document body)", source) from None
+    except UNREADABLE as error:
         raise QualcodeError(f"not a readable .docx file ({error})", source) from None
+    text = "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    return split_turns(text, source, known_labels=bold_labels)
+
+
+def _paragraphs(data: bytes) -> tuple[list[str], set[str]]:
+    """The text of every paragraph, bold labels written as ``D3: …``, and those labels."""
     lines, bold_labels = [], set()
-    for paragraph in document.paragraphs:
+    for paragraph in docx.Document(io.BytesIO(data)).paragraphs:
         label, rest = _bold_label(paragraph)
         if label:
             bold_labels.add(label)
             lines.append(f"{label}: {rest.lstrip(': ').lstrip()}")
         else:
             lines.append(paragraph.text)
-    text = "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n").rstrip()
-    return split_turns(text, source, known_labels=bold_labels)
+    return lines, bold_labels
+
+
+def _check_unpacked_size(data: bytes, source: str, max_bytes: int = MAX_BYTES) -> None:
+    """Refuse an archive with too many members or that unpacks to more than ``max_bytes``.
+
+    The sizes the archive declares are checked first; then every member is unpacked in chunks
+    with a running total, since declared sizes can lie."""
+    limit = f"{max_bytes / 1e6:.0f} MB"
+    too_big = (
+        f"the .docx unpacks to more than {limit}; transcripts over {limit} are refused "
+        "(is it really one transcript? split it)"
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = package.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise QualcodeError(
+                    f"not a readable .docx file ({len(members)} parts; a Word document has "
+                    f"at most a few hundred, {MAX_MEMBERS} are accepted)",
+                    source,
+                )
+            if sum(member.file_size for member in members) > max_bytes:
+                raise QualcodeError(too_big, source)
+            total = 0
+            for member in members:
+                with package.open(member) as part:
+                    while chunk := part.read(1 << 20):
+                        total += len(chunk)
+                        if total > max_bytes:
+                            raise QualcodeError(too_big, source)
+    except UNREADABLE as error:
+        raise QualcodeError(f"not a readable .docx file ({error})", source) from None
 
 
 def _bold_label(paragraph) -> tuple[str | None, str]:

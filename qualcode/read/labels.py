@@ -17,14 +17,18 @@ from qualcode.errors import QualcodeError
 from qualcode.read.transcript import UNKNOWN_SPEAKER, ParsedTranscript, ParsedTurn
 
 TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-BOLD = r"(?:\*\*|__)?"
+# Bold (``**D3:**``, ``**D3**:``) may open before or after a leading timestamp and close before
+# or after the colon; a closing ``**`` after the colon is part of the label only when the label
+# opened bold and did not close it before the colon, so that ``D3: **bold**`` keeps its text.
+# No two unbounded repeats can match the same characters, so a line is matched in linear time.
 LABEL_LINE = re.compile(
-    rf"""[ \t]*{BOLD}
+    rf"""[ \t]*(?P<bold1>\*\*|__)?
     (?:[\[(](?P<ts1>{TIMESTAMP})[\])][ \t]*)?
-    {BOLD}
+    (?P<bold2>\*\*|__)?
     (?P<label>[^\W\d_][\w.'’-]{{0,24}}(?:[ ][\w.'’-]{{1,20}}){{0,2}}?)
     [ \t]*(?:[\[(](?P<ts2>{TIMESTAMP})[\])][ \t]*)?
-    {BOLD}[ \t]*:[ \t]*{BOLD}[ \t]*""",
+    (?:(?P<closed>\*\*|__)[ \t]*)?:[ \t]*
+    (?(closed)|(?(bold2)(?:(?P=bold2))?|(?(bold1)(?:(?P=bold1))?)))""",
     re.VERBOSE,
 )
 ALWAYS_LABEL = re.compile(
@@ -41,34 +45,38 @@ def split_turns(text: str, source: str, known_labels: Iterable[str] = ()) -> Par
     if not text.strip():
         raise QualcodeError("the file is empty: no transcript text found", source)
     known = set(known_labels)
-    lines = _lines(text)
-    candidates = [(offset, line, LABEL_LINE.match(line)) for offset, line in lines]
+    candidates = [(number, offset, LABEL_LINE.match(line)) for number, offset, line in _lines(text)]
     names = Counter(m["label"] for _, _, m in candidates if m)
     openings = [
-        (offset, match)
-        for offset, _line, match in candidates
+        (number, offset, match)
+        for number, offset, match in candidates
         if match and is_label(match["label"], names, known)
     ]
     if not openings:
         return _paragraph_turns(text, source)
     turns = []
     notices = []
-    ends = [offset for offset, _ in openings[1:]] + [len(text)]
-    for (offset, match), end in zip(openings, ends, strict=True):
+    ends = [offset for _, offset, _ in openings[1:]] + [len(text)]
+    for (number, offset, match), end in zip(openings, ends, strict=True):
         start, stop = _strip_span(text, offset + match.end(), end)
         if start == stop:
-            line = text.count("\n", 0, offset) + 1
-            notices.append(f"{source}:{line}: a label with no text was skipped")
+            notices.append(f"{source}:{number}: a label with no text was skipped")
             continue
         timestamp = match["ts1"] or match["ts2"]
         turns.append(ParsedTurn(match["label"], start, stop, timestamp))
+    if not turns:
+        raise QualcodeError(
+            f"the file has speaker labels ({len(openings)}) but no text after any of them",
+            source,
+        )
     return ParsedTranscript(source, text, turns, labelled=True, notices=notices)
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    """Each line with its number and the offset it starts at."""
     result, offset = [], 0
-    for line in text.split("\n"):
-        result.append((offset, line))
+    for number, line in enumerate(text.split("\n"), start=1):
+        result.append((number, offset, line))
         offset += len(line) + 1
     return result
 

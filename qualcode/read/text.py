@@ -9,7 +9,10 @@ from qualcode.read.transcript import ParsedTranscript
 
 def read_txt(data: bytes, source: str) -> ParsedTranscript:
     """A text file with one labelled turn per line or paragraph (``D3: …``)."""
-    return split_turns(decode_text(data, source).rstrip(), source)
+    text, notices = decode_text(data, source)
+    parsed = split_turns(text.rstrip(), source)
+    parsed.notices[:0] = notices
+    return parsed
 
 
 def read_md(data: bytes, source: str) -> ParsedTranscript:

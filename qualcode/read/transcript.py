@@ -6,6 +6,9 @@ import hashlib
 from dataclasses import dataclass, field
 
 UNKNOWN_SPEAKER = "?"
+MAX_BYTES = 20_000_000
+"""Larger files are refused, and .docx files that unpack to more: a 1.5-hour focus group is
+about 100 KB of text."""
 
 
 @dataclass(frozen=True)
