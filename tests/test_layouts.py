@@ -290,3 +290,22 @@ def test_html_odt_and_rtf_are_read_by_paragraph():
     ]
     with pytest.raises(QualcodeError, match="a.odt: not a readable .odt file"):
         read_odt(b"PK\x03\x04broken", "a.odt")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tanja Kjær" + " " * 300_000 + "0:05x",
+        "[00:00:05]" + " " * 300_000 + "x",
+        "00:22" + "\u00a0" * 300_000 + "Søren x",
+        "**D1" + " " * 300_000 + "x",
+        "D1: a" + " " * 300_000 + "#00:00:01-2#",
+        "I: " + "#" * 300_000,
+        "x" + "¤<" * 100_000,
+    ],
+    ids=["name spaces time", "time spaces", "nbsp", "bold spaces", "f4 spaces", "hashes", "marks"],
+)
+def test_hostile_lines_are_read_in_linear_time(line):
+    """Each would take minutes with a pattern that backtracks over the run of spaces."""
+    parsed = read_lines(["TK: Hej.", line, "D2: Ja."], "hostile.txt")
+    assert parsed.turns[0].speaker == "TK" and parsed.turn_text(parsed.turns[-1]) == "Ja."

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from qualcode.errors import QualcodeError
 from qualcode.read.decode import decode_text
-from qualcode.read.labels import LABEL_LINE, is_label, split_turns
-from qualcode.read.transcript import UNKNOWN_SPEAKER, ParsedTranscript, ParsedTurn
+from qualcode.read.labels import split_turns
+from qualcode.read.layouts import labels, rebuilt, speakers_allowed
+from qualcode.read.transcript import UNKNOWN_SPEAKER, ParsedTranscript
 
 # Every pattern is linear on hostile input: bounded repeats, and tags that end at the next "<".
 TIMING = re.compile(
@@ -99,22 +99,19 @@ def _turns_from_cues(cues: list[Cue], source: str) -> ParsedTranscript:
             words.append([cue.words])
     if not merged:
         raise QualcodeError("the file has speaker names but no caption text", source)
-    parts, turns, offset = [], [], 0
-    for cue, said in zip(merged, words, strict=True):
-        prefix = f"{cue.speaker}: "
-        text = " ".join(said)
-        start = offset + len(prefix)
-        turns.append(ParsedTurn(cue.speaker, start, start + len(text), cue.start))
-        parts.append(prefix + text)
-        offset += len(parts[-1]) + 2
-    return ParsedTranscript(source, "\n\n".join(parts), turns, labelled=True)
+    text, turns = rebuilt(
+        [(cue.speaker, cue.start, " ".join(said)) for cue, said in zip(merged, words, strict=True)]
+    )
+    return ParsedTranscript(source, text, turns, labelled=True)
 
 
 def _take_name_prefixes(cues: list[Cue]) -> None:
-    """Cues without a voice tag may name their speaker as a ``Name:`` prefix."""
-    matches = {id(cue): LABEL_LINE.match(cue.words) for cue in cues if cue.speaker is None}
-    names = Counter(m["label"] for m in matches.values() if m)
+    """Cues without a voice tag may name their speaker as a ``Name:`` prefix (the ``labels``
+    layout's rules decide which prefixes are names)."""
+    headers = {id(cue): labels(cue.words) for cue in cues if cue.speaker is None}
+    found = [(0, header) for header in headers.values() if header]
+    allowed = speakers_allowed("labels", found, len(cues))
     for cue in cues:
-        match = matches.get(id(cue))
-        if match and is_label(match["label"], names, set()):
-            cue.speaker, cue.words = match["label"], cue.words[match.end() :].strip()
+        header = headers.get(id(cue))
+        if header and header.speaker in allowed:
+            cue.speaker, cue.words = header.speaker, header.rest.strip()

@@ -26,7 +26,7 @@ def read_html(data: bytes, source: str) -> ParsedTranscript:
     import lxml.html
     from lxml import etree
 
-    text = decode_text(data, source)
+    text, notices = decode_text(data, source)
     try:
         parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True)
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
@@ -50,7 +50,7 @@ def read_html(data: bytes, source: str) -> ParsedTranscript:
                 walk(child)
 
     walk(root)
-    return read_lines(lines, source)
+    return read_lines(lines, source).after(notices)
 
 
 def _html_text(element) -> str:
@@ -98,11 +98,12 @@ def read_rtf(data: bytes, source: str) -> ParsedTranscript:
     """A Rich Text file: its plain text, one line per paragraph."""
     from striprtf.striprtf import rtf_to_text
 
-    raw = decode_text(data, source)
+    raw, notices = decode_text(data, source)
     if not raw.lstrip().startswith("{\\rtf"):
         raise QualcodeError("not an RTF file: it must start with {\\rtf", source, 1)
     try:
         plain = rtf_to_text(raw, errors="ignore")
     except (ValueError, IndexError, RecursionError) as error:
         raise QualcodeError(f"not a readable RTF file ({type(error).__name__})", source) from None
-    return read_lines(plain.replace("\r\n", "\n").replace("\r", "\n").split("\n"), source)
+    lines = plain.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return read_lines(lines, source).after(notices)

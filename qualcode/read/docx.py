@@ -21,7 +21,8 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from qualcode.errors import QualcodeError
-from qualcode.read.labels import ALWAYS_LABEL, split_turns
+from qualcode.read.labels import split_turns
+from qualcode.read.layouts import ROLE
 from qualcode.read.transcript import MAX_BYTES, ParsedTranscript
 
 BOLD_LABEL = re.compile(r"\s*(?P<label>[^\W\d_][\w.'’ -]{0,30}?)\s*:?\s*")
@@ -114,6 +115,6 @@ def _bold_label(paragraph) -> tuple[str | None, str]:
         return None, paragraph.text
     label = match["label"].strip()
     has_colon = bold.rstrip().endswith(":") or rest.lstrip().startswith(":")
-    if not (has_colon or ALWAYS_LABEL.fullmatch(label)):
+    if not (has_colon or ROLE.fullmatch(label)):
         return None, paragraph.text
     return label, rest

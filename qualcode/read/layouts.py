@@ -55,7 +55,7 @@ BOLD = r"(?:\*\*|__)?"
 # Timestamps inside the words that are not part of what was said.
 IN_TEXT_TIMES = (
     re.compile(rf"^{SPACE}*[\[(]{TIME}[\])]{SPACE}*"),  # S01: [00:00:12] … (Descript)
-    re.compile(rf"{SPACE}*#{TIME}(?:-\d{{1,2}})?#{SPACE}*$"),  # f4/f5: … #00:01:23-4#
+    re.compile(rf"#{TIME}(?:-\d{{1,2}})?#{SPACE}*$"),  # f4/f5: … #00:01:23-4#
     re.compile(r"¤<\d+>"),  # Transana: ¤<5000>
 )
 TIME_LINE = re.compile(rf"{SPACE}*[\[(]?{TIME}[\])]?{SPACE}*")
@@ -98,13 +98,18 @@ def _header(match: re.Match | None, rest: str = "") -> Header | None:
     return Header(speaker, groups.get("time"), groups.get("rest", rest) or "")
 
 
+# Bold (``**D3:**``, ``**D3**:``) may open before or after a leading timestamp and close before
+# or after the colon; a closing ``**`` after the colon is part of the label only when the label
+# opened bold and did not close it before the colon, so that ``D3: **bold**`` keeps its text.
 LABEL = re.compile(
-    rf"""{SPACE}*{BOLD}
+    rf"""{SPACE}*(?P<bold1>\*\*|__)?
     (?:[\[(](?P<t1>{TIME})[\])]{SPACE}*)?
-    {BOLD}
+    (?P<bold2>\*\*|__)?
     (?:\[(?P<bracketed>[^\]\n]{{1,40}})\]|(?P<plain>{NAME}))
     {SPACE}*(?:[\[(](?P<t2>{TIME})[\])]{SPACE}*)?
-    {BOLD}{SPACE}*:{SPACE}*{BOLD}{SPACE}*(?P<rest>.*)""",
+    (?:(?P<closed>\*\*|__){SPACE}*)?:{SPACE}*
+    (?(closed)|(?(bold2)(?:(?P=bold2))?|(?(bold1)(?:(?P=bold1))?)))
+    {SPACE}*(?P<rest>.*)""",
     re.VERBOSE,
 )
 
@@ -143,7 +148,7 @@ def name_time(line: str) -> Header | None:
 
 
 TIME_THEN_NAME = re.compile(
-    rf"{SPACE}*[\[(]?(?P<time>{TIME})[\])]?{SPACE}*(?:[-–]{SPACE}*)?(?P<name>{NAME}){SPACE}*:?{SPACE}*"
+    rf"{SPACE}*[\[(]?(?P<time>{TIME})[\])]?{SPACE}*(?:[-–]{SPACE}*)?(?P<name>{NAME}){SPACE}*(?::{SPACE}*)?"
 )
 
 
@@ -156,7 +161,7 @@ RANGE = re.compile(
     rf"{SPACE}*(?P<time>\d{{1,2}}(?::\d{{1,2}}){{1,2}}(?:[.,]\d+)?){SPACE}*-->{SPACE}*\S+{SPACE}*"
 )
 NAME_LINE = re.compile(
-    rf"{SPACE}*(?:\[(?P<bracketed>[^\]\n]{{1,40}})\]|(?P<name>{NAME})){SPACE}*:?{SPACE}*"
+    rf"{SPACE}*(?:\[(?P<bracketed>[^\]\n]{{1,40}})\]|(?P<name>{NAME})){SPACE}*(?::{SPACE}*)?"
 )
 
 
@@ -189,6 +194,8 @@ DESCRIPTIONS = {
 def is_name(speaker: str) -> bool:
     """Whether ``speaker`` can be a speaker's name or label (not the start of a sentence such as
     ``Det var sådan``): a role or short label, or capitalised words."""
+    if len(speaker) > 60:
+        return False
     if ROLE.fullmatch(speaker):
         return True
     words = re.sub(r"\s*\([^()]*\)$", "", speaker).split(" ")
@@ -210,7 +217,7 @@ class Reading:
     explained: int  # non-blank lines that are a header or follow one
 
 
-def _speakers_allowed(layout: str, headers: list[tuple[int, Header]], lines: int) -> set[str]:
+def speakers_allowed(layout: str, headers: list[tuple[int, Header]], lines: int) -> set[str]:
     """Which header speakers are taken as speakers: roles, short labels and names that recur;
     a name that speaks once too, when the file is clearly labelled (two header lines or more
     of those, or headers open half its lines) or, in the layouts whose headers carry a time,
@@ -229,6 +236,12 @@ def _speakers_allowed(layout: str, headers: list[tuple[int, Header]], lines: int
 def read_with(layout: str, lines: Sequence[str], known: Collection[str] = ()) -> Reading:
     """``lines`` read with one layout; ``known`` speakers are always speakers."""
     parse = LAYOUTS[layout]
+    # The next non-blank line after each line (header layouts need the words below them).
+    following, after_line = [""] * len(lines), ""
+    for index in range(len(lines) - 1, -1, -1):
+        following[index] = after_line
+        if lines[index].strip():
+            after_line = lines[index]
     candidates = []
     for number, line in enumerate(lines, start=1):
         if not line.strip() or FOOTERS.fullmatch(line):
@@ -237,14 +250,14 @@ def read_with(layout: str, lines: Sequence[str], known: Collection[str] = ()) ->
         if header is None:
             continue
         if layout in ("name-time", "time-then-name", "name-alone", "range-name"):
-            following = next((text for text in lines[number:] if text.strip()), "")
-            after = parse(following) if following else None
-            if not following or after is not None and ROLE.fullmatch(after.speaker):
+            below = following[number - 1]
+            after = parse(below) if below else None
+            if not below or after is not None and ROLE.fullmatch(after.speaker):
                 continue  # a header line is followed by the words
         if layout == "range-name" and (number < 2 or not RANGE.fullmatch(lines[number - 2])):
             continue
         candidates.append((number, header))
-    allowed = _speakers_allowed(layout, candidates, sum(1 for line in lines if line.strip()))
+    allowed = speakers_allowed(layout, candidates, sum(1 for line in lines if line.strip()))
     allowed |= {header.speaker for _, header in candidates if header.speaker in known}
     starts = {number: header for number, header in candidates if header.speaker in allowed}
     entries: list[Entry] = []
@@ -346,11 +359,16 @@ def transcript(reading: Reading, lines: Sequence[str], source: str) -> ParsedTra
     text = "\n".join(lines)
     cleaned = [(entry, *_clean(entry, text)) for entry in reading.entries]
     notices = [
-        f"{source}:{entry.line}: {entry.speaker} has no words; skipped"
+        f"{source}:{entry.line}: a label with no text was skipped"
         for entry, parts, _, _ in cleaned
         if not parts
     ]
     cleaned = [item for item in cleaned if item[1]]
+    if not cleaned:
+        raise QualcodeError(
+            f"the file has speaker labels ({len(reading.entries)}) but no text after any of them",
+            source,
+        )
     if all(whole for *_, whole in cleaned):
         turns = [
             ParsedTurn(entry.speaker, parts[0][0], parts[-1][1], timestamp)

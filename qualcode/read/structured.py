@@ -62,7 +62,7 @@ def _turns(
 
 def read_json(data: bytes, source: str) -> ParsedTranscript:
     """WhisperX or faster-whisper JSON (see the module's documentation)."""
-    text = decode_text(data, source)
+    text, notices = decode_text(data, source)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -89,13 +89,16 @@ def read_json(data: bytes, source: str) -> ParsedTranscript:
         return (str(speaker) if speaker is not None else None), start, segment["text"]
 
     layout = "whisperx-json" if isinstance(document, dict) else "whisper-json"
-    return _turns((read(n, s) for n, s in enumerate(segments, start=1)), source, layout)
+    return _turns((read(n, s) for n, s in enumerate(segments, start=1)), source, layout).after(
+        notices
+    )
 
 
 def read_tsv(data: bytes, source: str) -> ParsedTranscript:
     """Whisper's .tsv: ``start``, ``end`` (milliseconds) and ``text`` columns; a ``speaker``
     column where a tool adds one."""
-    lines = decode_text(data, source).split("\n")
+    text, notices = decode_text(data, source)
+    lines = text.split("\n")
     header = [name.strip().lower() for name in lines[0].split("\t")]
     if "text" not in header or "start" not in header:
         raise QualcodeError(
@@ -120,4 +123,5 @@ def read_tsv(data: bytes, source: str) -> ParsedTranscript:
         return speaker, start, cells[text_at]
 
     rows = ((number, line) for number, line in enumerate(lines, start=1) if number > 1)
-    return _turns((read(n, line) for n, line in rows if line.strip()), source, "whisper-tsv")
+    parsed = _turns((read(n, line) for n, line in rows if line.strip()), source, "whisper-tsv")
+    return parsed.after(notices)

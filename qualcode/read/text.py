@@ -8,11 +8,10 @@ from qualcode.read.transcript import ParsedTranscript
 
 
 def read_txt(data: bytes, source: str) -> ParsedTranscript:
-    """A text file with one labelled turn per line or paragraph (``D3: …``)."""
+    """A text file, read with the layout that explains it best (``D3: …`` labels, Otter.ai's
+    name and time lines, …: :mod:`qualcode.read.layouts`)."""
     text, notices = decode_text(data, source)
-    parsed = split_turns(text.rstrip(), source)
-    parsed.notices[:0] = notices
-    return parsed
+    return split_turns(text.rstrip(), source).after(notices)
 
 
 def read_md(data: bytes, source: str) -> ParsedTranscript:

@@ -32,6 +32,11 @@ class ParsedTranscript:
     notices: list[str] = field(default_factory=list)
     layout: str | None = None  # the layout it was read as (qualcode.read.layouts)
 
+    def after(self, notices: list[str]) -> ParsedTranscript:
+        """This transcript with ``notices`` (the decoder's, say) before its own."""
+        self.notices[:0] = notices
+        return self
+
     def turn_text(self, turn: ParsedTurn) -> str:
         return self.text[turn.start : turn.end]
 
