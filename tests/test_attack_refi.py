@@ -1,0 +1,147 @@
+"""Hostile REFI-QDA projects and codebooks, generated here: each is refused with one line that
+names the file (and the member of an archive, and the line), or read within its bounds, and a
+refusal leaves the project file as it was."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualcode.cli import cli
+from qualcode.errors import QualcodeError
+from qualcode.refi import import_qdpx
+from qualcode.refi.archive import Archive
+from qualcode.store import Project
+
+SOURCE = "11111111-2222-3333-4444-555555555555"
+CODE = "aaaaaaaa-0000-0000-0000-000000000001"
+USER = "bbbbbbbb-0000-0000-0000-000000000001"
+TEXT = "TK: Hvordan gik det?\nD1: Det gik godt, jeg holder pauser nu.\n"
+
+
+def project_xml(
+    users: str = f'<User guid="{USER}" name="Anna"/>',
+    codes: str = f'<Code guid="{CODE}" name="Pauser" isCodable="true"/>',
+    source: str = f'plainTextPath="internal://{SOURCE}.txt"',
+) -> str:
+    """A project with one text source coded once, its text in a file unless ``source`` says
+    otherwise (e.g. an inline ``<PlainTextContent>``)."""
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="pilot" origin="MAXQDA 2022">
+  <Users>{users}</Users>
+  <CodeBook><Codes>{codes}</Codes></CodeBook>
+  <Sources>
+    <TextSource guid="{SOURCE}" name="pilot.txt" {source}>
+      <PlainTextSelection guid="cccccccc-0000-0000-0000-000000000001" startPosition="25"
+          endPosition="60" creatingUser="{USER}">
+        <Coding guid="dddddddd-0000-0000-0000-000000000001" creatingUser="{USER}">
+          <CodeRef targetGUID="{CODE}"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+</Project>"""
+
+
+def write_qdpx(path: Path, xml: str | None = None, **members: bytes) -> Path:
+    """A .qdpx with ``xml`` as project.qde, the source text, and ``members`` (name → bytes)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", xml or project_xml())
+        archive.writestr(f"Sources/{SOURCE}.txt", TEXT)
+        for name, data in members.items():
+            archive.writestr(name.replace("__", "/"), data)
+    return path
+
+
+def counts(project: Project) -> tuple[int, int, int, int]:
+    """Transcripts, turns, codings and codes in the project."""
+    return tuple(
+        project.query(f"SELECT count(*) AS n FROM {table}")[0]["n"]
+        for table in ("transcripts", "turns", "codings", "codes")
+    )
+
+
+def refused(project: Project, path: Path) -> str:
+    """The one-line refusal of importing ``path``; asserts that the project is unchanged."""
+    before = counts(project)
+    with pytest.raises(QualcodeError) as caught:
+        import_qdpx(project, path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert counts(project) == before
+    return message
+
+
+def cli_refusal(project: Project, file: Path) -> str:
+    """What ``qualcode import FILE`` says on stderr: one line, no traceback, a non-zero exit,
+    and the project file byte for byte as it was."""
+    before = project.path.read_bytes()
+    result = CliRunner().invoke(cli, ["--project", str(project.path), "import", str(file)])
+    assert result.exit_code == 1 and result.stdout == "", result.output
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert project.path.read_bytes() == before
+    return result.stderr
+
+
+# ---------------------------------------------------------------------- a bare .qde's folder
+
+
+def bare_qde(folder: Path) -> Path:
+    (folder / "sources").mkdir(parents=True)
+    (folder / "project.qde").write_text(project_xml(), encoding="utf-8")
+    return folder / "project.qde"
+
+
+def test_a_bare_qde_reads_the_regular_files_beside_it(project, tmp_path):
+    qde = bare_qde(tmp_path / "pilot")
+    (qde.parent / "sources" / f"{SOURCE}.txt").write_text(TEXT, encoding="utf-8")
+    result = import_qdpx(project, qde)
+    assert result.transcripts == ["pilot"] and result.coding_rows == 1
+
+
+def test_a_symbolic_link_in_the_sources_folder_is_refused(project, tmp_path):
+    secret = tmp_path / "elsewhere" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("D1: a file from outside the project folder\n", encoding="utf-8")
+    qde = bare_qde(tmp_path / "pilot")
+    link = qde.parent / "sources" / f"{SOURCE}.txt"
+    link.symlink_to(secret)
+    message = refused(project, qde)
+    assert message.startswith(f"{link}: a symbolic link: qualcode reads only regular files")
+    assert f"{link}: a symbolic link" in cli_refusal(project, qde)
+    assert not [t for t in project.transcripts() if "outside" in t["name"]]
+
+
+def test_a_linked_sources_folder_is_refused(project, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / f"{SOURCE}.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "pilot").mkdir()
+    qde = tmp_path / "pilot" / "project.qde"
+    qde.write_text(project_xml(), encoding="utf-8")
+    (tmp_path / "pilot" / "sources").symlink_to(elsewhere, target_is_directory=True)
+    message = refused(project, qde)
+    assert message.startswith(f"{tmp_path / 'pilot' / 'sources'}: the sources folder is a sym")
+
+
+def test_a_file_replaced_by_a_link_after_listing_is_refused(tmp_path):
+    qde = bare_qde(tmp_path / "pilot")
+    source = qde.parent / "sources" / f"{SOURCE}.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("secret\n", encoding="utf-8")
+    with Archive(qde) as archive:
+        member = archive.member(f"internal://{SOURCE}.txt")
+        source.unlink()
+        source.symlink_to(tmp_path / "secret.txt")
+        with pytest.raises(QualcodeError, match="a symbolic link"):
+            archive.read(member)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_in_the_sources_folder_is_refused(project, tmp_path):
+    qde = bare_qde(tmp_path / "pilot")
+    os.mkfifo(qde.parent / "sources" / f"{SOURCE}.txt")
+    assert "not a regular file" in refused(project, qde)
