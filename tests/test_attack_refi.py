@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from qualcode.cli import cli
 from qualcode.errors import QualcodeError
+from qualcode.refi import archive as archive_module
 from qualcode.refi import import_qdpx
 from qualcode.refi.archive import Archive
 from qualcode.store import Project
@@ -145,3 +146,66 @@ def test_a_pipe_in_the_sources_folder_is_refused(project, tmp_path):
     qde = bare_qde(tmp_path / "pilot")
     os.mkfifo(qde.parent / "sources" / f"{SOURCE}.txt")
     assert "not a regular file" in refused(project, qde)
+
+
+# ---------------------------------------------------------------------- sizes
+
+
+def test_an_inline_text_over_the_file_limit_is_skipped_like_a_file(project, tmp_path):
+    """200 KB of zip that unpacks to 21 MB of inline text: left out, as a 21 MB file is."""
+    long_text = "D1: " + "ja " * 7_000_000
+    xml = project_xml(source=f"><PlainTextContent>{long_text}</PlainTextContent")
+    path = write_qdpx(tmp_path / "inline.qdpx", xml)
+    assert path.stat().st_size < 200_000
+    result = import_qdpx(project, path)
+    assert result.transcripts == [] and counts(project)[:3] == (0, 0, 0)
+    assert any("skipped source 'pilot.txt': over 20 MB of text" in n for n in result.notices)
+
+
+def test_an_inline_text_within_the_limit_is_read(project, tmp_path):
+    """12 MB of inline text, over libxml2's own limit of a text node, is within ours."""
+    long_text = TEXT + "D2: " + "ja " * 4_000_000 + "\n"
+    xml = project_xml(source=f"><PlainTextContent>{long_text}</PlainTextContent")
+    result = import_qdpx(project, write_qdpx(tmp_path / "inline.qdpx", xml))
+    assert result.transcripts == ["pilot"] and result.turns == 3 and result.coding_rows == 1
+    assert len(project.transcripts()) == 1 and result.notices == []
+
+
+def test_a_long_inline_note_is_left_out_with_a_notice(project, tmp_path, monkeypatch):
+    monkeypatch.setattr("qualcode.refi.qdpx_import.MAX_BYTES", 1000)
+    note = (
+        '<Notes><Note guid="eeeeeeee-0000-0000-0000-000000000001" creatingUser="'
+        f'{USER}"><PlainTextContent>{"x" * 1001}</PlainTextContent></Note></Notes>'
+    )
+    xml = project_xml().replace("</Project>", note + "</Project>")
+    result = import_qdpx(project, write_qdpx(tmp_path / "note.qdpx", xml))
+    assert any("note eeeeeeee-0000-0000-0000-000000000001 is over" in n for n in result.notices)
+    assert result.memos == 0 and result.coding_rows == 1
+
+
+def test_an_archive_that_unpacks_beyond_the_bound_is_refused(project, tmp_path, monkeypatch):
+    path = write_qdpx(tmp_path / "big.qdpx")
+    monkeypatch.setattr(archive_module, "MAX_UNPACKED", len(project_xml().encode()) + 10)
+    message = refused(project, path)
+    assert message.startswith(f"{path}:Sources/{SOURCE}.txt: the archive unpacks to more than")
+    monkeypatch.setattr(archive_module, "MAX_UNPACKED", 100)
+    assert refused(project, path).startswith(f"{path}:project.qde: the archive unpacks to")
+
+
+def declare_size(path: Path, member: str, size: int) -> None:
+    """Make the zip's central directory declare ``size`` bytes for ``member`` (a lie)."""
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")
+    while data[entry + 46 : entry + 46 + len(member)] != member.encode():
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    data[entry + 24 : entry + 28] = size.to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("member", ["project.qde", f"Sources/{SOURCE}.txt"])
+def test_a_member_larger_than_it_declares_is_refused(project, tmp_path, member):
+    path = write_qdpx(tmp_path / "lying.qdpx")
+    declare_size(path, member, 20)
+    message = refused(project, path)
+    assert message.startswith(f"{path}:{member}: ")
+    assert "damaged" in message or "broken XML" in message

@@ -142,6 +142,7 @@ class _Model:
     """Set name → its member sources."""
     graphs: int = 0
     extras: dict[str, Any] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -312,7 +313,14 @@ def _read_note(element: etree._Element, model: _Model, archive: Archive) -> None
         return
     text = child_text(element, "PlainTextContent")
     member = archive.member(element.get("plainTextPath"))
-    if not text and member and archive.size(member) <= MAX_BYTES:
+    too_long = _too_long(text) or (not text and member and archive.size(member) > MAX_BYTES)
+    if too_long:
+        model.notices.append(
+            f"{archive.where(archive.qde)}:{element.sourceline}: note {guid} is over "
+            f"{MAX_BYTES // 1_000_000} MB of text; not imported"
+        )
+        return
+    if not text and member:
         text = _decode(archive.read(member), archive.where(member))
     selections = []
     for selection in children(element, "PlainTextSelection"):
@@ -346,6 +354,12 @@ def _read_extras(archive: Archive) -> dict[str, Any]:
     return extras
 
 
+def _too_long(text: str) -> bool:
+    """Whether ``text`` is over :data:`~qualcode.read.MAX_BYTES` in UTF-8, the limit of a
+    transcript file (an inline text is bounded as a file is)."""
+    return len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES
+
+
 def _decode(data: bytes, where: str) -> str:
     """A source file's text as stored, without its BOM (UTF-8, or UTF-16 with a BOM)."""
     for bom, encoding in (
@@ -373,7 +387,7 @@ class _Importer:
 
     def __init__(self, project: Project, archive: Archive, model: _Model):
         self.project, self.archive, self.model = project, archive, model
-        self.result = RefiImportResult(origin=model.origin)
+        self.result = RefiImportResult(origin=model.origin, notices=list(model.notices))
         self.default = default_convention(model.origin)
         self.nvivo = "nvivo" in model.origin.casefold()
         self.group: str | None = None
@@ -532,6 +546,8 @@ class _Importer:
         lost = f"{codings} coding(s) on it not imported"
         inline = next(children(element, "PlainTextContent"), None)
         if inline is not None and inline.text:
+            if _too_long(inline.text):
+                return self.skip_long(f"{self.where()}:{inline.sourceline}", name, lost)
             return inline.text
         path = element.get("plainTextPath") or ""
         member = self.archive.member(path)
@@ -545,12 +561,14 @@ class _Importer:
             self.result.notices.append(f"{self.where()}: skipped source {name!r}: {reason}; {lost}")
             return None
         if self.archive.size(member) > MAX_BYTES:
-            self.result.notices.append(
-                f"{self.archive.where(member)}: skipped source {name!r}: over "
-                f"{MAX_BYTES // 1_000_000} MB of text; {lost}"
-            )
-            return None
+            return self.skip_long(self.archive.where(member), name, lost)
         return _decode(self.archive.read(member), self.archive.where(member))
+
+    def skip_long(self, where: str, name: str, lost: str) -> None:
+        """Leave out a source over the size of a transcript file, with a notice."""
+        self.result.notices.append(
+            f"{where}: skipped source {name!r}: over {MAX_BYTES // 1_000_000} MB of text; {lost}"
+        )
 
     def convention(self, text: SourceText, name: str, selections: list[_Selection]) -> str:
         evidence = [(s.start, s.end, s.name) for s in selections]
