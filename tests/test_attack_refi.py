@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from qualcode.cli import cli
+from qualcode.codebook import parse_codebook
 from qualcode.errors import QualcodeError
 from qualcode.refi import archive as archive_module
-from qualcode.refi import import_qdpx
+from qualcode.refi import import_qdpx, read_qdc
 from qualcode.refi.archive import Archive
 from qualcode.store import Project
 
@@ -209,3 +210,105 @@ def test_a_member_larger_than_it_declares_is_refused(project, tmp_path, member):
     message = refused(project, path)
     assert message.startswith(f"{path}:{member}: ")
     assert "damaged" in message or "broken XML" in message
+
+
+# ---------------------------------------------------------------------- nesting
+
+
+def nested_yaml(levels: int) -> str:
+    """A codebook whose codes nest ``levels`` deep, one under the other."""
+    lines = ["name: Deep", "languages: [da]", "codes:"]
+    for level in range(levels):
+        indent = "    " * level
+        lines += [f"{indent}  - key: c{level}", f"{indent}    label: C{level}"]
+        if level < levels - 1:
+            lines.append(f"{indent}    children:")
+    return "\n".join(lines) + "\n"
+
+
+def nested_codes(levels: int, namespace: str = "urn:QDA-XML:project:1.0") -> str:
+    guids = [f"aaaaaaaa-0000-0000-0000-{level:012d}" for level in range(levels)]
+    opening = "\n".join(f'<Code guid="{g}" name="C{g[-4:]}" isCodable="true">' for g in guids)
+    return opening + "</Code>" * levels
+
+
+@pytest.mark.parametrize("levels", [21, 300, 500])
+def test_yaml_codes_nested_too_deep_are_refused_at_the_code(levels):
+    text = nested_yaml(levels)
+    assert parse_codebook(nested_yaml(20), "deep.yaml").get("c19") is not None
+    with pytest.raises(QualcodeError) as caught:
+        parse_codebook(text, "deep.yaml")
+    line = 3 + 3 * 20 + 1  # the 21st code
+    assert str(caught.value) == (
+        f"deep.yaml:{line}: a code nested more than 20 levels deep (a codebook may have at "
+        "most 20 levels of codes)"
+    )
+    assert text.splitlines()[line - 1].strip() == "- key: c20"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 100_000 + "]" * 100_000, "a: " + "{a: " * 50_000, "- " * 50_000 + "x"],
+    ids=["lists", "mappings", "block-lists"],
+)
+def test_yaml_nested_without_end_is_one_line(text, tmp_path):
+    with pytest.raises(QualcodeError) as caught:
+        parse_codebook(text, "deep.yaml")
+    assert str(caught.value).startswith("deep.yaml:1: the YAML nests more than 100 levels")
+
+
+def test_the_command_line_refuses_a_deep_yaml_codebook(project, tmp_path):
+    (tmp_path / "deep.yaml").write_text(nested_yaml(300), encoding="utf-8")
+    before = project.path.read_bytes()
+    command = ["--project", str(project.path), "codebook", "load", str(tmp_path / "deep.yaml")]
+    result = CliRunner().invoke(cli, command)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "deep.yaml:64: a code nested more than 20 levels deep" in result.stderr
+    assert project.path.read_bytes() == before
+
+
+@pytest.mark.parametrize("levels", [21, 300])
+def test_qdc_codes_nested_too_deep_are_refused_with_the_line(tmp_path, levels):
+    path = tmp_path / "deep.qdc"
+    codes = nested_codes(levels, "urn:QDA-XML:codebook:1.0")
+    path.write_text(
+        f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0">\n<Codes>\n{codes}</Codes></CodeBook>'
+    )
+    with pytest.raises(QualcodeError) as caught:
+        read_qdc(path)
+    if levels == 21:  # the 21st code is on line 23
+        assert str(caught.value).startswith(f"{path}:23: a code nested more than 20 levels")
+    else:  # deeper than libxml2 allows a codebook
+        assert str(caught.value) == f"{path}:257: broken XML: Excessive depth in document: 256"
+
+
+def test_qdc_names_nesting_too_deep_are_refused(tmp_path):
+    path = tmp_path / "flat.qdc"
+    name = "::".join(f"level {n}" for n in range(21))
+    path.write_text(
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0">\n<Codes>\n'
+        f'<Code guid="{CODE}" name="{name}" isCodable="true"/></Codes></CodeBook>'
+    )
+    with pytest.raises(QualcodeError, match=r"flat\.qdc:3: a code nested more than 20"):
+        read_qdc(path)
+
+
+def test_qdpx_codes_nested_too_deep_are_refused(project, tmp_path):
+    path = write_qdpx(tmp_path / "deep.qdpx", project_xml(codes=nested_codes(400)))
+    line = (
+        project_xml(codes=nested_codes(400))
+        .splitlines()
+        .index('<Code guid="aaaaaaaa-0000-0000-0000-000000000020" name="C0020" isCodable="true">')
+    )
+    message = refused(project, path)
+    assert message.startswith(f"{path}:project.qde:{line + 1}: a code nested more than 20")
+    assert f"{path}:project.qde:{line + 1}: a code nested" in cli_refusal(project, path)
+
+
+def test_qdpx_nested_deeper_than_xml_allows_is_one_line(project, tmp_path):
+    xml = project_xml().replace("</Project>", "<x>" * 100_000 + "</Project>")
+    line = xml[: xml.index("<x>")].count("\n") + 1
+    message = refused(project, write_qdpx(tmp_path / "deep.qdpx", xml))
+    assert message == f"{tmp_path / 'deep.qdpx'}:project.qde:{line}: broken XML: Excessive " + (
+        "depth in document: 2048"
+    )

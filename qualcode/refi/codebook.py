@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from lxml import etree
 
-from qualcode.codebook import KEY, Code, Codebook
+from qualcode.codebook import KEY, MAX_CODE_DEPTH, Code, Codebook, too_deep
 from qualcode.refi.xmlutil import (
     child_text,
     children,
@@ -41,6 +41,8 @@ class RefiCode:
     color: str | None = None
     description: str = ""
     children: list[RefiCode] = field(default_factory=list)
+    line: int | None = None
+    """The line of its ``<Code>`` in the file."""
 
     def walk(self) -> Iterator[RefiCode]:
         yield self
@@ -48,30 +50,39 @@ class RefiCode:
             yield from child.walk()
 
 
-def read_codes(codes: etree._Element) -> list[RefiCode]:
-    """The ``<Code>`` elements under ``<Codes>`` (any namespace), nested as they are."""
-    return [_read_code(element) for element in children(codes, "Code")]
+def read_codes(codes: etree._Element, source: str, depth: int = 1) -> list[RefiCode]:
+    """The ``<Code>`` elements under ``<Codes>`` (any namespace), nested as they are; codes
+    nested deeper than :data:`~qualcode.codebook.MAX_CODE_DEPTH` are refused, naming the
+    line of the first too deep."""
+    return [_read_code(element, source, depth) for element in children(codes, "Code")]
 
 
-def _read_code(element: etree._Element) -> RefiCode:
+def _read_code(element: etree._Element, source: str, depth: int) -> RefiCode:
+    if depth > MAX_CODE_DEPTH:
+        raise too_deep(source, element.sourceline)
     return RefiCode(
         name=name_of(element),
         guid=normal_guid(element.get("guid")),
         color=refi_color(element.get("color")),
         description=child_text(element, "Description").strip(),
-        children=read_codes(element),
+        children=read_codes(element, source, depth + 1),
+        line=element.sourceline,
     )
 
 
-def nest_paths(codes: Iterable[RefiCode]) -> list[RefiCode]:
+def nest_paths(codes: Iterable[RefiCode], source: str) -> list[RefiCode]:
     """Codes with ``a::b`` names placed under ``a`` (made when only named); an explicit code
-    ``a`` defined elsewhere takes that place with its colour and description."""
+    ``a`` defined elsewhere takes that place with its colour and description. A name that
+    nests a code too deep (``a::a::…``) is refused like a too deep ``<Code>``."""
     root = RefiCode("")
     explicit: set[int] = set()
 
-    def place(code: RefiCode, parent: RefiCode) -> None:
+    def place(code: RefiCode, parent: RefiCode, depth: int) -> None:
         parts = [part.strip() for part in code.name.split(SEPARATOR) if part.strip()]
         parts = parts or [code.name or "(unnamed)"]
+        depth += len(parts)
+        if depth > MAX_CODE_DEPTH:
+            raise too_deep(source, code.line)
         for part in parts[:-1]:
             parent = _child(parent, part) or _add(parent, RefiCode(part))
         node = _child(parent, parts[-1])
@@ -81,10 +92,10 @@ def nest_paths(codes: Iterable[RefiCode]) -> list[RefiCode]:
             node.guid, node.color, node.description = code.guid, code.color, code.description
             explicit.add(id(node))
         for child in code.children:
-            place(child, node)
+            place(child, node, depth)
 
     for code in codes:
-        place(code, root)
+        place(code, root, 0)
     return root.children
 
 

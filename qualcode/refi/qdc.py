@@ -98,7 +98,7 @@ def parse_qdc(data: bytes, source: str) -> list[RefiCode]:
     container = next(children(root, "Codes"), None)
     if container is None:
         raise QualcodeError("the codebook has no <Codes>", source, root.sourceline)
-    codes = nest_paths(read_codes(container))
+    codes = nest_paths(read_codes(container, source), source)
     if not codes:
         raise QualcodeError("the codebook has no codes", source, container.sourceline)
     return codes

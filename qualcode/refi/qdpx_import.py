@@ -215,7 +215,7 @@ def _read_model(archive: Archive) -> _Model:
                     model.users[guid] = name_of(element)
             elif name == "CodeBook" and parent.getparent() is None:
                 codes = next(children(element, "Codes"), None)
-                model.codes = read_codes(codes) if codes is not None else []
+                model.codes = read_codes(codes, where) if codes is not None else []
             elif name == "Variable" and owner == "Variables":
                 guid = normal_guid(element.get("guid"))
                 if guid:
@@ -243,7 +243,7 @@ def _read_model(archive: Archive) -> _Model:
                 or (name == "PlainTextSelection" and owner in ("TextSource", "Representation"))
             ):
                 forget(element)
-    model.codes = nest_paths(model.codes)
+    model.codes = nest_paths(model.codes, where)
     model.cases = [_case(parts, model) for parts in case_elements]
     model.case_guids = {case.guid for case in model.cases if case.guid}
     model.extras = _read_extras(archive)
