@@ -4,6 +4,7 @@ refusal leaves the project file as it was."""
 
 from __future__ import annotations
 
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -312,3 +313,60 @@ def test_qdpx_nested_deeper_than_xml_allows_is_one_line(project, tmp_path):
     assert message == f"{tmp_path / 'deep.qdpx'}:project.qde:{line}: broken XML: Excessive " + (
         "depth in document: 2048"
     )
+
+
+# ---------------------------------------------------------------------- qualcode.json
+
+
+def extras(**code: object) -> bytes:
+    return json.dumps({"codebook": {"languages": ["da"]}, "codes": {CODE: code}}).encode()
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (extras(key="pauser", keywords={"da": 5}), "keywords.da, 5 is not of type 'array'"),
+        (extras(key="pauser", label={"da": 5}), "5 is not of type 'string'"),
+        (b'{"codebook": {"languages": "xx"}}', "at $.codebook.languages, 'xx' is not of type"),
+        (b'{"codebook": {"languages": ["danish"]}}', "'danish' does not match"),
+        (extras(key="pauser", label={"Danish!": "x"}), "at $.codes"),
+        (b"{codes: none", "json:1: not JSON (Expecting property name"),
+        (b'[{"codes": {}}]', "at $, [{'codes': {}}] is not of type 'object'"),
+        (b"\xff\xfe{}", "json: not UTF-8 text"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ],
+    ids=[
+        "keywords",
+        "label",
+        "languages",
+        "language",
+        "label-language",
+        "not-json",
+        "list",
+        "not-utf8",
+        "deep",
+    ],
+)
+def test_a_hostile_qualcode_json_is_refused(project, tmp_path, content, words):
+    path = write_qdpx(tmp_path / "extras.qdpx", **{"qualcode.json": content})
+    message = refused(project, path)
+    assert message.startswith(f"{path}:qualcode.json")
+    assert words in message
+    assert "qualcode.json" in cli_refusal(project, path)
+
+
+def test_qualcode_json_gives_keys_labels_and_keywords_in_the_codebooks_languages(project, tmp_path):
+    languages = project.codebook().languages
+    content = extras(
+        key="pauser",
+        label={language: "Pauser" for language in languages} | {"xx": "Fremmed"},
+        keywords={languages[0]: ["pause"], "xx": ["fremmed"]},
+        include=["når nogen holder pause"],
+        future_field={"anything": [1, 2]},
+    )
+    path = write_qdpx(tmp_path / "extras.qdpx", **{"qualcode.json": content})
+    import_qdpx(project, path)
+    code = project.codebook().get("pauser")
+    assert code.label == dict.fromkeys(languages, "Pauser")
+    assert code.keywords == {languages[0]: ["pause"]}
+    assert code.include == ["når nogen holder pause"]

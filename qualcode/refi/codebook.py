@@ -224,7 +224,7 @@ class _Planner:
         guid = node.guid if node.guid and node.guid not in self.guids else None
         if guid:
             self.guids.add(guid)
-        label = extra.get("label") if isinstance(extra.get("label"), dict) else None
+        label = self._ours(extra.get("label"))
         code = Code(
             key=key,
             label=label or dict.fromkeys(self.languages, node.name or key),
@@ -235,10 +235,17 @@ class _Planner:
         for name in ("include", "exclude", "examples"):
             if isinstance(extra.get(name), list):
                 setattr(code, name, [str(item) for item in extra[name]])
-        if isinstance(extra.get("keywords"), dict):
-            code.keywords = {str(k): [str(w) for w in v] for k, v in extra["keywords"].items()}
+        keywords = self._ours(extra.get("keywords"))
+        code.keywords = {language: [str(w) for w in words] for language, words in keywords.items()}
         self.added.append(key)
         return code
+
+    def _ours(self, per_language: object) -> dict:
+        """The entries of a label or keywords (language → value) in the codebook's languages:
+        a code must not carry a language its codebook does not have."""
+        if not isinstance(per_language, dict):
+            return {}
+        return {k: v for k, v in per_language.items() if k in self.languages}
 
     def _update(self, code: Code, node: RefiCode) -> None:
         code.color = node.color or code.color

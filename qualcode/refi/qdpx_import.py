@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from qualcode.codebook import LANGUAGE
 from qualcode.errors import QualcodeError
 from qualcode.read import MAX_BYTES
 from qualcode.read.labels import split_turns
@@ -57,6 +58,7 @@ from qualcode.refi.xmlutil import (
     child_text,
     children,
     derived_guid,
+    excerpt,
     forget,
     iterparse,
     local,
@@ -338,19 +340,68 @@ def _read_note(element: etree._Element, model: _Model, archive: Archive) -> None
     )
 
 
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_PER_LANGUAGE = {"type": "object", "propertyNames": {"pattern": f"^{LANGUAGE.pattern}$"}}
+EXTRAS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "generator": {"type": "string"},
+        "codebook": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string"},
+                "languages": {"type": "array", "items": {"$ref": "#/$defs/language"}},
+            },
+        },
+        "codes": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {
+                    "key": {"type": "string"},
+                    "label": {**_PER_LANGUAGE, "additionalProperties": {"type": "string"}},
+                    "include": _STRINGS,
+                    "exclude": _STRINGS,
+                    "examples": _STRINGS,
+                    "keywords": {**_PER_LANGUAGE, "additionalProperties": _STRINGS},
+                },
+            },
+        },
+    },
+    "$defs": {"language": {"type": "string", "pattern": f"^{LANGUAGE.pattern}$"}},
+}
+"""What :func:`qualcode.refi.qdpx_export` writes in ``qualcode.json``: every field read back
+has its type checked (fields a later qualcode may add are let through)."""
+
+
 def _read_extras(archive: Archive) -> dict[str, Any]:
-    """qualcode's own additions (code keys, labels, keywords), if the archive has them."""
+    """qualcode's own additions (code keys, labels, keywords), if the archive has them; a
+    ``qualcode.json`` that is not what qualcode writes is refused, naming it."""
     member = archive.members.get(EXTRAS)
-    if member is None or archive.size(member) > MAX_BYTES:
+    if member is None:
         return {}
+    where = archive.where(member)
+    if archive.size(member) > MAX_BYTES:
+        raise QualcodeError(f"over {MAX_BYTES // 1_000_000} MB: not what qualcode writes", where)
     try:
-        extras = json.loads(archive.read(member).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    codes = extras.get("codes") if isinstance(extras, dict) else None
-    if not isinstance(codes, dict):
-        return {}
-    extras["codes"] = {normal_guid(k): v for k, v in codes.items() if isinstance(v, dict)}
+        extras = json.loads(archive.read(member).decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise QualcodeError("not UTF-8 text: not what qualcode writes", where) from None
+    except json.JSONDecodeError as error:
+        raise QualcodeError(f"not JSON ({error.msg})", where, error.lineno) from None
+    except RecursionError:
+        raise QualcodeError("nested too deeply to be what qualcode writes", where) from None
+    import jsonschema  # here: importing it takes longer than most imports of a project
+
+    problem = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(EXTRAS_SCHEMA).iter_errors(extras)
+    )
+    if problem is not None:
+        raise QualcodeError(
+            f"not what qualcode writes: at {problem.json_path}, {excerpt(problem.message, 120)}",
+            where,
+        )
+    extras["codes"] = {normal_guid(k): v for k, v in extras.get("codes", {}).items()}
     return extras
 
 
