@@ -370,3 +370,23 @@ def test_qualcode_json_gives_keys_labels_and_keywords_in_the_codebooks_languages
     assert code.label == dict.fromkeys(languages, "Pauser")
     assert code.keywords == {languages[0]: ["pause"]}
     assert code.include == ["når nogen holder pause"]
+
+
+# ---------------------------------------------------------------------- users
+
+
+def test_one_user_guid_with_two_names_is_refused_with_its_line(project, tmp_path):
+    users = f'<User guid="{USER}" name="Anna"/>\n    <User guid="{{{USER.upper()}}}" name="Bo"/>'
+    path = write_qdpx(tmp_path / "users.qdpx", project_xml(users=users))
+    message = refused(project, path)
+    assert message == (
+        f"{path}:project.qde:4: the user GUID {USER} is given twice, to 'Anna' (line 3) and "
+        "to 'Bo': whose codings are whose is unclear"
+    )
+    assert "the user GUID" in cli_refusal(project, path)
+
+
+def test_one_user_listed_twice_under_one_name_is_one_coder(project, tmp_path):
+    users = f'<User guid="{USER}" name="Anna"/><User guid="{USER}" name="Anna"/>'
+    result = import_qdpx(project, write_qdpx(tmp_path / "users.qdpx", project_xml(users=users)))
+    assert result.coders_added == ["Anna"] and result.coding_rows == 1

@@ -200,6 +200,7 @@ def _read_model(archive: Archive) -> _Model:
     model = _Model()
     where = archive.where(archive.qde)
     case_elements = []
+    user_lines: dict[str, int | None] = {}
     with archive.open_qde() as handle:
         for event, element in _stream(handle, where):
             name = local(element.tag)
@@ -212,9 +213,7 @@ def _read_model(archive: Archive) -> _Model:
                 continue
             owner = local(parent.tag)
             if name == "User" and owner == "Users":
-                guid = normal_guid(element.get("guid"))
-                if guid:
-                    model.users[guid] = name_of(element)
+                _read_user(element, model, user_lines, where)
             elif name == "CodeBook" and parent.getparent() is None:
                 codes = next(children(element, "Codes"), None)
                 model.codes = read_codes(codes, where) if codes is not None else []
@@ -250,6 +249,25 @@ def _read_model(archive: Archive) -> _Model:
     model.case_guids = {case.guid for case in model.cases if case.guid}
     model.extras = _read_extras(archive)
     return model
+
+
+def _read_user(
+    element: etree._Element, model: _Model, lines: dict[str, int | None], where: str
+) -> None:
+    """A user, by GUID; one GUID given two names is refused, since whose codings are whose
+    would be a guess."""
+    guid, name = normal_guid(element.get("guid")), name_of(element)
+    if not guid:
+        return
+    if guid in model.users and model.users[guid] != name:
+        raise QualcodeError(
+            f"the user GUID {guid} is given twice, to {model.users[guid]!r} (line "
+            f"{lines[guid]}) and to {name!r}: whose codings are whose is unclear",
+            where,
+            element.sourceline,
+        )
+    model.users[guid] = name
+    lines.setdefault(guid, element.sourceline)
 
 
 def _stream(handle, where: str, events: tuple[str, ...] = ("start", "end")):
