@@ -178,6 +178,8 @@ class Archive:
             raise _not_regular(path.parent, "the sources folder is a symbolic link")
         if path.is_symlink():
             raise _not_regular(path, "a symbolic link")
+        if not path.resolve().is_relative_to(self.path.parent.resolve()):
+            raise _not_regular(path, "outside the project folder")
         return path
 
     def _read_folder_file(self, member: str, declared: int) -> bytes:
