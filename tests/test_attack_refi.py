@@ -390,3 +390,18 @@ def test_one_user_listed_twice_under_one_name_is_one_coder(project, tmp_path):
     users = f'<User guid="{USER}" name="Anna"/><User guid="{USER}" name="Anna"/>'
     result = import_qdpx(project, write_qdpx(tmp_path / "users.qdpx", project_xml(users=users)))
     assert result.coders_added == ["Anna"] and result.coding_rows == 1
+
+
+def test_file_codes_under_deep_project_codes_are_refused(project, tmp_path):
+    project.load_codebook(parse_codebook(nested_yaml(19), "deep.yaml"), force=True)
+    codes = (
+        '<Code guid="aaaaaaaa-0000-0000-0000-000000000001" name="C18" isCodable="true">\n'
+        '<Code guid="aaaaaaaa-0000-0000-0000-000000000002" name="Under" isCodable="true">\n'
+        '<Code guid="aaaaaaaa-0000-0000-0000-000000000003" name="Too deep" isCodable="true"/>'
+        "</Code></Code>"
+    )
+    xml = project_xml(codes=codes)
+    line = xml[: xml.index('name="Too deep"')].count("\n") + 1
+    path = write_qdpx(tmp_path / "under.qdpx", xml)
+    assert refused(project, path).startswith(f"{path}:project.qde:{line}: a code nested more")
+    assert len(project.codebook().keys()) == 19

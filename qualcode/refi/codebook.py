@@ -90,6 +90,7 @@ def nest_paths(codes: Iterable[RefiCode], source: str) -> list[RefiCode]:
             node = _add(parent, RefiCode(parts[-1]))
         if id(node) not in explicit:
             node.guid, node.color, node.description = code.guid, code.color, code.description
+            node.line = code.line
             explicit.add(id(node))
         for child in code.children:
             place(child, node, depth)
@@ -133,6 +134,7 @@ def plan_codebook(
     languages: list[str],
     extras: dict[str, dict[str, Any]] | None = None,
     name: str | None = None,
+    source: str = "",
 ) -> CodePlan:
     """Combine the project's codebook with REFI codes.
 
@@ -140,7 +142,9 @@ def plan_codebook(
     moves matched codes to their place in ``codes`` and takes their colour, description and
     (renamed) label from it; ``replace`` keeps only the codes in ``codes``. Matched codes keep
     their key, keywords and rules, so their codings survive. ``extras`` (GUID → fields) carries
-    what qualcode's own exports add: keys, labels per language, keywords, rules, examples."""
+    what qualcode's own exports add: keys, labels per language, keywords, rules, examples.
+    Codes of the file placed under deep codes of the project may nest too deep: refused,
+    naming the file ``source``."""
     book = copy.deepcopy(existing)
     languages = book.languages or languages
     planner = _Planner(book, languages, extras or {}, mode)
@@ -148,7 +152,19 @@ def plan_codebook(
     planner.place_all(codes, None)
     roots = planner.roots if mode == "replace" else book.codes
     merged = Codebook(name or book.name, languages, roots, book.guid)
+    _check_depth(merged, planner.lines, source)
     return CodePlan(merged, planner.keys, planner.added)
+
+
+def _check_depth(book: Codebook, lines: dict[str, int | None], source: str) -> None:
+    """Refuse a codebook nested deeper than :data:`~qualcode.codebook.MAX_CODE_DEPTH`, naming
+    the line (``lines``: code key → line in the file) of the first code too deep."""
+    stack = [(code, 1) for code in book.codes]
+    while stack:
+        code, depth = stack.pop()
+        if depth > MAX_CODE_DEPTH:
+            raise too_deep(source, lines.get(code.key))
+        stack.extend((child, depth + 1) for child in code.children)
 
 
 class _Planner:
@@ -165,6 +181,8 @@ class _Planner:
         self.matches: dict[int, Code] = {}
         self.used: set[int] = set()
         self.keys: dict[int, str] = {}
+        self.lines: dict[str, int | None] = {}
+        """Code key → line of the file's code placed there."""
         self.added: list[str] = []
         self.roots: list[Code] = []
 
@@ -213,6 +231,7 @@ class _Planner:
                 self._update(code, node)
                 self._attach(code, parent)
             self.keys[id(node)] = code.key
+            self.lines[code.key] = node.line
             self._place(node.children, code)
 
     def _new(self, node: RefiCode, parent: Code | None) -> Code:

@@ -503,6 +503,7 @@ class _Importer:
             languages,
             extras.get("codes", {}),
             name=existing.name or self.model.name or self.archive.path.stem,
+            source=self.where(),
         )
         if plan.added:
             self.project.load_codebook(plan.codebook, merge=True)
