@@ -116,7 +116,10 @@ class Archive:
     def open_qde(self) -> IO[bytes]:
         """The project XML, to be streamed (no more of it than the size it declares, which
         counted against :data:`MAX_UNPACKED` when the archive was opened)."""
-        handle = open(self.path, "rb") if self.zip is None else self.zip.open(self.qde)  # noqa: SIM115 (closed by _Bounded)
+        if self.zip is None:
+            handle: IO[bytes] = open(self.path, "rb")  # noqa: SIM115 (closed by _Bounded)
+        else:
+            handle = self.zip.open(self.qde)
         return _Bounded(handle, self.size(self.qde), self.where(self.qde))
 
     def member(self, reference: str | None) -> str | None:
@@ -133,9 +136,14 @@ class Archive:
 
     def size(self, member: str) -> int:
         """The size ``member`` declares (for a zip, the size it unpacks to)."""
-        if self.zip is None:
+        if self.zip is not None:
+            return self.zip.getinfo(member).file_size
+        try:
             return self._folder_file(member).stat().st_size
-        return self.zip.getinfo(member).file_size
+        except OSError as error:
+            raise QualcodeError(
+                f"cannot read the file ({error.strerror})", self.where(member)
+            ) from None
 
     def read(self, member: str) -> bytes:
         """The bytes of a member; a damaged one, or one that would unpack beyond
@@ -200,8 +208,8 @@ def _not_regular(path: Path, what: str) -> QualcodeError:
 
 
 class _Bounded:
-    """A binary stream that refuses to yield more than ``limit`` bytes, whatever the size its
-    archive declared."""
+    """A binary stream of no more than ``limit`` bytes (the size its archive declared): a file
+    that holds more is refused rather than read on."""
 
     def __init__(self, handle: IO[bytes], limit: int, where: str):
         self.handle, self.limit, self.where, self.read_so_far = handle, limit, where, 0

@@ -388,7 +388,7 @@ EXTRAS_SCHEMA = {
     },
     "$defs": {"language": {"type": "string", "pattern": f"^{LANGUAGE.pattern}$"}},
 }
-"""What :func:`qualcode.refi.qdpx_export` writes in ``qualcode.json``: every field read back
+"""What :mod:`qualcode.refi.qdpx_export` writes in ``qualcode.json``: every field read back
 has its type checked (fields a later qualcode may add are let through)."""
 
 
