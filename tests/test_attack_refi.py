@@ -165,8 +165,8 @@ def test_an_inline_text_over_the_file_limit_is_skipped_like_a_file(project, tmp_
 
 
 def test_an_inline_text_within_the_limit_is_read(project, tmp_path):
-    """12 MB of inline text, over libxml2's own limit of a text node, is within ours."""
-    long_text = TEXT + "D2: " + "ja " * 4_000_000 + "\n"
+    """10.3 MB of inline text, over libxml2's own limit of a text node, is within ours."""
+    long_text = TEXT + "D2: " + "hvordan-gik-det-med-pauserne-i-dag " * 295_000 + "\n"
     xml = project_xml(source=f"><PlainTextContent>{long_text}</PlainTextContent")
     result = import_qdpx(project, write_qdpx(tmp_path / "inline.qdpx", xml))
     assert result.transcripts == ["pilot"] and result.turns == 3 and result.coding_rows == 1
