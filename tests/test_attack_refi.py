@@ -269,7 +269,7 @@ def test_the_command_line_refuses_a_deep_yaml_codebook(project, tmp_path):
 
 
 @pytest.mark.parametrize("levels", [21, 300])
-def test_qdc_codes_nested_too_deep_are_refused_with_the_line(tmp_path, levels):
+def test_qdc_codes_nested_too_deep_are_refused_with_the_line(project, tmp_path, levels):
     path = tmp_path / "deep.qdc"
     codes = nested_codes(levels, "urn:QDA-XML:codebook:1.0")
     path.write_text(
@@ -281,6 +281,7 @@ def test_qdc_codes_nested_too_deep_are_refused_with_the_line(tmp_path, levels):
         assert str(caught.value).startswith(f"{path}:23: a code nested more than 20 levels")
     else:  # deeper than libxml2 allows a codebook
         assert str(caught.value) == f"{path}:257: broken XML: Excessive depth in document: 256"
+    assert str(caught.value) in cli_refusal(project, path)
 
 
 def test_qdc_names_nesting_too_deep_are_refused(tmp_path):
