@@ -48,6 +48,11 @@ CODE_FIELDS = {
     "guid",
 }
 CODEBOOK_FIELDS = {"name", "languages", "codes", "guid"}
+MAX_CODE_DEPTH = 20
+"""Codes nest at most this many levels (a theme, its sub-codes, theirs, …)."""
+MAX_YAML_DEPTH = 100
+"""Deeper YAML is no codebook (codes at :data:`MAX_CODE_DEPTH` levels are about 45 deep) and
+is refused before the YAML composer, which recurses once per level, runs out of stack."""
 
 
 @dataclass
@@ -108,14 +113,66 @@ def load_codebook(path: str | Path) -> Codebook:
     return parse_codebook(text, str(path))
 
 
+def too_deep(source: str, line: int | None) -> QualcodeError:
+    """The refusal of a code nested deeper than :data:`MAX_CODE_DEPTH`, in any format."""
+    return QualcodeError(
+        f"a code nested more than {MAX_CODE_DEPTH} levels deep (a codebook may have at most "
+        f"{MAX_CODE_DEPTH} levels of codes)",
+        source,
+        line,
+    )
+
+
 def parse_codebook(text: str, source: str) -> Codebook:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
         raise _yaml_error(error, text, source) from None
+    except _TooDeep as error:
+        line = error.mark.line + 1
+        if error.codes:
+            raise too_deep(source, line) from None
+        raise QualcodeError(
+            f"the YAML nests more than {MAX_YAML_DEPTH} levels deep; a codebook is not that deep",
+            source,
+            line,
+        ) from None
     if root is None:
         raise QualcodeError("the codebook is empty", source, 1)
     return _Reader(source).codebook(root)
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark, codes: bool):
+        self.mark, self.codes = mark, codes
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, keeping the line of every node, that refuses codes nested deeper
+    than :data:`MAX_CODE_DEPTH` (a list under ``codes`` or ``children`` is one level) and
+    any nesting deeper than :data:`MAX_YAML_DEPTH`."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.depth = 0
+        self.code_depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
+        codes = (
+            isinstance(index, yaml.ScalarNode)
+            and index.value in ("codes", "children")
+            and isinstance(event, yaml.SequenceStartEvent)
+        )
+        self.depth += 1
+        self.code_depth += codes
+        try:
+            if self.code_depth > MAX_CODE_DEPTH or self.depth > MAX_YAML_DEPTH:
+                raise _TooDeep(event.start_mark, self.code_depth > MAX_CODE_DEPTH)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+            self.code_depth -= codes
 
 
 def _yaml_error(error: yaml.YAMLError, text: str, source: str) -> QualcodeError:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from lxml import etree
 
-from qualcode.codebook import KEY, Code, Codebook
+from qualcode.codebook import KEY, MAX_CODE_DEPTH, Code, Codebook, too_deep
 from qualcode.refi.xmlutil import (
     child_text,
     children,
@@ -41,6 +41,8 @@ class RefiCode:
     color: str | None = None
     description: str = ""
     children: list[RefiCode] = field(default_factory=list)
+    line: int | None = None
+    """The line of its ``<Code>`` in the file."""
 
     def walk(self) -> Iterator[RefiCode]:
         yield self
@@ -48,30 +50,39 @@ class RefiCode:
             yield from child.walk()
 
 
-def read_codes(codes: etree._Element) -> list[RefiCode]:
-    """The ``<Code>`` elements under ``<Codes>`` (any namespace), nested as they are."""
-    return [_read_code(element) for element in children(codes, "Code")]
+def read_codes(codes: etree._Element, source: str, depth: int = 1) -> list[RefiCode]:
+    """The ``<Code>`` elements under ``<Codes>`` (any namespace), nested as they are; codes
+    nested deeper than :data:`~qualcode.codebook.MAX_CODE_DEPTH` are refused, naming the
+    line of the first too deep."""
+    return [_read_code(element, source, depth) for element in children(codes, "Code")]
 
 
-def _read_code(element: etree._Element) -> RefiCode:
+def _read_code(element: etree._Element, source: str, depth: int) -> RefiCode:
+    if depth > MAX_CODE_DEPTH:
+        raise too_deep(source, element.sourceline)
     return RefiCode(
         name=name_of(element),
         guid=normal_guid(element.get("guid")),
         color=refi_color(element.get("color")),
         description=child_text(element, "Description").strip(),
-        children=read_codes(element),
+        children=read_codes(element, source, depth + 1),
+        line=element.sourceline,
     )
 
 
-def nest_paths(codes: Iterable[RefiCode]) -> list[RefiCode]:
+def nest_paths(codes: Iterable[RefiCode], source: str) -> list[RefiCode]:
     """Codes with ``a::b`` names placed under ``a`` (made when only named); an explicit code
-    ``a`` defined elsewhere takes that place with its colour and description."""
+    ``a`` defined elsewhere takes that place with its colour and description. A name that
+    nests a code too deep (``a::a::…``) is refused like a too deep ``<Code>``."""
     root = RefiCode("")
     explicit: set[int] = set()
 
-    def place(code: RefiCode, parent: RefiCode) -> None:
+    def place(code: RefiCode, parent: RefiCode, depth: int) -> None:
         parts = [part.strip() for part in code.name.split(SEPARATOR) if part.strip()]
         parts = parts or [code.name or "(unnamed)"]
+        depth += len(parts)
+        if depth > MAX_CODE_DEPTH:
+            raise too_deep(source, code.line)
         for part in parts[:-1]:
             parent = _child(parent, part) or _add(parent, RefiCode(part))
         node = _child(parent, parts[-1])
@@ -79,12 +90,13 @@ def nest_paths(codes: Iterable[RefiCode]) -> list[RefiCode]:
             node = _add(parent, RefiCode(parts[-1]))
         if id(node) not in explicit:
             node.guid, node.color, node.description = code.guid, code.color, code.description
+            node.line = code.line
             explicit.add(id(node))
         for child in code.children:
-            place(child, node)
+            place(child, node, depth)
 
     for code in codes:
-        place(code, root)
+        place(code, root, 0)
     return root.children
 
 
@@ -122,6 +134,7 @@ def plan_codebook(
     languages: list[str],
     extras: dict[str, dict[str, Any]] | None = None,
     name: str | None = None,
+    source: str = "",
 ) -> CodePlan:
     """Combine the project's codebook with REFI codes.
 
@@ -129,7 +142,9 @@ def plan_codebook(
     moves matched codes to their place in ``codes`` and takes their colour, description and
     (renamed) label from it; ``replace`` keeps only the codes in ``codes``. Matched codes keep
     their key, keywords and rules, so their codings survive. ``extras`` (GUID → fields) carries
-    what qualcode's own exports add: keys, labels per language, keywords, rules, examples."""
+    what qualcode's own exports add: keys, labels per language, keywords, rules, examples.
+    Codes of the file placed under deep codes of the project may nest too deep: refused,
+    naming the file ``source``."""
     book = copy.deepcopy(existing)
     languages = book.languages or languages
     planner = _Planner(book, languages, extras or {}, mode)
@@ -137,7 +152,19 @@ def plan_codebook(
     planner.place_all(codes, None)
     roots = planner.roots if mode == "replace" else book.codes
     merged = Codebook(name or book.name, languages, roots, book.guid)
+    _check_depth(merged, planner.lines, source)
     return CodePlan(merged, planner.keys, planner.added)
+
+
+def _check_depth(book: Codebook, lines: dict[str, int | None], source: str) -> None:
+    """Refuse a codebook nested deeper than :data:`~qualcode.codebook.MAX_CODE_DEPTH`, naming
+    the line (``lines``: code key → line in the file) of the first code too deep."""
+    stack = [(code, 1) for code in book.codes]
+    while stack:
+        code, depth = stack.pop()
+        if depth > MAX_CODE_DEPTH:
+            raise too_deep(source, lines.get(code.key))
+        stack.extend((child, depth + 1) for child in code.children)
 
 
 class _Planner:
@@ -154,6 +181,8 @@ class _Planner:
         self.matches: dict[int, Code] = {}
         self.used: set[int] = set()
         self.keys: dict[int, str] = {}
+        self.lines: dict[str, int | None] = {}
+        """Code key → line of the file's code placed there."""
         self.added: list[str] = []
         self.roots: list[Code] = []
 
@@ -202,6 +231,7 @@ class _Planner:
                 self._update(code, node)
                 self._attach(code, parent)
             self.keys[id(node)] = code.key
+            self.lines[code.key] = node.line
             self._place(node.children, code)
 
     def _new(self, node: RefiCode, parent: Code | None) -> Code:
@@ -213,7 +243,7 @@ class _Planner:
         guid = node.guid if node.guid and node.guid not in self.guids else None
         if guid:
             self.guids.add(guid)
-        label = extra.get("label") if isinstance(extra.get("label"), dict) else None
+        label = self._ours(extra.get("label"))
         code = Code(
             key=key,
             label=label or dict.fromkeys(self.languages, node.name or key),
@@ -224,10 +254,17 @@ class _Planner:
         for name in ("include", "exclude", "examples"):
             if isinstance(extra.get(name), list):
                 setattr(code, name, [str(item) for item in extra[name]])
-        if isinstance(extra.get("keywords"), dict):
-            code.keywords = {str(k): [str(w) for w in v] for k, v in extra["keywords"].items()}
+        keywords = self._ours(extra.get("keywords"))
+        code.keywords = {language: [str(w) for w in words] for language, words in keywords.items()}
         self.added.append(key)
         return code
+
+    def _ours(self, per_language: object) -> dict:
+        """The entries of a label or keywords (language → value) in the codebook's languages:
+        a code must not carry a language its codebook does not have."""
+        if not isinstance(per_language, dict):
+            return {}
+        return {k: v for k, v in per_language.items() if k in self.languages}
 
     def _update(self, code: Code, node: RefiCode) -> None:
         code.color = node.color or code.color

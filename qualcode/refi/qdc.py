@@ -98,16 +98,18 @@ def parse_qdc(data: bytes, source: str) -> list[RefiCode]:
     container = next(children(root, "Codes"), None)
     if container is None:
         raise QualcodeError("the codebook has no <Codes>", source, root.sourceline)
-    codes = nest_paths(read_codes(container))
+    codes = nest_paths(read_codes(container, source), source)
     if not codes:
         raise QualcodeError("the codebook has no codes", source, container.sourceline)
     return codes
 
 
-def qdc_codebook(project: Project, codes: list[RefiCode], merge: bool, name: str) -> Codebook:
+def qdc_codebook(
+    project: Project, codes: list[RefiCode], merge: bool, name: str, source: str
+) -> Codebook:
     """The codebook that loading ``codes`` (replacing, or merging) would give the project:
     codes are matched to the project's codes by GUID, key or label, so that codings of kept
-    codes survive; ``name`` names a codebook that has none."""
+    codes survive; ``name`` names a codebook that has none, ``source`` the file in errors."""
     existing = project.codebook()
     return plan_codebook(
         existing,
@@ -115,6 +117,7 @@ def qdc_codebook(project: Project, codes: list[RefiCode], merge: bool, name: str
         "merge" if merge else "replace",
         existing.languages or ["en"],
         name=existing.name or name,
+        source=source,
     ).codebook
 
 
@@ -122,7 +125,7 @@ def incoming_codebook(project: Project, name: str, data: bytes, merge: bool) -> 
     """The codebook in the file ``name`` with content ``data``: a REFI-QDA ``.qdc`` (its codes
     matched to the project's by GUID, key or label, see :func:`qdc_codebook`) or YAML."""
     if name.lower().endswith(".qdc"):
-        return qdc_codebook(project, parse_qdc(data, name), merge, Path(name).stem)
+        return qdc_codebook(project, parse_qdc(data, name), merge, Path(name).stem, name)
     try:
         return parse_codebook(data.decode("utf-8-sig"), name)
     except UnicodeDecodeError:
@@ -133,5 +136,5 @@ def load_qdc(project: Project, path: str | Path, merge: bool = False, force: boo
     """Replace the project's codebook with a ``.qdc`` (or merge it in), as with a YAML
     codebook; replacing drops the codes the file leaves out (refused when they have codings,
     unless ``force``)."""
-    codebook = qdc_codebook(project, read_qdc(path), merge, Path(path).stem)
+    codebook = qdc_codebook(project, read_qdc(path), merge, Path(path).stem, str(path))
     return project.load_codebook(codebook, merge=merge, force=force)

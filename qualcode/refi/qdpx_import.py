@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from qualcode.codebook import LANGUAGE
 from qualcode.errors import QualcodeError
 from qualcode.read import MAX_BYTES
 from qualcode.read.labels import split_turns
@@ -57,6 +58,7 @@ from qualcode.refi.xmlutil import (
     child_text,
     children,
     derived_guid,
+    excerpt,
     forget,
     iterparse,
     local,
@@ -142,6 +144,7 @@ class _Model:
     """Set name → its member sources."""
     graphs: int = 0
     extras: dict[str, Any] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -197,6 +200,7 @@ def _read_model(archive: Archive) -> _Model:
     model = _Model()
     where = archive.where(archive.qde)
     case_elements = []
+    user_lines: dict[str, int | None] = {}
     with archive.open_qde() as handle:
         for event, element in _stream(handle, where):
             name = local(element.tag)
@@ -209,12 +213,10 @@ def _read_model(archive: Archive) -> _Model:
                 continue
             owner = local(parent.tag)
             if name == "User" and owner == "Users":
-                guid = normal_guid(element.get("guid"))
-                if guid:
-                    model.users[guid] = name_of(element)
+                _read_user(element, model, user_lines, where)
             elif name == "CodeBook" and parent.getparent() is None:
                 codes = next(children(element, "Codes"), None)
-                model.codes = read_codes(codes) if codes is not None else []
+                model.codes = read_codes(codes, where) if codes is not None else []
             elif name == "Variable" and owner == "Variables":
                 guid = normal_guid(element.get("guid"))
                 if guid:
@@ -242,11 +244,30 @@ def _read_model(archive: Archive) -> _Model:
                 or (name == "PlainTextSelection" and owner in ("TextSource", "Representation"))
             ):
                 forget(element)
-    model.codes = nest_paths(model.codes)
+    model.codes = nest_paths(model.codes, where)
     model.cases = [_case(parts, model) for parts in case_elements]
     model.case_guids = {case.guid for case in model.cases if case.guid}
     model.extras = _read_extras(archive)
     return model
+
+
+def _read_user(
+    element: etree._Element, model: _Model, lines: dict[str, int | None], where: str
+) -> None:
+    """A user, by GUID; one GUID given two names is refused, since whose codings are whose
+    would be a guess."""
+    guid, name = normal_guid(element.get("guid")), name_of(element)
+    if not guid:
+        return
+    if guid in model.users and model.users[guid] != name:
+        raise QualcodeError(
+            f"the user GUID {guid} is given twice, to {model.users[guid]!r} (line "
+            f"{lines[guid]}) and to {name!r}: whose codings are whose is unclear",
+            where,
+            element.sourceline,
+        )
+    model.users[guid] = name
+    lines.setdefault(guid, element.sourceline)
 
 
 def _stream(handle, where: str, events: tuple[str, ...] = ("start", "end")):
@@ -312,7 +333,14 @@ def _read_note(element: etree._Element, model: _Model, archive: Archive) -> None
         return
     text = child_text(element, "PlainTextContent")
     member = archive.member(element.get("plainTextPath"))
-    if not text and member and archive.size(member) <= MAX_BYTES:
+    too_long = _too_long(text) or (not text and member and archive.size(member) > MAX_BYTES)
+    if too_long:
+        model.notices.append(
+            f"{archive.where(archive.qde)}:{element.sourceline}: note {guid} is over "
+            f"{MAX_BYTES // 1_000_000} MB of text; not imported"
+        )
+        return
+    if not text and member:
         text = _decode(archive.read(member), archive.where(member))
     selections = []
     for selection in children(element, "PlainTextSelection"):
@@ -330,20 +358,75 @@ def _read_note(element: etree._Element, model: _Model, archive: Archive) -> None
     )
 
 
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_PER_LANGUAGE = {"type": "object", "propertyNames": {"pattern": f"^{LANGUAGE.pattern}$"}}
+EXTRAS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "generator": {"type": "string"},
+        "codebook": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string"},
+                "languages": {"type": "array", "items": {"$ref": "#/$defs/language"}},
+            },
+        },
+        "codes": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {
+                    "key": {"type": "string"},
+                    "label": {**_PER_LANGUAGE, "additionalProperties": {"type": "string"}},
+                    "include": _STRINGS,
+                    "exclude": _STRINGS,
+                    "examples": _STRINGS,
+                    "keywords": {**_PER_LANGUAGE, "additionalProperties": _STRINGS},
+                },
+            },
+        },
+    },
+    "$defs": {"language": {"type": "string", "pattern": f"^{LANGUAGE.pattern}$"}},
+}
+"""What :mod:`qualcode.refi.qdpx_export` writes in ``qualcode.json``: every field read back
+has its type checked (fields a later qualcode may add are let through)."""
+
+
 def _read_extras(archive: Archive) -> dict[str, Any]:
-    """qualcode's own additions (code keys, labels, keywords), if the archive has them."""
+    """qualcode's own additions (code keys, labels, keywords), if the archive has them; a
+    ``qualcode.json`` that is not what qualcode writes is refused, naming it."""
     member = archive.members.get(EXTRAS)
-    if member is None or archive.size(member) > MAX_BYTES:
+    if member is None:
         return {}
+    where = archive.where(member)
+    if archive.size(member) > MAX_BYTES:
+        raise QualcodeError(f"over {MAX_BYTES // 1_000_000} MB: not what qualcode writes", where)
     try:
-        extras = json.loads(archive.read(member).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    codes = extras.get("codes") if isinstance(extras, dict) else None
-    if not isinstance(codes, dict):
-        return {}
-    extras["codes"] = {normal_guid(k): v for k, v in codes.items() if isinstance(v, dict)}
+        extras = json.loads(archive.read(member).decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise QualcodeError("not UTF-8 text: not what qualcode writes", where) from None
+    except json.JSONDecodeError as error:
+        raise QualcodeError(f"not JSON ({error.msg})", where, error.lineno) from None
+    except RecursionError:
+        raise QualcodeError("nested too deeply to be what qualcode writes", where) from None
+    import jsonschema  # here: importing it takes longer than most imports of a project
+
+    problem = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(EXTRAS_SCHEMA).iter_errors(extras)
+    )
+    if problem is not None:
+        raise QualcodeError(
+            f"not what qualcode writes: at {problem.json_path}, {excerpt(problem.message, 120)}",
+            where,
+        )
+    extras["codes"] = {normal_guid(k): v for k, v in extras.get("codes", {}).items()}
     return extras
+
+
+def _too_long(text: str) -> bool:
+    """Whether ``text`` is over :data:`~qualcode.read.MAX_BYTES` in UTF-8, the limit of a
+    transcript file (an inline text is bounded as a file is)."""
+    return len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES
 
 
 def _decode(data: bytes, where: str) -> str:
@@ -373,7 +456,7 @@ class _Importer:
 
     def __init__(self, project: Project, archive: Archive, model: _Model):
         self.project, self.archive, self.model = project, archive, model
-        self.result = RefiImportResult(origin=model.origin)
+        self.result = RefiImportResult(origin=model.origin, notices=list(model.notices))
         self.default = default_convention(model.origin)
         self.nvivo = "nvivo" in model.origin.casefold()
         self.group: str | None = None
@@ -420,6 +503,7 @@ class _Importer:
             languages,
             extras.get("codes", {}),
             name=existing.name or self.model.name or self.archive.path.stem,
+            source=self.where(),
         )
         if plan.added:
             self.project.load_codebook(plan.codebook, merge=True)
@@ -532,6 +616,8 @@ class _Importer:
         lost = f"{codings} coding(s) on it not imported"
         inline = next(children(element, "PlainTextContent"), None)
         if inline is not None and inline.text:
+            if _too_long(inline.text):
+                return self.skip_long(f"{self.where()}:{inline.sourceline}", name, lost)
             return inline.text
         path = element.get("plainTextPath") or ""
         member = self.archive.member(path)
@@ -545,12 +631,14 @@ class _Importer:
             self.result.notices.append(f"{self.where()}: skipped source {name!r}: {reason}; {lost}")
             return None
         if self.archive.size(member) > MAX_BYTES:
-            self.result.notices.append(
-                f"{self.archive.where(member)}: skipped source {name!r}: over "
-                f"{MAX_BYTES // 1_000_000} MB of text; {lost}"
-            )
-            return None
+            return self.skip_long(self.archive.where(member), name, lost)
         return _decode(self.archive.read(member), self.archive.where(member))
+
+    def skip_long(self, where: str, name: str, lost: str) -> None:
+        """Leave out a source over the size of a transcript file, with a notice."""
+        self.result.notices.append(
+            f"{where}: skipped source {name!r}: over {MAX_BYTES // 1_000_000} MB of text; {lost}"
+        )
 
     def convention(self, text: SourceText, name: str, selections: list[_Selection]) -> str:
         evidence = [(s.start, s.end, s.name) for s in selections]

@@ -70,7 +70,9 @@ def child_text(element: etree._Element, name: str) -> str:
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    """The parser of small documents (codebooks): libxml2's own limits stay on (text nodes
+    up to 10 MB, 256 levels of nesting)."""
+    return etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def parse_xml(data: bytes, source: str) -> etree._Element:
@@ -82,7 +84,11 @@ def parse_xml(data: bytes, source: str) -> etree._Element:
 
 
 def iterparse(handle: IO[bytes], source: str, events=("start", "end")) -> Iterator:
-    """Stream a large XML document as (event, element) pairs; errors name the file and line."""
+    """Stream a large XML document as (event, element) pairs; errors name the file and line.
+
+    ``huge_tree`` lifts libxml2's 10 MB limit on one text node, because a source's text may
+    be inline (``<PlainTextContent>``) and as long as a transcript file may be; the caller
+    bounds the stream (:class:`qualcode.refi.archive.Archive`) and each text."""
     try:
         yield from etree.iterparse(
             handle, events=events, resolve_entities=False, no_network=True, huge_tree=True
@@ -93,6 +99,7 @@ def iterparse(handle: IO[bytes], source: str, events=("start", "end")) -> Iterat
 
 def xml_error(error: etree.XMLSyntaxError, source: str) -> QualcodeError:
     message = (error.msg or str(error)).split(", line ")[0]
+    message = re.sub(r",? (use|try) XML_PARSE_HUGE( option)?", "", message)
     return QualcodeError(f"broken XML: {message}", source, error.lineno or None)
 
 
