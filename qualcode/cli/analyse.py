@@ -9,7 +9,14 @@ import click
 
 from qualcode.analyse import charts, consensus, report
 from qualcode.analyse.project_agreement import UNITS, agreement_rows, project_agreement
-from qualcode.cli.common import emit, emit_document, format_option, pass_project, turn_id_option
+from qualcode.cli.common import (
+    FilePath,
+    emit,
+    emit_document,
+    format_option,
+    pass_project,
+    turn_id_option,
+)
 from qualcode.errors import QualcodeError
 from qualcode.export.quotes import COLUMNS, FORMATS, format_for, quotes, write_quotes
 from qualcode.read.codings import read_decisions
@@ -63,7 +70,7 @@ def report_options(function: Callable) -> Callable:
             ),
             click.option(
                 "--chart",
-                type=click.Path(dir_okay=False),
+                type=FilePath(dir_okay=False),
                 help="Also write the chart to FILE.html (or .json).",
             ),
             format_option,
@@ -168,7 +175,7 @@ def report_crosstab(
     type=click.Choice([*FORMATS, "json", "table"]),
     help="csv, xlsx, docx, md (or json, table); default: from -o's extension, else table.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option("-o", "--output", type=FilePath(dir_okay=False), help="Write to this file.")
 @click.option(
     "--pseudonymize",
     is_flag=True,
@@ -304,7 +311,7 @@ def disagreements_command(
 @click.option("--codes-kept", help="With --keep codes: the codes to keep, comma-separated.")
 @click.option(
     "--decisions",
-    type=click.Path(exists=True, dir_okay=False),
+    type=FilePath(exists=True, dir_okay=False),
     help="Adjudicate the turns in a CSV with columns transcript,turn,decision[,codes].",
 )
 @click.option("--interactive", is_flag=True, help="Adjudicate the open disagreements one by one.")

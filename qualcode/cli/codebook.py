@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli.common import FORMATS, emit, emit_document, pass_project
+from qualcode.cli.common import FORMATS, FilePath, emit, emit_document, pass_project
 from qualcode.codebook import codebook_to_yaml, load_codebook
 from qualcode.errors import QualcodeError
 from qualcode.refi import export_qdc, load_qdc
@@ -50,7 +50,7 @@ def show(project: Project, fmt: str) -> None:
 
 
 @codebook.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False))
 @click.option("--merge", is_flag=True, help="Add and update codes, keep the others.")
 @click.option(
     "--force",
@@ -78,7 +78,7 @@ def load(project: Project, file: str, merge: bool, force: bool) -> None:
 
 
 @codebook.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=FilePath(dir_okay=False))
 @pass_project
 def export(project: Project, file: str) -> None:
     """Write the codebook to FILE (.yaml, or .qdc for other tools: REFI-QDA)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qualcode.cli.common import coder_option, emit, format_option, pass_project
+from qualcode.cli.common import FilePath, coder_option, emit, format_option, pass_project
 from qualcode.errors import QualcodeError
 from qualcode.export.codings import write_codings_csv
 from qualcode.read.codings import read_codings_csv
@@ -77,7 +77,7 @@ def codings(ctx: click.Context, coder: str | None, transcript: str | None, fmt: 
 
 
 @codings.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False))
 @pass_project
 def codings_import(project: Project, file: str) -> None:
     """Add codings from a CSV with columns transcript,turn,code,coder (optional
@@ -87,7 +87,7 @@ def codings_import(project: Project, file: str) -> None:
 
 
 @codings.command("export")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=FilePath(dir_okay=False))
 @click.option("--coder", help="Only this coder's codings.")
 @pass_project
 def codings_export(project: Project, file: str, coder: str | None) -> None:

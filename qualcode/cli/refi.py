@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli.common import pass_project
+from qualcode.cli.common import FilePath, pass_project
 from qualcode.errors import QualcodeError
 from qualcode.refi import export_qdpx, import_qdpx, load_qdc
 from qualcode.store import Project
@@ -17,7 +17,7 @@ REFI_SUFFIXES = (".qdpx", ".qde", ".qdc")
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=FilePath(dir_okay=False))
 @pass_project
 def export(project: Project, file: str) -> None:
     """Write the project as a REFI-QDA project (FILE.qdpx) for NVivo, ATLAS.ti, MAXQDA or

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from qualcode.cli.common import emit, format_option, pass_project
+from qualcode.cli.common import FilePath, emit, format_option, pass_project
 from qualcode.cli.refi import import_refi, is_refi
 from qualcode.codebook import default_codebook_path, load_codebook
 from qualcode.errors import QualcodeError
@@ -19,7 +19,7 @@ TURN_COLUMNS = ("id", "transcript", "turn", "speaker", "role", "start", "end", "
 @click.command()
 @click.option(
     "--codebook",
-    type=click.Path(exists=True, dir_okay=False),
+    type=FilePath(exists=True, dir_okay=False),
     help="A YAML codebook (default: the Leaders in Balance codebook).",
 )
 @click.pass_obj
@@ -31,7 +31,7 @@ def init(path: str, codebook: str | None) -> None:
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=FilePath(dir_okay=False))
 @click.option("--group", help="The group (e.g. network) the transcripts belong to.")
 @click.option(
     "--language",
