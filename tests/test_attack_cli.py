@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from streamlit.testing.v1 import AppTest
 
+from qualcode.app import APP_SCRIPT
 from qualcode.cli import cli
 from qualcode.errors import QualcodeError, QualcodeWarning, shown
-from qualcode.store import Project, _checks, file
+from qualcode.store import PROJECT_ENV, Project, _checks, file
 
 PR_CAPBSET_DROP = 24
 CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
@@ -124,6 +126,7 @@ for name, args in {
     "unreadable project": ["--project", str(folder / "secret.db"), "transcripts"],
     "unreadable input": ["--project", str(folder / "open/demo.db"), "import",
                          str(folder / "secret.txt")],
+    "init": ["--project", str(folder / "locked/new.db"), "init"],
 }.items():
     result = runner.invoke(cli, args)
     results[name] = [result.exit_code, result.stdout, result.stderr]
@@ -189,6 +192,10 @@ def test_a_read_only_project_reads_and_refuses_writes_plainly(demo, tmp_path):
         )
     assert sorted(p.name for p in locked.iterdir()) == ["demo.db"]
     assert (locked / "demo.db").read_bytes() == demo.path.read_bytes()
+    code, _, err = results["init"]
+    assert code == 1 and one_error(err) == (
+        f"Error: {locked / 'new.db'}: the folder is read-only; cannot create the project there"
+    )
     for name, secret in (("unreadable project", "secret.db"), ("unreadable input", "secret.txt")):
         code, _, err = results[name]
         assert code == 1
@@ -319,3 +326,16 @@ def test_a_sound_file_is_checked_once_per_change_from_outside(demo, tmp_path, mo
     with pytest.warns(QualcodeWarning):
         Project(demo.path).close()
     assert checks == [False, True, False]
+
+
+def test_the_app_warns_of_a_damaged_file(demo, tmp_path, monkeypatch):
+    demo.close()
+    damaged = tmp_path / "damaged.db"
+    damage_an_index(demo.path, damaged)
+    monkeypatch.setenv(PROJECT_ENV, str(damaged))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with pytest.warns(QualcodeWarning):
+        app = AppTest.from_file(str(APP_SCRIPT), default_timeout=30).run()
+        expected = str(Project(damaged).damage_warning)
+    assert not app.exception
+    assert [w.value for w in app.warning if "damaged" in w.value] == [expected]

@@ -62,6 +62,8 @@ class ProjectFile:
         if path.exists():
             raise QualcodeError("a file already exists here; not overwriting it", path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(path.parent, os.W_OK):
+            raise QualcodeError("the folder is read-only; cannot create the project there", path)
         conn = sqlite3.connect(path, isolation_level=None)
         try:
             conn.execute("BEGIN IMMEDIATE")
