@@ -85,6 +85,14 @@ def test_a_file_name_with_control_characters_stays_on_one_line(run, demo, tmp_pa
     assert one_error(err) == f"Error: {escaped}: the file is empty: no transcript text found"
     code, _, err = run("--project", name, "transcripts")
     assert code == 1 and one_error(err).startswith(f"Error: {escaped}: not a qualcode project")
+    (tmp_path / name).write_text("TK: Hvordan går det?\n\nD1: Godt.\n", encoding="utf-8")
+    run("--project", str(demo.path), "import", name)
+    code, out, _ = run("--project", str(demo.path), "import", name)
+    assert code == 0 and out.splitlines()[1] == (
+        f"Skipped {escaped}: already imported as {Path(name).stem!r}"
+    )
+    code, out, _ = run("--project", str(demo.path), "codebook", "export", f"{name}.yaml")
+    assert code == 0 and out == f"Wrote {escaped}.yaml.\n"
 
 
 def test_shown_escapes_control_characters_only():

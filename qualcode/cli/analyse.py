@@ -17,7 +17,7 @@ from qualcode.cli.common import (
     pass_project,
     turn_id_option,
 )
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, shown
 from qualcode.export.quotes import COLUMNS, FORMATS, format_for, quotes, write_quotes
 from qualcode.read.codings import read_decisions
 from qualcode.store import Project
@@ -85,7 +85,7 @@ def _show(result: report.Report, fmt: str, chart: str | None) -> None:
     emit(result.rows(), fmt, list(result.table.columns))
     if chart:
         path = charts.save_chart(charts.chart(result), chart)
-        click.echo(f"Wrote the chart to {path}.", err=True)
+        click.echo(f"Wrote the chart to {shown(path)}.", err=True)
 
 
 @click.group("report")
@@ -207,7 +207,7 @@ def quotes_command(
         return
     count = write_quotes(found, fmt, output)
     if output:
-        click.echo(f"Wrote {count} quote(s) to {output}. {found.describe()}")
+        click.echo(f"Wrote {count} quote(s) to {shown(output)}. {found.describe()}")
 
 
 # ---------------------------------------------------------------- agreement

@@ -14,6 +14,7 @@ import click
 from qualcode.app import streamlit_command
 from qualcode.cli.common import FilePath
 from qualcode.demo import DEMO_PROJECT, create_demo_project
+from qualcode.errors import shown
 from qualcode.store import PROJECT_ENV
 
 # The signals that ask ``qualcode app`` to stop (those this platform has): each is passed on to
@@ -38,7 +39,7 @@ def app(ctx: click.Context, port: int, browser: bool) -> None:
     if not chosen and not path.exists():
         path = Path(DEMO_PROJECT)
         create_demo_project(path).close()
-        click.echo(f"Opening the demo project {path}.")
+        click.echo(f"Opening the demo project {shown(path)}.")
     env = {**os.environ, PROJECT_ENV: str(path.resolve())}
     command = streamlit_command(port, headless=not browser)
     raise SystemExit(run_passing_on_signals(command, env))
@@ -69,9 +70,8 @@ def demo(path: str) -> None:
     existed = Path(path).exists()
     with create_demo_project(path) as project:
         count = len(project.transcripts())
-    click.echo(
-        f"{'Opened' if existed else 'Created'} the demo project {path} ({count} transcripts)."
-    )
+    done = "Opened" if existed else "Created"
+    click.echo(f"{done} the demo project {shown(path)} ({count} transcripts).")
 
 
 COMMANDS = [app, demo]

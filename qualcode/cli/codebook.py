@@ -8,7 +8,7 @@ import click
 
 from qualcode.cli.common import FORMATS, FilePath, emit, emit_document, pass_project
 from qualcode.codebook import codebook_to_yaml, load_codebook
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, shown
 from qualcode.refi import export_qdc, load_qdc
 from qualcode.store import Project
 
@@ -65,7 +65,7 @@ def load(project: Project, file: str, merge: bool, force: bool) -> None:
     if Path(file).suffix.lower() == ".qdc":
         result = load_qdc(project, file, merge=merge, force=force)
         click.echo(
-            f"Loaded {file}: {result['codes']} codes, "
+            f"Loaded {shown(file)}: {result['codes']} codes, "
             f"{len(result['added'])} new, {len(result['dropped'])} dropped."
         )
         return
@@ -84,12 +84,12 @@ def export(project: Project, file: str) -> None:
     """Write the codebook to FILE (.yaml, or .qdc for other tools: REFI-QDA)."""
     if Path(file).suffix.lower() == ".qdc":
         count = export_qdc(project.codebook(), file)
-        click.echo(f"Wrote {file} ({count} codes, REFI-QDA).")
+        click.echo(f"Wrote {shown(file)} ({count} codes, REFI-QDA).")
         return
     if Path(file).suffix.lower() not in (".yaml", ".yml"):
         raise QualcodeError("export the codebook as .yaml or .qdc", file)
     Path(file).write_text(codebook_to_yaml(project.codebook()), encoding="utf-8")
-    click.echo(f"Wrote {file}.")
+    click.echo(f"Wrote {shown(file)}.")
 
 
 COMMANDS = [codebook]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from qualcode.cli.common import FilePath, coder_option, emit, format_option, pass_project
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, shown
 from qualcode.export.codings import write_codings_csv
 from qualcode.read.codings import read_codings_csv
 from qualcode.store import Project
@@ -93,7 +93,7 @@ def codings_import(project: Project, file: str) -> None:
 def codings_export(project: Project, file: str, coder: str | None) -> None:
     """Write codings to a CSV that 'codings import' reads back."""
     count = write_codings_csv(project.codings(coder=coder), file)
-    click.echo(f"Wrote {count} coding(s) to {file}.")
+    click.echo(f"Wrote {count} coding(s) to {shown(file)}.")
 
 
 COMMANDS = [code, uncode, memo, codings]
