@@ -14,10 +14,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
+import threading
 from pathlib import Path
 
-KEPT = 200  # files remembered; the least recently checked are forgotten first
+KEPT = 100  # files remembered; the least recently checked are forgotten first
 
 
 def record_file() -> Path:
@@ -44,9 +44,9 @@ def remember(path: Path) -> None:
         target = record_file()
         target.parent.mkdir(parents=True, exist_ok=True)
         kept = dict(list(records.items())[-KEPT:])
-        with tempfile.NamedTemporaryFile("w", dir=target.parent, delete=False) as out:
-            json.dump(kept, out)
-        os.replace(out.name, target)
+        draft = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}")
+        draft.write_text(json.dumps(kept), encoding="utf-8")
+        os.replace(draft, target)  # whole, for any process reading it meanwhile
 
 
 def _stamp(path: Path) -> list[int] | None:
