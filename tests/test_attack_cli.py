@@ -59,7 +59,7 @@ def test_a_folder_where_a_file_belongs_is_one_line_naming_it(run, demo, tmp_path
         ("--project", str(demo.path), "import", "notes"),
         ("--project", str(demo.path), "codings", "import", "notes"),
         ("--project", str(demo.path), "codebook", "load", "notes"),
-        ("--project", str(demo.path), "quotes", "-o", "notes"),
+        ("--project", str(demo.path), "codings", "export", "notes"),
     ):
         code, out, err = run(*args)
         assert code == 1 and out == ""
