@@ -21,6 +21,7 @@ from qualcode.app import APP_SCRIPT
 from qualcode.cli import cli
 from qualcode.errors import QualcodeError, QualcodeWarning, shown
 from qualcode.store import PROJECT_ENV, Project, _checks, file
+from qualcode.store.schema import SCHEMA_VERSION
 
 PR_CAPBSET_DROP = 24
 CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
@@ -231,6 +232,18 @@ def test_a_project_that_cannot_be_written_is_opened_read_only(demo, monkeypatch)
             project.db.execute("DELETE FROM codings")
         assert sorted(p.name for p in demo.path.parent.glob("demo.db*")) == ["demo.db"]
     assert demo.path.read_bytes() == before
+
+
+def test_an_older_read_only_project_says_it_needs_upgrading(demo, monkeypatch):
+    demo.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    demo.close()
+    monkeypatch.setattr(file, "read_only_reason", lambda path: "the project file is read-only")
+    with pytest.raises(QualcodeError) as error:
+        Project(demo.path)
+    assert str(error.value) == (
+        f"{demo.path}: this project needs upgrading to this qualcode's schema "
+        f"({SCHEMA_VERSION - 1} to {SCHEMA_VERSION}), but the project file is read-only"
+    )
 
 
 def test_sqlite_errors_are_worded_for_people(tmp_path):

@@ -118,6 +118,12 @@ class ProjectFile:
                     f"version knows up to {SCHEMA_VERSION}); upgrade qualcode",
                     self.path,
                 )
+            if version < SCHEMA_VERSION and self.read_only:
+                raise QualcodeError(
+                    f"this project needs upgrading to this qualcode's schema ({version} to "
+                    f"{SCHEMA_VERSION}), but {self.read_only}",
+                    self.path,
+                )
             if version < SCHEMA_VERSION:
                 with self.transaction():
                     for number in range(version, SCHEMA_VERSION):
