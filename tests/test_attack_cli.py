@@ -69,6 +69,20 @@ def test_a_folder_where_a_file_belongs_is_one_line_naming_it(run, demo, tmp_path
     assert one_error(err) == "Error: missing.csv: cannot read the file (No such file or directory)"
 
 
+def test_an_unreadable_file_is_one_line_naming_it(run, demo, tmp_path, monkeypatch):
+    """As the operating system says of a file this user may not read (the slow test below
+    makes one for real)."""
+    (tmp_path / "secret.csv").write_text("transcript,turn,code,coder\n", encoding="utf-8")
+    access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda path, mode: access(path, mode) and "secret" not in str(path)
+    )
+    for args in (("codings", "import", "secret.csv"), ("import", "secret.csv")):
+        code, out, err = run("--project", str(demo.path), *args)
+        assert code == 1 and out == ""
+        assert one_error(err) == "Error: secret.csv: cannot read the file (permission denied)"
+
+
 def test_a_folder_given_to_the_library_is_not_a_project(tmp_path):
     with pytest.raises(QualcodeError, match="a folder, not a project file"):
         Project(tmp_path)
