@@ -2,10 +2,12 @@
 does not check it again.
 
 The quick check reads the whole file (over a second on a study of 200,000 turns), so a file is
-checked once per change that qualcode did not make itself: the record holds the size and
+checked once per change that qualcode did not make itself: the record holds the inode, size and
 modification time of the file and of its write-ahead log as they were when the file was last
 found sound, or last written by qualcode (which leaves a sound file sound). A copy, a sync tool
-or a disk fault changes them, and the next open checks the file again. The record is a small
+or another program that writes the file changes them, and the next open checks the file again;
+damage that changes none of them (a failing disk) shows only in the full check,
+:meth:`~qualcode.store.file.ProjectFile.check`, or once the file changes. The record is a small
 JSON file in the user's cache folder; when it cannot be read or written, every open checks.
 """
 
@@ -50,8 +52,9 @@ def remember(path: Path) -> None:
 
 
 def _stamp(path: Path) -> list[int] | None:
-    """Size and modification time of the file and of its write-ahead log (zeros when the log
-    is empty: SQLite makes an empty one whenever it opens the file)."""
+    """Inode, size and modification time of the file, and size and modification time of its
+    write-ahead log (zeros when the log is empty: SQLite makes an empty one whenever it opens
+    the file). A file replaced by another (a copy, a sync) has another inode."""
     try:
         status = path.stat()
     except OSError:
@@ -61,7 +64,7 @@ def _stamp(path: Path) -> list[int] | None:
     except OSError:
         log = None
     logged = [log.st_size, log.st_mtime_ns] if log and log.st_size else [0, 0]
-    return [status.st_size, status.st_mtime_ns, *logged]
+    return [status.st_ino, status.st_size, status.st_mtime_ns, *logged]
 
 
 def _load() -> dict[str, list[int]]:
