@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import importlib
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -238,6 +243,52 @@ def test_the_app_is_served_privately():
     config = (Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text()
     assert 'address = "127.0.0.1"' in config and "gatherUsageStats = false" in config
     assert "showEmailPrompt = false" in config and "fastReruns = false" in config
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="finds the server process in /proc")
+def test_stopping_the_app_stops_its_server(demo, tmp_path):
+    """``kill -TERM`` of ``qualcode app`` stops the Streamlit server it started, and a first
+    start on a fresh machine (an empty home folder, no terminal to answer) asks nothing."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "home").mkdir()
+    qualcode = subprocess.Popen(
+        [sys.executable, "-m", "qualcode", "--project", str(demo.path), "app", "--no-browser"]
+        + ["--port", str(port)],
+        cwd=tmp_path,
+        env={**os.environ, "HOME": str(tmp_path / "home")},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    health = f"http://127.0.0.1:{port}/_stcore/health"
+    children: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(health):
+            assert qualcode.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        children += Path(f"/proc/{qualcode.pid}/task/{qualcode.pid}/children").read_text().split()
+        assert len(children) == 1
+        qualcode.send_signal(signal.SIGTERM)
+        assert qualcode.wait(timeout=10) == 0
+        assert not _answers(health)
+        assert not Path(f"/proc/{children[0]}").exists()
+    finally:
+        for pid in [qualcode.pid, *map(int, children)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        qualcode.wait()
 
 
 def test_demo_creates_a_coded_project_once(run, tmp_path):

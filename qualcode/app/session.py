@@ -87,10 +87,13 @@ def current_project() -> Project | None:
     """This session's connection to its project, or None (with the error shown) when the file
     cannot be opened."""
     try:
-        return _connection(str(open_path().resolve()))
+        project = _connection(str(open_path().resolve()))
     except QualcodeError as error:
         st.error(literal(str(error)))
         return None
+    if project.damage:
+        st.warning(str(project.damage_warning))
+    return project
 
 
 def require_project() -> Project:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from qualcode.cli.common import QualcodeGroup
+from qualcode.cli.common import FilePath, QualcodeGroup
 from qualcode.store import DEFAULT_PROJECT, PROJECT_ENV
 
 # Each command and the module of qualcode.cli that defines it (in its COMMANDS).
@@ -41,7 +41,7 @@ COMMAND_MODULES = {
 @click.group(cls=QualcodeGroup, lazy=COMMAND_MODULES)
 @click.option(
     "--project",
-    type=click.Path(dir_okay=False),
+    type=FilePath(dir_okay=False),
     envvar=PROJECT_ENV,
     default=DEFAULT_PROJECT,
     show_default=True,

@@ -9,8 +9,15 @@ import click
 
 from qualcode.analyse import charts, consensus, report
 from qualcode.analyse.project_agreement import UNITS, agreement_rows, project_agreement
-from qualcode.cli.common import emit, emit_document, format_option, pass_project, turn_id_option
-from qualcode.errors import QualcodeError
+from qualcode.cli.common import (
+    FilePath,
+    emit,
+    emit_document,
+    format_option,
+    pass_project,
+    turn_id_option,
+)
+from qualcode.errors import QualcodeError, shown
 from qualcode.export.quotes import COLUMNS, FORMATS, format_for, quotes, write_quotes
 from qualcode.read.codings import read_decisions
 from qualcode.store import Project
@@ -63,7 +70,7 @@ def report_options(function: Callable) -> Callable:
             ),
             click.option(
                 "--chart",
-                type=click.Path(dir_okay=False),
+                type=FilePath(dir_okay=False),
                 help="Also write the chart to FILE.html (or .json).",
             ),
             format_option,
@@ -78,7 +85,7 @@ def _show(result: report.Report, fmt: str, chart: str | None) -> None:
     emit(result.rows(), fmt, list(result.table.columns))
     if chart:
         path = charts.save_chart(charts.chart(result), chart)
-        click.echo(f"Wrote the chart to {path}.", err=True)
+        click.echo(f"Wrote the chart to {shown(path)}.", err=True)
 
 
 @click.group("report")
@@ -168,7 +175,7 @@ def report_crosstab(
     type=click.Choice([*FORMATS, "json", "table"]),
     help="csv, xlsx, docx, md (or json, table); default: from -o's extension, else table.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option("-o", "--output", type=FilePath(dir_okay=False), help="Write to this file.")
 @click.option(
     "--pseudonymize",
     is_flag=True,
@@ -200,7 +207,7 @@ def quotes_command(
         return
     count = write_quotes(found, fmt, output)
     if output:
-        click.echo(f"Wrote {count} quote(s) to {output}. {found.describe()}")
+        click.echo(f"Wrote {count} quote(s) to {shown(output)}. {found.describe()}")
 
 
 # ---------------------------------------------------------------- agreement
@@ -304,7 +311,7 @@ def disagreements_command(
 @click.option("--codes-kept", help="With --keep codes: the codes to keep, comma-separated.")
 @click.option(
     "--decisions",
-    type=click.Path(exists=True, dir_okay=False),
+    type=FilePath(exists=True, dir_okay=False),
     help="Adjudicate the turns in a CSV with columns transcript,turn,decision[,codes].",
 )
 @click.option("--interactive", is_flag=True, help="Adjudicate the open disagreements one by one.")

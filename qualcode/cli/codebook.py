@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli.common import FORMATS, emit, emit_document, pass_project
+from qualcode.cli.common import FORMATS, FilePath, emit, emit_document, pass_project
 from qualcode.codebook import codebook_to_yaml, load_codebook
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, shown
 from qualcode.refi import export_qdc, load_qdc
 from qualcode.store import Project
 
@@ -50,7 +50,7 @@ def show(project: Project, fmt: str) -> None:
 
 
 @codebook.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False))
 @click.option("--merge", is_flag=True, help="Add and update codes, keep the others.")
 @click.option(
     "--force",
@@ -65,7 +65,7 @@ def load(project: Project, file: str, merge: bool, force: bool) -> None:
     if Path(file).suffix.lower() == ".qdc":
         result = load_qdc(project, file, merge=merge, force=force)
         click.echo(
-            f"Loaded {file}: {result['codes']} codes, "
+            f"Loaded {shown(file)}: {result['codes']} codes, "
             f"{len(result['added'])} new, {len(result['dropped'])} dropped."
         )
         return
@@ -78,18 +78,18 @@ def load(project: Project, file: str, merge: bool, force: bool) -> None:
 
 
 @codebook.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=FilePath(dir_okay=False))
 @pass_project
 def export(project: Project, file: str) -> None:
     """Write the codebook to FILE (.yaml, or .qdc for other tools: REFI-QDA)."""
     if Path(file).suffix.lower() == ".qdc":
         count = export_qdc(project.codebook(), file)
-        click.echo(f"Wrote {file} ({count} codes, REFI-QDA).")
+        click.echo(f"Wrote {shown(file)} ({count} codes, REFI-QDA).")
         return
     if Path(file).suffix.lower() not in (".yaml", ".yml"):
         raise QualcodeError("export the codebook as .yaml or .qdc", file)
     Path(file).write_text(codebook_to_yaml(project.codebook()), encoding="utf-8")
-    click.echo(f"Wrote {file}.")
+    click.echo(f"Wrote {shown(file)}.")
 
 
 COMMANDS = [codebook]

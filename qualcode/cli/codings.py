@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from qualcode.cli.common import coder_option, emit, format_option, pass_project
-from qualcode.errors import QualcodeError
+from qualcode.cli.common import FilePath, coder_option, emit, format_option, pass_project
+from qualcode.errors import QualcodeError, shown
 from qualcode.export.codings import write_codings_csv
 from qualcode.read.codings import read_codings_csv
 from qualcode.store import Project
@@ -77,7 +77,7 @@ def codings(ctx: click.Context, coder: str | None, transcript: str | None, fmt: 
 
 
 @codings.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=FilePath(exists=True, dir_okay=False))
 @pass_project
 def codings_import(project: Project, file: str) -> None:
     """Add codings from a CSV with columns transcript,turn,code,coder (optional
@@ -87,13 +87,13 @@ def codings_import(project: Project, file: str) -> None:
 
 
 @codings.command("export")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=FilePath(dir_okay=False))
 @click.option("--coder", help="Only this coder's codings.")
 @pass_project
 def codings_export(project: Project, file: str, coder: str | None) -> None:
     """Write codings to a CSV that 'codings import' reads back."""
     count = write_codings_csv(project.codings(coder=coder), file)
-    click.echo(f"Wrote {count} coding(s) to {file}.")
+    click.echo(f"Wrote {count} coding(s) to {shown(file)}.")
 
 
 COMMANDS = [code, uncode, memo, codings]

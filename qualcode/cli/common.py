@@ -6,16 +6,21 @@ import csv
 import functools
 import importlib
 import json
+import os
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
 from tabulate import tabulate
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, QualcodeWarning, shown
 from qualcode.store import Project
+from qualcode.store.file import refusal
 
 FORMATS = ("table", "json", "csv")
 CODER_ENV = "QUALCODE_CODER"
@@ -56,15 +61,66 @@ class QualcodeGroup(click.Group):
                 self.add_command(command)
         return super().get_command(ctx, name)
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with one_line_errors(None):
+            return super().make_context(*args, **kwargs)
+
     def invoke(self, ctx: click.Context) -> Any:
-        try:
+        with one_line_errors(ctx.params.get("project") or ctx.obj), one_line_warnings():
             return super().invoke(ctx)
-        except QualcodeError as error:
-            raise click.ClickException(error_line(error)) from None
-        except sqlite3.DatabaseError as error:
-            path = ctx.params.get("project") or ctx.obj
-            message = f"{path}: the project file cannot be used: {error}"
-            raise click.ClickException(message) from None
+
+
+@contextmanager
+def one_line_errors(project: str | None) -> Iterator[None]:
+    """Turn qualcode's errors, and SQLite's on the ``project`` file, into Click's one-line
+    ``Error: ...`` on stderr."""
+    try:
+        yield
+    except QualcodeError as error:
+        raise click.ClickException(error_line(error)) from None
+    except sqlite3.DatabaseError as error:
+        raise click.ClickException(error_line(refusal(error, project))) from None
+
+
+@contextmanager
+def one_line_warnings() -> Iterator[None]:
+    """Show each :class:`QualcodeWarning` as one line ``Warning: ...`` on stderr (every time),
+    any other warning as Python does."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", QualcodeWarning)
+        show_otherwise = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
+            if issubclass(category, QualcodeWarning):
+                click.echo(f"Warning: {message}", err=True)
+            else:
+                show_otherwise(message, category, *args, **kw)
+
+        warnings.showwarning = show
+        yield
+
+
+class FilePath(click.Path):
+    """``click.Path`` whose refusals read like every other error: one line naming the file
+    (Click's own is a three-line usage message)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as error:
+            raise QualcodeError(self._problem(value, error), value) from None
+
+    def _problem(self, value: Any, error: click.BadParameter) -> str:
+        path = Path(os.fsdecode(value))
+        if path.is_dir() and not self.dir_okay:
+            return "a folder, not a file"
+        if not path.exists():
+            return "cannot read the file (No such file or directory)"
+        if self.readable and not os.access(path, os.R_OK):
+            return "cannot read the file (permission denied)"
+        if self.writable and not os.access(path, os.W_OK):
+            return "cannot write the file (permission denied)"
+        return shown(error.message)
 
 
 def format_option(function: Callable) -> Callable:

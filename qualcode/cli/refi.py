@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from qualcode.cli.common import pass_project
-from qualcode.errors import QualcodeError
+from qualcode.cli.common import FilePath, pass_project
+from qualcode.errors import QualcodeError, shown
 from qualcode.refi import export_qdpx, import_qdpx, load_qdc
 from qualcode.store import Project
 
@@ -17,14 +17,14 @@ REFI_SUFFIXES = (".qdpx", ".qde", ".qdc")
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=FilePath(dir_okay=False))
 @pass_project
 def export(project: Project, file: str) -> None:
     """Write the project as a REFI-QDA project (FILE.qdpx) for NVivo, ATLAS.ti, MAXQDA or
     QualCoder: transcripts, codebook, coders, codings, memos, speakers as cases."""
     summary = export_qdpx(project, file)
     click.echo(
-        f"Wrote {file}: {summary.transcripts} transcript(s), {summary.codes} code(s), "
+        f"Wrote {shown(file)}: {summary.transcripts} transcript(s), {summary.codes} code(s), "
         f"{summary.codings} coding(s) by {summary.coders} coder(s), {summary.memos} memo(s), "
         f"{summary.cases} case(s)."
     )
@@ -50,20 +50,20 @@ def import_refi(
         raise QualcodeError("no such file", file)
     if Path(file).suffix.lower() == ".qdc":
         result = load_qdc(project, file, merge=True)
-        click.echo(f"Merged the codebook {file}: {len(result['added'])} new code(s).")
+        click.echo(f"Merged the codebook {shown(file)}: {len(result['added'])} new code(s).")
         return
     result = import_qdpx(project, file, group, language, interviewers)
     click.echo(
         f"Imported {len(result.transcripts)} transcript(s) with {result.turns} turns, "
         f"{len(result.codes_added)} new code(s), {len(result.coders_added)} new coder(s), "
         f"{result.codings} coding(s) ({result.coding_rows} new on turns, {result.already} "
-        f"already there), {result.memos} memo(s) from {file}"
+        f"already there), {result.memos} memo(s) from {shown(file)}"
         + (f" ({result.origin})." if result.origin else ".")
     )
     for name in result.reused:
         click.echo(f"Already in the project: {name} (its codings were added to it)")
     for line in result.notices:
-        click.echo(f"Notice: {line}")
+        click.echo(f"Notice: {shown(line)}")
 
 
 COMMANDS = [export]

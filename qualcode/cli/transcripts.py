@@ -7,10 +7,10 @@ import sys
 
 import click
 
-from qualcode.cli.common import emit, format_option, pass_project
+from qualcode.cli.common import FilePath, emit, format_option, pass_project
 from qualcode.cli.refi import import_refi, is_refi
 from qualcode.codebook import default_codebook_path, load_codebook
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, shown
 from qualcode.store import DEFAULT_INTERVIEWERS, ImportResult, Project
 
 TURN_COLUMNS = ("id", "transcript", "turn", "speaker", "role", "start", "end", "text")
@@ -19,7 +19,7 @@ TURN_COLUMNS = ("id", "transcript", "turn", "speaker", "role", "start", "end", "
 @click.command()
 @click.option(
     "--codebook",
-    type=click.Path(exists=True, dir_okay=False),
+    type=FilePath(exists=True, dir_okay=False),
     help="A YAML codebook (default: the Leaders in Balance codebook).",
 )
 @click.pass_obj
@@ -27,11 +27,11 @@ def init(path: str, codebook: str | None) -> None:
     """Create the project file with the default codebook (or --codebook FILE)."""
     book = load_codebook(codebook or default_codebook_path())
     Project.create(path, book).close()
-    click.echo(f"Created {path} with the codebook {book.name!r} ({len(book.keys())} codes).")
+    click.echo(f"Created {shown(path)} with the codebook {book.name!r} ({len(book.keys())} codes).")
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=FilePath(dir_okay=False))
 @click.option("--group", help="The group (e.g. network) the transcripts belong to.")
 @click.option(
     "--language",
@@ -77,9 +77,9 @@ def import_(
 def _print_import(result: ImportResult) -> None:
     click.echo(f"Imported {len(result.imported)} transcript(s) with {result.turns} turns.")
     for line in result.skipped:
-        click.echo(f"Skipped {line}")
+        click.echo(f"Skipped {shown(line)}")
     for line in result.notices:
-        click.echo(f"Notice: {line}")
+        click.echo(f"Notice: {shown(line)}")
 
 
 @click.command()
