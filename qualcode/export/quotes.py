@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from qualcode.analyse.common import CoderChoice, choose_coder, code_table, select_codes
 from qualcode.errors import QualcodeError
+from qualcode.files import csv_cell, written
 from qualcode.store import Project
 
 FORMATS = ("csv", "xlsx", "docx", "md")
@@ -202,12 +203,13 @@ def write_quotes(quote_list: QuoteList, fmt: str, path: str | Path | None = None
     if path is None and fmt in ("xlsx", "docx"):
         raise QualcodeError(f"{fmt} quotes are written to a file: give -o FILE.{fmt}")
     writer = {"csv": write_csv, "xlsx": write_xlsx, "docx": write_docx, "md": write_markdown}
-    if fmt in ("xlsx", "docx"):
-        return writer[fmt](quote_list, Path(path))
     if path is None:
         return writer[fmt](quote_list, sys.stdout)
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        return writer[fmt](quote_list, handle)
+    with written(path) as partial:
+        if fmt in ("xlsx", "docx"):
+            return writer[fmt](quote_list, partial)
+        with open(partial, "w", encoding="utf-8", newline="") as handle:
+            return writer[fmt](quote_list, handle)
 
 
 def format_for(path: str | Path) -> str | None:
@@ -217,11 +219,13 @@ def format_for(path: str | Path) -> str | None:
 
 
 def write_csv(quote_list: QuoteList, handle: IO[str]) -> int:
+    """CSV, one row per quote; text a spreadsheet would run as a formula gets a leading ``'``
+    (:func:`qualcode.files.csv_cell`)."""
     writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     count = 0
     for quote in quote_list.quotes:
-        writer.writerow(quote.row())
+        writer.writerow({key: csv_cell(value) for key, value in quote.row().items()})
         count += 1
     return count
 
