@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -305,8 +306,17 @@ def write_xlsx(quote_list: QuoteList, path: Path) -> int:
         overview.append(
             [_text_cell(overview, key), _text_cell(overview, label), count, title or None]
         )
-    book.save(path)
+    _save_zip(book, path)
     return sum(count for count, _ in counts.values())
+
+
+def _save_zip(document: Any, path: Path) -> None:
+    """Save a workbook or Word document (a zip archive) to ``path`` through memory: saved
+    straight to a file, a failed write (a full disk) leaves the library's zip file open, to
+    fail again with a traceback when Python exits."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path.write_bytes(buffer.getbuffer())
 
 
 def _sheet_title(key: str, taken: set[str]) -> str:
@@ -360,5 +370,5 @@ def write_docx(quote_list: QuoteList, path: Path) -> int:
             count += 1
         if count == before:
             document.add_paragraph("No quotes.")
-    document.save(path)
+    _save_zip(document, path)
     return count

@@ -46,8 +46,9 @@ def export_qdc(codebook: Codebook, path: str | Path) -> int:
     if not count:
         raise QualcodeError("the codebook has no codes to export", path)
     with written(path) as partial:
-        etree.ElementTree(root).write(
-            str(partial), xml_declaration=True, encoding="utf-8", pretty_print=True
+        # lxml writing to a file name says nothing when the disk is full: write the bytes.
+        partial.write_bytes(
+            etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
         )
         validate(partial, "Codebook.xsd", str(path))
     return count
