@@ -87,6 +87,17 @@ def test_written_replaces_only_when_complete_and_keeps_permissions(tmp_path):
     assert leftovers(tmp_path, "out.txt") == []
 
 
+def test_written_through_a_link_replaces_the_file_it_points_to(tmp_path):
+    (tmp_path / "real").mkdir()
+    real = tmp_path / "real" / "out.csv"
+    real.write_bytes(OLD)
+    link = tmp_path / "out.csv"
+    link.symlink_to(real)
+    with written(link) as partial:
+        partial.write_text("new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
 @pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize(
     "args, name",
