@@ -1,10 +1,10 @@
 """Time the DOCX quote export at N and 4N quotes, against python-docx's own baseline.
 
-    python benchmarks/bench_exports.py [--transcripts 5] [--turns 240] [--runs 1] [--slow]
+    python benchmarks/bench_exports.py [--transcripts 14] [--turns 240] [--runs 1] [--slow]
 
 Builds two projects with bench_analysis.py's bulk builder (``transcripts`` and 4 ×
 ``transcripts`` transcripts of ``turns`` turns; coder-a puts 3–7 codes on every participant
-turn, so 5 transcripts give about 5,000 quotes) and, for each, times ``write_quotes(quotes(…),
+turn, so 14 transcripts give about 13,800 quotes) and, for each, times ``write_quotes(quotes(…),
 "docx", …)`` (from the project file to the saved document: a heading per code, each quote in
 the Quote style with an italic 9 pt citation) against two baselines measured in the same run,
 each writing the same number of bare paragraphs (two per quote, no styles) into a python-docx
@@ -13,7 +13,7 @@ document and saving it:
 - lxml: each paragraph appended to the body directly (the least any DOCX writer can do);
 - python-docx: ``document.add_paragraph(text)``, the library's own way, which finds the end of
   the body by scanning it, so that it grows with the square of the paragraphs: at 4N only with
-  ``--slow`` (about two minutes at the default size).
+  ``--slow`` (minutes at the default size).
 
 A linear export takes about 4 times as long for 4 times the quotes.
 """
@@ -77,7 +77,7 @@ def measure(folder: Path, transcripts: int, turns: int, runs: int, slow: bool) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--transcripts", type=int, default=5)
+    parser.add_argument("--transcripts", type=int, default=14)
     parser.add_argument("--turns", type=int, default=240)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--slow", action="store_true", help="python-docx's baseline at 4N too")

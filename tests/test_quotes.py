@@ -201,13 +201,15 @@ def test_docx_export_does_work_in_proportion_to_the_quotes(tmp_path, monkeypatch
             )
             for i in range(n)
         ]
+        found[0].text = " Ja.\nNej.\tMåske."  # line breaks, tabs and spaces kept
         found.sort(key=lambda quote: quote.code)
         scanned = 0
         write_quotes(
             QuoteList(CoderChoice("ann", 1, "given"), codes, found), "docx", tmp_path / f"{n}.docx"
         )
         done = scanned
-        assert len(Document(tmp_path / f"{n}.docx").paragraphs) == 2 * n + 4 + 2
+        paragraphs = [p.text for p in Document(tmp_path / f"{n}.docx").paragraphs]
+        assert len(paragraphs) == 2 * n + 4 + 2 and "“ Ja.\nNej.\tMåske.”" in paragraphs
         return done
 
     small, large = work(100), work(400)

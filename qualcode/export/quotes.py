@@ -42,6 +42,7 @@ COLUMNS = (
 )
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+RUN_BREAKS = re.compile("[\t\n\r]")
 
 
 @dataclass
@@ -354,7 +355,6 @@ def write_docx(quote_list: QuoteList, path: Path) -> int:
 
     Paragraphs go in through :class:`_Paragraphs`, in time linear in the number of quotes."""
     from docx import Document
-    from docx.shared import Pt
 
     document = Document()
     add = _Paragraphs(document)
@@ -366,9 +366,7 @@ def write_docx(quote_list: QuoteList, path: Path) -> int:
         before = count
         for quote in found:
             add(f"“{_xml_text(quote.text)}”", "Quote")
-            run = add().add_run(_xml_text(quote.citation()))
-            run.italic = True
-            run.font.size = Pt(9)
+            add(_xml_text(quote.citation()), citation=True)
             count += 1
         if count == before:
             add("No quotes.")
@@ -377,29 +375,54 @@ def write_docx(quote_list: QuoteList, path: Path) -> int:
 
 
 class _Paragraphs:
-    """Adds paragraphs at the end of a python-docx ``document`` in constant time each.
+    """Adds paragraphs of one run at the end of a python-docx ``document``, in constant time
+    each.
 
     ``document.add_paragraph(text, style)`` looks the style up by name among all styles and
     finds the end of the body by scanning every paragraph before it, so a document of n quotes
-    took time growing with n²; here each style is looked up once and each paragraph goes in
-    right before the body's closing section properties."""
+    took time growing with n². Here each kind of paragraph (style, citation or not) is made
+    once with python-docx as a template; each paragraph is a copy of its template with the
+    text put in, placed right before the body's closing section properties."""
 
     def __init__(self, document: Any) -> None:
         self.document = document
         self.end = document.element.body.sectPr
-        self.styles: dict[str, str] = {}
+        self.templates: dict[tuple[str | None, bool], Any] = {}
 
-    def __call__(self, text: str = "", style: str | None = None):
+    def __call__(self, text: str, style: str | None = None, citation: bool = False) -> None:
+        from copy import deepcopy
+
+        from docx.oxml.ns import qn
+
+        kind = (style, citation)
+        if kind not in self.templates:
+            self.templates[kind] = self._template(style, citation)
+        element = deepcopy(self.templates[kind])
+        run = element[-1]
+        if not text:
+            element.remove(run)
+        elif RUN_BREAKS.search(text):
+            run.text = text  # python-docx turns tabs and line breaks into their elements
+        else:
+            t = run[-1]
+            t.text = text
+            if text != text.strip():
+                t.set(qn("xml:space"), "preserve")
+        self.end.addprevious(element)
+
+    def _template(self, style: str | None, citation: bool) -> Any:
+        """A paragraph of ``style`` with one run holding one character; a citation's run is
+        italic and 9 pt."""
         from docx.oxml import OxmlElement
+        from docx.shared import Pt
         from docx.text.paragraph import Paragraph
 
         element = OxmlElement("w:p")
-        self.end.addprevious(element)
-        if style is not None:
-            if style not in self.styles:
-                self.styles[style] = self.document.styles[style].style_id
-            element.style = self.styles[style]
         paragraph = Paragraph(element, self.document._body)
-        if text:
-            paragraph.add_run(text)
-        return paragraph
+        if style is not None:
+            paragraph.style = self.document.styles[style]
+        run = paragraph.add_run("x")
+        if citation:
+            run.italic = True
+            run.font.size = Pt(9)
+        return element
