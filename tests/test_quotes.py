@@ -156,6 +156,66 @@ def test_docx_has_a_heading_per_theme_and_a_citation_under_each_quote(study, tmp
     assert texts[-1] == "No quotes."
 
 
+def test_docx_export_does_work_in_proportion_to_the_quotes(tmp_path, monkeypatch):
+    """The work python-docx does finding places in the document (children of the elements it
+    searches) grows linearly: adding each paragraph used to scan the whole body (and every
+    style), which made 13,500 quotes take a minute."""
+    from docx.oxml.xmlchemy import BaseOxmlElement
+
+    from qualcode.analyse.common import CoderChoice
+    from qualcode.export.quotes import Quote, QuoteList
+
+    scanned = 0
+    search, xpath = BaseOxmlElement.first_child_found_in, BaseOxmlElement.xpath
+
+    def counted(original):
+        def wrapper(self, *args, **kwargs):
+            nonlocal scanned
+            scanned += len(self)
+            return original(self, *args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(BaseOxmlElement, "first_child_found_in", counted(search))
+    monkeypatch.setattr(BaseOxmlElement, "xpath", counted(xpath))
+
+    def work(n: int) -> int:
+        nonlocal scanned
+        codes = [(f"code{i}", f"Code {i}", 0) for i in range(4)]
+        found = [
+            Quote(
+                codes[i % 4][0],
+                "",
+                0,
+                "t",
+                "G",
+                i,
+                i,
+                "P01",
+                "participant",
+                "Ja.",
+                None,
+                None,
+                None,
+                "ann",
+            )
+            for i in range(n)
+        ]
+        found[0].text = " Ja.\nNej.\tMåske."  # line breaks, tabs and spaces kept
+        found.sort(key=lambda quote: quote.code)
+        scanned = 0
+        write_quotes(
+            QuoteList(CoderChoice("ann", 1, "given"), codes, found), "docx", tmp_path / f"{n}.docx"
+        )
+        done = scanned
+        paragraphs = [p.text for p in Document(tmp_path / f"{n}.docx").paragraphs]
+        assert len(paragraphs) == 2 * n + 4 + 2 and "“ Ja.\nNej.\tMåske.”" in paragraphs
+        return done
+
+    small, large = work(100), work(400)
+    assert large < 4.5 * small
+
+
 def test_markdown_escapes_the_text_and_cites_each_quote(study, tmp_path):
     path = tmp_path / "quotes.md"
     assert write_quotes(quotes(study, ["conditions"], coder="ann"), "md", path) == 2

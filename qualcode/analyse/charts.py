@@ -7,6 +7,7 @@ counts and code labels only, never transcript text.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import altair as alt
@@ -14,8 +15,12 @@ import pandas as pd
 
 from qualcode.analyse.report import Report
 from qualcode.errors import QualcodeError
+from qualcode.files import written
 
 WIDTH = 480
+SCRIPT_SAFE = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 
 
 def chart(report: Report) -> alt.Chart:
@@ -125,17 +130,27 @@ def crosstab_chart(report: Report) -> alt.Chart:
     return (heat + text).properties(width=max(200, 90 * len(columns)), height=28 * len(codes))
 
 
+class ScriptSafeJSON(json.JSONEncoder):
+    """JSON that can sit inside a ``<script>`` element: ``<``, ``>``, ``&`` and the line
+    separators U+2028/U+2029 are written as ``\\u`` escapes, so that no label or group name
+    (``</script>``…) can end the element; the JSON still parses to the same values."""
+
+    def encode(self, o: object) -> str:
+        return super().encode(o).translate(SCRIPT_SAFE)
+
+
 def save_chart(chart: alt.TopLevelMixin, path: str | Path) -> Path:
-    """Write ``chart`` to ``path``: .html (a standalone page) or .json (Vega-Lite spec).
+    """Write ``chart`` to ``path`` (whole or not at all): .html (a standalone page) or .json
+    (Vega-Lite spec).
 
     The page carries the Vega JavaScript libraries inline (through vl-convert-python), so it
-    opens offline and fetches nothing from anywhere."""
+    opens offline and fetches nothing from anywhere; the spec is embedded as script-safe JSON
+    (:class:`ScriptSafeJSON`), so that the data cannot add a script to the page."""
     path = Path(path)
-    if path.suffix.lower() not in (".html", ".json"):
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("html", "json"):
         raise QualcodeError("a chart is written as .html (a web page) or .json", path)
-    inline = path.suffix.lower() == ".html"
-    try:
-        chart.save(str(path), **({"inline": True} if inline else {}))
-    except OSError as error:
-        raise QualcodeError(f"cannot write the chart ({error.strerror})", path) from None
+    options = {"inline": True, "json_kwds": {"cls": ScriptSafeJSON}} if fmt == "html" else {}
+    with written(path) as partial:
+        chart.save(str(partial), format=fmt, **options)
     return path

@@ -8,8 +8,9 @@ import click
 
 from qualcode.cli.common import FORMATS, FilePath, emit, emit_document, pass_project
 from qualcode.codebook import codebook_to_yaml, load_codebook
-from qualcode.errors import QualcodeError, shown
-from qualcode.refi import export_qdc, load_qdc
+from qualcode.errors import shown
+from qualcode.export.codebook import export_codebook
+from qualcode.refi import load_qdc
 from qualcode.store import Project
 
 
@@ -82,14 +83,9 @@ def load(project: Project, file: str, merge: bool, force: bool) -> None:
 @pass_project
 def export(project: Project, file: str) -> None:
     """Write the codebook to FILE (.yaml, or .qdc for other tools: REFI-QDA)."""
-    if Path(file).suffix.lower() == ".qdc":
-        count = export_qdc(project.codebook(), file)
-        click.echo(f"Wrote {shown(file)} ({count} codes, REFI-QDA).")
-        return
-    if Path(file).suffix.lower() not in (".yaml", ".yml"):
-        raise QualcodeError("export the codebook as .yaml or .qdc", file)
-    Path(file).write_text(codebook_to_yaml(project.codebook()), encoding="utf-8")
-    click.echo(f"Wrote {shown(file)}.")
+    count = export_codebook(project.codebook(), file)
+    kind = ", REFI-QDA" if Path(file).suffix.lower() == ".qdc" else ""
+    click.echo(f"Wrote {shown(file)} ({count} codes{kind}).")
 
 
 COMMANDS = [codebook]

@@ -19,6 +19,7 @@ import click
 from tabulate import tabulate
 
 from qualcode.errors import QualcodeError, QualcodeWarning, shown
+from qualcode.files import csv_cell
 from qualcode.store import Project
 from qualcode.store.file import refusal
 
@@ -162,7 +163,8 @@ def pass_project(function: Callable) -> Callable:
 
 
 def emit(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None) -> None:
-    """Print rows as a table, a JSON document or CSV."""
+    """Print rows as a table, a JSON document or CSV (text a spreadsheet would run as a formula
+    gets a leading ``'``: :func:`qualcode.files.csv_cell`)."""
     columns = list(columns or (rows[0].keys() if rows else []))
     rows = [{column: row.get(column) for column in columns} for row in rows]
     if fmt == "json":
@@ -170,7 +172,7 @@ def emit(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None
     elif fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
     elif rows:
         click.echo(tabulate([[_cell(row[c]) for c in columns] for row in rows], headers=columns))
     else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -22,6 +23,7 @@ from typing import IO, Any
 
 from qualcode.analyse.common import CoderChoice, choose_coder, code_table, select_codes
 from qualcode.errors import QualcodeError
+from qualcode.files import csv_cell, written
 from qualcode.store import Project
 
 FORMATS = ("csv", "xlsx", "docx", "md")
@@ -40,6 +42,7 @@ COLUMNS = (
 )
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+RUN_BREAKS = re.compile("[\t\n\r]")
 
 
 @dataclass
@@ -202,12 +205,13 @@ def write_quotes(quote_list: QuoteList, fmt: str, path: str | Path | None = None
     if path is None and fmt in ("xlsx", "docx"):
         raise QualcodeError(f"{fmt} quotes are written to a file: give -o FILE.{fmt}")
     writer = {"csv": write_csv, "xlsx": write_xlsx, "docx": write_docx, "md": write_markdown}
-    if fmt in ("xlsx", "docx"):
-        return writer[fmt](quote_list, Path(path))
     if path is None:
         return writer[fmt](quote_list, sys.stdout)
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        return writer[fmt](quote_list, handle)
+    with written(path) as partial:
+        if fmt in ("xlsx", "docx"):
+            return writer[fmt](quote_list, partial)
+        with open(partial, "w", encoding="utf-8", newline="") as handle:
+            return writer[fmt](quote_list, handle)
 
 
 def format_for(path: str | Path) -> str | None:
@@ -217,11 +221,13 @@ def format_for(path: str | Path) -> str | None:
 
 
 def write_csv(quote_list: QuoteList, handle: IO[str]) -> int:
+    """CSV, one row per quote; text a spreadsheet would run as a formula gets a leading ``'``
+    (:func:`qualcode.files.csv_cell`)."""
     writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     count = 0
     for quote in quote_list.quotes:
-        writer.writerow(quote.row())
+        writer.writerow({key: csv_cell(value) for key, value in quote.row().items()})
         count += 1
     return count
 
@@ -301,8 +307,17 @@ def write_xlsx(quote_list: QuoteList, path: Path) -> int:
         overview.append(
             [_text_cell(overview, key), _text_cell(overview, label), count, title or None]
         )
-    book.save(path)
+    _save_zip(book, path)
     return sum(count for count, _ in counts.values())
+
+
+def _save_zip(document: Any, path: Path) -> None:
+    """Save a workbook or Word document (a zip archive) to ``path`` through memory: saved
+    straight to a file, a failed write (a full disk) leaves the library's zip file open, to
+    fail again with a traceback when Python exits."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path.write_bytes(buffer.getbuffer())
 
 
 def _sheet_title(key: str, taken: set[str]) -> str:
@@ -336,25 +351,78 @@ def _xml_text(text: str) -> str:
 
 def write_docx(quote_list: QuoteList, path: Path) -> int:
     """A Word document: a heading per theme (sub-codes one level deeper), each quote in the
-    Quote style, followed by speaker, group, transcript and turn."""
+    Quote style, followed by speaker, group, transcript and turn.
+
+    Paragraphs go in through :class:`_Paragraphs`, in time linear in the number of quotes."""
     from docx import Document
-    from docx.shared import Pt
 
     document = Document()
-    document.add_heading("Quotes by theme", level=0)
-    document.add_paragraph(quote_list.describe())
+    add = _Paragraphs(document)
+    add("Quotes by theme", "Title")
+    add(quote_list.describe())
     count = 0
     for key, label, depth, found in sections(quote_list):
-        document.add_heading(_xml_text(f"{label} ({key})"), level=min(depth + 1, 9))
+        add(_xml_text(f"{label} ({key})"), f"Heading {min(depth + 1, 9)}")
         before = count
         for quote in found:
-            document.add_paragraph(f"“{_xml_text(quote.text)}”", style="Quote")
-            citation = document.add_paragraph()
-            run = citation.add_run(_xml_text(quote.citation()))
-            run.italic = True
-            run.font.size = Pt(9)
+            add(f"“{_xml_text(quote.text)}”", "Quote")
+            add(_xml_text(quote.citation()), citation=True)
             count += 1
         if count == before:
-            document.add_paragraph("No quotes.")
-    document.save(path)
+            add("No quotes.")
+    _save_zip(document, path)
     return count
+
+
+class _Paragraphs:
+    """Adds paragraphs of one run at the end of a python-docx ``document``, in constant time
+    each.
+
+    ``document.add_paragraph(text, style)`` looks the style up by name among all styles and
+    finds the end of the body by scanning every paragraph before it, so a document of n quotes
+    took time growing with n². Here each kind of paragraph (style, citation or not) is made
+    once with python-docx as a template; each paragraph is a copy of its template with the
+    text put in, placed right before the body's closing section properties."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.end = document.element.body.sectPr
+        self.templates: dict[tuple[str | None, bool], Any] = {}
+
+    def __call__(self, text: str, style: str | None = None, citation: bool = False) -> None:
+        from copy import deepcopy
+
+        from docx.oxml.ns import qn
+
+        kind = (style, citation)
+        if kind not in self.templates:
+            self.templates[kind] = self._template(style, citation)
+        element = deepcopy(self.templates[kind])
+        run = element[-1]
+        if not text:
+            element.remove(run)
+        elif RUN_BREAKS.search(text):
+            run.text = text  # python-docx turns tabs and line breaks into their elements
+        else:
+            t = run[-1]
+            t.text = text
+            if text != text.strip():
+                t.set(qn("xml:space"), "preserve")
+        self.end.addprevious(element)
+
+    def _template(self, style: str | None, citation: bool) -> Any:
+        """A paragraph of ``style`` with one run holding one character; a citation's run is
+        italic and 9 pt."""
+        from docx.oxml import OxmlElement
+        from docx.shared import Pt
+        from docx.text.paragraph import Paragraph
+
+        element = OxmlElement("w:p")
+        paragraph = Paragraph(element, self.document._body)
+        if style is not None:
+            paragraph.style = self.document.styles[style]
+        run = paragraph.add_run("x")
+        if citation:
+            run.italic = True
+            run.font.size = Pt(9)
+        return element

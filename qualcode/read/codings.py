@@ -1,8 +1,9 @@
 """Codings and adjudication decisions from CSV files, each row with its line for errors.
 
 A codings CSV has the columns ``transcript,turn,code,coder`` plus optional ``start,end,memo``
-(what :mod:`qualcode.export.codings` writes); a decisions CSV ``transcript,turn,decision`` plus
-optional ``codes``.
+(what :mod:`qualcode.export.codings` writes, with the ``'`` it puts before text a spreadsheet
+would run as a formula taken off again: :func:`qualcode.files.csv_value`); a decisions CSV
+``transcript,turn,decision`` plus optional ``codes``.
 """
 
 from __future__ import annotations
@@ -13,13 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from qualcode.errors import QualcodeError
+from qualcode.files import csv_value
 
 REQUIRED = ("transcript", "turn", "code", "coder")
 
 
 def read_codings_csv(path: str | Path) -> list[dict[str, Any]]:
-    """Rows of a codings CSV, each with its ``line`` for error messages."""
-    return read_csv_rows(path, REQUIRED, f"a codings CSV has the columns {','.join(REQUIRED)}")
+    """Rows of a codings CSV, each with its ``line`` for error messages; a value starting with
+    ``'`` loses that one ``'`` (:func:`qualcode.files.csv_cell` put it there)."""
+    rows = read_csv_rows(path, REQUIRED, f"a codings CSV has the columns {','.join(REQUIRED)}")
+    return [
+        {key: csv_value(value) if isinstance(value, str) else value for key, value in row.items()}
+        for row in rows
+    ]
 
 
 def read_csv_rows(path: str | Path, required: Sequence[str], columns: str) -> list[dict[str, Any]]:

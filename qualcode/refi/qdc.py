@@ -8,7 +8,6 @@ label) and keeps them.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from lxml import etree
 
 from qualcode.codebook import Code, Codebook, parse_codebook
 from qualcode.errors import QualcodeError
+from qualcode.files import written
 from qualcode.refi.codebook import RefiCode, nest_paths, plan_codebook, read_codes
 from qualcode.refi.xmlutil import (
     CODEBOOK_NS,
@@ -45,15 +45,12 @@ def export_qdc(codebook: Codebook, path: str | Path) -> int:
         count += _code_element(codes, code, codebook.languages, CODEBOOK_NS)
     if not count:
         raise QualcodeError("the codebook has no codes to export", path)
-    partial = path.with_name(path.name + ".partial")
-    etree.ElementTree(root).write(
-        str(partial), xml_declaration=True, encoding="utf-8", pretty_print=True
-    )
-    try:
+    with written(path) as partial:
+        # lxml writing to a file name says nothing when the disk is full: write the bytes.
+        partial.write_bytes(
+            etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+        )
         validate(partial, "Codebook.xsd", str(path))
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
     return count
 
 

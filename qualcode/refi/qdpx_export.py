@@ -29,7 +29,6 @@ SQL, one transcript at a time.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -44,6 +43,7 @@ from lxml import etree
 
 from qualcode.codebook import Code
 from qualcode.errors import QualcodeError
+from qualcode.files import written
 from qualcode.read.transcript import UNKNOWN_SPEAKER
 from qualcode.refi.xmlutil import (
     PROJECT_NS,
@@ -84,25 +84,18 @@ def export_qdpx(project: Project, path: str | Path) -> ExportSummary:
     if path.suffix.lower() != ".qdpx":
         raise QualcodeError("a REFI-QDA project file must end in .qdpx", path)
     summary = ExportSummary(path)
-    partial = path.with_name(path.name + ".partial")
-    with tempfile.TemporaryDirectory(prefix="qualcode-qdpx-") as folder:
+    with written(path) as partial, tempfile.TemporaryDirectory(prefix="qualcode-qdpx-") as folder:
         qde = Path(folder) / "project.qde"
         with open(qde, "wb") as handle:
             _Writer(project, handle, summary).write(path.stem)
         validate(qde, "Project.xsd", f"{path}:project.qde")
-        try:
-            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-                with open(qde, "rb") as xml, archive.open(_entry("project.qde"), "w") as out:
-                    shutil.copyfileobj(xml, out)
-                for guid, text in _texts(project):
-                    archive.writestr(_entry(f"sources/{guid}.txt"), text.encode("utf-8"))
-                extras = json.dumps(_extras(project), ensure_ascii=False)
-                archive.writestr(_entry(EXTRAS), extras.encode("utf-8"))
-            os.replace(partial, path)
-        except OSError as error:
-            raise QualcodeError(f"cannot write the file ({error.strerror})", path) from None
-        finally:
-            partial.unlink(missing_ok=True)
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+            with open(qde, "rb") as xml, archive.open(_entry("project.qde"), "w") as out:
+                shutil.copyfileobj(xml, out)
+            for guid, text in _texts(project):
+                archive.writestr(_entry(f"sources/{guid}.txt"), text.encode("utf-8"))
+            extras = json.dumps(_extras(project), ensure_ascii=False)
+            archive.writestr(_entry(EXTRAS), extras.encode("utf-8"))
     return summary
 
 

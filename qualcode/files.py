@@ -1,0 +1,64 @@
+"""The files qualcode writes for people: whole or not at all, and CSV cells no spreadsheet runs.
+
+Every export (codings, quotes, codebooks, charts, REFI-QDA files) is written through
+:func:`written`: to a temporary file beside the target, renamed over it only once complete, so
+that a full disk or a refused write leaves the old file as it was and no partial file behind.
+
+Every CSV cell we write goes through :func:`csv_cell` and every cell read back from our own
+CSV through :func:`csv_value`, which undoes exactly what :func:`csv_cell` did.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from qualcode.errors import QualcodeError
+
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+
+
+@contextmanager
+def written(path: str | Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write the file to; when the block ends without an
+    error, the file replaces ``path`` (keeping the old file's permissions) in one rename.
+
+    On any error the temporary file is removed and ``path`` is left as it was; an ``OSError``
+    (a full disk, no permission) becomes a :class:`QualcodeError` naming ``path``."""
+    path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+    try:
+        yield partial
+        if path.exists():
+            shutil.copymode(path, partial)
+        os.replace(partial, path)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise QualcodeError(f"cannot write the file ({reason})", path) from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` as a CSV cell that a spreadsheet shows as text and never runs as a formula.
+
+    Text that starts with ``= + - @``, a tab or a carriage return gets a leading ``'`` (as
+    OWASP recommends); so does text that already starts with ``'``, so that :func:`csv_value`
+    can always take exactly one ``'`` off and get the text back. Other values pass as they are."""
+    if isinstance(value, str) and value.startswith((*FORMULA_START, QUOTE)):
+        return QUOTE + value
+    return value
+
+
+def csv_value(text: str) -> str:
+    """The text :func:`csv_cell` was given: one leading ``'`` taken off, if there is one."""
+    return text.removeprefix(QUOTE)
