@@ -107,7 +107,7 @@ def test_a_file_name_with_control_characters_stays_on_one_line(run, demo, tmp_pa
         f"Skipped {escaped}: already imported as {Path(name).stem!r}"
     )
     code, out, _ = run("--project", str(demo.path), "codebook", "export", f"{name}.yaml")
-    assert code == 0 and out == f"Wrote {escaped}.yaml.\n"
+    assert code == 0 and out == f"Wrote {escaped}.yaml (5 codes).\n"
 
 
 def test_shown_escapes_control_characters_only():

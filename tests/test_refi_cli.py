@@ -42,7 +42,7 @@ def test_import_an_nvivo_project_and_export_it_again(run, tmp_path):
     code, out, _ = run("import", NVIVO_WIN)
     assert code == 0
     assert out.startswith(
-        "Imported 2 transcript(s) with 463 turns, 152 new code(s), 2 new coder(s)"
+        "Imported 2 transcript(s) with 471 turns, 152 new code(s), 2 new coder(s)"
     )
     assert "303 coding(s) (303 new on turns, 0 already there)" in out
     assert "(NVivo for Windows 12.6)" in out

@@ -191,19 +191,30 @@ DESCRIPTIONS = {
 }
 
 
+def _name_word(word: str) -> bool:
+    """A word of a person's name: capitalised (``Søren``, ``McDonald``, ``Anne-Marie``,
+    ``O'Brien``, ``J.``), a short capital abbreviation (``SDU``), a particle (``van``) or a
+    small number; not an identifier such as ``RmHKcpWhTHY`` or ``Ia6u-llOgL8``."""
+    if word in PARTICLES or word.isdigit() and len(word) <= 3:
+        return True
+    parts = [part for part in re.split(r"[-'’]", word.rstrip(".")) if part]
+    return bool(parts) and all(
+        part.isalpha()
+        and part[0].isupper()
+        and (part.isupper() and len(part) <= 4 or sum(c.isupper() for c in part[1:]) <= 1)
+        for part in parts
+    )
+
+
 def is_name(speaker: str) -> bool:
     """Whether ``speaker`` can be a speaker's name or label (not the start of a sentence such as
-    ``Det var sådan``): a role or short label, or capitalised words."""
+    ``Det var sådan``, nor an identifier): a role or short label, or up to five name words."""
     if len(speaker) > 60:
         return False
     if ROLE.fullmatch(speaker):
         return True
     words = re.sub(r"\s*\([^()]*\)$", "", speaker).split(" ")
-    if len(words) > 5 or len(speaker) > 60:
-        return False
-    return all(word[:1].isupper() or word.isdigit() or word in PARTICLES for word in words) and any(
-        word[:1].isupper() for word in words
-    )
+    return len(words) <= 5 and all(map(_name_word, words)) and any(w[:1].isupper() for w in words)
 
 
 @dataclass
