@@ -70,3 +70,20 @@ def test_the_wheel_works_from_any_directory(tmp_path):
     assert count == "4"
     # The demo's two coders' codings (113 + 120), exported and checked against the schema.
     assert codings == "233"
+
+
+def test_the_numpy_the_code_needs_is_declared():
+    """The agreement code counts bits with ``np.bitwise_count`` (numpy 2.0 and later): an
+    environment that pins numpy below 2 must refuse to install qualcode, not crash later."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    root = Path(__file__).resolve().parents[1]
+    uses = [p for p in (root / "qualcode").rglob("*.py") if "bitwise_count" in p.read_text()]
+    assert uses, "bitwise_count is no longer used: this test can go"
+    declared = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    numpy = next(Requirement(r) for r in declared if Requirement(r).name == "numpy")
+    assert not numpy.specifier.contains(Version("1.26.4"))
+    assert numpy.specifier.contains(Version("2.0.0"))
