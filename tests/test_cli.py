@@ -255,18 +255,19 @@ def _answers(url: str) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="finds the server process in /proc")
-def test_stopping_the_app_stops_its_server(demo, tmp_path):
-    """``kill -TERM`` of ``qualcode app`` stops the Streamlit server it started, and a first
-    start on a fresh machine (an empty home folder, no terminal to answer) asks nothing."""
+def test_stopping_the_app_stops_its_server(tmp_path):
+    """The README's first command, ``qualcode app``, on a fresh machine (an empty home folder,
+    no terminal to answer Streamlit's first-run prompt) serves the demo project without asking
+    anything; ``kill -TERM`` of it stops the Streamlit server it started."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     (tmp_path / "home").mkdir()
     qualcode = subprocess.Popen(
-        [sys.executable, "-m", "qualcode", "--project", str(demo.path), "app", "--no-browser"]
-        + ["--port", str(port)],
+        [sys.executable, "-m", "qualcode", "app", "--port", str(port)],
         cwd=tmp_path,
-        env={**os.environ, "HOME": str(tmp_path / "home")},
+        # BROWSER: the tab the command opens is opened by /bin/true.
+        env={**os.environ, "HOME": str(tmp_path / "home"), "BROWSER": "true"},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -278,6 +279,7 @@ def test_stopping_the_app_stops_its_server(demo, tmp_path):
         while not _answers(health):
             assert qualcode.poll() is None and time.monotonic() < deadline
             time.sleep(0.2)
+        assert (tmp_path / "qualcode-demo.db").exists()
         children += Path(f"/proc/{qualcode.pid}/task/{qualcode.pid}/children").read_text().split()
         assert len(children) == 1
         qualcode.send_signal(signal.SIGTERM)
