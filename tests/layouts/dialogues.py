@@ -1,6 +1,6 @@
 """Dialogue material for the layout samples.
 
-Four focus-group conversations (two Danish, two English) about a
+Eight focus-group conversations (four Danish, four English) about a
 mindfulness/self-care programme at work. Each turn is (role, [paragraphs]).
 Roles: M = moderator, P1..P4 = participants (P4 speaks once).
 The samples take different windows of these conversations and give the
@@ -128,5 +128,120 @@ EN2 = [
     ("M", ["Okay, lovely. Shall we take five minutes?"]),
 ]
 
-DIALOGUES = {"DA1": DA1, "DA2": DA2, "EN1": EN1, "EN2": EN2}
-LANG = {"DA1": "da", "DA2": "da", "EN1": "en", "EN2": "en"}
+
+DA3 = [
+    ("M", ["Så er vi i gang igen. Sidst talte vi meget om jer selv. I dag vil jeg gerne spørge ind til ledelsen og rammerne.",
+           "Hvordan oplever I, at jeres ledere har taget imod forløbet?"]),
+    ("P2", ["Blandet, vil jeg sige. Min leder var positiv på mailen, men da jeg bad om at gå tidligere om torsdagen for at nå sessionen, var det pludselig et problem."]),
+    ("M", ["Mm."]),
+    ("P2", ["Og så sidder man der og skal forhandle om noget, som ledelsen selv har sat i gang. Det er lidt absurd.",
+            "Jeg endte med at tage det som afspadsering. Det siger vel det hele."]),
+    ("P1", ["Ja."]),
+    ("P3", ["Hos os er det faktisk gået godt. Vores afdelingsleder har selv været med på to af gangene, og det har gjort en forskel, at hun har siddet på gulvet sammen med os."]),
+    ("M", ["Hvad har det betydet?"]),
+    ("P3", ["At det ikke bare er os, der skal lære at klare presset. Hun har også set, hvordan vi har det.",
+            "Efter anden gang flyttede hun et af vores morgenmøder, så vi ikke starter dagen med at blive overfaldet af opgaver. Det er en lille ting, men man mærker det."]),
+    ("P1", ["Det er jeg misundelig på."]),
+    ("P1", ["Hos os er der ikke sket noget med rammerne. Vi har stadig for mange borgere pr. medarbejder, og vi løber stadig fra det ene besøg til det andet.",
+            "Jeg bruger åndedrætsøvelsen i bilen mellem to besøg. Det hjælper mig. Men det er jo et plaster.",
+            "Hvis man virkelig ville noget, skulle man se på normeringen."]),
+    ("M", ["Ja. Jeg hører, at der er stor forskel på jeres afdelinger."]),
+    ("P2", ["Mm, meget."]),
+    ("P4", ["Jeg har kun været her et halvt år, men jeg har lagt mærke til, at de steder, hvor lederen er med, taler folk mere åbent om, hvordan de har det."]),
+    ("M", ["Hvad tænker I, der skal til, for at det bliver mere ens?"]),
+    ("P3", ["At lederne får deres eget forløb. Ikke et kursus i at motivere os, men et rum, hvor de selv kan mærke efter. De er jo også pressede."]),
+    ("P1", ["Ja, det er rigtigt. Min leder sidder også og svarer mails klokken elleve om aftenen."]),
+    ("P2", ["Og så sender hun dem jo til os. Så ved man, at man også burde have svaret."]),
+    ("M", ["Så grænserne hænger sammen hele vejen op."]),
+    ("P2", ["Præcis."]),
+    ("M", ["Godt. Lad os tage en sidste runde om, hvad I hver især tager med herfra."]),
+    ("P3", ["Jeg tager pauserne med. Og modet til at sige, at jeg har brug for dem."]),
+    ("P1", ["Jeg tager fællesskabet med. Jeg håber, vi bliver ved med at mødes, også når forløbet slutter."]),
+]
+
+DA4 = [
+    ("M", ["Velkommen til sidste gang. Jeg vil gerne høre, hvad det har betydet for jer at prioritere jer selv, både på arbejdet og derhjemme."]),
+    ("P3", ["Det er et stort spørgsmål."]),
+    ("M", ["Ja, tag det i jeres eget tempo."]),
+    ("P1", ["For mig har det nok betydet mest derhjemme, faktisk. Jeg har tre børn, og jeg har altid tænkt, at jeg først kunne tage mig af mig selv, når de var lagt i seng.",
+            "Nu har jeg aftalt med min mand, at jeg får en halv time, når jeg kommer hjem. Jeg går ud i haven eller bare sidder i bilen og lytter til musik.",
+            "Det lyder så lidt, men jeg er meget mindre kort for hovedet om aftenen."]),
+    ("P2", ["Mm."]),
+    ("P2", ["Jeg er ikke helt der endnu. Jeg ved godt, hvad jeg burde gøre, men når der er travlt, falder det første væk, og det er mig selv."]),
+    ("M", ["Hvad tror du, det handler om?"]),
+    ("P2", ["Skyldfølelse, tror jeg. Hvis jeg holder fri, føler jeg, at jeg svigter nogen. Mine kolleger eller beboerne."]),
+    ("P3", ["Det kender jeg godt."]),
+    ("P2", ["Men jeg er begyndt at tale om det. Det er nyt. Før sagde jeg bare, at det gik fint."]),
+    ("M", ["Ja."]),
+    ("P3", ["For mig har det handlet om at mærke, hvornår jeg har fået nok. Jeg har haft stress for fire år siden, og jeg kunne slet ikke mærke det, før det var for sent.",
+            "Nu kan jeg mærke de små tegn. At jeg ikke kan huske ting, at jeg får ondt i kæben. Og så ved jeg, at jeg skal skrue ned.",
+            "Det er det vigtigste, jeg har fået ud af forløbet, helt sikkert."]),
+    ("P1", ["Det er godt, du siger det."]),
+    ("M", ["Har I kunnet bruge hinanden i det?"]),
+    ("P4", ["Jeg vil gerne sige, at jeg har været glad for, at vi har skrevet sammen mellem gangene. Det har holdt mig oppe."]),
+    ("P1", ["Ja, den lille gruppe på telefonen har været guld værd."]),
+    ("P2", ["Mm, helt sikkert."]),
+    ("M", ["Hvis I skulle give et råd til næste hold, hvad skulle det så være?"]),
+    ("P3", ["Tag det alvorligt, også når det føles fjollet. Det er ikke fjollet."]),
+    ("P2", ["Og sig det til jeres leder i god tid, så I ikke skal forhandle om det hver gang."]),
+    ("M", ["Tak. Det er et godt sted at slutte."]),
+]
+
+EN3 = [
+    ("M", ["Okay, we're recording. So tonight we've got a few of you from the night team, which I'm really glad about, because nights are often left out of these conversations."]),
+    ("P1", ["Always."]),
+    ("M", ["So let's start there. How has the programme fitted around night shifts?"]),
+    ("P1", ["Badly, to be honest. The sessions are at two in the afternoon, which is basically the middle of my night. I did three of them on about four hours' sleep.",
+            "I'm not complaining about the content. The content was good. It's just that nobody thought about us when they planned it."]),
+    ("P2", ["Yeah."]),
+    ("P2", ["I ended up doing most of it with the recordings. Which works, sort of, but you miss the group bit."]),
+    ("M", ["And the group bit matters?"]),
+    ("P2", ["Hugely. On nights you're quite isolated anyway. There's three of us on a ward of thirty, and you don't see the day staff except at handover."]),
+    ("P3", ["Mm."]),
+    ("P3", ["What I have taken from it is the breathing at handover. Before I go in, I stand in the corridor for one minute and just breathe. It sounds daft.",
+            "But handover used to be the worst bit of my shift. Everyone's tired, someone's annoyed, and you get twenty things thrown at you at once.",
+            "Now I walk in a bit slower, and I think I hear more of what's actually said."]),
+    ("M", ["That's a lovely example."]),
+    ("P1", ["I've started doing that too, actually. Since you mentioned it last time."]),
+    ("P4", ["I've only done nights for a couple of months. For me the biggest thing was learning that it's okay to eat and sit down. I thought you had to be on your feet the whole time to look like you're working."]),
+    ("P2", ["Oh, that's so common."]),
+    ("M", ["What would make it easier to look after yourselves on nights?"]),
+    ("P3", ["A proper break room that isn't a cupboard. And cover, so you can actually take the break without worrying about the call bells."]),
+    ("P1", ["And not having managers email us about things we missed during the day when we're trying to sleep. That's a boundary thing too."]),
+    ("P2", ["Yeah, definitely."]),
+    ("M", ["Mm. Have any of you tried to set that boundary?"]),
+    ("P1", ["I put an out-of-office on when I'm on nights now. It says I'm working nights and I'll reply when I'm back on days. Nobody's said anything.",
+            "I wish I'd done it years ago, honestly."]),
+    ("M", ["Okay. Let's take a break there."]),
+]
+
+EN4 = [
+    ("M", ["Right, welcome back, everyone. This group is all teaching staff, so I thought we could talk about boundaries with parents and with the job itself, because I know that came up a lot in the sessions."]),
+    ("P2", ["It did."]),
+    ("P1", ["Can I start with the emails?"]),
+    ("M", ["Go ahead."]),
+    ("P1", ["So parents can email us directly now, and they expect an answer the same evening. I used to answer at ten, eleven at night, because I felt if I didn't, I'd get a complaint.",
+            "After the module on boundaries I wrote a line in my signature saying I reply within two working days. I was terrified.",
+            "And it's been fine. One parent grumbled. Everyone else just adjusted."]),
+    ("P3", ["Mm."]),
+    ("P3", ["I haven't managed that. Our head says we should be responsive. So it feels like the boundary isn't really mine to set."]),
+    ("M", ["That's an important point. Who gets to set the boundary?"]),
+    ("P3", ["Exactly. The programme talks about us choosing, but some of it isn't a choice."]),
+    ("P2", ["Yeah."]),
+    ("P2", ["For me it's marking. I've started leaving it at school two nights a week. Not every night, I'm not there yet, but two nights where the bag stays in my classroom.",
+            "My partner noticed before I did. He said I was actually listening at dinner."]),
+    ("P1", ["That's lovely."]),
+    ("M", ["What about awareness in the classroom itself? Has anything shifted there?"]),
+    ("P3", ["Actually, yes. I notice when I'm getting wound up with a class. I can feel it in my chest now. Before, I'd just snap.",
+            "Now sometimes I'll stop and get everyone to do thirty seconds of quiet, which is as much for me as for them."]),
+    ("P2", ["I've nicked that from you, by the way."]),
+    ("P4", ["I'm a teaching assistant, so I'm not sure it's the same for me. But I did like that we were in the group on equal terms. Nobody pulled rank."]),
+    ("M", ["Thank you. Has the group changed how you are with each other in the staffroom?"]),
+    ("P1", ["I think so. We check in more. Someone will say, 'How are you really?' and mean it."]),
+    ("P2", ["Mm, yeah."]),
+    ("P3", ["And it's made it easier to say together that the workload isn't okay. It's harder to ignore six of us than one."]),
+    ("M", ["Okay, let's leave it there for now. Thank you all."]),
+]
+
+DIALOGUES = {"DA1": DA1, "DA2": DA2, "DA3": DA3, "DA4": DA4, "EN1": EN1, "EN2": EN2, "EN3": EN3, "EN4": EN4}
+LANG = {k: k[:2].lower() for k in DIALOGUES}

@@ -52,13 +52,13 @@ def save(d, slug, filename="sample.docx"):
 
 
 def otter_docx():
-    slug, dl = "otter-docx", "DA1"
+    slug, dl = "otter-docx", "DA4"
     turns = build(dl, 1, 24, NAMES["DA-C"], t0=4.0)
-    d = new_doc("Fokusgruppe 1 – selvomsorg")
-    d.add_paragraph("Fokusgruppe 1 – selvomsorg", style="Title")
+    d = new_doc("Fokusgruppe 4 – selvomsorg")
+    d.add_paragraph("Fokusgruppe 4 – selvomsorg", style="Title")
     d.add_paragraph(f"Thu, Dec 03, 2026 9:14AM • {otter_ts(turns[-1].end + 2)}")
     d.add_paragraph("SUMMARY KEYWORDS", style="Heading 2")
-    d.add_paragraph("indbakke, grænse, leder, kolleger, tur, søen, notifikationer, travlt, forløbet, mærke")
+    d.add_paragraph("børn, haven, skyldfølelse, beboerne, stress, tegn, kæben, gruppe, telefonen, leder")
     d.add_paragraph("SPEAKERS", style="Heading 2")
     d.add_paragraph(", ".join(dict.fromkeys(t.speaker for t in turns)))
     ex = []
@@ -141,10 +141,10 @@ def set_cell(cell, paras, bold=False):
 
 
 def word_table_2col():
-    slug, dl = "word-table-2col", "DA1"
+    slug, dl = "word-table-2col", "DA3"
     turns = build(dl, 0, 25, NAMES["DA-B"])
-    d = new_doc("Fokusgruppe 1 – transskription")
-    d.add_paragraph("Fokusgruppe 1 – transskription", style="Heading 1")
+    d = new_doc("Fokusgruppe 3 – transskription")
+    d.add_paragraph("Fokusgruppe 3 – transskription", style="Heading 1")
     d.add_paragraph("Interviewer: Birgitte Østergaard. Dato: 03.12.2026. Varighed: 4 min (uddrag).")
     tbl = d.add_table(rows=1, cols=2)
     tbl.style = "Table Grid"
@@ -161,10 +161,10 @@ def word_table_2col():
 
 
 def word_table_3col():
-    slug, dl = "word-table-3col", "EN1"
+    slug, dl = "word-table-3col", "EN4"
     turns = build(dl, 1, 21, NAMES["EN-C"], t0=83.0)
-    d = new_doc("Focus group 1 transcript")
-    d.add_paragraph("Focus group 1 – wellbeing programme", style="Heading 1")
+    d = new_doc("Focus group 4 transcript")
+    d.add_paragraph("Focus group 4 – teaching staff", style="Heading 1")
     tbl = d.add_table(rows=1, cols=3)
     tbl.style = "Table Grid"
     for c, h in zip(tbl.rows[0].cells, ["Time", "Speaker", "Text"]):
@@ -214,9 +214,9 @@ def qualcoder_docx():
 
 
 def odt():
-    slug, dl = "odt", "EN1"
+    slug, dl = "odt", "EN4"
     turns = build(dl, 0, 22, NAMES["EN-B"])
-    body = ['<text:h text:style-name="Heading_20_1" text:outline-level="1">Focus group 1 – wellbeing programme</text:h>',
+    body = ['<text:h text:style-name="Heading_20_1" text:outline-level="1">Focus group 4 – teaching staff</text:h>',
             '<text:p text:style-name="Standard">Transcribed by Helen Brooks, 3 December 2026.</text:p>']
     for t in turns:
         body.append('<text:p text:style-name="Standard"><text:span text:style-name="T1">'
@@ -242,7 +242,7 @@ def odt():
               '</office:styles></office:document-styles>')
     meta = ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<office:document-meta {ns} office:version="1.3"><office:meta>'
-            '<meta:generator>qualcode samples</meta:generator><dc:title>Focus group 1</dc:title>'
+            '<meta:generator>qualcode samples</meta:generator><dc:title>Focus group 4</dc:title>'
             '<meta:creation-date>2026-12-03T09:00:00</meta:creation-date></office:meta></office:document-meta>')
     manifest = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                 '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'

@@ -39,7 +39,7 @@ def otter_txt():
 
 
 def zoom_txt():
-    slug, d = "zoom-txt", "DA2"
+    slug, d = "zoom-txt", "DA3"
     turns = build(d, 0, 23, NAMES["DA-B"], t0=0.0)
     base = 10 * 3600 + 2 * 60 + 31  # meeting started 10:02:31
     out, ex = [], []
@@ -69,7 +69,7 @@ def happyscribe_txt():
 
 
 def amberscript_txt():
-    slug, d = "amberscript-txt", "DA1"
+    slug, d = "amberscript-txt", "DA3"
     turns = build(d, 2, 23, NAMES["DA-C"], t0=4.1)
     out = []
     for t in turns:
@@ -81,12 +81,12 @@ def amberscript_txt():
 
 
 def trint_txt():
-    slug, d = "trint-txt", "EN1"
+    slug, d = "trint-txt", "EN3"
     turns = build(d, 3, 19, NAMES["EN-C"], t0=61.3)
     out = []
     for t in turns:
         out.append(f"{t.speaker} [{hms(t.start)}]\n" + "\n".join(t.paras) + "\n")
-    write_text(slug, "sample.txt", "Focus group 2 - Wellbeing programme\n\n" + "\n".join(out))
+    write_text(slug, "sample.txt", "Night team focus group - wellbeing programme\n\n" + "\n".join(out))
     write_expected(slug, lang(d), "Trint export (Text/.txt, speaker names and timecodes on: 'Speaker [HH:MM:SS]' line then text; "
                    "title line at top); layout recalled, not a spec", exp(turns, lambda t: hms(t.start)), "sample.txt")
 
@@ -111,7 +111,7 @@ def atrain_txt():
 
 
 def speaker_alone():
-    slug, d = "speaker-alone", "EN2"
+    slug, d = "speaker-alone", "EN3"
     labels = {"M": "SPEAKER_00", "P1": "SPEAKER_02", "P2": "SPEAKER_01", "P3": "SPEAKER_03", "P4": "SPEAKER_04"}
     turns = merged(build(d, 0, 22, labels))
     f = ["Transcription for 2612031127-focus_g\n"]
@@ -172,7 +172,7 @@ def whisperx_vtt():
 
 
 def whisperx_txt():
-    slug, d = "whisperx-txt", "DA2"
+    slug, d = "whisperx-txt", "DA3"
     turns = build(d, 0, 23, whisperx_labels())
     out = [f"[{t.speaker}]: {s.text}\n" for t in turns for s in t.segs]
     write_text(slug, "sample.txt", "".join(out))
@@ -192,7 +192,7 @@ def names_once():
 
 
 def teams_vtt():
-    slug, d = "teams-vtt", "EN1"
+    slug, d = "teams-vtt", "EN3"
     turns = build(d, 2, 20, NAMES["EN-B"], t0=5.62)
     out = ["WEBVTT\n"]
     base = "6c3f2a1e-4b7d-4e1a-9f0c-2d8e5b7a9c41"
@@ -225,7 +225,7 @@ def zoom_vtt():
 # --- timestamps anywhere ------------------------------------------------------
 
 def timestamp_after_colon():
-    slug, d = "timestamp-after-colon", "EN2"
+    slug, d = "timestamp-after-colon", "EN3"
     labels = {"M": "S01", "P1": "S02", "P2": "S03", "P3": "S04", "P4": "S05"}
     turns = build(d, 0, 22, labels, t0=12.0)
     out = []
@@ -310,8 +310,8 @@ def maxqda_txt():
 
 
 def transana_txt():
-    slug, d = "transana-txt", "EN2"
-    names = {"M": "Helen", "P1": "Tom", "P2": "Ingrid", "P3": "Ben", "P4": "Zoë"}
+    slug, d = "transana-txt", "DA4"
+    names = {"M": "Lærke", "P1": "Mads", "P2": "Søs", "P3": "Anders", "P4": "Bjørn"}
     turns = build(d, 0, 22, names, t0=5.0)
     out = []
     for t in turns:
@@ -326,9 +326,9 @@ def transana_txt():
 
 
 def google_meet_txt():
-    slug, d = "google-meet-txt", "EN2"
+    slug, d = "google-meet-txt", "EN4"
     turns = build(d, 0, 22, NAMES["EN-C"], t0=1.0)
-    out = ["Wellbeing focus group 2 (2026-12-03 14:00 GMT) - Transcript", "",
+    out = ["Teaching staff focus group (2026-12-03 15:30 GMT) - Transcript", "",
            "Attendees", "",
            ", ".join(sorted({t.speaker for t in turns})), "",
            "Transcript", ""]
@@ -464,7 +464,7 @@ def noscribe_html():
 
 
 def noscribe_vtt():
-    slug, d = "noscribe-vtt", "DA2"
+    slug, d = "noscribe-vtt", "DA4"
     turns = noscribe_turns(d, 0, 23, 0.0)
     out = ["WEBVTT fokusgruppe_2.mp3\n", "NOTE\n(Transcribed with noScribe vers. 0.6.2 | Audio file: fokusgruppe_2.mp3 | Language: Danish)\n"]
     n = 0
@@ -493,7 +493,7 @@ def words_of(seg, speaker, nd=3):
 
 
 def whisperx_json():
-    slug, d = "whisperx-json", "EN2"
+    slug, d = "whisperx-json", "EN4"
     turns = build(d, 0, 22, whisperx_labels(), t0=0.843)
     segs = []
     for t in turns:
@@ -509,7 +509,7 @@ def whisperx_json():
 
 
 def faster_whisper_json():
-    slug, d = "faster-whisper-json", "DA1"
+    slug, d = "faster-whisper-json", "DA3"
     labels = {"M": "SPEAKER_01", "P1": "SPEAKER_00", "P2": "SPEAKER_02", "P3": "SPEAKER_03", "P4": "SPEAKER_04"}
     turns = build(d, 0, 25, labels, t0=0.0)
     segs = []
@@ -531,7 +531,7 @@ def faster_whisper_json():
 
 
 def whisper_tsv():
-    slug, d = "whisper-tsv", "EN1"
+    slug, d = "whisper-tsv", "EN3"
     turns = build(d, 0, 22, whisperx_labels(), t0=0.0)
     out = ["start\tend\ttext"]
     for t in turns:
@@ -547,14 +547,14 @@ def whisper_tsv():
 
 def html_doc():
     import html as H
-    slug, d = "html", "DA2"
+    slug, d = "html", "DA4"
     turns = build(d, 0, 23, NAMES["DA-C"])
     ps = []
     for t in turns:
         ps.append(f"<p><b>{H.escape(t.speaker)}:</b> {H.escape(t.paras[0])}</p>")
         ps += [f"<p>{H.escape(p)}</p>" for p in t.paras[1:]]
-    doc = ("<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta charset=\"utf-8\">\n<title>Fokusgruppe 2 – grænser</title>\n"
-           "</head>\n<body>\n<h1>Fokusgruppe 2 – grænser</h1>\n<p><i>Transskriberet af Karen Friis, 3. december 2026</i></p>\n"
+    doc = ("<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta charset=\"utf-8\">\n<title>Fokusgruppe 4 – at prioritere sig selv</title>\n"
+           "</head>\n<body>\n<h1>Fokusgruppe 4 – at prioritere sig selv</h1>\n<p><i>Transskriberet af Karen Friis, 3. december 2026</i></p>\n"
            + "\n".join(ps) + "\n</body>\n</html>\n")
     write_text(slug, "sample.html", doc)
     write_expected(slug, lang(d), "HTML transcript as read by Taguette (convert.py, HTML import) and QualCoder: "
@@ -578,11 +578,11 @@ def rtf_escape(s):
 
 
 def rtf_doc():
-    slug, d = "rtf", "EN1"
+    slug, d = "rtf", "EN4"
     turns = build(d, 0, 22, NAMES["EN-A"])
     lines = [r"{\rtf1\ansi\ansicpg1252\deff0\nouicompat\deflang1030{\fonttbl{\f0\fnil\fcharset0 Calibri;}}",
              r"{\*\generator Riched20 10.0.19041}\viewkind4\uc1 ",
-             r"\pard\sa200\sl276\slmult1\b\f0\fs28 Focus group 1 \endash  wellbeing programme\b0\fs22\par"]
+             r"\pard\sa200\sl276\slmult1\b\f0\fs28 Focus group 4 \endash  teaching staff\b0\fs22\par"]
     for t in turns:
         lines.append(r"\b " + rtf_escape(t.speaker) + r":\b0  " + rtf_escape(t.paras[0]) + r"\par")
         for p in t.paras[1:]:
