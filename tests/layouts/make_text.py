@@ -70,7 +70,7 @@ def happyscribe_txt():
 
 def amberscript_txt():
     slug, d = "amberscript-txt", "DA3"
-    turns = build(d, 2, 23, NAMES["DA-C"], t0=4.1)
+    turns = build(d, 0, 23, NAMES["DA-C"], t0=4.1)
     out = []
     for t in turns:
         out.append(f"{hms(t.start)} {t.speaker}\n" + "\n".join(t.paras) + "\n")
@@ -522,7 +522,7 @@ def faster_whisper_json():
                          "compression_ratio": round(1.31 + (n % 5) * 0.07, 6),
                          "no_speech_prob": round(0.004 + (n % 4) * 0.0071, 6), "speaker": t.speaker})
             n += 1
-    data = {"text": " ".join(" " + s.text for t in turns for s in t.segs), "segments": segs, "language": "da"}
+    data = {"text": "".join(" " + s.text for t in turns for s in t.segs), "segments": segs, "language": "da"}
     write_text(slug, "sample.json", json.dumps(data, ensure_ascii=False, indent=2))
     write_expected(slug, lang(d), "whisper-ctranslate2 (faster-whisper CLI) JSON output with speaker diarization: openai-whisper "
                    "result keys (text, segments[id, seek, start, end, text, temperature, avg_logprob, compression_ratio, "
