@@ -25,7 +25,9 @@ def seg_exp(turns, ts):
 
 def otter_txt():
     slug, d = "otter-txt", "EN1"
-    turns = build(d, 0, 22, NAMES["EN-A"])
+    # an excerpt from late in a long recording: times pass from m:ss to h:mm:ss; an untagged voice
+    names = dict(NAMES["EN-A"], P4="Unknown Speaker")
+    turns = build(d, 0, 22, names, t0=3471.3)
     out, ex = [], []
     for t in turns:
         # Otter starts a new block (name + time) for every paragraph it makes
@@ -130,12 +132,15 @@ def speaker_alone():
 def rev_txt():
     slug, d = "rev-txt", "EN1"
     names = {"M": "Interviewer (Sarah)", "P1": "Mark Ellison", "P2": "Priya Nair", "P3": "Søren Ærø", "P4": "Åsa Lindqvist"}
-    turns = build(d, 0, 22, names, t0=13.2)
-    out = [f"{t.speaker} ({mmss(t.start)}):\n" + "\n\n".join(t.paras) + "\n" for t in turns]
+    turns = build(d, 0, 22, names, t0=3486.2)
+
+    def rt(sec):  # Rev: (MM:SS) under an hour, (HH:MM:SS) after
+        return mmss(sec) if sec < 3600 else hms(sec)
+    out = [f"{t.speaker} ({rt(t.start)}):\n" + "\n\n".join(t.paras) + "\n" for t in turns]
     write_text(slug, "sample.txt", "focus_group_3.m4a (Completed 12/03/26)\nTranscript by Rev.com\n\n" + "\n".join(out))
     write_expected(slug, lang(d), "Rev.com transcript downloads (TXT/DOCX): 'Speaker (MM:SS):' line, text below, "
                    "blank line between; header 'file (Completed mm/dd/yy)' and 'Transcript by Rev.com'",
-                   exp(turns, lambda t: mmss(t.start)), "sample.txt")
+                   exp(turns, lambda t: rt(t.start)), "sample.txt")
 
 
 def whisperx_labels():
