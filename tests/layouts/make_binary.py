@@ -82,27 +82,27 @@ def otter_docx():
 def teams_docx():
     slug, dl = "teams-docx", "EN2"
     turns = build(dl, 0, 22, NAMES["EN-A"], t0=3.0)
-    d = new_doc("Wellbeing focus group 2")
-    d.add_paragraph("Wellbeing focus group 2")
-    d.add_paragraph("December 3, 2026, 2:02PM")
+    d = new_doc("Wellbeing focus group 2-20261203_140233-Meeting Transcript")
+    # every line is its own paragraph and there are no empty paragraphs, as in a real download
+    d.add_paragraph("Wellbeing focus group 2-20261203_140233-Meeting Transcript")
+    d.add_paragraph("3 December 2026, 02:02pm")
     last = int(turns[-1].end + 4)
     d.add_paragraph(f"{last // 60}m {last % 60}s")
-    d.add_paragraph("")
     d.add_paragraph(f"{turns[0].speaker} started transcription")
-    d.add_paragraph("")
     ex = []
     for t in turns:
-        for ps in t.psegs:
-            ts = otter_ts(ps[0].start)
-            d.add_paragraph(f"{t.speaker}   {ts}")
-            d.add_paragraph(" ".join(s.text for s in ps))
-            ex.append((t.speaker, " ".join(s.text for s in ps), ts))
-    d.add_paragraph("")
-    d.add_paragraph(f"{turns[0].speaker} stopped transcription")
+        ts = otter_ts(t.start)
+        d.add_paragraph(f"{t.speaker}   {ts}")
+        for p in t.paras:  # one entry may hold several lines
+            d.add_paragraph(p)
+        ex.append((t.speaker, t.text, ts))
+    d.add_paragraph(f"{NAMES['EN-A']['P1']} stopped transcription")
     save(d, slug)
-    write_expected(slug, lang(dl), "Microsoft Teams meeting transcript, 'Download as .docx' (Microsoft Support, 'View live "
-                   "transcription in Microsoft Teams meetings'): title, date, duration 'Xm Ys', 'Name started transcription', "
-                   "then 'Name   m:ss' and the text on the next paragraph, no blank paragraph between entries", ex, "sample.docx")
+    write_expected(slug, lang(dl), "Microsoft Teams meeting transcript 'Download as .docx' (Microsoft Support, 'View live "
+                   "transcription in Microsoft Teams meetings'); layout checked against a real download converted to text "
+                   "in a public repository: '<title>-<yyyymmdd_hhmmss>-Meeting Transcript', date, 'Xm Ys', 'Name started "
+                   "transcription', 'Name   m:ss' (three spaces) with the entry's lines below, no empty lines, 'Name stopped "
+                   "transcription'", ex, "sample.docx")
 
 
 def teams_docx_old():

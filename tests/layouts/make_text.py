@@ -32,12 +32,13 @@ def otter_txt():
     for t in turns:
         # Otter starts a new block (name + time) for every paragraph it makes
         for ps in t.psegs:
-            out.append(f"{t.speaker}  {otter_ts(ps[0].start)}\n{' '.join(s.text for s in ps)}\n")
+            out.append(f"{t.speaker}  {otter_ts(ps[0].start)}  \n{' '.join(s.text for s in ps)}\n")
             ex.append((t.speaker, " ".join(s.text for s in ps), otter_ts(ps[0].start)))
-    body = "\n".join(out) + "\n\nTranscribed by https://otter.ai\n"
+    body = "\n".join(out) + "\nTranscribed by https://otter.ai\n"
     write_text(slug, "sample.txt", body)
-    write_expected(slug, lang(d), "Otter.ai Help Center, 'Export conversations' (TXT with speaker names and timestamps; "
-                   "two spaces between name and m:ss time; free-plan footer 'Transcribed by https://otter.ai')", ex, "sample.txt")
+    write_expected(slug, lang(d), "Otter.ai Help Center, 'Export conversations' (TXT with speaker names and timestamps); layout checked against "
+                   "real Otter .txt exports kept in public repositories: 'Name  m:ss  ' (two spaces before and after the "
+                   "time), text, blank line; 'Unknown Speaker' for untagged voices; footer 'Transcribed by https://otter.ai'", ex, "sample.txt")
 
 
 def zoom_txt():
@@ -51,8 +52,9 @@ def zoom_txt():
             out.append(f"[{t.speaker}] {clock}\n{s.text}\n")
             ex.append((t.speaker, s.text, clock))
     write_text(slug, "sample.txt", "\n".join(out))
-    write_expected(slug, lang(d), "Zoom Support, 'Using live transcription / Saving captions' (meeting_saved_closed_caption.txt: "
-                   "'[Name] HH:MM:SS' wall-clock time, caption text on the next line)", ex, "sample.txt")
+    write_expected(slug, lang(d), "Zoom Support, 'Saving captions/live transcript' (meeting_saved_closed_caption.txt); layout checked against a real "
+                   "file in github.com/datadaveshin/zoom_transcript_filter (input_example.txt): '[Name] HH:MM:SS' wall-clock "
+                   "time, caption text on the next line, blank line, the same speaker repeated per caption", ex, "sample.txt")
 
 
 def happyscribe_txt():
@@ -222,7 +224,8 @@ def zoom_vtt():
             n += 1
             out.append(f"{n}\n{hmsms(s.start)} --> {hmsms(s.end)}\n{t.speaker}: {s.text}\n")
     write_text(slug, "sample.vtt", "\n".join(out))
-    write_expected(slug, lang(d), "Zoom cloud recording audio transcript (.vtt): numbered cues, HH:MM:SS.mmm, "
+    write_expected(slug, lang(d), "Zoom cloud recording audio transcript (.vtt), as quoted in github.com/wwsalmon/zoom-transcript-formatter "
+                   "readme: numbered cues, HH:MM:SS.mmm, "
                    "'Display Name: text' (display names may contain brackets; unnamed devices appear as e.g. 'iPhone')",
                    seg_exp(turns, lambda s: hmsms(s.start)), "sample.vtt")
 
