@@ -336,31 +336,28 @@ def transana_txt():
 def google_meet_txt():
     slug, d = "google-meet-txt", "EN4"
     turns = build(d, 0, 22, NAMES["EN-C"], t0=1.0)
-    out = ["Teaching staff focus group (2026-12-03 15:30 GMT) - Transcript", "",
-           "Attendees", "",
-           ", ".join(sorted({t.speaker for t in turns})), "",
-           "Transcript", ""]
+    out = ["Dec 3, 2026", "Teaching staff focus group - Transcript"]
     ex = []
     next_mark = 0
-    for t in turns:
+    for k, t in enumerate(turns):
         ts = None
         if t.start >= next_mark:
-            # Meet writes a timestamp line roughly every five minutes (here: every minute of this short excerpt)
-            out += [hms(next_mark), ""]
-            ts = hms(next_mark)
-            next_mark += 60
-            while next_mark <= t.start:
-                next_mark += 60
+            # Meet writes a timestamp line about once a minute, before the next turn that starts after it
+            mark = hms(t.start) if k else "00:00:00"
+            out += ([] if k == 0 else ["", ""]) + [mark, ""]
+            ts = mark
+            next_mark = t.start + 60
         out.append(f"{t.speaker}: " + " ".join(t.paras))
         ex.append((t.speaker, " ".join(t.paras), ts))
-    out += ["", f"Transcription ended after {hms(turns[-1].end + 3)}", "",
+    out += ["", "", f"Transcription ended after {hms(turns[-1].end + 3)}", "",
             "This editable transcript was computer generated and might contain errors. "
             "People can also change the text after it was created."]
     write_text(slug, "sample.txt", "\n".join(out) + "\n")
-    write_expected(slug, lang(d), "Google Meet transcript (Google Docs file, saved as .txt): title '... - Transcript', "
-                   "Attendees, 'Transcript' heading, periodic HH:MM:SS lines, 'Name: text', footer "
-                   "'Transcription ended after HH:MM:SS' and the computer-generated note (Google Meet Help, "
-                   "'Use transcripts with Google Meet')", ex, "sample.txt")
+    write_expected(slug, lang(d), "Google Meet transcript (Google Docs 'Transcript' document saved as .txt; Google Meet Help, "
+                   "'Use transcripts with Google Meet'); layout checked against real exports kept in public repositories: "
+                   "date line, '<title> - Transcript', HH:MM:SS lines about once a minute (two blank lines before, one "
+                   "after), 'Name: text' lines, footer 'Transcription ended after HH:MM:SS' and the computer-generated note",
+                   ex, "sample.txt")
 
 
 # --- noScribe ----------------------------------------------------------------
