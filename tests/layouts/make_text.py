@@ -279,7 +279,8 @@ def f4_txt():
         ex.append((t.speaker, t.text, f4(t.psegs[0][-1].end)))
     write_text(slug, "sample.txt", "\n".join(out), newline="\r\n")
     write_expected(slug, lang(d), "Dresing & Pehl, Praxisbuch Interview, Transkription & Analyse (f4/f5 simple transcription "
-                   "rules): 'I:'/'B1:' labels, a timestamp #hh:mm:ss-d# at the end of every paragraph, blank line between; "
+                   "rules), as summarised at https://www.schreibbuero-brinkmann.de/transkription-nach-regeln-vereinfacht.html "
+                   "('Zeitmarken (#00:00:00-0#) an jedem Absatzende'): 'I:'/'B1:' labels, a timestamp #hh:mm:ss-d# at the end of every paragraph, blank line between; "
                    "f4 saves Windows line endings", ex, "sample.txt")
 
 
@@ -407,7 +408,10 @@ def noscribe_txt():
     slug, d = "noscribe-txt", "DA1"
     turns = noscribe_turns(d, 0, 25, 0.0)
     blocks = noscribe_blocks(turns)
-    paras = ["fokusgruppe_1.mp3", "(Transcribed with noScribe vers. 0.6.2 | Audio file: fokusgruppe_1.mp3 | Language: Danish)"]
+    # html_to_text of noScribe's document: title (audio file stem), the grey info paragraph whose <br>s
+    # become line breaks, an empty paragraph, then one paragraph per speaker
+    paras = ["fokusgruppe_1", "Transcribed with noScribe vers. 0.6.2\nAudio file: C:/Users/forsker/Interviews/fokusgruppe_1.mp3\n"
+             "(Language: Danish | Speaker detection: auto | Overlapping speech: yes | Timestamps: no)", ""]
     for b in blocks:
         txt = ""
         for k, (t, ov) in enumerate(b):
@@ -420,8 +424,10 @@ def noscribe_txt():
                 txt += f" {body}"
         paras.append(txt)
     write_text(slug, "sample.txt", "\n\n".join(paras) + "\n")
-    write_expected(slug, lang(d), "noScribe source (kaixxx/noScribe, noScribe.py on_segment; noScribe/utils.py html_to_text): "
-                   "title and info paragraph, one paragraph per speaker 'S00: text', overlapping speech inline as "
+    write_expected(slug, lang(d), "noScribe source (kaixxx/noScribe, noScribe.py on_segment and document header; "
+                   "noScribe/utils.py html_to_text; trans/noScribe.en.yml doc_header): title = audio file stem, grey info "
+                   "paragraph ('Transcribed with noScribe vers. …', 'Audio file: …', options; its option wording approximated), "
+                   "an empty paragraph, one paragraph per speaker 'S00: text', overlapping speech inline as "
                    "'//S01: Mm. //'", noscribe_expected(blocks, False), "sample.txt")
 
 
@@ -453,17 +459,17 @@ def noscribe_html():
         ps.append("<p>" + "".join(parts) + "</p>")
     doc = ("<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.0//EN\" \"http://www.w3.org/TR/REC-html40/strict.dtd\">\n"
            "<html><head><meta name=\"qrichtext\" content=\"1\" /><meta charset=\"UTF-8\" />"
-           "<meta name=\"audio_source\" content=\"focus_group_1.m4a\" />"
-           "<style type=\"text/css\">\np, li { white-space: pre-wrap; }\n</style></head>\n"
+           "<style type=\"text/css\">\np, li { white-space: pre-wrap; }\n</style>"
+           "<meta name=\"audio_source\" content=\"C:/Users/researcher/Interviews/focus_group_1.m4a\" /></head>\n"
            "<body style=\"font-family:'Arial'; font-size:12pt; font-weight:400; font-style:normal;\">\n"
-           "<p style=\"font-weight:600;\">focus_group_1.m4a</p>\n"
-           "<p style=\"font-size:10pt; color:#909090;\">(Transcribed with noScribe vers. 0.6.2 | Audio file: "
-           "<a href=\"file:///C:/Users/researcher/Interviews/focus_group_1.m4a\">focus_group_1.m4a</a> | "
-           "Language: English | Speaker detection: auto | Timestamps: on)</p>\n"
-           + "\n".join(ps) + "\n</body></html>\n")
+           "<div class=\"WordSection1\"><p style=\"font-weight:600;\">focus_group_1</p>\n"
+           "<p><span style=\"color:#909090;font-size:0.8em;\">Transcribed with noScribe vers. 0.6.2<br />"
+           "Audio file: C:/Users/researcher/Interviews/focus_group_1.m4a<br />"
+           "(Language: English | Speaker detection: auto | Overlapping speech: yes | Timestamps: yes)</span></p>\n<p></p>\n"
+           + "\n".join(ps) + "\n</div></body></html>\n")
     write_text(slug, "sample.html", doc)
-    write_expected(slug, lang(d), "noScribe source (kaixxx/noScribe, noScribe.py on_segment; utils.py html_to_webvtt): "
-                   "<p> per speaker, each segment an <a name=\"ts_<start>_<end>_<speaker>\">, 'S00: ' label and "
+    write_expected(slug, lang(d), "noScribe source (kaixxx/noScribe, noScribe.py on_segment and document header; utils.py "
+                   "html_to_webvtt): title <p> (audio stem), grey info <span> with <br>s, empty <p>, inside div.WordSection1; <p> per speaker, each segment an <a name=\"ts_<start>_<end>_<speaker>\">, 'S00: ' label and "
                    "[HH:MM:SS] in a coloured span at paragraph start, overlapping speech '//S01: Mm.//' inline",
                    noscribe_expected(blocks, True), "sample.html")
 
@@ -471,14 +477,15 @@ def noscribe_html():
 def noscribe_vtt():
     slug, d = "noscribe-vtt", "DA4"
     turns = noscribe_turns(d, 0, 23, 0.0)
-    out = ["WEBVTT fokusgruppe_2.mp3\n", "NOTE\n(Transcribed with noScribe vers. 0.6.2 | Audio file: fokusgruppe_2.mp3 | Language: Danish)\n"]
+    out = ["WEBVTT fokusgruppe_4\n", "NOTE\nTranscribed with noScribe vers. 0.6.2 Audio file: C:/Users/forsker/Interviews/"
+           "fokusgruppe_4.mp3 (Language: Danish | Speaker detection: auto | Timestamps: no)\n"]
     n = 0
     for t in turns:
         for s in t.segs:
             n += 1
             out.append(f"{n}\n{hmsms(s.start)} --> {hmsms(s.end)}\n<v {t.speaker}>{s.text}\n")
     write_text(slug, "sample.vtt", "\n".join(out))
-    write_expected(slug, lang(d), "noScribe source, noScribe/utils.py html_to_webvtt: 'WEBVTT <title>', NOTE with info, "
+    write_expected(slug, lang(d), "noScribe source, noScribe/utils.py html_to_webvtt: 'WEBVTT <title>', NOTE with the info paragraph, "
                    "numbered cues HH:MM:SS.mmm, '<v S00>' voice tag without closing tag",
                    seg_exp(turns, lambda s: hmsms(s.start)), "sample.vtt")
 
