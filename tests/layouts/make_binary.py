@@ -109,25 +109,25 @@ def teams_docx_old():
     slug, dl = "teams-docx-old", "DA2"
     turns = build(dl, 0, 23, NAMES["DA-A"], t0=3.51)
 
-    def tt(sec):  # 0:0:3.510 (no zero padding, as in the Stream-era .docx)
+    def tt(sec):  # 0:0:3.510; the milliseconds are not zero-padded (2.090 s is written 0:0:2.90)
         ms = int(round(sec * 1000))
         h, ms = divmod(ms, 3600000)
         m, ms = divmod(ms, 60000)
         s, ms = divmod(ms, 1000)
-        return f"{h}:{m}:{s}.{ms:03d}"
+        return f"{h}:{m}:{s}.{ms}"
     d = new_doc("Fokusgruppe 2")
     ex = []
     for t in turns:
         for s in t.segs:
-            d.add_paragraph(f"{tt(s.start)} --> {tt(s.end)}")
-            d.add_paragraph(t.speaker)
-            d.add_paragraph(s.text)
-            d.add_paragraph("")
+            # one paragraph per cue, its three lines separated by line breaks, no empty paragraphs
+            d.add_paragraph(f"{tt(s.start)} --> {tt(s.end)}\n{t.speaker}\n{s.text}")
             ex.append((t.speaker, s.text, tt(s.start)))
     save(d, slug)
-    write_expected(slug, lang(dl), "Older Microsoft Teams/Stream transcript .docx (2021-2022): per caption a time range "
-                   "'h:m:s.fff --> h:m:s.fff' without zero padding, the speaker name, and the text on three lines",
-                   ex, "sample.docx")
+    write_expected(slug, lang(dl), "Older Microsoft Teams/Stream transcript .docx (2021-2022), as in the teams_chat.docx test "
+                   "document of github.com/Unstructured-IO/unstructured (paragraph text '0:0:0.0 --> 0:0:1.510\\nSome "
+                   "Body\\nOK. Yeah.') and the Microsoft Graph callTranscript docs ('0:0:0.0 --> 0:0:5.320'): one paragraph "
+                   "per cue with time range, name and text on three lines; times without zero padding, milliseconds "
+                   "unpadded ('0:0:2.90' = 2.090 s)", ex, "sample.docx")
 
 
 def set_cell(cell, paras, bold=False):
