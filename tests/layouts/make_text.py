@@ -61,15 +61,18 @@ def happyscribe_txt():
     slug, d = "happyscribe-txt", "EN2"
     turns = build(d, 0, 22, NAMES["EN-B"], t0=0.15)
 
-    def tc(sec):  # HH:MM:SS.ff (hundredths)
-        return f"{hms(sec)}.{int(round((sec % 1) * 100)) % 100:02d}"
-    out = []
+    def tc(sec):  # HH:MM:SS.FF, frames at 25 fps
+        return f"{hms(sec)}.{int((sec % 1) * 25):02d}"
+    out, ex = [], []
     for t in turns:
-        out.append(f"[{tc(t.start)}] - {t.speaker}\n\n" + "\n\n".join(t.paras) + "\n")
+        for ps in t.psegs:  # every paragraph is its own block with its own timecode and speaker
+            text = " ".join(s.text for s in ps)
+            out.append(f"[{tc(ps[0].start)}] - {t.speaker}\n{text}\n")
+            ex.append((t.speaker, text, tc(ps[0].start)))
     write_text(slug, "sample.txt", "\n".join(out))
-    write_expected(slug, lang(d), "Happy Scribe export dialog, TXT with 'Include timecodes' and 'Include speaker names' "
-                   "('[HH:MM:SS.ff] - Speaker' line, blank line, paragraphs); layout recalled from exported files, not a spec",
-                   exp(turns, lambda t: tc(t.start)), "sample.txt")
+    write_expected(slug, lang(d), "Happy Scribe TXT export with timecodes and speaker names; layout matched to an export kept in "
+                   "a public repository ('[00:01:02.02] - Speaker 1', text on the next line, blank line between blocks, "
+                   "frame-based fraction, a speaker's paragraphs as separate blocks)", ex, "sample.txt")
 
 
 def amberscript_txt():
