@@ -60,9 +60,9 @@ SAMPLES = {
         "Og jeg mærker efter. #00:00:20-1#\n\nI: Mm. #00:00:22-0#\n",
         "labels",
         [
-            ("I", "00:00:05", "Hvad har du lagt mærke til?"),
-            ("B1", "00:00:12", "Jeg sover bedre.\nOg jeg mærker efter."),
-            ("I", "00:00:22", "Mm."),
+            ("I", "00:00:05-2", "Hvad har du lagt mærke til?"),
+            ("B1", "00:00:12-4", "Jeg sover bedre.\nOg jeg mærker efter."),
+            ("I", "00:00:22-0", "Mm."),
         ],
         [],
     ),

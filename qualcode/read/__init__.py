@@ -8,7 +8,9 @@ from pathlib import Path
 
 from qualcode.errors import QualcodeError
 from qualcode.read.captions import read_srt, read_vtt
+from qualcode.read.documents import read_html, read_odt, read_rtf
 from qualcode.read.docx import read_docx
+from qualcode.read.structured import read_json, read_tsv
 from qualcode.read.text import read_md, read_txt
 from qualcode.read.transcript import (
     MAX_BYTES,
@@ -25,6 +27,12 @@ READERS: dict[str, Reader] = {
     ".docx": read_docx,
     ".vtt": read_vtt,
     ".srt": read_srt,
+    ".json": read_json,
+    ".tsv": read_tsv,
+    ".html": read_html,
+    ".htm": read_html,
+    ".odt": read_odt,
+    ".rtf": read_rtf,
 }
 
 __all__ = [

@@ -18,11 +18,12 @@ import zlib
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table
 from lxml import etree
 
 from qualcode.errors import QualcodeError
 from qualcode.read.labels import split_turns
-from qualcode.read.layouts import ROLE
+from qualcode.read.layouts import ROLE, table_lines
 from qualcode.read.transcript import MAX_BYTES, ParsedTranscript
 
 BOLD_LABEL = re.compile(r"\s*(?P<label>[^\W\d_][\w.'’ -]{0,30}?)\s*:?\s*")
@@ -60,16 +61,33 @@ def read_docx(data: bytes, source: str) -> ParsedTranscript:
 
 
 def _paragraphs(data: bytes) -> tuple[list[str], set[str]]:
-    """The text of every paragraph, bold labels written as ``D3: …``, and those labels."""
+    """The text of every paragraph, bold labels written as ``D3: …``, and those labels; a
+    table (a transcript laid out as speaker | words, or time | speaker | words) as the lines
+    :func:`qualcode.read.layouts.table_lines` makes of its rows."""
     lines, bold_labels = [], set()
-    for paragraph in docx.Document(io.BytesIO(data)).paragraphs:
-        label, rest = _bold_label(paragraph)
+    for block in docx.Document(io.BytesIO(data)).iter_inner_content():
+        if isinstance(block, Table):
+            rows = [[cell.text for cell in _cells(row)] for row in block.rows]
+            lines.extend(table_lines(rows))
+            lines.append("")
+            continue
+        label, rest = _bold_label(block)
         if label:
             bold_labels.add(label)
             lines.append(f"{label}: {rest.lstrip(': ').lstrip()}")
         else:
-            lines.append(paragraph.text)
+            lines.append(block.text)
     return lines, bold_labels
+
+
+def _cells(row) -> list:
+    """A row's cells, a cell merged across columns once."""
+    cells, seen = [], set()
+    for cell in row.cells:
+        if id(cell._tc) not in seen:
+            seen.add(id(cell._tc))
+            cells.append(cell)
+    return cells
 
 
 def _check_unpacked_size(data: bytes, source: str, max_bytes: int = MAX_BYTES) -> None:

@@ -54,7 +54,8 @@ ROLE = re.compile(
 BOLD = r"(?:\*\*|__)?"
 # Timestamps inside the words that are not part of what was said.
 IN_TEXT_TIMES = (
-    re.compile(rf"^{SPACE}*[\[(]{TIME}[\])]{SPACE}*"),  # S01: [00:00:12] … (Descript)
+    # S01: [00:00:12] … (Descript); [00:00:05] - … (aTrain)
+    re.compile(rf"^{SPACE}*[\[(]{TIME}[\])]{SPACE}*(?:[-–]{SPACE}+)?"),
     re.compile(rf"#{TIME}(?:-\d{{1,2}})?#{SPACE}*$"),  # f4/f5: … #00:01:23-4#
     re.compile(r"¤<\d+>"),  # Transana: ¤<5000>
 )
@@ -124,13 +125,15 @@ def labels(line: str) -> Header | None:
 
 
 TIME_NAME = re.compile(
-    rf"{SPACE}*(?P<time>{TIME}){SPACE}*(?P<name>{NAME}){SPACE}*:{SPACE}*(?P<rest>.*)"
+    rf"{SPACE}*(?P<time>{TIME}|¤<\d+>){SPACE}*(?P<name>{NAME}){SPACE}*:{SPACE}*(?P<rest>.*)"
 )
 
 
 def time_name(line: str) -> Header | None:
-    """``00:22 Søren: …`` (oTranscribe), ``00:00:05.0I: …`` (MAXQDA)."""
-    return _header(TIME_NAME.fullmatch(line))
+    """``00:22 Søren: …`` (oTranscribe), ``00:00:05.0I: …`` (MAXQDA), ``¤<5000> Lærke: …``
+    (Transana)."""
+    header = _header(TIME_NAME.fullmatch(line))
+    return header and Header(header.speaker, header.timestamp.strip("¤<>"), header.rest)
 
 
 NAME_TIME = re.compile(
@@ -294,41 +297,73 @@ def read_with(layout: str, lines: Sequence[str], known: Collection[str] = ()) ->
             pending = None
             explained += 1
             if header.rest.strip():
-                entries[-1].parts.append((begin + len(line) - len(header.rest), begin + len(line)))
+                _add_part(entries, number, line, begin + len(line) - len(header.rest), begin)
         elif TIME_LINE.fullmatch(line):  # a periodic timestamp line (Google Meet)
             pending = pending or line.strip(" \t\u00a0[]()")
             explained += 1
         elif entries:
-            entries[-1].parts.append((begin, begin + len(line)))
+            _add_part(entries, number, line, begin, begin)
             explained += 1
         else:
             skipped.append((number, line.strip()))
     return Reading(layout, entries, skipped, len(starts), explained)
 
 
+# Overlapping speech inside another speaker's words (noScribe): "… //S00: Mm. // …".
+OVERLAP = re.compile(rf"//{SPACE}*(?P<name>{NAME}){SPACE}*:{SPACE}*(?P<words>[^/\n]*?){SPACE}*//")
+
+
+def _add_part(entries: list[Entry], number: int, line: str, start: int, begin: int) -> None:
+    """Give ``line[start - begin:]`` (``begin``: the line's offset) to the current speaker,
+    with each overlap in it (``//S00: Mm. //``) a turn of its own speaker, after which the
+    current speaker goes on."""
+    speaker = entries[-1].speaker
+    for overlap in OVERLAP.finditer(line, start - begin):
+        entries[-1].parts.append((start, begin + overlap.start()))
+        entries.append(
+            Entry(
+                overlap["name"],
+                None,
+                number,
+                [(begin + overlap.start("words"), begin + overlap.end("words"))],
+            )
+        )
+        entries.append(Entry(speaker, None, number))
+        start = begin + overlap.end()
+    entries[-1].parts.append((start, begin + len(line)))
+
+
 LEADING_TIME, TRAILING_TIME, MARK_TIME = IN_TEXT_TIMES
+# A bare time opening a line, in the layouts whose lines start with one (oTranscribe).
+BARE_TIME = re.compile(rf"^{SPACE}*{TIME}{SPACE}+")
+TIME_MARKUP = re.compile(r"[\[\]()#¤<>\s\u00a0]|[-–]\s*$")
 
 
-def _clean(entry: Entry, text: str) -> tuple[list[tuple[int, int]], str | None, bool]:
-    """The parts of an entry that hold words (timestamps and white space cut off), the first
-    timestamp found, and whether the parts still follow one another in ``text`` with nothing
-    but white space between them (so that one span of ``text`` gives the words)."""
+def _clean(
+    entry: Entry, text: str, bare: bool = False
+) -> tuple[list[tuple[int, int]], str | None, bool]:
+    """The parts of an entry that hold words (timestamps and white space cut off; with
+    ``bare``, also a bare time opening a part), the first timestamp found, and whether the
+    parts still follow one another in ``text`` with nothing but white space between them (so
+    that one span of ``text`` gives the words)."""
     timestamp, parts, whole = entry.timestamp, [], True
     for start, end in entry.parts:
         piece = text[start:end]
-        found = [m for m in (LEADING_TIME.search(piece), TRAILING_TIME.search(piece)) if m]
-        for match in found:
-            timestamp = timestamp or re.sub(r"[\[\]()#\s\u00a0]|-\d{1,2}#$|#$", "", match[0])
-        lead = found[0].end() if found and found[0].start() == 0 else 0
-        tail = next((m.start() for m in found if m.end() == len(piece) and m.start()), len(piece))
-        start, end = start + lead, start + tail
+        leading = LEADING_TIME.search(piece) or (BARE_TIME.search(piece) if bare else None)
+        trailing = TRAILING_TIME.search(piece)
+        for match in (leading, trailing):
+            if match and timestamp is None:
+                timestamp = TIME_MARKUP.sub("", match[0])
+        lead = leading.end() if leading else 0
+        tail = trailing.start() if trailing and trailing.start() >= lead else len(piece)
+        start, end = start + lead, start + max(lead, tail)
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        if MARK_TIME.search(text, start, end):
-            mark = MARK_TIME.search(text, start, end)
-            timestamp = timestamp or mark[0].strip("¤<>")
+        mark = MARK_TIME.search(text, start, end)
+        if mark:
+            timestamp = timestamp or TIME_MARKUP.sub("", mark[0])
             whole = False
         if start < end:
             parts.append((start, end))
@@ -368,7 +403,8 @@ def transcript(reading: Reading, lines: Sequence[str], source: str) -> ParsedTra
     (a timestamp at most at its start or end), the text stays as it is and each turn is its
     stretch; otherwise the text is rebuilt as ``Speaker: words`` paragraphs, one per turn."""
     text = "\n".join(lines)
-    cleaned = [(entry, *_clean(entry, text)) for entry in reading.entries]
+    bare = reading.layout == "time-name"
+    cleaned = [(entry, *_clean(entry, text, bare)) for entry in reading.entries]
     notices = [
         f"{source}:{entry.line}: a label with no text was skipped"
         for entry, parts, _, _ in cleaned
@@ -453,6 +489,7 @@ def paragraph_turns(text: str, source: str) -> ParsedTranscript:
 SPEAKER_HEADING = re.compile(r"(?i)speaker|name|navn|taler|person|deltager|who|sprecher")
 WORDS_HEADING = re.compile(
     r"(?i)text|tekst|transcript|transskription|transkription|utterance|ytring|indhold|content"
+    r"|udsagn|tale|replik|said|what was said|statement|äußerung|inhalt"
 )
 TIME_HEADING = re.compile(r"(?i)tid|time|tidspunkt|timestamp|start|zeit|tidskode|timecode")
 

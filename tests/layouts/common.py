@@ -1,4 +1,5 @@
 """Shared helpers for make_text.py and make_binary.py (deterministic)."""
+
 import json
 import os
 import re
@@ -8,12 +9,48 @@ from dialogues import DIALOGUES, LANG
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 NAMES = {
-    "DA-A": {"M": "Tanja Kjær Holm", "P1": "Søren Ærø", "P2": "Mette Lund", "P3": "Jonas Bæk", "P4": "Åse Møller"},
-    "DA-B": {"M": "Birgitte Østergaard", "P1": "Rasmus Højgaard", "P2": "Line Sørensen", "P3": "Peter Dahl", "P4": "Jørgen Ås"},
-    "DA-C": {"M": "Karen Friis", "P1": "Mads Kjærgaard", "P2": "Sofie Brøndum", "P3": "Anders Lykke", "P4": "Bjørn Ødum"},
-    "EN-A": {"M": "Sarah Whitfield", "P1": "Mark Ellison", "P2": "Priya Nair", "P3": "Søren Ærø", "P4": "Åsa Lindqvist"},
-    "EN-B": {"M": "Helen Brooks", "P1": "Tom Gallagher", "P2": "Ingrid Ødegård", "P3": "Ben Carter", "P4": "Zoë Ashworth"},
-    "EN-C": {"M": "Rachel Moore", "P1": "Daniel Okafor", "P2": "Grete Sørlie", "P3": "Liam Walsh", "P4": "Bjørk Jónsdóttir"},
+    "DA-A": {
+        "M": "Tanja Kjær Holm",
+        "P1": "Søren Ærø",
+        "P2": "Mette Lund",
+        "P3": "Jonas Bæk",
+        "P4": "Åse Møller",
+    },
+    "DA-B": {
+        "M": "Birgitte Østergaard",
+        "P1": "Rasmus Højgaard",
+        "P2": "Line Sørensen",
+        "P3": "Peter Dahl",
+        "P4": "Jørgen Ås",
+    },
+    "DA-C": {
+        "M": "Karen Friis",
+        "P1": "Mads Kjærgaard",
+        "P2": "Sofie Brøndum",
+        "P3": "Anders Lykke",
+        "P4": "Bjørn Ødum",
+    },
+    "EN-A": {
+        "M": "Sarah Whitfield",
+        "P1": "Mark Ellison",
+        "P2": "Priya Nair",
+        "P3": "Søren Ærø",
+        "P4": "Åsa Lindqvist",
+    },
+    "EN-B": {
+        "M": "Helen Brooks",
+        "P1": "Tom Gallagher",
+        "P2": "Ingrid Ødegård",
+        "P3": "Ben Carter",
+        "P4": "Zoë Ashworth",
+    },
+    "EN-C": {
+        "M": "Rachel Moore",
+        "P1": "Daniel Okafor",
+        "P2": "Grete Sørlie",
+        "P3": "Liam Walsh",
+        "P4": "Bjørk Jónsdóttir",
+    },
 }
 
 
@@ -46,7 +83,11 @@ def split_segments(para):
     sents = re.split(r"(?<=[.!?])\s+", para.strip())
     out = []
     for s in sents:
-        if out and (len(out[-1].split()) < 4 or len(s.split()) < 3) and len(out[-1].split()) + len(s.split()) <= 22:
+        if (
+            out
+            and (len(out[-1].split()) < 4 or len(s.split()) < 3)
+            and len(out[-1].split()) + len(s.split()) <= 22
+        ):
             out[-1] = out[-1] + " " + s
         else:
             out.append(s)
@@ -55,7 +96,7 @@ def split_segments(para):
 
 def build(dialogue, start, count, names, t0=2.84, labels=None):
     """Turns of dialogue[start:start+count] with speaker labels and times (seconds)."""
-    src = DIALOGUES[dialogue][start:start + count]
+    src = DIALOGUES[dialogue][start : start + count]
     t = t0
     turns = []
     for i, (role, paras) in enumerate(src):
@@ -81,6 +122,7 @@ def lang(dialogue):
 
 
 # --- time formats -----------------------------------------------------------
+
 
 def hms(sec, pad_h=True):
     s = int(sec)
@@ -110,8 +152,13 @@ def hmsms(sec, sep=".", pad_h=True):
 def write_expected(slug, language, source, turns, filename):
     d = os.path.join(HERE, slug)
     os.makedirs(d, exist_ok=True)
-    data = {"layout": slug, "language": language, "source": source, "file": filename,
-            "turns": [{"speaker": sp, "text": tx, "timestamp": ts} for sp, tx, ts in turns]}
+    data = {
+        "layout": slug,
+        "language": language,
+        "source": source,
+        "file": filename,
+        "turns": [{"speaker": sp, "text": tx, "timestamp": ts} for sp, tx, ts in turns],
+    }
     with open(os.path.join(d, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False, indent=1)
         f.write("\n")

@@ -3,10 +3,21 @@
 Run: python make_text.py   (deterministic; the generated files are committed)
 Each function lays the turns out as the named tool exports them; see README.md for sources.
 """
+
 import json
 
-from common import (NAMES, build, merged, write_expected, write_text, lang, hms, otter_ts, mmss,
-                    hmsms)
+from common import (
+    NAMES,
+    build,
+    hms,
+    hmsms,
+    lang,
+    merged,
+    mmss,
+    otter_ts,
+    write_expected,
+    write_text,
+)
 
 NBSP = "\u00a0"
 
@@ -23,6 +34,7 @@ def seg_exp(turns, ts):
 
 # --- "name and timestamp on their own line" ---------------------------------
 
+
 def otter_txt():
     slug, d = "otter-txt", "EN1"
     # an excerpt from late in a long recording: times pass from m:ss to h:mm:ss; an untagged voice
@@ -36,9 +48,15 @@ def otter_txt():
             ex.append((t.speaker, " ".join(s.text for s in ps), otter_ts(ps[0].start)))
     body = "\n".join(out) + "\nTranscribed by https://otter.ai\n"
     write_text(slug, "sample.txt", body)
-    write_expected(slug, lang(d), "Otter.ai Help Center, 'Export conversations' (TXT with speaker names and timestamps); layout checked against "
-                   "real Otter .txt exports kept in public repositories: 'Name  m:ss  ' (two spaces before and after the "
-                   "time), text, blank line; 'Unknown Speaker' for untagged voices; footer 'Transcribed by https://otter.ai'", ex, "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "Otter.ai Help Center, 'Export conversations' (TXT with speaker names and timestamps); layout checked against "
+        "real Otter .txt exports kept in public repositories: 'Name  m:ss  ' (two spaces before and after the "
+        "time), text, blank line; 'Unknown Speaker' for untagged voices; footer 'Transcribed by https://otter.ai'",
+        ex,
+        "sample.txt",
+    )
 
 
 def zoom_txt():
@@ -52,9 +70,15 @@ def zoom_txt():
             out.append(f"[{t.speaker}] {clock}\n{s.text}\n")
             ex.append((t.speaker, s.text, clock))
     write_text(slug, "sample.txt", "\n".join(out))
-    write_expected(slug, lang(d), "Zoom Support, 'Saving captions/live transcript' (meeting_saved_closed_caption.txt); layout checked against a real "
-                   "file in github.com/datadaveshin/zoom_transcript_filter (input_example.txt): '[Name] HH:MM:SS' wall-clock "
-                   "time, caption text on the next line, blank line, the same speaker repeated per caption", ex, "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "Zoom Support, 'Saving captions/live transcript' (meeting_saved_closed_caption.txt); layout checked against a real "
+        "file in github.com/datadaveshin/zoom_transcript_filter (input_example.txt): '[Name] HH:MM:SS' wall-clock "
+        "time, caption text on the next line, blank line, the same speaker repeated per caption",
+        ex,
+        "sample.txt",
+    )
 
 
 def happyscribe_txt():
@@ -63,6 +87,7 @@ def happyscribe_txt():
 
     def tc(sec):  # HH:MM:SS.FF, frames at 25 fps
         return f"{hms(sec)}.{int((sec % 1) * 25):02d}"
+
     out, ex = [], []
     for t in turns:
         for ps in t.psegs:  # every paragraph is its own block with its own timecode and speaker
@@ -70,9 +95,15 @@ def happyscribe_txt():
             out.append(f"[{tc(ps[0].start)}] - {t.speaker}\n{text}\n")
             ex.append((t.speaker, text, tc(ps[0].start)))
     write_text(slug, "sample.txt", "\n".join(out))
-    write_expected(slug, lang(d), "Happy Scribe TXT export with timecodes and speaker names; layout matched to an export kept in "
-                   "a public repository ('[00:01:02.02] - Speaker 1', text on the next line, blank line between blocks, "
-                   "frame-based fraction, a speaker's paragraphs as separate blocks)", ex, "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "Happy Scribe TXT export with timecodes and speaker names; layout matched to an export kept in "
+        "a public repository ('[00:01:02.02] - Speaker 1', text on the next line, blank line between blocks, "
+        "frame-based fraction, a speaker's paragraphs as separate blocks)",
+        ex,
+        "sample.txt",
+    )
 
 
 def amberscript_txt():
@@ -82,9 +113,14 @@ def amberscript_txt():
     for t in turns:
         out.append(f"{hms(t.start)} {t.speaker}\n" + "\n".join(t.paras) + "\n")
     write_text(slug, "sample.txt", "\n".join(out))
-    write_expected(slug, lang(d), "Amberscript help centre, 'Export your file' (Text export with timestamps and speakers: "
-                   "'HH:MM:SS Speaker' on its own line, text below); layout recalled, not a spec",
-                   exp(turns, lambda t: hms(t.start)), "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "Amberscript help centre, 'Export your file' (Text export with timestamps and speakers: "
+        "'HH:MM:SS Speaker' on its own line, text below); layout recalled, not a spec",
+        exp(turns, lambda t: hms(t.start)),
+        "sample.txt",
+    )
 
 
 def trint_txt():
@@ -93,9 +129,17 @@ def trint_txt():
     out = []
     for t in turns:
         out.append(f"{t.speaker} [{hms(t.start)}]\n" + "\n".join(t.paras) + "\n")
-    write_text(slug, "sample.txt", "Night team focus group - wellbeing programme\n\n" + "\n".join(out))
-    write_expected(slug, lang(d), "Trint export (Text/.txt, speaker names and timecodes on: 'Speaker [HH:MM:SS]' line then text; "
-                   "title line at top); layout recalled, not a spec", exp(turns, lambda t: hms(t.start)), "sample.txt")
+    write_text(
+        slug, "sample.txt", "Night team focus group - wellbeing programme\n\n" + "\n".join(out)
+    )
+    write_expected(
+        slug,
+        lang(d),
+        "Trint export (Text/.txt, speaker names and timecodes on: 'Speaker [HH:MM:SS]' line then text; "
+        "title line at top); layout recalled, not a spec",
+        exp(turns, lambda t: hms(t.start)),
+        "sample.txt",
+    )
 
 
 def atrain_file_id():
@@ -104,7 +148,13 @@ def atrain_file_id():
 
 def atrain_txt():
     slug, d = "atrain-txt", "DA2"
-    labels = {"M": "SPEAKER_01", "P1": "SPEAKER_00", "P2": "SPEAKER_02", "P3": "SPEAKER_03", "P4": "SPEAKER_04"}
+    labels = {
+        "M": "SPEAKER_01",
+        "P1": "SPEAKER_00",
+        "P2": "SPEAKER_02",
+        "P3": "SPEAKER_03",
+        "P4": "SPEAKER_04",
+    }
     turns = merged(build(d, 0, 23, labels, t0=1.02))
     f = [f"Transcription for {atrain_file_id()}\n"]
     for t in turns:
@@ -112,14 +162,25 @@ def atrain_txt():
         for s in t.segs:
             f.append(f"[{hms(s.start)}] - {s.text}\n")
     write_text(slug, "sample.txt", "".join(f))
-    write_expected(slug, lang(d), "aTrain-core source, aTrain_core/outputs.py create_txt_file (transcription_timestamps.txt): "
-                   "headline 'Transcription for <id>', speaker label on its own line at each change, '[HH:MM:SS] - text' per segment",
-                   [(t.speaker, "\n".join(s.text for s in t.segs), hms(t.start)) for t in turns], "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "aTrain-core source, aTrain_core/outputs.py create_txt_file (transcription_timestamps.txt): "
+        "headline 'Transcription for <id>', speaker label on its own line at each change, '[HH:MM:SS] - text' per segment",
+        [(t.speaker, "\n".join(s.text for s in t.segs), hms(t.start)) for t in turns],
+        "sample.txt",
+    )
 
 
 def speaker_alone():
     slug, d = "speaker-alone", "EN3"
-    labels = {"M": "SPEAKER_00", "P1": "SPEAKER_02", "P2": "SPEAKER_01", "P3": "SPEAKER_03", "P4": "SPEAKER_04"}
+    labels = {
+        "M": "SPEAKER_00",
+        "P1": "SPEAKER_02",
+        "P2": "SPEAKER_01",
+        "P3": "SPEAKER_03",
+        "P4": "SPEAKER_04",
+    }
     turns = merged(build(d, 0, 22, labels))
     f = ["Transcription for 2612031127-focus_g\n"]
     for t in turns:
@@ -127,29 +188,57 @@ def speaker_alone():
         for s in t.segs:
             f.append(s.text + "\n")
     write_text(slug, "sample.txt", "".join(f))
-    write_expected(slug, lang(d), "aTrain-core source, aTrain_core/outputs.py create_txt_file (transcription.txt, no timestamps): "
-                   "SPEAKER_xx alone on a line at each speaker change, one segment per line",
-                   [(t.speaker, "\n".join(s.text for s in t.segs), None) for t in turns], "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "aTrain-core source, aTrain_core/outputs.py create_txt_file (transcription.txt, no timestamps): "
+        "SPEAKER_xx alone on a line at each speaker change, one segment per line",
+        [(t.speaker, "\n".join(s.text for s in t.segs), None) for t in turns],
+        "sample.txt",
+    )
 
 
 # --- names with brackets / several words -------------------------------------
 
+
 def rev_txt():
     slug, d = "rev-txt", "EN1"
-    names = {"M": "Interviewer (Sarah)", "P1": "Mark Ellison", "P2": "Priya Nair", "P3": "Søren Ærø", "P4": "Åsa Lindqvist"}
+    names = {
+        "M": "Interviewer (Sarah)",
+        "P1": "Mark Ellison",
+        "P2": "Priya Nair",
+        "P3": "Søren Ærø",
+        "P4": "Åsa Lindqvist",
+    }
     turns = build(d, 0, 22, names, t0=3486.2)
 
     def rt(sec):  # Rev: (MM:SS) under an hour, (HH:MM:SS) after
         return mmss(sec) if sec < 3600 else hms(sec)
+
     out = [f"{t.speaker} ({rt(t.start)}):\n" + "\n\n".join(t.paras) + "\n" for t in turns]
-    write_text(slug, "sample.txt", "focus_group_3.m4a (Completed 12/03/26)\nTranscript by Rev.com\n\n" + "\n".join(out))
-    write_expected(slug, lang(d), "Rev.com transcript downloads (TXT/DOCX): 'Speaker (MM:SS):' line, text below, "
-                   "blank line between; header 'file (Completed mm/dd/yy)' and 'Transcript by Rev.com'",
-                   exp(turns, lambda t: rt(t.start)), "sample.txt")
+    write_text(
+        slug,
+        "sample.txt",
+        "focus_group_3.m4a (Completed 12/03/26)\nTranscript by Rev.com\n\n" + "\n".join(out),
+    )
+    write_expected(
+        slug,
+        lang(d),
+        "Rev.com transcript downloads (TXT/DOCX): 'Speaker (MM:SS):' line, text below, "
+        "blank line between; header 'file (Completed mm/dd/yy)' and 'Transcript by Rev.com'",
+        exp(turns, lambda t: rt(t.start)),
+        "sample.txt",
+    )
 
 
 def whisperx_labels():
-    return {"M": "SPEAKER_00", "P1": "SPEAKER_01", "P2": "SPEAKER_02", "P3": "SPEAKER_03", "P4": "SPEAKER_04"}
+    return {
+        "M": "SPEAKER_00",
+        "P1": "SPEAKER_01",
+        "P2": "SPEAKER_02",
+        "P3": "SPEAKER_03",
+        "P4": "SPEAKER_04",
+    }
 
 
 def whisperx_srt():
@@ -160,10 +249,18 @@ def whisperx_srt():
     for t in turns:
         for s in t.segs:
             i += 1
-            out.append(f"{i}\n{hmsms(s.start, ',')} --> {hmsms(s.end, ',')}\n[{t.speaker}]: {s.text}\n")
+            out.append(
+                f"{i}\n{hmsms(s.start, ',')} --> {hmsms(s.end, ',')}\n[{t.speaker}]: {s.text}\n"
+            )
     write_text(slug, "sample.srt", "\n".join(out) + "\n")
-    write_expected(slug, lang(d), "WhisperX source, whisperx/utils.py WriteSRT/SubtitlesWriter: numbered cues, HH:MM:SS,mmm, "
-                   "text prefixed '[SPEAKER_xx]: '", seg_exp(turns, lambda s: hmsms(s.start, ',')), "sample.srt")
+    write_expected(
+        slug,
+        lang(d),
+        "WhisperX source, whisperx/utils.py WriteSRT/SubtitlesWriter: numbered cues, HH:MM:SS,mmm, "
+        "text prefixed '[SPEAKER_xx]: '",
+        seg_exp(turns, lambda s: hmsms(s.start, ",")),
+        "sample.srt",
+    )
 
 
 def whisperx_vtt():
@@ -172,13 +269,20 @@ def whisperx_vtt():
 
     def vt(sec):  # WriteVTT: always_include_hours False -> MM:SS.mmm under one hour
         return hmsms(sec)[3:] if sec < 3600 else hmsms(sec)
+
     out = ["WEBVTT\n"]
     for t in turns:
         for s in t.segs:
             out.append(f"{vt(s.start)} --> {vt(s.end)}\n[{t.speaker}]: {s.text}\n")
     write_text(slug, "sample.vtt", "\n".join(out) + "\n")
-    write_expected(slug, lang(d), "WhisperX source, whisperx/utils.py WriteVTT: 'WEBVTT', no cue numbers, MM:SS.mmm, "
-                   "'[SPEAKER_xx]: ' prefix", seg_exp(turns, lambda s: vt(s.start)), "sample.vtt")
+    write_expected(
+        slug,
+        lang(d),
+        "WhisperX source, whisperx/utils.py WriteVTT: 'WEBVTT', no cue numbers, MM:SS.mmm, "
+        "'[SPEAKER_xx]: ' prefix",
+        seg_exp(turns, lambda s: vt(s.start)),
+        "sample.vtt",
+    )
 
 
 def whisperx_txt():
@@ -186,8 +290,13 @@ def whisperx_txt():
     turns = build(d, 0, 23, whisperx_labels())
     out = [f"[{t.speaker}]: {s.text}\n" for t in turns for s in t.segs]
     write_text(slug, "sample.txt", "".join(out))
-    write_expected(slug, lang(d), "WhisperX source, whisperx/utils.py WriteTXT: one line per segment, '[SPEAKER_xx]: text'",
-                   seg_exp(turns, lambda s: None), "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "WhisperX source, whisperx/utils.py WriteTXT: one line per segment, '[SPEAKER_xx]: text'",
+        seg_exp(turns, lambda s: None),
+        "sample.txt",
+    )
 
 
 def names_once():
@@ -197,8 +306,14 @@ def names_once():
     for t in turns:
         out.append(f"{t.speaker}: " + "\n\n".join(t.paras) + "\n")
     write_text(slug, "sample.txt", "Fokusgruppe 1, hold B – 3. december 2026\n\n" + "\n".join(out))
-    write_expected(slug, lang(d), "Plain 'Name: text' transcript as typed by researchers (Taguette/QualCoder import docs: "
-                   "speaker name and colon at paragraph start); Åse Møller speaks once", exp(turns), "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "Plain 'Name: text' transcript as typed by researchers (Taguette/QualCoder import docs: "
+        "speaker name and colon at paragraph start); Åse Møller speaks once",
+        exp(turns),
+        "sample.txt",
+    )
 
 
 def teams_vtt():
@@ -210,15 +325,29 @@ def teams_vtt():
     for t in turns:
         for s in t.segs:
             n += 1
-            out.append(f"{base}/{10 + n}-0\n{hmsms(s.start)} --> {hmsms(s.end)}\n<v {t.speaker}>{s.text}</v>\n")
+            out.append(
+                f"{base}/{10 + n}-0\n{hmsms(s.start)} --> {hmsms(s.end)}\n<v {t.speaker}>{s.text}</v>\n"
+            )
     write_text(slug, "sample.vtt", "\n".join(out))
-    write_expected(slug, lang(d), "Microsoft Teams meeting transcript download (.vtt): cue ids '<guid>/<n>-<m>', "
-                   "HH:MM:SS.mmm, '<v Name>text</v>'", seg_exp(turns, lambda s: hmsms(s.start)), "sample.vtt")
+    write_expected(
+        slug,
+        lang(d),
+        "Microsoft Teams meeting transcript download (.vtt): cue ids '<guid>/<n>-<m>', "
+        "HH:MM:SS.mmm, '<v Name>text</v>'",
+        seg_exp(turns, lambda s: hmsms(s.start)),
+        "sample.vtt",
+    )
 
 
 def zoom_vtt():
     slug, d = "zoom-vtt", "DA1"
-    names = {"M": "Tanja Kjær Holm (SDU)", "P1": "Søren Ærø", "P2": "Mette Lund (hun/hende)", "P3": "Jonas Bæk", "P4": "iPhone"}
+    names = {
+        "M": "Tanja Kjær Holm (SDU)",
+        "P1": "Søren Ærø",
+        "P2": "Mette Lund (hun/hende)",
+        "P3": "Jonas Bæk",
+        "P4": "iPhone",
+    }
     turns = build(d, 0, 25, names, t0=3.51)
     out = ["WEBVTT\n"]
     n = 0
@@ -227,13 +356,19 @@ def zoom_vtt():
             n += 1
             out.append(f"{n}\n{hmsms(s.start)} --> {hmsms(s.end)}\n{t.speaker}: {s.text}\n")
     write_text(slug, "sample.vtt", "\n".join(out))
-    write_expected(slug, lang(d), "Zoom cloud recording audio transcript (.vtt), as quoted in github.com/wwsalmon/zoom-transcript-formatter "
-                   "readme: numbered cues, HH:MM:SS.mmm, "
-                   "'Display Name: text' (display names may contain brackets; unnamed devices appear as e.g. 'iPhone')",
-                   seg_exp(turns, lambda s: hmsms(s.start)), "sample.vtt")
+    write_expected(
+        slug,
+        lang(d),
+        "Zoom cloud recording audio transcript (.vtt), as quoted in github.com/wwsalmon/zoom-transcript-formatter "
+        "readme: numbered cues, HH:MM:SS.mmm, "
+        "'Display Name: text' (display names may contain brackets; unnamed devices appear as e.g. 'iPhone')",
+        seg_exp(turns, lambda s: hmsms(s.start)),
+        "sample.vtt",
+    )
 
 
 # --- timestamps anywhere ------------------------------------------------------
+
 
 def timestamp_after_colon():
     slug, d = "timestamp-after-colon", "EN3"
@@ -243,9 +378,14 @@ def timestamp_after_colon():
     for t in turns:
         out.append(f"{t.speaker}: [{hms(t.start)}] " + "\n\n".join(t.paras) + "\n")
     write_text(slug, "sample.txt", "\n".join(out))
-    write_expected(slug, lang(d), "Label-colon-timestamp layout ('S01: [00:00:12] text') as written by noScribe with timestamps "
-                   "and by hand-made transcripts (noScribe source: seg_text = f'{speaker}: {ts}{seg_text}')",
-                   exp(turns, lambda t: hms(t.start)), "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "Label-colon-timestamp layout ('S01: [00:00:12] text') as written by noScribe with timestamps "
+        "and by hand-made transcripts (noScribe source: seg_text = f'{speaker}: {ts}{seg_text}')",
+        exp(turns, lambda t: hms(t.start)),
+        "sample.txt",
+    )
 
 
 def descript_txt():
@@ -260,9 +400,14 @@ def descript_txt():
             paras.append(p if k == 0 else f"[{hms(ps[0].start)}] {p}")
         out.append(f"{t.speaker}: [{hms(t.start)}] " + "\n\n".join(paras) + "\n")
     write_text(slug, "sample.txt", "\n".join(out))
-    write_expected(slug, lang(d), "Descript export, Transcript as .txt with 'Speaker labels' and 'Timecodes' "
-                   "('Name: [HH:MM:SS] text', timecode also at later paragraphs); layout recalled, not a spec",
-                   exp(turns, lambda t: hms(t.start)), "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "Descript export, Transcript as .txt with 'Speaker labels' and 'Timecodes' "
+        "('Name: [HH:MM:SS] text', timecode also at later paragraphs); layout recalled, not a spec",
+        exp(turns, lambda t: hms(t.start)),
+        "sample.txt",
+    )
 
 
 def f4_txt():
@@ -272,6 +417,7 @@ def f4_txt():
 
     def f4(sec):  # #hh:mm:ss-d# (tenths)
         return f"{hms(sec)}-{int((sec % 1) * 10)}"
+
     out, ex = [], []
     for t in turns:
         paras = []
@@ -281,10 +427,16 @@ def f4_txt():
         out.append("\n\n".join(paras) + "\n")
         ex.append((t.speaker, t.text, f4(t.psegs[0][-1].end)))
     write_text(slug, "sample.txt", "\n".join(out), newline="\r\n")
-    write_expected(slug, lang(d), "Dresing & Pehl, Praxisbuch Interview, Transkription & Analyse (f4/f5 simple transcription "
-                   "rules), as summarised at https://www.schreibbuero-brinkmann.de/transkription-nach-regeln-vereinfacht.html "
-                   "('Zeitmarken (#00:00:00-0#) an jedem Absatzende'): 'I:'/'B1:' labels, a timestamp #hh:mm:ss-d# at the end of every paragraph, blank line between; "
-                   "f4 saves Windows line endings", ex, "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "Dresing & Pehl, Praxisbuch Interview, Transkription & Analyse (f4/f5 simple transcription "
+        "rules), as summarised at https://www.schreibbuero-brinkmann.de/transkription-nach-regeln-vereinfacht.html "
+        "('Zeitmarken (#00:00:00-0#) an jedem Absatzende'): 'I:'/'B1:' labels, a timestamp #hh:mm:ss-d# at the end of every paragraph, blank line between; "
+        "f4 saves Windows line endings",
+        ex,
+        "sample.txt",
+    )
 
 
 def otranscribe_txt():
@@ -300,9 +452,14 @@ def otranscribe_txt():
             paras.append(f"{mmss(ps[0].start)}{sep}" + (f"{t.speaker}: " if k == 0 else "") + p)
         out.append("\n".join(paras))
     write_text(slug, "sample.txt", "\n\n".join(out) + "\n")
-    write_expected(slug, lang(d), "oTranscribe (otranscribe.com) plain-text export: timestamps inserted with the editor "
-                   "shortcut as 'MM:SS' followed by a no-break space (U+00A0), speaker typed by the user after it",
-                   exp(turns, lambda t: mmss(t.start)), "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "oTranscribe (otranscribe.com) plain-text export: timestamps inserted with the editor "
+        "shortcut as 'MM:SS' followed by a no-break space (U+00A0), speaker typed by the user after it",
+        exp(turns, lambda t: mmss(t.start)),
+        "sample.txt",
+    )
 
 
 def maxqda_txt():
@@ -312,13 +469,19 @@ def maxqda_txt():
 
     def mq(sec):
         return f"{hms(sec)}.{int((sec % 1) * 10)}"
+
     out = []
     for t in turns:
         out.append(f"{mq(t.start)}{t.speaker}: " + "\n".join(t.paras) + "\n")
     write_text(slug, "sample.txt", "\n".join(out))
-    write_expected(slug, lang(d), "MAXQDA transcript exported as plain text: the time stamp (hh:mm:ss.d) is glued to the "
-                   "speaker label 'I:'/'R1:' that MAXQDA's transcription mode inserts (qualcode issue 11)",
-                   exp(turns, lambda t: mq(t.start)), "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "MAXQDA transcript exported as plain text: the time stamp (hh:mm:ss.d) is glued to the "
+        "speaker label 'I:'/'R1:' that MAXQDA's transcription mode inserts (qualcode issue 11)",
+        exp(turns, lambda t: mq(t.start)),
+        "sample.txt",
+    )
 
 
 def transana_txt():
@@ -330,11 +493,19 @@ def transana_txt():
         paras = []
         for k, ps in enumerate(t.psegs):
             p = " ".join(s.text for s in ps)
-            paras.append(f"¤<{int(ps[0].start * 1000)}> " + (f"{t.speaker}: " if k == 0 else "") + p)
+            paras.append(
+                f"¤<{int(ps[0].start * 1000)}> " + (f"{t.speaker}: " if k == 0 else "") + p
+            )
         out.append("\n".join(paras))
     write_text(slug, "sample.txt", "\n\n".join(out) + "\n")
-    write_expected(slug, lang(d), "Transana manual, 'Time codes' (time code marks ¤<milliseconds> before the text they start; "
-                   "plain-text export keeps them)", exp(turns, lambda t: str(int(t.psegs[0][0].start * 1000))), "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "Transana manual, 'Time codes' (time code marks ¤<milliseconds> before the text they start; "
+        "plain-text export keeps them)",
+        exp(turns, lambda t: str(int(t.psegs[0][0].start * 1000))),
+        "sample.txt",
+    )
 
 
 def google_meet_txt():
@@ -353,18 +524,29 @@ def google_meet_txt():
             next_mark = t.start + 60
         out.append(f"{t.speaker}: " + " ".join(t.paras))
         ex.append((t.speaker, " ".join(t.paras), ts))
-    out += ["", "", f"Transcription ended after {hms(turns[-1].end + 3)}", "",
-            "This editable transcript was computer generated and might contain errors. "
-            "People can also change the text after it was created."]
+    out += [
+        "",
+        "",
+        f"Transcription ended after {hms(turns[-1].end + 3)}",
+        "",
+        "This editable transcript was computer generated and might contain errors. "
+        "People can also change the text after it was created.",
+    ]
     write_text(slug, "sample.txt", "\n".join(out) + "\n")
-    write_expected(slug, lang(d), "Google Meet transcript (Google Docs 'Transcript' document saved as .txt; Google Meet Help, "
-                   "'Use transcripts with Google Meet'); layout checked against real exports kept in public repositories: "
-                   "date line, '<title> - Transcript', HH:MM:SS lines about once a minute (two blank lines before, one "
-                   "after), 'Name: text' lines, footer 'Transcription ended after HH:MM:SS' and the computer-generated note",
-                   ex, "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "Google Meet transcript (Google Docs 'Transcript' document saved as .txt; Google Meet Help, "
+        "'Use transcripts with Google Meet'); layout checked against real exports kept in public repositories: "
+        "date line, '<title> - Transcript', HH:MM:SS lines about once a minute (two blank lines before, one "
+        "after), 'Name: text' lines, footer 'Transcription ended after HH:MM:SS' and the computer-generated note",
+        ex,
+        "sample.txt",
+    )
 
 
 # --- noScribe ----------------------------------------------------------------
+
 
 def noscribe_turns(d, start, count, t0):
     labels = {"M": "S00", "P1": "S01", "P2": "S02", "P3": "S03", "P4": "S04"}
@@ -379,8 +561,14 @@ def noscribe_blocks(turns, inline=True):
     i = 0
     while i < len(turns):
         t = turns[i]
-        if (inline and blocks and i + 1 < len(turns) and len(t.paras) == 1 and len(t.text.split()) <= 3
-                and blocks[-1][-1][0].speaker == turns[i + 1].speaker != t.speaker):
+        if (
+            inline
+            and blocks
+            and i + 1 < len(turns)
+            and len(t.paras) == 1
+            and len(t.text.split()) <= 3
+            and blocks[-1][-1][0].speaker == turns[i + 1].speaker != t.speaker
+        ):
             blocks[-1].append((t, True))
             blocks[-1].append((turns[i + 1], False))
             i += 2
@@ -413,8 +601,12 @@ def noscribe_txt():
     blocks = noscribe_blocks(turns)
     # html_to_text of noScribe's document: title (audio file stem), the grey info paragraph whose <br>s
     # become line breaks, an empty paragraph, then one paragraph per speaker
-    paras = ["fokusgruppe_1", "Transcribed with noScribe vers. 0.6.2\nAudio file: C:/Users/forsker/Interviews/fokusgruppe_1.mp3\n"
-             "(Language: Danish | Speaker detection: auto | Overlapping speech: yes | Timestamps: no)", ""]
+    paras = [
+        "fokusgruppe_1",
+        "Transcribed with noScribe vers. 0.6.2\nAudio file: C:/Users/forsker/Interviews/fokusgruppe_1.mp3\n"
+        "(Language: Danish | Speaker detection: auto | Overlapping speech: yes | Timestamps: no)",
+        "",
+    ]
     for b in blocks:
         txt = ""
         for k, (t, ov) in enumerate(b):
@@ -427,15 +619,22 @@ def noscribe_txt():
                 txt += f" {body}"
         paras.append(txt)
     write_text(slug, "sample.txt", "\n\n".join(paras) + "\n")
-    write_expected(slug, lang(d), "noScribe source (kaixxx/noScribe, noScribe.py on_segment and document header; "
-                   "noScribe/utils.py html_to_text; trans/noScribe.en.yml doc_header): title = audio file stem, grey info "
-                   "paragraph ('Transcribed with noScribe vers. …', 'Audio file: …', options; its option wording approximated), "
-                   "an empty paragraph, one paragraph per speaker 'S00: text', overlapping speech inline as "
-                   "'//S01: Mm. //'", noscribe_expected(blocks, False), "sample.txt")
+    write_expected(
+        slug,
+        lang(d),
+        "noScribe source (kaixxx/noScribe, noScribe.py on_segment and document header; "
+        "noScribe/utils.py html_to_text; trans/noScribe.en.yml doc_header): title = audio file stem, grey info "
+        "paragraph ('Transcribed with noScribe vers. …', 'Audio file: …', options; its option wording approximated), "
+        "an empty paragraph, one paragraph per speaker 'S00: text', overlapping speech inline as "
+        "'//S01: Mm. //'",
+        noscribe_expected(blocks, False),
+        "sample.txt",
+    )
 
 
 def noscribe_html():
     import html as H
+
     slug, d = "noscribe-html", "EN1"
     turns = noscribe_turns(d, 0, 22, 0.0)
     blocks = noscribe_blocks(turns)
@@ -460,40 +659,57 @@ def noscribe_html():
                     inner, name = txt, spk
                 parts.append(f'<a name="ts_{st}_{en}_{name}" >{inner}</a>')
         ps.append("<p>" + "".join(parts) + "</p>")
-    doc = ("<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.0//EN\" \"http://www.w3.org/TR/REC-html40/strict.dtd\">\n"
-           "<html><head><meta name=\"qrichtext\" content=\"1\" /><meta charset=\"UTF-8\" />"
-           "<style type=\"text/css\">\np, li { white-space: pre-wrap; }\n</style>"
-           "<meta name=\"audio_source\" content=\"C:/Users/researcher/Interviews/focus_group_1.m4a\" /></head>\n"
-           "<body style=\"font-family:'Arial'; font-size:12pt; font-weight:400; font-style:normal;\">\n"
-           "<div class=\"WordSection1\"><p style=\"font-weight:600;\">focus_group_1</p>\n"
-           "<p><span style=\"color:#909090;font-size:0.8em;\">Transcribed with noScribe vers. 0.6.2<br />"
-           "Audio file: C:/Users/researcher/Interviews/focus_group_1.m4a<br />"
-           "(Language: English | Speaker detection: auto | Overlapping speech: yes | Timestamps: yes)</span></p>\n<p></p>\n"
-           + "\n".join(ps) + "\n</div></body></html>\n")
+    doc = (
+        '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.0//EN" "http://www.w3.org/TR/REC-html40/strict.dtd">\n'
+        '<html><head><meta name="qrichtext" content="1" /><meta charset="UTF-8" />'
+        '<style type="text/css">\np, li { white-space: pre-wrap; }\n</style>'
+        '<meta name="audio_source" content="C:/Users/researcher/Interviews/focus_group_1.m4a" /></head>\n'
+        "<body style=\"font-family:'Arial'; font-size:12pt; font-weight:400; font-style:normal;\">\n"
+        '<div class="WordSection1"><p style="font-weight:600;">focus_group_1</p>\n'
+        '<p><span style="color:#909090;font-size:0.8em;">Transcribed with noScribe vers. 0.6.2<br />'
+        "Audio file: C:/Users/researcher/Interviews/focus_group_1.m4a<br />"
+        "(Language: English | Speaker detection: auto | Overlapping speech: yes | Timestamps: yes)</span></p>\n<p></p>\n"
+        + "\n".join(ps)
+        + "\n</div></body></html>\n"
+    )
     write_text(slug, "sample.html", doc)
-    write_expected(slug, lang(d), "noScribe source (kaixxx/noScribe, noScribe.py on_segment and document header; utils.py "
-                   "html_to_webvtt): title <p> (audio stem), grey info <span> with <br>s, empty <p>, inside div.WordSection1; <p> per speaker, each segment an <a name=\"ts_<start>_<end>_<speaker>\">, 'S00: ' label and "
-                   "[HH:MM:SS] in a coloured span at paragraph start, overlapping speech '//S01: Mm.//' inline",
-                   noscribe_expected(blocks, True), "sample.html")
+    write_expected(
+        slug,
+        lang(d),
+        "noScribe source (kaixxx/noScribe, noScribe.py on_segment and document header; utils.py "
+        "html_to_webvtt): title <p> (audio stem), grey info <span> with <br>s, empty <p>, inside div.WordSection1; <p> per speaker, each segment an <a name=\"ts_<start>_<end>_<speaker>\">, 'S00: ' label and "
+        "[HH:MM:SS] in a coloured span at paragraph start, overlapping speech '//S01: Mm.//' inline",
+        noscribe_expected(blocks, True),
+        "sample.html",
+    )
 
 
 def noscribe_vtt():
     slug, d = "noscribe-vtt", "DA4"
     turns = noscribe_turns(d, 0, 23, 0.0)
-    out = ["WEBVTT fokusgruppe_4\n", "NOTE\nTranscribed with noScribe vers. 0.6.2 Audio file: C:/Users/forsker/Interviews/"
-           "fokusgruppe_4.mp3 (Language: Danish | Speaker detection: auto | Timestamps: no)\n"]
+    out = [
+        "WEBVTT fokusgruppe_4\n",
+        "NOTE\nTranscribed with noScribe vers. 0.6.2 Audio file: C:/Users/forsker/Interviews/"
+        "fokusgruppe_4.mp3 (Language: Danish | Speaker detection: auto | Timestamps: no)\n",
+    ]
     n = 0
     for t in turns:
         for s in t.segs:
             n += 1
             out.append(f"{n}\n{hmsms(s.start)} --> {hmsms(s.end)}\n<v {t.speaker}>{s.text}\n")
     write_text(slug, "sample.vtt", "\n".join(out))
-    write_expected(slug, lang(d), "noScribe source, noScribe/utils.py html_to_webvtt: 'WEBVTT <title>', NOTE with the info paragraph, "
-                   "numbered cues HH:MM:SS.mmm, '<v S00>' voice tag without closing tag",
-                   seg_exp(turns, lambda s: hmsms(s.start)), "sample.vtt")
+    write_expected(
+        slug,
+        lang(d),
+        "noScribe source, noScribe/utils.py html_to_webvtt: 'WEBVTT <title>', NOTE with the info paragraph, "
+        "numbered cues HH:MM:SS.mmm, '<v S00>' voice tag without closing tag",
+        seg_exp(turns, lambda s: hmsms(s.start)),
+        "sample.vtt",
+    )
 
 
 # --- structured outputs ----------------------------------------------------------
+
 
 def words_of(seg, speaker, nd=3):
     ws = seg.text.split()
@@ -502,8 +718,15 @@ def words_of(seg, speaker, nd=3):
     for k, w in enumerate(ws):
         st = round(seg.start + k * dur, nd)
         en = round(st + dur * 0.82, nd)
-        out.append({"word": w, "start": st, "end": en, "score": round(0.62 + ((len(w) * 37 + k * 11) % 37) / 100, 3),
-                    "speaker": speaker})
+        out.append(
+            {
+                "word": w,
+                "start": st,
+                "end": en,
+                "score": round(0.62 + ((len(w) * 37 + k * 11) % 37) / 100, 3),
+                "speaker": speaker,
+            }
+        )
     return out
 
 
@@ -513,36 +736,72 @@ def whisperx_json():
     segs = []
     for t in turns:
         for s in t.segs:
-            segs.append({"start": s.start, "end": s.end, "text": " " + s.text,
-                         "words": words_of(s, t.speaker), "speaker": t.speaker})
+            segs.append(
+                {
+                    "start": s.start,
+                    "end": s.end,
+                    "text": " " + s.text,
+                    "words": words_of(s, t.speaker),
+                    "speaker": t.speaker,
+                }
+            )
     data = {"segments": segs, "language": "en"}
     write_text(slug, "sample.json", json.dumps(data, ensure_ascii=False))
-    write_expected(slug, lang(d), "WhisperX source, whisperx/utils.py WriteJSON (json.dump(result, ensure_ascii=False)) of the "
-                   "result after assign_word_speakers: segments with start, end, text (leading space), words "
-                   "(word, start, end, score, speaker) and speaker; word_segments left out to keep the file small",
-                   seg_exp(turns, lambda s: str(s.start)), "sample.json")
+    write_expected(
+        slug,
+        lang(d),
+        "WhisperX source, whisperx/utils.py WriteJSON (json.dump(result, ensure_ascii=False)) of the "
+        "result after assign_word_speakers: segments with start, end, text (leading space), words "
+        "(word, start, end, score, speaker) and speaker; word_segments left out to keep the file small",
+        seg_exp(turns, lambda s: str(s.start)),
+        "sample.json",
+    )
 
 
 def faster_whisper_json():
     slug, d = "faster-whisper-json", "DA3"
-    labels = {"M": "SPEAKER_01", "P1": "SPEAKER_00", "P2": "SPEAKER_02", "P3": "SPEAKER_03", "P4": "SPEAKER_04"}
+    labels = {
+        "M": "SPEAKER_01",
+        "P1": "SPEAKER_00",
+        "P2": "SPEAKER_02",
+        "P3": "SPEAKER_03",
+        "P4": "SPEAKER_04",
+    }
     turns = build(d, 0, 25, labels, t0=0.0)
     segs = []
     n = 0
     for t in turns:
         for s in t.segs:
-            segs.append({"id": n + 1, "seek": int(s.start // 30) * 3000, "start": s.start, "end": s.end,
-                         "text": " " + s.text, "temperature": 0.0,
-                         "avg_logprob": round(-0.18 - (n % 7) * 0.031, 6),
-                         "compression_ratio": round(1.31 + (n % 5) * 0.07, 6),
-                         "no_speech_prob": round(0.004 + (n % 4) * 0.0071, 6), "speaker": t.speaker})
+            segs.append(
+                {
+                    "id": n + 1,
+                    "seek": int(s.start // 30) * 3000,
+                    "start": s.start,
+                    "end": s.end,
+                    "text": " " + s.text,
+                    "temperature": 0.0,
+                    "avg_logprob": round(-0.18 - (n % 7) * 0.031, 6),
+                    "compression_ratio": round(1.31 + (n % 5) * 0.07, 6),
+                    "no_speech_prob": round(0.004 + (n % 4) * 0.0071, 6),
+                    "speaker": t.speaker,
+                }
+            )
             n += 1
-    data = {"text": "".join(" " + s.text for t in turns for s in t.segs), "segments": segs, "language": "da"}
+    data = {
+        "text": "".join(" " + s.text for t in turns for s in t.segs),
+        "segments": segs,
+        "language": "da",
+    }
     write_text(slug, "sample.json", json.dumps(data, ensure_ascii=False, indent=2))
-    write_expected(slug, lang(d), "whisper-ctranslate2 (faster-whisper CLI) JSON output with speaker diarization: openai-whisper "
-                   "result keys (text, segments[id, seek, start, end, text, temperature, avg_logprob, compression_ratio, "
-                   "no_speech_prob], language) plus 'speaker' per segment; tokens left out",
-                   seg_exp(turns, lambda s: str(s.start)), "sample.json")
+    write_expected(
+        slug,
+        lang(d),
+        "whisper-ctranslate2 (faster-whisper CLI) JSON output with speaker diarization: openai-whisper "
+        "result keys (text, segments[id, seek, start, end, text, temperature, avg_logprob, compression_ratio, "
+        "no_speech_prob], language) plus 'speaker' per segment; tokens left out",
+        seg_exp(turns, lambda s: str(s.start)),
+        "sample.json",
+    )
 
 
 def whisper_tsv():
@@ -553,28 +812,43 @@ def whisper_tsv():
         for s in t.segs:
             out.append(f"{round(1000 * s.start)}\t{round(1000 * s.end)}\t{s.text}")
     write_text(slug, "sample.tsv", "\n".join(out) + "\n")
-    write_expected(slug, lang(d), "openai-whisper / WhisperX source, utils.py WriteTSV: header 'start\\tend\\ttext', integer "
-                   "milliseconds; the writer drops the speaker, so every row is a turn of an unknown speaker (null)",
-                   [(None, s.text, str(round(1000 * s.start))) for t in turns for s in t.segs], "sample.tsv")
+    write_expected(
+        slug,
+        lang(d),
+        "openai-whisper / WhisperX source, utils.py WriteTSV: header 'start\\tend\\ttext', integer "
+        "milliseconds; the writer drops the speaker, so every row is a turn of an unknown speaker (null)",
+        [(None, s.text, str(round(1000 * s.start))) for t in turns for s in t.segs],
+        "sample.tsv",
+    )
 
 
 # --- other documents ------------------------------------------------------------
 
+
 def html_doc():
     import html as H
+
     slug, d = "html", "DA4"
     turns = build(d, 0, 23, NAMES["DA-C"])
     ps = []
     for t in turns:
         ps.append(f"<p><b>{H.escape(t.speaker)}:</b> {H.escape(t.paras[0])}</p>")
         ps += [f"<p>{H.escape(p)}</p>" for p in t.paras[1:]]
-    doc = ("<!DOCTYPE html>\n<html lang=\"da\">\n<head>\n<meta charset=\"utf-8\">\n<title>Fokusgruppe 4 – at prioritere sig selv</title>\n"
-           "</head>\n<body>\n<h1>Fokusgruppe 4 – at prioritere sig selv</h1>\n<p><i>Transskriberet af Karen Friis, 3. december 2026</i></p>\n"
-           + "\n".join(ps) + "\n</body>\n</html>\n")
+    doc = (
+        '<!DOCTYPE html>\n<html lang="da">\n<head>\n<meta charset="utf-8">\n<title>Fokusgruppe 4 – at prioritere sig selv</title>\n'
+        "</head>\n<body>\n<h1>Fokusgruppe 4 – at prioritere sig selv</h1>\n<p><i>Transskriberet af Karen Friis, 3. december 2026</i></p>\n"
+        + "\n".join(ps)
+        + "\n</body>\n</html>\n"
+    )
     write_text(slug, "sample.html", doc)
-    write_expected(slug, lang(d), "HTML transcript as read by Taguette (convert.py, HTML import) and QualCoder: "
-                   "one <p> per paragraph, bold 'Name:' at the start of each turn, heading and note above",
-                   exp(turns), "sample.html")
+    write_expected(
+        slug,
+        lang(d),
+        "HTML transcript as read by Taguette (convert.py, HTML import) and QualCoder: "
+        "one <p> per paragraph, bold 'Name:' at the start of each turn, heading and note above",
+        exp(turns),
+        "sample.html",
+    )
 
 
 def rtf_escape(s):
@@ -595,24 +869,58 @@ def rtf_escape(s):
 def rtf_doc():
     slug, d = "rtf", "EN4"
     turns = build(d, 0, 22, NAMES["EN-A"])
-    lines = [r"{\rtf1\ansi\ansicpg1252\deff0\nouicompat\deflang1030{\fonttbl{\f0\fnil\fcharset0 Calibri;}}",
-             r"{\*\generator Riched20 10.0.19041}\viewkind4\uc1 ",
-             r"\pard\sa200\sl276\slmult1\b\f0\fs28 Focus group 4 \endash  teaching staff\b0\fs22\par"]
+    lines = [
+        r"{\rtf1\ansi\ansicpg1252\deff0\nouicompat\deflang1030{\fonttbl{\f0\fnil\fcharset0 Calibri;}}",
+        r"{\*\generator Riched20 10.0.19041}\viewkind4\uc1 ",
+        r"\pard\sa200\sl276\slmult1\b\f0\fs28 Focus group 4 \endash  teaching staff\b0\fs22\par",
+    ]
     for t in turns:
         lines.append(r"\b " + rtf_escape(t.speaker) + r":\b0  " + rtf_escape(t.paras[0]) + r"\par")
         for p in t.paras[1:]:
             lines.append(rtf_escape(p) + r"\par")
     lines.append("}")
     write_text(slug, "sample.rtf", "\n".join(lines) + "\n", newline="\r\n", encoding="ascii")
-    write_expected(slug, lang(d), "RTF as written by WordPad/Word (RTF 1.9 spec): \\par paragraphs, bold 'Name:' runs, "
-                   "non-ASCII as \\'xx (cp1252) escapes; read via striprtf in Taguette/QualCoder",
-                   exp(turns), "sample.rtf")
+    write_expected(
+        slug,
+        lang(d),
+        "RTF as written by WordPad/Word (RTF 1.9 spec): \\par paragraphs, bold 'Name:' runs, "
+        "non-ASCII as \\'xx (cp1252) escapes; read via striprtf in Taguette/QualCoder",
+        exp(turns),
+        "sample.rtf",
+    )
 
 
-ALL = [otter_txt, zoom_txt, happyscribe_txt, amberscript_txt, trint_txt, atrain_txt, speaker_alone, rev_txt,
-       whisperx_srt, whisperx_vtt, whisperx_txt, names_once, teams_vtt, zoom_vtt, timestamp_after_colon, descript_txt,
-       f4_txt, otranscribe_txt, maxqda_txt, transana_txt, google_meet_txt, noscribe_txt, noscribe_html, noscribe_vtt,
-       whisperx_json, faster_whisper_json, whisper_tsv, html_doc, rtf_doc]
+ALL = [
+    otter_txt,
+    zoom_txt,
+    happyscribe_txt,
+    amberscript_txt,
+    trint_txt,
+    atrain_txt,
+    speaker_alone,
+    rev_txt,
+    whisperx_srt,
+    whisperx_vtt,
+    whisperx_txt,
+    names_once,
+    teams_vtt,
+    zoom_vtt,
+    timestamp_after_colon,
+    descript_txt,
+    f4_txt,
+    otranscribe_txt,
+    maxqda_txt,
+    transana_txt,
+    google_meet_txt,
+    noscribe_txt,
+    noscribe_html,
+    noscribe_vtt,
+    whisperx_json,
+    faster_whisper_json,
+    whisper_tsv,
+    html_doc,
+    rtf_doc,
+]
 
 if __name__ == "__main__":
     for fn in ALL:

@@ -1,0 +1,29 @@
+"""The layout samples in tests/layouts/ (one per export layout of a transcription service or
+tool, with the turns a reader must get): every one is read with at least 90 % of its turns
+exactly right (speaker and whitespace-normalised text; a speaker's consecutive caption cues
+or segments may be one turn) and no timestamp left in the text."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+LAYOUTS = Path(__file__).with_name("layouts")
+sys.path.insert(0, str(LAYOUTS))
+from evaluate import evaluate  # noqa: E402
+
+SAMPLES = sorted(p.name for p in LAYOUTS.iterdir() if (p / "expected.json").exists())
+
+
+def test_every_layout_of_the_issue_has_a_sample():
+    assert len(SAMPLES) >= 34
+
+
+@pytest.mark.parametrize("slug", SAMPLES)
+def test_each_layout_sample_reads_right(slug):
+    result = evaluate(LAYOUTS / slug)
+    assert "error" not in result, result.get("error")
+    assert max(result["exact"], result["merged"]) >= 0.9, (result["exact"], result["merged"])
+    assert result["times_in_text"] <= 0
