@@ -109,3 +109,12 @@ def test_literal_escapes_every_markdown_character():
     hostile = "![x](http://h/p.png) **b** :red[r] $x$ <i>\n# h"
     assert literal(hostile) == r"\!\[x\]\(http\://h/p\.png\) \*\*b\*\* \:red\[r\] \$x\$ \<i\> \# h"
     assert literal("Søren Ærø") == "Søren Ærø"
+
+
+def test_the_preview_shows_the_lines_no_speaker_says():
+    from pathlib import Path
+
+    sample = Path(__file__).with_name("layouts") / "otter-txt" / "sample.txt"
+    shown = preview(read_upload(sample.read_bytes(), "otter.txt"))
+    assert shown["left_out"] == [{"line": 82, "text": "Transcribed by https://otter.ai"}]
+    assert shown["rows"][0]["speaker"] == "Sarah Whitfield"

@@ -22,6 +22,7 @@ from qualcode.app import streamlit_command
 from qualcode.cli import COMMAND_MODULES, cli
 from qualcode.cli.common import FIXES, error_line
 from qualcode.errors import QualcodeError
+from qualcode.read import LAYOUTS
 from qualcode.store import Project
 
 
@@ -327,3 +328,65 @@ def test_a_quick_command_does_not_load_the_others():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().endswith("[]")
+
+
+LAYOUT_SAMPLES = Path(__file__).with_name("layouts")
+
+
+def test_import_says_how_each_file_was_read_and_what_it_left_out(run):
+    assert run("init")[0] == 0
+    sample = str(LAYOUT_SAMPLES / "otter-txt" / "sample.txt")
+    code, out, _ = run("import", sample, "--interviewer", "Sarah Whitfield")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Imported 1 transcript(s) with 27 turns."
+    assert lines[1].endswith(
+        "sample.txt: read as name and time on their own line (Otter.ai, Microsoft Teams, "
+        "Zoom .txt, Trint): 5 speaker(s), 27 turn(s), timestamps kept"
+    )
+    assert lines[2].endswith("left out 1 line(s) that no speaker says (lines 82)")
+    with Project("qualcode.db") as project:
+        roles = {s["label"]: s["role"] for s in project.speakers("sample")}
+    assert roles["Sarah Whitfield"] == "interviewer" and roles["Søren Ærø"] == "participant"
+
+
+def test_the_layouts_are_listed_and_one_can_be_asked_for(run, tmp_path):
+    code, out, _ = run("import", "--layouts")
+    assert code == 0 and out.splitlines()[0].startswith("labels ")
+    assert {line.split()[0] for line in out.splitlines()} == set(LAYOUTS)
+    assert run("init")[0] == 0
+    otter = tmp_path / "otter.txt"
+    otter.write_bytes((LAYOUT_SAMPLES / "otter-txt" / "sample.txt").read_bytes())
+    code, out, _ = run("import", "--layout", "name-alone", str(otter))
+    assert code == 0 and "otter.txt: no speakers found" in out
+    code, _, err = run(
+        "import", "--layout", "labels", str(LAYOUT_SAMPLES / "whisperx-json" / "sample.json")
+    )
+    assert code == 1 and err.strip().endswith(
+        "a layout applies to .txt .md .docx .html .htm .odt .rtf files; .json has its own"
+    )
+
+
+def test_labelled_lines_read_as_words_are_named():
+    """Some turns laid out one way, some another: the lines the chosen layout reads as words
+    though they look like speakers are named, never silently given to the speaker before."""
+    from qualcode.read.layouts import read_lines
+
+    lines = [
+        "[Tanja] 10:02:31",
+        "Velkommen.",
+        "[Søren] 10:02:40",
+        "Jeg sover bedre.",
+        "[Tanja] 10:02:50",
+        "Godt.",
+        "Tanja: Hvad mere?",
+        "Søren: Det er det.",
+        "Tanja: Tak.",
+    ]
+    parsed = read_lines(lines, "mixed.txt")
+    assert parsed.layout == "name-time"
+    assert parsed.notices == [
+        "mixed.txt: 3 line(s) look like speaker labels, D3: … (Rev, Descript, f4/f5, WhisperX "
+        ".txt, Google Meet, noScribe) but are read as words of the speaker before them (lines "
+        "7, 8, 9); check them, or ask for that layout (--layout labels)"
+    ]

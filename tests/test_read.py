@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qualcode.errors import QualcodeError
-from qualcode.read import READERS, UNKNOWN_SPEAKER, read_transcript
+from qualcode.read import LAYOUTS, READERS, UNKNOWN_SPEAKER, read_transcript, reader_for
 from qualcode.read.labels import split_turns
 
 CORPUS = Path(__file__).parent / "fixtures" / "transcripts"
@@ -177,6 +177,22 @@ def test_every_reader_refuses_every_bad_input_with_a_clear_error(suffix, bad):
     with pytest.raises(QualcodeError) as caught:
         READERS[suffix](data, f"input{suffix}")
     assert str(caught.value).startswith(f"input{suffix}:")
+
+
+@pytest.mark.parametrize("bad", sorted(_bad_inputs()))
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_every_layout_asked_for_refuses_every_bad_input_with_a_clear_error(layout, bad):
+    data = _bad_inputs()[bad]
+    with pytest.raises(QualcodeError) as caught:
+        reader_for("input.txt", layout)(data, "input.txt")
+    assert str(caught.value).startswith("input.txt:")
+
+
+def test_a_layout_is_asked_for_by_name_and_only_for_text_and_documents():
+    with pytest.raises(QualcodeError, match=r"a\.txt: unknown layout 'otter'"):
+        reader_for("a.txt", "otter")
+    with pytest.raises(QualcodeError, match=r"a\.vtt: a layout applies to \.txt .* \.vtt has"):
+        reader_for("a.vtt", "labels")
 
 
 def test_a_50_mb_file_is_refused_before_it_is_read(tmp_path):

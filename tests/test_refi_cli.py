@@ -117,7 +117,12 @@ def test_import_sends_transcripts_to_the_readers_and_refi_files_to_the_refi_impo
         "TK: Hvordan går det?\n\nD1: Jeg holder pauser nu.\n", encoding="utf-8"
     )
     code, out, _ = run("import", "pilot.txt", "--group", "Netværk 1")
-    assert (code, out) == (0, "Imported 1 transcript(s) with 2 turns.\n")
+    assert (code, out) == (
+        0,
+        "Imported 1 transcript(s) with 2 turns.\npilot.txt: read as speaker labels, D3: … (Rev, "
+        "Descript, f4/f5, WhisperX .txt, Google Meet, noScribe): 2 speaker(s), 2 turn(s), no "
+        "timestamps\n",
+    )
     code, out, _ = run("export", "pilot.QDPX")
     assert code == 0 and "1 transcript(s)" in out
     (tmp_path / "fresh.db").unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from qualcode.cli.common import FilePath, emit, format_option, pass_project
 from qualcode.cli.refi import import_refi, is_refi
 from qualcode.codebook import default_codebook_path, load_codebook
 from qualcode.errors import QualcodeError, shown
+from qualcode.read import DESCRIPTIONS, LAYOUTS
 from qualcode.store import DEFAULT_INTERVIEWERS, ImportResult, Project
 
 TURN_COLUMNS = ("id", "transcript", "turn", "speaker", "role", "start", "end", "text")
@@ -30,6 +31,13 @@ def init(path: str, codebook: str | None) -> None:
     click.echo(f"Created {shown(path)} with the codebook {book.name!r} ({len(book.keys())} codes).")
 
 
+def _list_layouts(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        for name in LAYOUTS:
+            click.echo(f"{name:16} {DESCRIPTIONS[name]}")
+        ctx.exit()
+
+
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=FilePath(dir_okay=False))
 @click.option("--group", help="The group (e.g. network) the transcripts belong to.")
@@ -43,7 +51,21 @@ def init(path: str, codebook: str | None) -> None:
     "interviewers",
     multiple=True,
     help="A label of the interviewer; repeat for several "
-    f"(default: {', '.join(DEFAULT_INTERVIEWERS)}).",
+    f"(default: {', '.join(DEFAULT_INTERVIEWERS)}), or their name.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(list(LAYOUTS)),
+    help="Read text and document files with this layout (see --layouts) instead of the one "
+    "that explains each file best.",
+)
+@click.option(
+    "--layouts",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_list_layouts,
+    help="List the layouts and exit.",
 )
 @pass_project
 def import_(
@@ -52,9 +74,13 @@ def import_(
     group: str | None,
     language: str | None,
     interviewers: tuple[str, ...],
+    layout: str | None,
 ) -> None:
-    """Read transcripts (.txt .md .docx .vtt .srt), split them into speaker turns, store them.
+    """Read transcripts, split them into speaker turns, store them.
 
+    Formats: .txt .md .docx .odt .rtf .html (with the layouts of Otter.ai, Teams, Zoom, Rev,
+    f4/f5, oTranscribe, noScribe and others: --layouts lists them), .vtt .srt captions,
+    WhisperX / faster-whisper .json and Whisper .tsv. The summary says how each file was read.
     Content already in the project is reported and skipped. If any file cannot be read,
     nothing is stored. A REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA or QualCoder
     is imported whole (transcripts, codes, coders, codings, memos); a .qdc codebook is merged
@@ -67,15 +93,22 @@ def import_(
     if len(files) > 1 and sys.stderr.isatty():
         with click.progressbar(length=len(files), label="Reading", file=sys.stderr) as bar:
             result = project.import_files(
-                files, group, language, interviewers, on_file=lambda _path: bar.update(1)
+                files,
+                group,
+                language,
+                interviewers,
+                on_file=lambda _path: bar.update(1),
+                layout=layout,
             )
     else:
-        result = project.import_files(files, group, language, interviewers)
+        result = project.import_files(files, group, language, interviewers, layout=layout)
     _print_import(result)
 
 
 def _print_import(result: ImportResult) -> None:
     click.echo(f"Imported {len(result.imported)} transcript(s) with {result.turns} turns.")
+    for line in result.readings:
+        click.echo(line)
     for line in result.skipped:
         click.echo(f"Skipped {shown(line)}")
     for line in result.notices:

@@ -42,16 +42,13 @@ def read_vtt(data: bytes, source: str) -> ParsedTranscript:
     blocks = _blocks(text)[1:]
     skipped = ("NOTE", "STYLE", "REGION")
     cues = [_cue(line, lines, source) for line, lines in blocks if not lines[0].startswith(skipped)]
-    parsed = _turns_from_cues(cues, source)
-    parsed.notices[:0] = notices
-    return parsed
+    return _turns_from_cues(cues, source, "webvtt").after(notices)
 
 
 def read_srt(data: bytes, source: str) -> ParsedTranscript:
     text, notices = decode_text(data, source)
-    parsed = _turns_from_cues([_cue(line, lines, source) for line, lines in _blocks(text)], source)
-    parsed.notices[:0] = notices
-    return parsed
+    cues = [_cue(line, lines, source) for line, lines in _blocks(text)]
+    return _turns_from_cues(cues, source, "subrip").after(notices)
 
 
 def _blocks(text: str) -> list[tuple[int, list[str]]]:
@@ -81,7 +78,7 @@ def _cue(line: int, lines: list[str], source: str) -> Cue:
     return Cue(line + timing_at, start, (voice["name"].strip() or None) if voice else None, words)
 
 
-def _turns_from_cues(cues: list[Cue], source: str) -> ParsedTranscript:
+def _turns_from_cues(cues: list[Cue], source: str, layout: str) -> ParsedTranscript:
     if not any(cue.words for cue in cues):
         raise QualcodeError("the file is empty: no caption text found", source)
     _take_name_prefixes(cues)
@@ -89,6 +86,7 @@ def _turns_from_cues(cues: list[Cue], source: str) -> ParsedTranscript:
         return split_turns("\n\n".join(cue.words for cue in cues if cue.words), source)
     merged: list[Cue] = []
     words: list[list[str]] = []  # of each merged cue, joined once at the end: linear time
+    unnamed = [cue for cue in cues if cue.words and not cue.speaker]
     for cue in cues:
         speaker = cue.speaker or (merged[-1].speaker if merged else UNKNOWN_SPEAKER)
         if merged and merged[-1].speaker == speaker:
@@ -102,7 +100,13 @@ def _turns_from_cues(cues: list[Cue], source: str) -> ParsedTranscript:
     text, turns = rebuilt(
         [(cue.speaker, cue.start, " ".join(said)) for cue, said in zip(merged, words, strict=True)]
     )
-    return ParsedTranscript(source, text, turns, labelled=True)
+    notices = []
+    if unnamed:
+        notices.append(
+            f"{source}:{unnamed[0].line}: {len(unnamed)} cue(s) name no speaker; each is read "
+            "as the words of the speaker before it"
+        )
+    return ParsedTranscript(source, text, turns, notices=notices, layout=layout)
 
 
 def _take_name_prefixes(cues: list[Cue]) -> None:

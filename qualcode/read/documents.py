@@ -20,7 +20,7 @@ from qualcode.read.transcript import ParsedTranscript
 BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dt", "dd"}
 
 
-def read_html(data: bytes, source: str) -> ParsedTranscript:
+def read_html(data: bytes, source: str, layout: str | None = None) -> ParsedTranscript:
     """An HTML transcript (noScribe's default output, a saved web page): one line per
     paragraph; scripts, styles and the head are left out."""
     import lxml.html
@@ -50,7 +50,7 @@ def read_html(data: bytes, source: str) -> ParsedTranscript:
                 walk(child)
 
     walk(root)
-    return read_lines(lines, source).after(notices)
+    return read_lines(lines, source, layout=layout).after(notices)
 
 
 def _html_text(element) -> str:
@@ -60,7 +60,7 @@ def _html_text(element) -> str:
     return element.text_content().strip()
 
 
-def read_odt(data: bytes, source: str) -> ParsedTranscript:
+def read_odt(data: bytes, source: str, layout: str | None = None) -> ParsedTranscript:
     """An OpenDocument text: its paragraphs and headings in order, table rows as lines."""
     from odf import opendocument, teletype
     from odf.namespaces import TABLENS, TEXTNS
@@ -91,10 +91,10 @@ def read_odt(data: bytes, source: str) -> ParsedTranscript:
                 walk(child)
 
     walk(document.text)
-    return read_lines(lines, source)
+    return read_lines(lines, source, layout=layout)
 
 
-def read_rtf(data: bytes, source: str) -> ParsedTranscript:
+def read_rtf(data: bytes, source: str, layout: str | None = None) -> ParsedTranscript:
     """A Rich Text file: its plain text, one line per paragraph."""
     from striprtf.striprtf import rtf_to_text
 
@@ -106,4 +106,4 @@ def read_rtf(data: bytes, source: str) -> ParsedTranscript:
     except (ValueError, IndexError, RecursionError) as error:
         raise QualcodeError(f"not a readable RTF file ({type(error).__name__})", source) from None
     lines = plain.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return read_lines(lines, source).after(notices)
+    return read_lines(lines, source, layout=layout).after(notices)

@@ -44,7 +44,7 @@ UNREADABLE = (
 )
 
 
-def read_docx(data: bytes, source: str) -> ParsedTranscript:
+def read_docx(data: bytes, source: str, layout: str | None = None) -> ParsedTranscript:
     _check_unpacked_size(data, source)
     try:
         lines, bold_labels = _paragraphs(data)
@@ -57,7 +57,7 @@ def read_docx(data: bytes, source: str) -> ParsedTranscript:
     except UNREADABLE as error:
         raise QualcodeError(f"not a readable .docx file ({error})", source) from None
     text = "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n").rstrip()
-    return split_turns(text, source, known_labels=bold_labels)
+    return split_turns(text, source, known_labels=bold_labels, layout=layout)
 
 
 def _paragraphs(data: bytes) -> tuple[list[str], set[str]]:

@@ -44,6 +44,7 @@ NAME = (
     r"(?:[ \u00a0](?:[^\W\d_][\w.'’-]{0,30}|\d{1,3})){0,4}"
     r"(?:[ \u00a0]\((?!\d{1,2}:\d)[^()\n]{1,40}\))?"
 )
+SENTENCE_END = (".", "!", "?", ",")  # a "name" ending so is a sentence ("Ja.")
 PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "af", "og", "el"}
 ROLE = re.compile(
     r"(?:[A-ZÆØÅ]{1,3}\d{0,3}|SPEAKER_\d{1,3}|(?:Unknown )?Speaker(?: ?\d{1,3})?"
@@ -156,8 +157,10 @@ TIME_THEN_NAME = re.compile(
 
 
 def time_then_name(line: str) -> Header | None:
-    """``[00:00:05] Tanja`` or ``00:00:05 - Tanja`` alone on a line (Trint, Happy Scribe)."""
-    return _header(TIME_THEN_NAME.fullmatch(line))
+    """``[00:00:05] Tanja`` or ``00:00:05 - Tanja`` alone on a line (Happy Scribe,
+    Amberscript); not ``[00:00:30] - Ja.``, a timed line of words."""
+    header = _header(TIME_THEN_NAME.fullmatch(line))
+    return None if header is None or header.speaker.endswith(SENTENCE_END) else header
 
 
 RANGE = re.compile(
@@ -171,7 +174,7 @@ NAME_LINE = re.compile(
 def name_alone(line: str) -> Header | None:
     """A speaker label alone on a line (``SPEAKER_00``, ``Speaker 1``, ``Tanja:``)."""
     match = NAME_LINE.fullmatch(line)
-    if match is None or match["name"] and match["name"].rstrip().endswith((".", "!", "?", ",")):
+    if match is None or match["name"] and match["name"].rstrip().endswith(SENTENCE_END):
         return None  # "Ja." alone on a line is an answer, not a name
     return Header((match["bracketed"] or match["name"]).strip(), None, "")
 
@@ -184,11 +187,17 @@ LAYOUTS: dict[str, Layout] = {
     "range-name": name_alone,  # the time range line is read in _entries
     "name-alone": name_alone,
 }
+# What each layout is, for the import summary; also the other formats' readings.
 DESCRIPTIONS = {
-    "labels": "speaker labels (D3: …)",
-    "time-name": "time before the label (00:22 Søren: …)",
-    "name-time": "name and time on their own line (Otter.ai, Microsoft Teams, Zoom)",
-    "time-then-name": "time and name on their own line (Trint, Happy Scribe)",
+    "webvtt": "WebVTT captions (Teams, Zoom, WhisperX, noScribe)",
+    "subrip": "SubRip captions (WhisperX and other speech-to-text tools)",
+    "whisperx-json": "speech-to-text JSON segments (WhisperX, faster-whisper)",
+    "whisper-json": "speech-to-text JSON segments (Whisper)",
+    "whisper-tsv": "Whisper's .tsv segments",
+    "labels": "speaker labels, D3: … (Rev, Descript, f4/f5, WhisperX .txt, Google Meet, noScribe)",
+    "time-name": "the time before the label, 00:22 Søren: … (oTranscribe, MAXQDA, Transana)",
+    "name-time": "name and time on their own line (Otter.ai, Microsoft Teams, Zoom .txt, Trint)",
+    "time-then-name": "time and name on their own line (Happy Scribe, Amberscript)",
     "range-name": "time range, name, words (older Microsoft Teams)",
     "name-alone": "speaker alone on a line, words below (aTrain, Whisper-based tools)",
 }
@@ -229,6 +238,9 @@ class Reading:
     skipped: list[tuple[int, str]]
     headers: int
     explained: int  # non-blank lines that are a header or follow one
+    header_lines: frozenset[int] = frozenset()
+    # Lines that another layout reads as speakers' headers but this one as words.
+    rival: tuple[str, list[int]] | None = None
 
 
 def speakers_allowed(layout: str, headers: list[tuple[int, Header]], lines: int) -> set[str]:
@@ -306,7 +318,7 @@ def read_with(layout: str, lines: Sequence[str], known: Collection[str] = ()) ->
             explained += 1
         else:
             skipped.append((number, line.strip()))
-    return Reading(layout, entries, skipped, len(starts), explained)
+    return Reading(layout, entries, skipped, len(starts), explained, frozenset(starts))
 
 
 # Overlapping speech inside another speaker's words (noScribe): "… //S00: Mm. // …".
@@ -392,10 +404,13 @@ def choose(
     readings = [reading for reading in readings if reading.headers]
     if not readings:
         return None
-    return max(
-        readings,
-        key=lambda r: (r.explained, r.headers, -names.index(r.layout)),
-    )
+    readings.sort(key=lambda r: (r.explained, r.headers, -names.index(r.layout)), reverse=True)
+    best = readings[0]
+    for other in readings[1:]:
+        missed = sorted(other.header_lines - best.header_lines)
+        if len(missed) >= 2 and (best.rival is None or len(missed) > len(best.rival[1])):
+            best.rival = (other.layout, missed)
+    return best
 
 
 def transcript(reading: Reading, lines: Sequence[str], source: str) -> ParsedTranscript:
@@ -424,6 +439,14 @@ def transcript(reading: Reading, lines: Sequence[str], source: str) -> ParsedTra
     else:
         said = [(e.speaker, timestamp, _words(text, parts)) for e, parts, timestamp, _ in cleaned]
         text, turns = rebuilt(said)
+    if reading.rival is not None:
+        layout, missed = reading.rival
+        numbers = ", ".join(map(str, missed[:10])) + (" …" if len(missed) > 10 else "")
+        notices.append(
+            f"{source}: {len(missed)} line(s) look like {DESCRIPTIONS[layout]} but are read as "
+            f"words of the speaker before them (lines {numbers}); check them, or ask for that "
+            f"layout (--layout {layout})"
+        )
     if reading.skipped:
         numbers = ", ".join(str(number) for number, _ in reading.skipped[:10])
         more = " …" if len(reading.skipped) > 10 else ""
@@ -431,7 +454,9 @@ def transcript(reading: Reading, lines: Sequence[str], source: str) -> ParsedTra
             f"{source}: left out {len(reading.skipped)} line(s) that no speaker says "
             f"(lines {numbers}{more})"
         )
-    return ParsedTranscript(source, text, turns, notices=notices, layout=reading.layout)
+    return ParsedTranscript(
+        source, text, turns, notices=notices, layout=reading.layout, left_out=reading.skipped
+    )
 
 
 def rebuilt(said: Sequence[tuple[str, str | None, str]]) -> tuple[str, list[ParsedTurn]]:
@@ -461,6 +486,12 @@ def read_lines(
         raise QualcodeError(f"unknown layout {layout!r} (known: {', '.join(LAYOUTS)})", source)
     reading = choose(lines, layout, known)
     if reading is None or not reading.entries:
+        said = [line for line in lines if line.strip()]
+        if all((header := labels(line)) and not header.rest.strip() for line in said):
+            raise QualcodeError(
+                f"the file has speaker labels ({len(said)}) but no text after any of them",
+                source,
+            )
         return paragraph_turns(text.rstrip(), source)
     return transcript(reading, lines, source)
 

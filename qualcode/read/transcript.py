@@ -31,6 +31,7 @@ class ParsedTranscript:
     labelled: bool = True
     notices: list[str] = field(default_factory=list)
     layout: str | None = None  # the layout it was read as (qualcode.read.layouts)
+    left_out: list[tuple[int, str]] = field(default_factory=list)  # (line, text): no one says
 
     def after(self, notices: list[str]) -> ParsedTranscript:
         """This transcript with ``notices`` (the decoder's, say) before its own."""

@@ -4,22 +4,19 @@ preview shown before anything is stored."""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from qualcode.errors import QualcodeError
-from qualcode.read import MAX_BYTES, READERS, ParsedTranscript, count_words
+from qualcode.read import MAX_BYTES, ParsedTranscript, count_words, reader_for
 from qualcode.read.language import detect_language
 
 
-def read_upload(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> ParsedTranscript:
+def read_upload(
+    data: bytes, filename: str, max_bytes: int = MAX_BYTES, layout: str | None = None
+) -> ParsedTranscript:
     """Read an uploaded transcript with the reader its extension names, as
     :func:`qualcode.read.read_transcript` reads a file."""
-    suffix = Path(filename).suffix.lower()
-    reader = READERS.get(suffix)
-    if reader is None:
-        known = " ".join(sorted(READERS))
-        raise QualcodeError(f"unknown transcript format {suffix!r} (known: {known})", filename)
+    reader = reader_for(filename, layout)
     if len(data) > max_bytes:
         raise QualcodeError(
             f"the file is {len(data) / 1e6:.1f} MB; transcripts over {max_bytes / 1e6:.0f} MB "
@@ -31,7 +28,8 @@ def read_upload(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> Parse
 
 def preview(parsed: ParsedTranscript, turns: int = 8) -> dict[str, Any]:
     """What a researcher checks before storing a transcript: its detected ``language``, the
-    ``speakers`` (label, turns, words) and the first ``turns`` turns (``rows``)."""
+    ``speakers`` (label, turns, words), the lines no speaker says (``left_out``: a title, a
+    footer) and the first ``turns`` turns (``rows``)."""
     turn_counts: Counter[str] = Counter()
     word_counts: Counter[str] = Counter()
     for turn in parsed.turns:
@@ -45,6 +43,7 @@ def preview(parsed: ParsedTranscript, turns: int = 8) -> dict[str, Any]:
             {"speaker": label, "turns": turn_counts[label], "words": word_counts[label]}
             for label in parsed.speakers
         ],
+        "left_out": [{"line": line, "text": text} for line, text in parsed.left_out],
         "rows": [
             {
                 "turn": number,

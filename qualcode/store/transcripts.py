@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qualcode.errors import QualcodeError
-from qualcode.read import ParsedTranscript, count_words, read_transcript
+from qualcode.errors import QualcodeError, shown
+from qualcode.read import ParsedTranscript, count_words, read_transcript, summary
 from qualcode.read.language import detect_language
 from qualcode.store._stamps import free_guid, new_guid, now
 from qualcode.store.file import ProjectFile
@@ -31,6 +31,7 @@ class ImportResult:
     skipped: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     turns: int = 0
+    readings: list[str] = field(default_factory=list)  # how each file was read
 
 
 class TranscriptRecords(ProjectFile):
@@ -67,6 +68,7 @@ class TranscriptRecords(ProjectFile):
                 self._insert_transcript(name, parsed, group, language, interviewer_labels)
                 result.imported.append(name)
                 result.turns += len(parsed.turns)
+                result.readings.append(f"{shown(parsed.source)}: {summary(parsed)}")
                 result.notices.extend(parsed.notices)
             if result.imported:
                 self.refresh_statistics()
@@ -79,12 +81,14 @@ class TranscriptRecords(ProjectFile):
         language: str | None = None,
         interviewers: Iterable[str] = DEFAULT_INTERVIEWERS,
         on_file: Callable[[Path], None] | None = None,
+        layout: str | None = None,
     ) -> ImportResult:
-        """Read transcript files and store them; a file that cannot be read stops the whole
-        import before anything is stored. ``on_file`` is called after each file is read."""
+        """Read transcript files (with ``layout``, if one is asked for) and store them; a file
+        that cannot be read stops the whole import before anything is stored. ``on_file`` is
+        called after each file is read."""
         parsed = []
         for path in map(Path, paths):
-            parsed.append((path.stem, read_transcript(path)))
+            parsed.append((path.stem, read_transcript(path, layout=layout)))
             if on_file:
                 on_file(path)
         return self.add_transcripts(parsed, group, language, interviewers)

@@ -10,7 +10,7 @@ import streamlit as st
 from qualcode.app import session
 from qualcode.app.markup import literal
 from qualcode.errors import QualcodeError
-from qualcode.read import READERS, ParsedTranscript
+from qualcode.read import DESCRIPTIONS, LAYOUTS, LINE_FORMATS, READERS, ParsedTranscript, summary
 from qualcode.read.upload import preview, read_upload
 from qualcode.store import DEFAULT_INTERVIEWERS, Project
 
@@ -71,16 +71,29 @@ def upload(project: Project) -> None:
         type=[suffix[1:] for suffix in READERS],
         accept_multiple_files=True,
         key=f"upload-{round_}",
-        help="Turns start with a speaker label such as `D3:` or `TK:`; captions (.vtt) carry "
-        "the speaker in the cue.",
+        help="Text and Word files as transcription services export them (speaker labels such "
+        "as D3: or TK:, Otter.ai, Teams, Zoom, Rev, f4/f5, noScribe, Word tables…), captions "
+        "(.vtt, .srt) and speech-to-text JSON; the preview says how each file was read.",
     )
     if not files:
         return
+    automatic = "Automatic (the layout that explains the file best)"
+    layout = st.selectbox(
+        "Layout of text and document files",
+        [automatic, *LAYOUTS],
+        format_func=lambda name: name if name == automatic else f"{name}: {DESCRIPTIONS[name]}",
+        key="upload_layout",
+    )
     parsed: list[tuple[str, ParsedTranscript]] = []
     labels: list[str] = []
     for file in files:
         try:
-            transcript = read_upload(file.getvalue(), file.name)
+            chosen = (
+                None
+                if layout == automatic or not file.name.lower().endswith(LINE_FORMATS)
+                else layout
+            )
+            transcript = read_upload(file.getvalue(), file.name, layout=chosen)
         except QualcodeError as error:
             st.error(literal(str(error)))
             continue
@@ -93,8 +106,15 @@ def upload(project: Project) -> None:
                 f"{literal(file.name)}: {shown['turns']} turns, {len(shown['speakers'])} speakers, "
                 f"{shown['words']} words, looks {LANGUAGES[shown['language']]}"
             )
+            how = summary(transcript)
+            st.caption(literal(how[:1].upper() + how[1:]))
             for notice in transcript.notices:
                 st.warning(literal(notice))
+            if shown["left_out"]:
+                with st.expander(
+                    f"{len(shown['left_out'])} line(s) left out: no speaker says them"
+                ):
+                    st.dataframe(shown["left_out"], hide_index=True)
             left, right = st.columns([1, 3])
             left.dataframe(shown["speakers"], hide_index=True)
             right.dataframe(
