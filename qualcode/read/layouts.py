@@ -27,10 +27,13 @@ The layouts (``LAYOUTS``, in the order they are preferred when two explain a fil
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from qualcode.errors import QualcodeError
 from qualcode.read.transcript import UNKNOWN_SPEAKER, ParsedTranscript, ParsedTurn
@@ -60,18 +63,19 @@ IN_TEXT_TIMES = (
     re.compile(rf"#{TIME}(?:-\d{{1,2}})?#{SPACE}*$"),  # f4/f5: … #00:01:23-4#
     re.compile(r"¤<\d+>"),  # Transana: ¤<5000>
 )
-TIME_LINE = re.compile(rf"{SPACE}*[\[(]?{TIME}[\])]?{SPACE}*")
+# A time alone on a line (Google Meet's periodic ones), and the footers tools add.
+# (Patterns over a whole text: lines start after "\n" and end before one, see Lines.)
+TIME_LINE = re.compile(rf"\n{SPACE}*[\[(]?{TIME}[\])]?{SPACE}*(?=\n)")
 FOOTERS = re.compile(
-    r"\s*(?:Transcribed by https?://otter\.ai|Transcription ended after .*"
-    r"|Transkription (?:endete|beendet) nach .*|Transskriptionen sluttede efter .*"
-    r"|This editable transcript was computer generated.*|WEBVTT)\s*",
+    rf"\n{SPACE}*(?:Transcribed by https?://otter\.ai|Transcription ended after [^\n]*"
+    r"|Transkription (?:endete|beendet) nach [^\n]*|Transskriptionen sluttede efter [^\n]*"
+    rf"|This editable transcript was computer generated[^\n]*|WEBVTT){SPACE}*(?=\n)",
     re.IGNORECASE,
 )
 
 
-@dataclass(frozen=True)
-class Header:
-    """A line read as the start of a speaker's turn."""
+class Header(NamedTuple):
+    """A line read as the start of a speaker's turn (a tuple: one is made for most lines)."""
 
     speaker: str
     timestamp: str | None
@@ -179,6 +183,58 @@ def name_alone(line: str) -> Header | None:
     return Header((match["bracketed"] or match["name"]).strip(), None, "")
 
 
+# What a line must contain to be a header of the layout: one search over the whole text finds
+# the few lines worth the layout's pattern (range-name: the lines after a time range).
+Hint = re.Pattern | Callable[["Lines"], list[int]] | None
+HINTS: dict[str, Hint] = {
+    "labels": None,  # most lines of most files have a colon: every line is looked at
+    "time-name": re.compile(rf"\n{SPACE}*(?:\d|¤<)"),
+    "name-time": lambda lines: [  # lines that end in a digit: a per-line test is faster here
+        number
+        for number, line in enumerate(lines.lines, start=1)
+        if line.rstrip(" \t\u00a0)]")[-1:].isdigit()
+    ],
+    "time-then-name": re.compile(rf"\n{SPACE}*[\[(]?\d"),
+    "range-name": re.compile(r"-->[^\n]*\n"),
+    "name-alone": re.compile(r"\n[^\n]{1,80}(?=\n)"),
+}
+
+
+class Lines:
+    """A file's lines with their whole text, for searches over the whole text that find the
+    few lines worth a closer look (one search is much faster than a pattern per line)."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = list(lines)
+        # Between newlines, so that a line's start and end are a "\n" a pattern can search for
+        # (much faster than "^" or "$", which are tried at every character).
+        self.text = "\n" + "\n".join(self.lines) + "\n"
+        self.starts = list(
+            itertools.accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0)
+        )
+        # How many of the first k lines are not blank, for each k.
+        self.said_by = list(
+            itertools.accumulate((bool(line.strip()) for line in self.lines), initial=0)
+        )
+        self.said = self.said_by[-1]
+        self._found: dict[tuple[re.Pattern, bool], list[int]] = {}
+
+    def matching(self, pattern: Hint, at_end: bool = False) -> list[int]:
+        """The numbers of the lines where ``pattern`` matches (every line for None, those a
+        function gives for a function); with ``at_end``, of the line where the match ends."""
+        if pattern is None:
+            return list(range(1, len(self.lines) + 1))
+        if callable(pattern) and not isinstance(pattern, re.Pattern):
+            return pattern(self)
+        if (pattern, at_end) not in self._found:
+            found = dict.fromkeys(
+                bisect.bisect_right(self.starts, match.end() if at_end else match.start())
+                for match in pattern.finditer(self.text)
+            )
+            self._found[pattern, at_end] = [n for n in found if n <= len(self.lines)]
+        return self._found[pattern, at_end]
+
+
 LAYOUTS: dict[str, Layout] = {
     "labels": labels,
     "time-name": time_name,
@@ -259,58 +315,78 @@ def speakers_allowed(layout: str, headers: list[tuple[int, Header]], lines: int)
     return sure
 
 
-def read_with(layout: str, lines: Sequence[str], known: Collection[str] = ()) -> Reading:
+def read_with(layout: str, lines: Lines | Sequence[str], known: Collection[str] = ()) -> Reading:
     """``lines`` read with one layout; ``known`` speakers are always speakers."""
+    lines = lines if isinstance(lines, Lines) else Lines(lines)
     parse = LAYOUTS[layout]
-    # The next non-blank line after each line (header layouts need the words below them).
-    following, after_line = [""] * len(lines), ""
-    for index in range(len(lines) - 1, -1, -1):
-        following[index] = after_line
-        if lines[index].strip():
-            after_line = lines[index]
+    header_lines = layout in ("name-time", "time-then-name", "name-alone", "range-name")
+    footers = set(lines.matching(FOOTERS))
     candidates = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip() or FOOTERS.fullmatch(line):
+    for number in lines.matching(HINTS[layout], at_end=layout == "range-name"):
+        line = lines.lines[number - 1]
+        if not line.strip() or number in footers:
             continue
         header = parse(line)
         if header is None:
             continue
-        if layout in ("name-time", "time-then-name", "name-alone", "range-name"):
-            below = following[number - 1]
+        if header_lines:
+            below = next((text for text in lines.lines[number : number + 3] if text.strip()), "")
             after = parse(below) if below else None
             if not below or after is not None and ROLE.fullmatch(after.speaker):
                 continue  # a header line is followed by the words
-        if layout == "range-name" and (number < 2 or not RANGE.fullmatch(lines[number - 2])):
+        if layout == "range-name" and (number < 2 or not RANGE.fullmatch(lines.lines[number - 2])):
             continue
         candidates.append((number, header))
-    allowed = speakers_allowed(layout, candidates, sum(1 for line in lines if line.strip()))
+    if not candidates:
+        return Reading(layout, [], [], 0, 0)
+    allowed = speakers_allowed(layout, candidates, lines.said)
     allowed |= {header.speaker for _, header in candidates if header.speaker in known}
     starts = {number: header for number, header in candidates if header.speaker in allowed}
+    if not starts:
+        return Reading(layout, [], [], 0, 0)
     entries: list[Entry] = []
     skipped: list[tuple[int, str]] = []
-    explained, offset = 0, 0
+    explained = 0
     pending: str | None = None  # a time on a line of its own, for the next turn
-    for number, line in enumerate(lines, start=1):
-        begin, offset = offset, offset + len(line) + 1
+    times = set(lines.matching(TIME_LINE))
+    ordered = sorted(starts)
+    following = dict(zip(ordered, [*ordered[1:], len(lines.lines) + 1], strict=True))
+    special = sorted(footers | times | set(lines.matching(HINTS["range-name"])))
+    number = 1
+    while number <= len(lines.lines):
+        line, begin = lines.lines[number - 1], lines.starts[number - 1]
         if not line.strip():
+            number += 1
             continue
-        if FOOTERS.fullmatch(line) or (layout == "range-name" and RANGE.fullmatch(line)):
+        if number in footers or (layout == "range-name" and RANGE.fullmatch(line)):
             if layout == "range-name" and number + 1 in starts:
                 explained += 1
-                continue
-            skipped.append((number, line.strip()))
+            else:
+                skipped.append((number, line.strip()))
+            number += 1
             continue
         header = starts.get(number)
         if header is not None:
             timestamp = header.timestamp
             if layout == "range-name":
-                timestamp = RANGE.fullmatch(lines[number - 2])["time"]
+                timestamp = RANGE.fullmatch(lines.lines[number - 2])["time"]
             entries.append(Entry(header.speaker, timestamp or pending, number))
             pending = None
             explained += 1
             if header.rest.strip():
                 _add_part(entries, number, line, begin + len(line) - len(header.rest), begin)
-        elif TIME_LINE.fullmatch(line):  # a periodic timestamp line (Google Meet)
+            end = following[number]
+            if _plain(lines, number + 1, end, special, bare=layout == "time-name"):
+                # The words up to the next speaker, as one part (the lines one by one give
+                # the same turn, only slower).
+                if lines.said_by[end - 1] > lines.said_by[number]:
+                    entries[-1].parts.append(
+                        (lines.starts[number], lines.starts[end - 2] + len(lines.lines[end - 2]))
+                    )
+                explained += lines.said_by[end - 1] - lines.said_by[number]
+                number = end
+                continue
+        elif number in times:  # a periodic timestamp line (Google Meet)
             pending = pending or line.strip(" \t\u00a0[]()")
             explained += 1
         elif entries:
@@ -318,6 +394,7 @@ def read_with(layout: str, lines: Sequence[str], known: Collection[str] = ()) ->
             explained += 1
         else:
             skipped.append((number, line.strip()))
+        number += 1
     return Reading(layout, entries, skipped, len(starts), explained, frozenset(starts))
 
 
@@ -325,12 +402,30 @@ def read_with(layout: str, lines: Sequence[str], known: Collection[str] = ()) ->
 OVERLAP = re.compile(rf"//{SPACE}*(?P<name>{NAME}){SPACE}*:{SPACE}*(?P<words>[^/\n]*?){SPACE}*//")
 
 
+def _plain(lines: Lines, first: int, end: int, special: list[int], bare: bool) -> bool:
+    """Whether lines ``first`` to ``end`` (exclusive) are words only: no footer, time line or
+    time range among them, nothing a timestamp or an overlap starts with."""
+    if first >= end:
+        return True
+    if bisect.bisect_left(special, first) < bisect.bisect_left(special, end):
+        return False
+    region = lines.text[
+        lines.starts[first - 1] + 1 : lines.starts[end - 2] + len(lines.lines[end - 2]) + 1
+    ]
+    if any(mark in region for mark in ("#", "[", "(", "¤", "//")):
+        return False
+    return not (bare and BARE_LINE.search(region))
+
+
+BARE_LINE = re.compile(rf"(?:^|\n){SPACE}*\d")
+
+
 def _add_part(entries: list[Entry], number: int, line: str, start: int, begin: int) -> None:
     """Give ``line[start - begin:]`` (``begin``: the line's offset) to the current speaker,
     with each overlap in it (``//S00: Mm. //``) a turn of its own speaker, after which the
     current speaker goes on."""
     speaker = entries[-1].speaker
-    for overlap in OVERLAP.finditer(line, start - begin):
+    for overlap in OVERLAP.finditer(line, start - begin) if "//" in line else ():
         entries[-1].parts.append((start, begin + overlap.start()))
         entries.append(
             Entry(
@@ -361,8 +456,11 @@ def _clean(
     timestamp, parts, whole = entry.timestamp, [], True
     for start, end in entry.parts:
         piece = text[start:end]
-        leading = LEADING_TIME.search(piece) or (BARE_TIME.search(piece) if bare else None)
-        trailing = TRAILING_TIME.search(piece)
+        opening = piece.lstrip(" \t\u00a0")[:1]  # (string tests first: most parts have none)
+        leading = LEADING_TIME.search(piece) if opening in ("[", "(") else None
+        if leading is None and bare and opening.isdigit():
+            leading = BARE_TIME.search(piece)
+        trailing = TRAILING_TIME.search(piece) if "#" in piece else None
         for match in (leading, trailing):
             if match and timestamp is None:
                 timestamp = TIME_MARKUP.sub("", match[0])
@@ -373,7 +471,7 @@ def _clean(
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        mark = MARK_TIME.search(text, start, end)
+        mark = MARK_TIME.search(text, start, end) if "¤" in piece else None
         if mark:
             timestamp = timestamp or TIME_MARKUP.sub("", mark[0])
             whole = False
@@ -400,7 +498,8 @@ def choose(
     """The layout that explains ``lines`` best (or the one asked for): the most lines
     explained, then the most headers, then the order of :data:`LAYOUTS`."""
     names = [layout] if layout else list(LAYOUTS)
-    readings = [read_with(name, lines, known) for name in names]
+    shared = Lines(lines)
+    readings = [read_with(name, shared, known) for name in names]
     readings = [reading for reading in readings if reading.headers]
     if not readings:
         return None
