@@ -1,7 +1,9 @@
 """How well the readers split the layout samples: per sample, the share of expected turns read
 exactly right (speaker and whitespace-normalised text), also after merging each speaker's
 consecutive turns on both sides (caption cues and segments of one speaker are one turn in
-qualcode), and the turns with a timestamp left in their text.
+qualcode), the share of those right turns with the right timestamp (compared in seconds:
+``00:01:05.250``, ``65.25`` and TSV's ``65250`` are one time), and the turns with a timestamp
+left in their text.
 
     python tests/layouts/evaluate.py [SLUG ...]
 """
@@ -19,48 +21,91 @@ from qualcode.read import UNKNOWN_SPEAKER, read_transcript
 
 HERE = Path(__file__).resolve().parent
 TIME_IN_TEXT = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?|#\d|¤<")
+MILLISECONDS = ("whisper-tsv", "transana-txt")  # layouts whose times are in milliseconds
 
 
 def normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def merged(turns: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    result: list[tuple[str, str]] = []
-    for speaker, text in turns:
+def seconds(stamp: str | None, milliseconds: bool) -> float | str | None:
+    """A timestamp as seconds (f4's tenth after the dash left out), or as it is."""
+    if stamp is None:
+        return None
+    if milliseconds and stamp.isdigit():
+        return int(stamp) / 1000
+    value = 0.0
+    try:
+        for part in re.sub(r"-\d$", "", stamp.strip()).replace(",", ".").split(":"):
+            value = value * 60 + float(part)
+    except ValueError:
+        return stamp
+    return round(value, 2)
+
+
+def merged(turns: list[tuple]) -> list[tuple]:
+    """Each speaker's consecutive turns as one, with the first one's time."""
+    result: list[tuple] = []
+    for speaker, text, stamp in turns:
         if result and result[-1][0] == speaker:
-            result[-1] = (speaker, f"{result[-1][1]} {text}")
+            result[-1] = (speaker, f"{result[-1][1]} {text}", result[-1][2])
         else:
-            result.append((speaker, text))
+            result.append((speaker, text, stamp))
     return result
 
 
-def share(expected: list[tuple[str, str]], read: list[tuple[str, str]]) -> float:
-    matcher = difflib.SequenceMatcher(a=expected, b=read, autojunk=False)
-    return sum(block.size for block in matcher.get_matching_blocks()) / len(expected)
+def share(expected: list[tuple], read: list[tuple]) -> tuple[float, float]:
+    """The share of ``expected`` turns read right, and of those, with the right time."""
+    matcher = difflib.SequenceMatcher(
+        a=[turn[:2] for turn in expected], b=[turn[:2] for turn in read], autojunk=False
+    )
+    right = timed = 0
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            right += 1
+            timed += expected[block.a + k][2] == read[block.b + k][2]
+    return right / len(expected), timed / right if right else 0.0
 
 
 def evaluate(folder: Path) -> dict:
     expected_file = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
-    sample = folder / expected_file["file"]
+    milliseconds = folder.name in MILLISECONDS
     expected = [
-        (turn["speaker"] or UNKNOWN_SPEAKER, normal(turn["text"]))
+        (
+            turn["speaker"] or UNKNOWN_SPEAKER,
+            normal(turn["text"]),
+            seconds(turn["timestamp"], milliseconds),
+        )
         for turn in expected_file["turns"]
     ]
     try:
-        parsed = read_transcript(sample)
+        parsed = read_transcript(folder / expected_file["file"])
     except QualcodeError as error:
-        return {"slug": folder.name, "error": str(error), "exact": 0.0, "merged": 0.0}
-    read = [(turn.speaker, normal(parsed.turn_text(turn))) for turn in parsed.turns]
-    expected_times = sum(bool(TIME_IN_TEXT.search(text)) for _, text in expected)
+        return {
+            "slug": folder.name,
+            "error": str(error),
+            "exact": 0.0,
+            "merged": 0.0,
+            "timestamps": 0.0,
+        }
+    read = [
+        (turn.speaker, normal(parsed.turn_text(turn)), seconds(turn.timestamp, milliseconds))
+        for turn in parsed.turns
+    ]
+    exact, exact_times = share(expected, read)
+    whole, whole_times = share(merged(expected), merged(read))
+    left = sum(bool(TIME_IN_TEXT.search(t[1])) for t in read) - sum(
+        bool(TIME_IN_TEXT.search(t[1])) for t in expected
+    )
     return {
         "slug": folder.name,
         "layout": parsed.layout,
         "expected": len(expected),
         "read": len(read),
-        "exact": share(expected, read),
-        "merged": share(merged(expected), merged(read)),
-        "times_in_text": sum(bool(TIME_IN_TEXT.search(text)) for _, text in read) - expected_times,
+        "exact": exact,
+        "merged": whole,
+        "timestamps": exact_times if exact >= whole else whole_times,
+        "times_in_text": left,
         "read_turns": read,
         "expected_turns": expected,
     }
@@ -71,19 +116,23 @@ def main(slugs: list[str]) -> None:
     results = [evaluate(f) for f in folders if not slugs or f.name in slugs]
     good = 0
     for r in results:
-        ok = max(r["exact"], r["merged"]) >= 0.9 and not r.get("times_in_text")
+        ok = max(r["exact"], r["merged"]) >= 0.9 and r["timestamps"] >= 0.9
+        ok = ok and not r.get("times_in_text")
         good += ok
         line = r.get("error") or (
             f"{r['layout'] or '-':15} read {r['read']:3} of {r['expected']:3}  exact "
-            f"{r['exact']:.2f}  merged {r['merged']:.2f}  times left {r['times_in_text']}"
+            f"{r['exact']:.2f}  merged {r['merged']:.2f}  timestamps {r['timestamps']:.2f}  "
+            f"times left {r['times_in_text']}"
         )
         print(f"{'ok ' if ok else 'BAD'} {r['slug']:24} {line}")
-    print(f"{good} of {len(results)} layouts read with >= 90 % of turns right")
+    print(f"{good} of {len(results)} layouts read with >= 90 % of turns and timestamps right")
     if slugs and len(results) == 1 and "read_turns" in results[0]:
         r = results[0]
         for a, b in zip(r["expected_turns"], r["read_turns"], strict=False):
             mark = "  " if a == b else "!!"
-            print(f"{mark} E {a[0]!r}: {a[1][:90]!r}\n{mark} R {b[0]!r}: {b[1][:90]!r}")
+            print(
+                f"{mark} E {a[0]!r} {a[2]}: {a[1][:90]!r}\n{mark} R {b[0]!r} {b[2]}: {b[1][:90]!r}"
+            )
 
 
 if __name__ == "__main__":
