@@ -309,3 +309,14 @@ def test_hostile_lines_are_read_in_linear_time(line):
     """Each would take minutes with a pattern that backtracks over the run of spaces."""
     parsed = read_lines(["TK: Hej.", line, "D2: Ja."], "hostile.txt")
     assert parsed.turns[0].speaker == "TK" and parsed.turn_text(parsed.turns[-1]) == "Ja."
+
+
+def test_an_odt_that_unpacks_past_the_limit_is_refused():
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        package.writestr("content.xml", "<x>" + " " * 21_000_000 + "</x>")
+    with pytest.raises(QualcodeError, match=r"big\.odt: the \.odt unpacks to more than 20 MB"):
+        read_odt(archive.getvalue(), "big.odt")

@@ -13,6 +13,7 @@ import io
 
 from qualcode.errors import QualcodeError
 from qualcode.read.decode import decode_text
+from qualcode.read.docx import check_archive
 from qualcode.read.layouts import read_lines, table_lines
 from qualcode.read.transcript import ParsedTranscript
 
@@ -65,6 +66,7 @@ def read_odt(data: bytes, source: str, layout: str | None = None) -> ParsedTrans
     from odf import opendocument, teletype
     from odf.namespaces import TABLENS, TEXTNS
 
+    check_archive(data, source, ".odt")
     try:
         document = opendocument.load(io.BytesIO(data))
     except Exception as error:  # odfpy raises whatever its zip and XML parsers raise

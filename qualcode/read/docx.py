@@ -45,7 +45,7 @@ UNREADABLE = (
 
 
 def read_docx(data: bytes, source: str, layout: str | None = None) -> ParsedTranscript:
-    _check_unpacked_size(data, source)
+    check_archive(data, source)
     try:
         lines, bold_labels = _paragraphs(data)
     except etree.XMLSyntaxError as error:
@@ -90,14 +90,17 @@ def _cells(row) -> list:
     return cells
 
 
-def _check_unpacked_size(data: bytes, source: str, max_bytes: int = MAX_BYTES) -> None:
-    """Refuse an archive with too many members or that unpacks to more than ``max_bytes``.
+def check_archive(
+    data: bytes, source: str, kind: str = ".docx", max_bytes: int = MAX_BYTES
+) -> None:
+    """Refuse an archive (a ``kind`` file: .docx, .odt) with too many members or that unpacks
+    to more than ``max_bytes``.
 
     The sizes the archive declares are checked first; then every member is unpacked in chunks
     with a running total, since declared sizes can lie."""
     limit = f"{max_bytes / 1e6:.0f} MB"
     too_big = (
-        f"the .docx unpacks to more than {limit}; transcripts over {limit} are refused "
+        f"the {kind} unpacks to more than {limit}; transcripts over {limit} are refused "
         "(is it really one transcript? split it)"
     )
     try:
@@ -105,7 +108,7 @@ def _check_unpacked_size(data: bytes, source: str, max_bytes: int = MAX_BYTES) -
             members = package.infolist()
             if len(members) > MAX_MEMBERS:
                 raise QualcodeError(
-                    f"not a readable .docx file ({len(members)} parts; a Word document has "
+                    f"not a readable {kind} file ({len(members)} parts; a document has "
                     f"at most a few hundred, {MAX_MEMBERS} are accepted)",
                     source,
                 )
@@ -119,7 +122,7 @@ def _check_unpacked_size(data: bytes, source: str, max_bytes: int = MAX_BYTES) -
                         if total > max_bytes:
                             raise QualcodeError(too_big, source)
     except UNREADABLE as error:
-        raise QualcodeError(f"not a readable .docx file ({error})", source) from None
+        raise QualcodeError(f"not a readable {kind} file ({error})", source) from None
 
 
 def _bold_label(paragraph) -> tuple[str | None, str]:
