@@ -10,6 +10,7 @@ study is what those hand counts assume.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -24,6 +25,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # One short Danish focus group (4 turns: TK, then D1 on boundaries, a backchannel, D3 on
 # community), for suggestion tests.
 SMALL_GROUP = FIXTURES / "suggest" / "gruppe.txt"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder(tmp_path_factory):
+    """The record of checked project files (qualcode.store._checks) goes to a folder of the
+    test run, not the user's cache; subprocesses inherit it."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
 
 
 CODEBOOK = """

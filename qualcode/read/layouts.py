@@ -1,25 +1,27 @@
 """Transcript layouts: how the exports of transcription services and tools mark speakers.
 
-A transcript arrives as lines (a text file's lines, a Word file's paragraphs). Each layout is
-one small function that reads a line as a speaker's *header* (who speaks, maybe when, maybe
-the first words) or returns None; lines that are not headers continue the current speaker.
-:func:`read_lines` tries every layout, keeps the one whose headers explain the file best, and
-rebuilds the transcript as ``Speaker: words`` paragraphs: timestamps go into the turn's
-timestamp, never into its text, and the lines before the first speaker (title, date) and
-known footers are left out, each named in the notices.
+A transcript arrives as lines (a text file's lines, a document's paragraphs, a table's rows).
+Each layout is one small function that reads a line as a speaker's *header* (who speaks,
+maybe when, maybe the first words) or returns None; lines that are not headers continue the
+current speaker. :func:`read_lines` tries every layout and keeps the one whose headers explain
+the file best. Timestamps go into the turn's timestamp, never into its text; where every
+turn's words are one stretch of the file the text stays as it is, otherwise it is rebuilt as
+``Speaker: words`` paragraphs. The lines before the first speaker (title, date), known footers
+and lines that another layout would read as speakers are named in the notices.
 
 The layouts (``LAYOUTS``, in the order they are preferred when two explain a file equally):
 
 - ``labels``: ``D3: …``, ``Interviewer: …``, ``[00:12:31] D3: …``, ``D3 [00:12:31]: …``,
   ``**D3:** …``, Rev's ``Interviewer (Tanja) (00:13): …``, WhisperX's ``[SPEAKER_00]: …``,
   with a timestamp after the colon (``S01: [00:00:12] …``, Descript) or at the end of a
-  paragraph (f4/f5: ``#00:01:23-4#``) taken out;
+  paragraph (f4/f5: ``#00:01:23-4#``) taken out, and noScribe's overlaps (``//S00: Mm. //``)
+  split out as turns of their own;
 - ``time-name``: the time before the name (oTranscribe ``00:22 Søren: …``, MAXQDA
-  ``00:00:05.0I: …``);
+  ``00:00:05.0I: …``, Transana ``¤<5000> Lærke: …``);
 - ``name-time``: name and time alone on a line, the words below (Otter.ai, Microsoft Teams
-  ``Tanja Kjær  0:05``; Zoom's ``[Tanja Kjær] 10:02:31``; Amberscript ``Tanja (00:00:05)``);
-- ``time-then-name``: time then name alone on a line (Trint, Happy Scribe
-  ``[00:00:05] Tanja`` / ``00:00:05 - Tanja``);
+  ``Tanja Kjær  0:05``, Zoom's ``[Tanja Kjær] 10:02:31``, Trint ``Tanja [00:00:05]``);
+- ``time-then-name``: time then name alone on a line (Happy Scribe ``[00:00:05.02] - Tanja``,
+  Amberscript ``00:00:05 Tanja``);
 - ``range-name``: the older Teams layout, a time range line, the name, the words;
 - ``name-alone``: a speaker label alone on a line (``SPEAKER_00``, ``Speaker 1``, a name that
   recurs alone), the words below (aTrain and other Whisper-based tools).
@@ -55,7 +57,6 @@ ROLE = re.compile(
     r"|Informant|Taler|Person|Ukendt taler|Sprecher(?: ?\d{1,3})?|Sprecherin)(?: ?\d{1,3})?"
     r"(?: \([^()\n]{1,40}\))?",
 )
-BOLD = r"(?:\*\*|__)?"
 # Timestamps inside the words that are not part of what was said.
 IN_TEXT_TIMES = (
     # S01: [00:00:12] … (Descript); [00:00:05] - … (aTrain)
