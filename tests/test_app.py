@@ -763,3 +763,18 @@ def test_the_app_gives_the_query_planner_statistics(app, demo):
     app.run()
     assert demo.query(stats)[0]["n"] == 1
     assert demo.query("SELECT count(*) AS n FROM sqlite_stat1 WHERE tbl = 'codings'")[0]["n"] > 0
+
+
+def test_the_address_opens_the_same_place(app, demo):
+    """Coder, transcript, filters, page size and page live in the address: a reload or a
+    shared link opens the same page of the same transcript for the same coder."""
+    app.query_params.update(
+        {"coder": "coder-a", "transcript": "netvaerk-2", "page_size": "10", "page": "3"}
+    )
+    open_page(app, "code")
+    assert app.selectbox(key="coder").value == "coder-a"
+    assert app.selectbox(key="transcript").value == "netvaerk-2"
+    assert pager_text(app) == "Page 3 of 6 · showing 21–30 of 59 turns"
+    app.button(key="next-top").click().run()
+    assert pager_text(app) == "Page 4 of 6 · showing 31–40 of 59 turns"
+    assert app.query_params["page"] == "4"

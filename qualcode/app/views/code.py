@@ -43,13 +43,14 @@ from qualcode.workbench import (
 
 PAGE_KEY = "turn_page"
 PAGE_FOR_KEY = "turn_page_for"
+PAGE_PARAM = "page"  # the page number in the address
 PAGE_SIZES = (10, 25, 50, 100)
 NEW_CODER = "New coder…"
 
 
 def choose_coder(project: Project) -> str | None:
     """Who is coding: an existing coder, or a new name (typed into the box, or entered after
-    choosing "New coder"). Kept while the session lasts, across pages."""
+    choosing "New coder"). Kept in the address (``?coder=…``), so a reload keeps it."""
     coders = project.coders()
     typed = st.session_state.get("coder")
     if typed and typed not in coders and typed != NEW_CODER:
@@ -61,7 +62,7 @@ def choose_coder(project: Project) -> str | None:
         placeholder="Choose your name, or type a new one",
         accept_new_options=True,
         key="coder",
-        persist_state="session",
+        bind="query-params",
     )
     if coder == NEW_CODER:
         name, start = st.columns([3, 1], vertical_alignment="bottom")
@@ -83,7 +84,7 @@ def choose_transcript(project: Project) -> str | None:
     if not names:
         st.info("No transcripts yet: upload some on the Project page.")
         return None
-    return st.selectbox("Transcript", names, key="transcript", persist_state="session")
+    return st.selectbox("Transcript", names, key="transcript", bind="query-params")
 
 
 def filters(book: Codebook, page_speakers: list[str]) -> TurnFilter:
@@ -91,7 +92,7 @@ def filters(book: Codebook, page_speakers: list[str]) -> TurnFilter:
     labels = {code.key: f"{code.display()} ({code.key})" for code, _ in book.walk()}
     uncoded, by_code, by_speaker, search = st.columns([1, 1.3, 1, 1.6], vertical_alignment="bottom")
     return TurnFilter(
-        uncoded=uncoded.toggle("Uncoded only", key="f_uncoded"),
+        uncoded=uncoded.toggle("Uncoded only", key="f_uncoded", bind="query-params"),
         code=by_code.selectbox(
             "Code",
             list(labels),
@@ -99,16 +100,36 @@ def filters(book: Codebook, page_speakers: list[str]) -> TurnFilter:
             format_func=labels.get,
             placeholder="All codes",
             key="f_code",
+            bind="query-params",
         ),
         speaker=by_speaker.selectbox(
-            "Speaker", page_speakers, index=None, placeholder="All speakers", key="f_speaker"
+            "Speaker",
+            page_speakers,
+            index=None,
+            placeholder="All speakers",
+            key="f_speaker",
+            bind="query-params",
         ),
-        text=search.text_input("Search the text", key="f_text", placeholder="word or phrase"),
+        text=search.text_input(
+            "Search the text", key="f_text", placeholder="word or phrase", bind="query-params"
+        ),
     )
 
 
+def _size_in_address() -> int:
+    """The page size the address names (its widget comes at the end of the page, after the
+    page of turns is read), else the default."""
+    named = st.query_params.get("page_size", "")
+    return int(named) if named.isdigit() and int(named) in PAGE_SIZES else PAGE_SIZE
+
+
 def page_number(signature: tuple) -> int:
-    """The page to show; back to page 1 whenever the transcript, coder or filters change."""
+    """The page to show; back to page 1 whenever the transcript, coder or filters change. A
+    fresh session starts on the page the address names (``?page=3``: a reload or a shared
+    link opens the same place)."""
+    if PAGE_FOR_KEY not in st.session_state and st.query_params.get(PAGE_PARAM, "").isdigit():
+        st.session_state[PAGE_FOR_KEY] = signature
+        st.session_state[PAGE_KEY] = max(1, int(st.query_params[PAGE_PARAM]))
     if st.session_state.get(PAGE_FOR_KEY) != signature:
         st.session_state[PAGE_FOR_KEY] = signature
         st.session_state[PAGE_KEY] = 1
@@ -399,17 +420,26 @@ def page() -> None:
     suggest_bar(project, transcript, coder)
     labels = [speaker["label"] for speaker in transcript_speakers(project, transcript)]
     where = filters(book, labels)
-    size = st.session_state.get("page_size", PAGE_SIZE)
+    size = st.session_state.get("page_size") or _size_in_address()
     number = page_number((transcript, coder, where, size))
     current = turn_page(project, transcript, coder, where, limit=size, offset=(number - 1) * size)
     if current.total and current.offset >= current.total:  # the filtered turns shrank
         st.session_state[PAGE_KEY] = current.pages
         st.rerun()
+    if current.number > 1:
+        st.query_params[PAGE_PARAM] = str(current.number)
+    else:
+        st.query_params.pop(PAGE_PARAM, None)
     pager(current, "top")
     turns(project, current, coder, book, where.text)
     pager(current, "bottom")
     st.selectbox(
-        "Turns per page", PAGE_SIZES, index=PAGE_SIZES.index(PAGE_SIZE), key="page_size", width=160
+        "Turns per page",
+        PAGE_SIZES,
+        index=PAGE_SIZES.index(PAGE_SIZE),
+        key="page_size",
+        width=160,
+        bind="query-params",
     )
     shown.end()
 
