@@ -186,11 +186,22 @@ def _casefold(text: str | None) -> str | None:
 
 
 def _attach_codings(project: Project, turns: list[dict[str, Any]], coder_id: int | None) -> None:
-    """Add ``codes``, ``spans`` and ``memo`` of ``coder_id`` to each turn of a page."""
+    """Add ``codes``, ``spans`` and ``memo`` of ``coder_id`` to each turn of a page; without a
+    coder, ``coded_by``: every coder's codes (code -> the coders who applied it), to read."""
     codes: dict[int, list[str]] = defaultdict(list)
     spans: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
     memos: dict[int, str] = {}
+    coded_by: dict[int, dict[str, list[str]]] = defaultdict(dict)
     ids = [turn["id"] for turn in turns]
+    if ids and coder_id is None:
+        marks = ",".join("?" * len(ids))
+        for row in project.query(
+            f"""SELECT DISTINCT c.turn_id, codes.key, coders.name FROM codings c
+                JOIN codes ON codes.id = c.code_id JOIN coders ON coders.id = c.coder_id
+                WHERE c.turn_id IN ({marks}) ORDER BY codes.position, coders.name""",
+            ids,
+        ):
+            coded_by[row["turn_id"]].setdefault(row["key"], []).append(row["name"])
     if ids and coder_id is not None:
         marks = ",".join("?" * len(ids))
         for row in project.query(
@@ -215,6 +226,7 @@ def _attach_codings(project: Project, turns: list[dict[str, Any]], coder_id: int
         turn["codes"] = codes[turn["id"]]
         turn["spans"] = spans[turn["id"]]
         turn["memo"] = memos.get(turn["id"])
+        turn["coded_by"] = coded_by[turn["id"]]
 
 
 def _attach_suggestions(project: Project, turns: list[dict[str, Any]], coder: str | None) -> None:

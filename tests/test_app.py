@@ -778,3 +778,23 @@ def test_the_address_opens_the_same_place(app, demo):
     app.button(key="next-top").click().run()
     assert pager_text(app) == "Page 4 of 6 · showing 31–40 of 59 turns"
     assert app.query_params["page"] == "4"
+
+
+def test_without_a_coder_every_coders_codes_show_read_only(app, demo):
+    open_page(app, "code")
+    transcript = app.selectbox(key="transcript").value
+    assert not app.pills
+    page = "".join(element.proto.body for element in app.get("html"))
+    by_turn: dict[int, dict[str, set[str]]] = {}
+    for coding in demo.codings():
+        if coding["transcript"] == transcript and coding["turn"] <= 25:
+            by_turn.setdefault(coding["turn"], {}).setdefault(coding["code"], set()).add(
+                coding["coder"]
+            )
+    assert any(len(coders) == 2 for codes in by_turn.values() for coders in codes.values())
+    book = demo.codebook()
+    language = next(t["language"] for t in demo.transcripts() if t["name"] == transcript)
+    for codes in by_turn.values():
+        for code, coders in codes.items():
+            chip = f"{book.get(code).display(language)} · {', '.join(sorted(coders))}"
+            assert chip in page, (code, coders)

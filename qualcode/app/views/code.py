@@ -4,7 +4,8 @@ Each turn shows its speaker (in the speaker's colour; interviewer turns set apar
 (HTML-escaped, search hits, coded spans and the evidence of suggestions marked), one pill per
 code in the code's colour (filled when applied; one click applies or removes it), the coder's
 open suggestions as chips (one click accepts, the cross rejects) and the coder's memo. Where no
-pills show (no coder chosen yet, interviewer turns) the codes are coloured chips on the card.
+pills show, the codes are coloured chips on the card: on interviewer turns the coder's, and
+before a coder is chosen every coder's, each with the coders who applied it (read-only).
 Only the current page of turns is queried (:func:`qualcode.workbench.turn_page`).
 """
 
@@ -330,11 +331,18 @@ def turn_card(
     """One turn: the card, and for a coder the pills and memo (for an interviewer turn, behind
     a "Code" button: such turns are kept but set apart)."""
     interviewer = turn["role"] == "interviewer"
-    chips = [
-        (codes[key].display(language), codes[key].color)
-        for key in turn["codes"]
-        if key in codes and (coder is None or interviewer)
-    ]
+    if coder is None:  # every coder's codes, read-only, with who applied them
+        chips = [
+            (f"{codes[key].display(language)} · {', '.join(names)}", codes[key].color)
+            for key, names in turn["coded_by"].items()
+            if key in codes
+        ]
+    else:
+        chips = [
+            (codes[key].display(language), codes[key].color)
+            for key in turn["codes"]
+            if key in codes and interviewer
+        ]
     spans = [(start, end) for _, start, end in turn["spans"]] + text_spans(turn["text"], search)
     if coder is not None and not interviewer:
         spans += evidence_spans(turn["suggestions"])
