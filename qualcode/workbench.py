@@ -69,6 +69,25 @@ def transcript_names(project: Project) -> list[str]:
     return [row["name"] for row in project.query("SELECT name FROM transcripts ORDER BY name")]
 
 
+def where_left_off(project: Project, coder: str | None) -> str | None:
+    """The first transcript (in name order) with a participant turn ``coder`` has not coded:
+    where the Code page opens for them (None when they have coded every one, or for no
+    coder)."""
+    coder_id = project.find_coder(coder) if coder else None
+    if coder_id is None:
+        return None
+    rows = project.query(
+        """SELECT tr.name FROM transcripts tr
+           WHERE EXISTS (SELECT 1 FROM turns t JOIN speakers s ON s.id = t.speaker_id
+                         WHERE t.transcript_id = tr.id AND s.role = 'participant'
+                           AND NOT EXISTS (SELECT 1 FROM codings c
+                                           WHERE c.turn_id = t.id AND c.coder_id = ?))
+           ORDER BY tr.name LIMIT 1""",
+        [coder_id],
+    )
+    return rows[0]["name"] if rows else None
+
+
 def transcript_speakers(project: Project, transcript: str) -> list[dict[str, Any]]:
     """The transcript's speakers (``label``, ``role``) in order of first appearance."""
     transcript_id, _ = _transcript(project, transcript)

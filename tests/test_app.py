@@ -798,3 +798,12 @@ def test_without_a_coder_every_coders_codes_show_read_only(app, demo):
         for code, coders in codes.items():
             chip = f"{book.get(code).display(language)} · {', '.join(sorted(coders))}"
             assert chip in page, (code, coders)
+
+
+def test_the_code_page_opens_the_first_transcript_the_coder_has_not_finished(app, demo):
+    names = sorted(t["name"] for t in demo.transcripts())
+    for turn in demo.turns(names[0], role="participant"):
+        demo.add_codings(turn["id"], ["awareness"], "zoe")
+    app.query_params["coder"] = "zoe"
+    open_page(app, "code")
+    assert app.selectbox(key="transcript").value == names[1]

@@ -14,6 +14,7 @@ from qualcode.workbench import (
     transcript_names,
     transcript_speakers,
     turn_page,
+    where_left_off,
 )
 
 EN = "focus-group-en"  # 52 turns, 40 of them by participants
@@ -226,3 +227,21 @@ def test_learned_suggestions_need_a_coder_with_codings(pilot):
     with pytest.raises(QualcodeError, match="unknown method"):
         suggest_transcript(pilot, "pilot", "ann", "magic")
     assert pilot.query("SELECT count(*) AS n FROM suggestions")[0]["n"] == 0
+
+
+def test_the_code_page_opens_where_the_coder_left_off(demo):
+    def by_hand(coder):
+        for name in transcript_names(demo):
+            coded, total = progress(demo, name, coder)
+            if coded < total:
+                return name
+        return None
+
+    for coder in demo.coders():
+        assert where_left_off(demo, coder) == by_hand(coder)
+    first = transcript_names(demo)[0]
+    participants = [t["id"] for t in demo.turns(first, role="participant")]
+    for turn_id in participants:
+        change_codes(demo, turn_id, "zoe", add=["awareness"])
+    assert where_left_off(demo, "zoe") == transcript_names(demo)[1]
+    assert where_left_off(demo, "nobody") is None and where_left_off(demo, None) is None

@@ -40,6 +40,7 @@ from qualcode.workbench import (
     transcript_names,
     transcript_speakers,
     turn_page,
+    where_left_off,
 )
 
 PAGE_KEY = "turn_page"
@@ -80,12 +81,21 @@ def start_coding() -> None:
         st.session_state["coder"] = name
 
 
-def choose_transcript(project: Project) -> str | None:
+def choose_transcript(project: Project, coder: str | None) -> str | None:
+    """The transcript to code; it opens where the coder left off (the first transcript with
+    turns they have not coded), or where the address says."""
     names = transcript_names(project)
     if not names:
         st.info("No transcripts yet: upload some on the Project page.")
         return None
-    return st.selectbox("Transcript", names, key="transcript", bind="query-params")
+    left_off = session.derived(where_left_off, project, coder)
+    return st.selectbox(
+        "Transcript",
+        names,
+        index=names.index(left_off) if left_off in names else 0,
+        key="transcript",
+        bind="query-params",
+    )
 
 
 def filters(book: Codebook, page_speakers: list[str]) -> TurnFilter:
@@ -410,7 +420,7 @@ def page() -> None:
     with top[0]:
         coder = choose_coder(project)
     with top[1]:
-        transcript = choose_transcript(project)
+        transcript = choose_transcript(project, coder)
     if transcript is None:
         return
     book = project.codebook()
