@@ -255,3 +255,33 @@ def test_cli_quotes_in_every_format(study, tmp_path):
     result = runner.invoke(cli, [*base, "--coder", "ann", "-o", str(tmp_path / "q.pdf")])
     assert result.exit_code == 1 and "cannot tell the quote format" in result.stderr
     assert not (tmp_path / "q.pdf").exists()
+
+
+def test_memos_written_on_the_code_page_reach_every_quote_list(demo, tmp_path):
+    """A memo on a turn (the Code page's memo box) comes with the turn's quotes, beside the
+    coding's own memo, in CSV, XLSX, DOCX and Markdown."""
+    import csv
+
+    import docx
+    import openpyxl
+
+    from qualcode.export.quotes import quotes, write_quotes
+
+    coding = demo.codings(coder="coder-a")[0]
+    demo.set_memo(coding["turn_id"], "coder-a", "Talks to the board =first time")
+    paths = {fmt: tmp_path / f"q.{fmt}" for fmt in ("csv", "xlsx", "docx", "md")}
+    for fmt, path in paths.items():
+        write_quotes(quotes(demo, [coding["code"]], "coder-a"), fmt, path)
+    with open(paths["csv"], encoding="utf-8") as handle:
+        memos = [row["memo"] for row in csv.DictReader(handle)]
+    assert "'Talks to the board =first time" not in memos  # only a leading = is quoted
+    assert "Talks to the board =first time" in memos
+    cells = [
+        row[-1]
+        for sheet in openpyxl.load_workbook(paths["xlsx"]).worksheets
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    assert "Talks to the board =first time" in cells
+    texts = [p.text for p in docx.Document(paths["docx"]).paragraphs]
+    assert "Memo: Talks to the board =first time" in texts
+    assert "Memo: Talks to the board =first time" in paths["md"].read_text(encoding="utf-8")

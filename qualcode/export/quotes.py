@@ -128,9 +128,12 @@ def _stream(project: Project, choice: CoderChoice, table, names: dict[int, str])
                td.speaker, td.role,
                CASE WHEN c.start IS NULL THEN td.text
                     ELSE substr(td.text, c.start + 1, c."end" - c.start) END AS text,
-               c.start, c."end", c.memo
+               c.start, c."end",
+               CASE WHEN c.memo IS NOT NULL AND m.text IS NOT NULL THEN c.memo || ' · ' || m.text
+                    ELSE COALESCE(c.memo, m.text) END AS memo
         FROM codings c
         JOIN turn_details td ON td.id = c.turn_id
+        LEFT JOIN memos m ON m.turn_id = c.turn_id AND m.coder_id = c.coder_id
         WHERE c.coder_id = ? AND c.code_id IN ({marks})
         ORDER BY CASE c.code_id {order} END, td.transcript, td.turn, c.start
         """,
@@ -234,7 +237,8 @@ def write_csv(quote_list: QuoteList, handle: IO[str]) -> int:
 
 def write_markdown(quote_list: QuoteList, handle: IO[str]) -> int:
     """Markdown: a heading per code (deeper for sub-codes), each quote a block quote followed
-    by its citation. Text is escaped so that it shows as written (no HTML, no markup)."""
+    by its citation and the coder's memo. Text is escaped so that it shows as written (no
+    HTML, no markup)."""
     handle.write(f"# Quotes by theme\n\n{_markdown(quote_list.describe())}\n")
     count = 0
     for key, label, depth, found in sections(quote_list):
@@ -244,6 +248,8 @@ def write_markdown(quote_list: QuoteList, handle: IO[str]) -> int:
             lines = quote.text.splitlines() or [""]
             handle.write("".join(f"> {_markdown(line)}\n" for line in lines))
             handle.write(f">\n> — {_markdown(quote.citation())}\n\n")
+            if quote.memo:
+                handle.write(f"Memo: {_markdown(quote.memo)}\n\n")
             count += 1
         if count == before:
             handle.write("_No quotes._\n")
@@ -351,7 +357,7 @@ def _xml_text(text: str) -> str:
 
 def write_docx(quote_list: QuoteList, path: Path) -> int:
     """A Word document: a heading per theme (sub-codes one level deeper), each quote in the
-    Quote style, followed by speaker, group, transcript and turn.
+    Quote style, followed by speaker, group, transcript and turn, and the coder's memo.
 
     Paragraphs go in through :class:`_Paragraphs`, in time linear in the number of quotes."""
     from docx import Document
@@ -367,6 +373,8 @@ def write_docx(quote_list: QuoteList, path: Path) -> int:
         for quote in found:
             add(f"“{_xml_text(quote.text)}”", "Quote")
             add(_xml_text(quote.citation()), citation=True)
+            if quote.memo:
+                add(_xml_text(f"Memo: {quote.memo}"), citation=True)
             count += 1
         if count == before:
             add("No quotes.")

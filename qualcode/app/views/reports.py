@@ -138,7 +138,8 @@ def quote_cards(project: Project, theme: str, coder: str | None, pseudonymize: b
         f'<div class="qc-turn qc-participant" style="--qc-speaker:#3b6ea5">'
         f'<div class="qc-head"><b>{html.escape(q.label)}</b> · '
         f"{html.escape(q.citation())}</div>"
-        f'<div class="qc-text">{html.escape(q.text)}</div></div>'
+        f'<div class="qc-text">{html.escape(q.text)}</div>'
+        f"{f'<div class=qc-memo>Memo: {html.escape(q.memo)}</div>' if q.memo else ''}</div>"
         for q in page
     ]
     st.html(STYLE + "<br>".join(cards))
