@@ -50,7 +50,43 @@ NAME = (
     r"(?:[ \u00a0]\((?!\d{1,2}:\d)[^()\n]{1,40}\))?"
 )
 SENTENCE_END = (".", "!", "?", ",")  # a "name" ending so is a sentence ("Ja.")
-PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "af", "og", "el"}
+# Small words inside names: "Jan van Dijk", "Dafydd ap Rhys", "Maria dos Santos".
+PARTICLES = {
+    "van",
+    "von",
+    "de",
+    "der",
+    "den",
+    "da",
+    "di",
+    "du",
+    "la",
+    "le",
+    "af",
+    "og",
+    "el",
+    "al",
+    "ap",
+    "ab",
+    "ibn",
+    "bin",
+    "bint",
+    "del",
+    "della",
+    "dos",
+    "das",
+    "do",
+    "zu",
+    "ten",
+    "ter",
+    "op",
+    "het",
+    "y",
+    "e",
+    "i",
+    "mac",
+    "st",
+}
 ROLE = re.compile(
     r"(?:[A-ZÆØÅ]{1,3}\d{0,3}|SPEAKER_\d{1,3}|(?:Unknown )?Speaker(?: ?\d{1,3})?"
     r"|Interviewer|Moderator|Facilitator|Interviewee|Respondent|Participant|Deltager"

@@ -1,19 +1,18 @@
 """Write the held-out .docx samples and their expected.json (python-docx)."""
+
 import io
-import os
 import zipfile
 
 import docx
-from docx.shared import Pt
-
 import talks
-from make_text import HERE, mss, per_turn, write
+from make_text import mss, per_turn, write
 
 
 def save(doc):
     """Save with fixed zip entry dates so re-running gives the same bytes."""
     doc.core_properties.author = "projekt"
     import datetime
+
     doc.core_properties.created = datetime.datetime(2026, 3, 11, 9, 0, 0)
     doc.core_properties.modified = datetime.datetime(2026, 3, 11, 9, 0, 0)
     doc.core_properties.last_modified_by = "projekt"
@@ -30,24 +29,41 @@ def save(doc):
 
 
 def teams_docx():
-    names = ["Priya Raman", "Gareth Davies-Lloyd", "Ólöf Sigurðardóttir", "Søren Bækgaard",
-             "Tom Ashby (Guest)", "Anne-Mette Wøldike Holm"]
+    names = [
+        "Priya Raman",
+        "Gareth Davies-Lloyd",
+        "Ólöf Sigurðardóttir",
+        "Søren Bækgaard",
+        "Tom Ashby (Guest)",
+        "Anne-Mette Wøldike Holm",
+    ]
     doc = docx.Document()
-    for line in ["Bookkeeping focus group 2-20260311_150412-Meeting Transcript",
-                 "11 March 2026, 03:04pm", "18m 40s", "Priya Raman started transcription"]:
+    for line in [
+        "Bookkeeping focus group 2-20260311_150412-Meeting Transcript",
+        "11 March 2026, 03:04pm",
+        "18m 40s",
+        "Priya Raman started transcription",
+    ]:
         doc.add_paragraph(line)
     turns = []
-    for role, paras, s, starts, ends in per_turn(talks.D, 754.2):
+    for role, paras, s, _starts, _ends in per_turn(talks.D, 754.2):
         ts = mss(s)
         doc.add_paragraph(f"{names[role]}   {ts}")
         for p in paras:
             doc.add_paragraph(p)
         turns.append((names[role], "\n".join(paras), ts))
     doc.add_paragraph("Priya Raman stopped transcription")
-    write("teams-docx", "sample.docx", save(doc), "teams-docx", "en",
-          "Microsoft Teams transcript download (.docx), mirroring tests/layouts/README.md: "
-          "'<title>-<yyyymmdd_hhmmss>-Meeting Transcript', date line, duration, 'X started transcription', "
-          "'Name   m:ss' then the entry's lines, 'X stopped transcription'; an external '(Guest)'", turns)
+    write(
+        "teams-docx",
+        "sample.docx",
+        save(doc),
+        "teams-docx",
+        "en",
+        "Microsoft Teams transcript download (.docx), mirroring tests/layouts/README.md: "
+        "'<title>-<yyyymmdd_hhmmss>-Meeting Transcript', date line, duration, 'X started transcription', "
+        "'Name   m:ss' then the entry's lines, 'X stopped transcription'; an external '(Guest)'",
+        turns,
+    )
 
 
 def bold_labels_docx():
@@ -76,14 +92,26 @@ def bold_labels_docx():
         if n in (4, 11):
             doc.add_paragraph("")
         turns.append((labs[role], "\n".join(paras), None))
-    write("bold-labels-docx", "sample.docx", save(doc), "bold-labels-docx", "da",
-          "Word transcript typed by hand: bold 'Label:' at the start of a paragraph, normal text after it, "
-          "continuation paragraphs unlabelled (QualCoder/NVivo-style docx import)", turns)
+    write(
+        "bold-labels-docx",
+        "sample.docx",
+        save(doc),
+        "bold-labels-docx",
+        "da",
+        "Word transcript typed by hand: bold 'Label:' at the start of a paragraph, normal text after it, "
+        "continuation paragraphs unlabelled (QualCoder/NVivo-style docx import)",
+        turns,
+    )
 
 
 def word_table_2col():
-    names = ["Ulla Brøndum (bibliotekar)", "Bent Åge Mikkelsen", "Khadija Osman", "Søs Hjort-Larsen",
-             "Nikolaj Friis"]
+    names = [
+        "Ulla Brøndum (bibliotekar)",
+        "Bent Åge Mikkelsen",
+        "Khadija Osman",
+        "Søs Hjort-Larsen",
+        "Nikolaj Friis",
+    ]
     doc = docx.Document()
     doc.add_paragraph("Lektiecaféen, Vollsmose Bibliotek").runs[0].bold = True
     doc.add_paragraph("Gruppeinterview med frivillige, 5. marts 2026 kl. 16:30–17:15.")
@@ -104,10 +132,16 @@ def word_table_2col():
         turns.append((names[role], "\n".join(paras), None))
     doc.add_paragraph("")
     doc.add_paragraph("Optagelsen slettet efter transskription, jf. aftale.")
-    write("word-table-2col", "sample.docx", save(doc), "word-table-2col", "da",
-          "Word table transcript (NVivo/Nordic practice), mirroring tests/layouts/README.md: bold title, note, "
-          "header row 'Navn | Transskription', one row per turn, multi-paragraph cells, note after the table",
-          turns)
+    write(
+        "word-table-2col",
+        "sample.docx",
+        save(doc),
+        "word-table-2col",
+        "da",
+        "Word table transcript (NVivo/Nordic practice), mirroring tests/layouts/README.md: bold title, note, "
+        "header row 'Navn | Transskription', one row per turn, multi-paragraph cells, note after the table",
+        turns,
+    )
 
 
 if __name__ == "__main__":
