@@ -96,6 +96,11 @@ class Codebook:
     def get(self, key: str) -> Code | None:
         return next((code for code, _ in self.walk() if code.key == key), None)
 
+    def subtree(self, key: str) -> list[str]:
+        """``key`` and the keys of its sub-codes, depth first (``[key]`` for an unknown key)."""
+        code = self.get(key)
+        return [key] if code is None else [c.key for c, _ in Codebook("", [], [code]).walk()]
+
 
 def default_codebook_path() -> Path:
     return data_path("codebooks", DEFAULT_CODEBOOK)

@@ -10,13 +10,15 @@ CSV through :func:`csv_value`, which undoes exactly what :func:`csv_cell` did.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from qualcode.errors import QualcodeError
 
@@ -57,6 +59,22 @@ def csv_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith((*FORMULA_START, QUOTE)):
         return QUOTE + value
     return value
+
+
+def write_csv_rows(
+    handle: IO[str], rows: Iterable[dict[str, Any]], columns: Sequence[str]
+) -> None:
+    """``rows`` (their ``columns``) as CSV with a header, every cell through :func:`csv_cell`."""
+    writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({column: csv_cell(row.get(column)) for column in columns} for row in rows)
+
+
+def csv_text(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
+    """:func:`write_csv_rows` into a string (for a download)."""
+    buffer = io.StringIO()
+    write_csv_rows(buffer, rows, columns)
+    return buffer.getvalue()
 
 
 def csv_value(text: str) -> str:

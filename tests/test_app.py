@@ -807,3 +807,14 @@ def test_the_code_page_opens_the_first_transcript_the_coder_has_not_finished(app
     app.query_params["coder"] = "zoe"
     open_page(app, "code")
     assert app.selectbox(key="transcript").value == names[1]
+
+
+def test_the_memos_view_lists_every_memo_with_its_turn(app, demo):
+    demo.set_memo(demo.turn_id(EN, 2), "coder-a", "Holds her breath at work")
+    open_page(app, "reports")
+    app.segmented_control(key="report_view").set_value("memos").run()
+    assert not app.exception, app.exception
+    assert any(shown(c.value) == "1 memo(s) by every coder." for c in app.caption)
+    table = app.dataframe[0].value
+    assert list(table["memo"]) == ["Holds her breath at work"]
+    assert list(table["turn"]) == [2] and list(table["coder"]) == ["coder-a"]

@@ -390,3 +390,17 @@ def test_labelled_lines_read_as_words_are_named():
         ".txt, Google Meet, noScribe) but are read as words of the speaker before them (lines "
         "7, 8, 9); check them, or ask for that layout (--layout labels)"
     ]
+
+
+def test_memos_are_listed_and_their_csv_cannot_start_a_formula(run):
+    assert run("demo", "qualcode.db")[0] == 0
+    assert run("memo", "5", '=HYPERLINK("x")', "--coder", "coder-a")[0] == 0
+    code, out, _ = run("memos", "--format", "csv")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "transcript,group,turn,speaker,coder,codes,memo,text,updated"
+    assert '\'=HYPERLINK(""x"")' in lines[1] and lines[1].startswith("focus-group-en,")
+    code, out, _ = run("memos", "--coder", "coder-b")
+    assert code == 0 and out.strip() == "(none)"
+    code, _, err = run("memos", "--code", "nope")
+    assert code == 1 and err.strip().endswith("unknown code 'nope'")

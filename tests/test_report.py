@@ -217,3 +217,33 @@ def test_demo_reports_smoke(demo):
     assert {row["group"] for row in frequency.rows()} >= {"Netværk 1", "Netværk 2", "Netværk 3"}
     assert all(row["turns"] > 0 for row in frequency.rows())
     assert report.cooccurrence(demo).rows()[0]["code"] == "awareness"
+
+
+def test_memos_are_listed_with_their_turns_and_the_coders_codes(demo):
+    from qualcode.analyse.memos import memo_table
+
+    a = next(c for c in demo.codings(coder="coder-a") if c["transcript"] == "netvaerk-1")
+    demo.set_memo(a["turn_id"], "coder-a", "First memo")
+    interviewer = demo.turn_id("focus-group-en", 1)  # nobody coded it
+    demo.set_memo(interviewer, "coder-b", "Second memo")
+    rows = memo_table(demo)  # in transcript order: focus-group-en before netvaerk-1
+    keys = demo.codebook().keys()
+    applied = {c["code"] for c in demo.codings(coder="coder-a", turn_id=a["turn_id"])}
+    assert [(r["transcript"], r["turn"], r["coder"], r["memo"], r["codes"]) for r in rows] == [
+        ("focus-group-en", 1, "coder-b", "Second memo", ""),
+        (
+            "netvaerk-1",
+            a["turn"],
+            "coder-a",
+            "First memo",
+            ", ".join(key for key in keys if key in applied),
+        ),
+    ]
+    assert [r["memo"] for r in memo_table(demo, coder="coder-b")] == ["Second memo"]
+    assert [r["memo"] for r in memo_table(demo, code=a["code"])] == ["First memo"]
+    others = [key for key in keys if key not in applied]
+    assert memo_table(demo, code=others[0]) == []
+    with pytest.raises(QualcodeError, match="no coder named 'zed'"):
+        memo_table(demo, coder="zed")
+    with pytest.raises(QualcodeError, match="unknown code 'nope'"):
+        memo_table(demo, code="nope")

@@ -22,6 +22,7 @@ COMMAND_MODULES = {
     "code": "codings",
     "uncode": "codings",
     "memo": "codings",
+    "memos": "codings",
     "codings": "codings",
     "suggest": "suggest",
     "accept": "suggest",

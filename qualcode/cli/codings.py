@@ -1,4 +1,4 @@
-"""Coding by hand and moving codings in and out: code, uncode, memo, codings."""
+"""Coding by hand and moving codings in and out: code, uncode, memo, memos, codings."""
 
 from __future__ import annotations
 
@@ -64,6 +64,22 @@ def memo(project: Project, turn_id: int, text: str, coder: str) -> None:
     click.echo(f"Turn {turn_id}: memo {'saved' if text.strip() else 'removed'}.")
 
 
+@click.command()
+@click.option("--coder", help="Only this coder's memos.")
+@click.option(
+    "--code", "code_key", help="Only memos on turns coded with this code (or a sub-code)."
+)
+@format_option
+@pass_project
+def memos(project: Project, coder: str | None, code_key: str | None, fmt: str) -> None:
+    """List memos with their turns: transcript, turn, speaker, coder, the coder's codes, memo."""
+    from qualcode.analyse.memos import COLUMNS, memo_table
+
+    rows = memo_table(project, coder, code_key)
+    columns = COLUMNS if fmt != "table" else [c for c in COLUMNS if c not in ("text", "updated")]
+    emit(rows, fmt, columns)
+
+
 @click.group(invoke_without_command=True)
 @click.option("--coder", help="Only this coder's codings.")
 @click.option("--transcript", help="Only this transcript.")
@@ -96,4 +112,4 @@ def codings_export(project: Project, file: str, coder: str | None) -> None:
     click.echo(f"Wrote {count} coding(s) to {shown(file)}.")
 
 
-COMMANDS = [code, uncode, memo, codings]
+COMMANDS = [code, uncode, memo, memos, codings]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import importlib
 import json
@@ -19,7 +18,7 @@ import click
 from tabulate import tabulate
 
 from qualcode.errors import QualcodeError, QualcodeWarning, shown
-from qualcode.files import csv_cell
+from qualcode.files import write_csv_rows
 from qualcode.store import Project
 from qualcode.store.file import refusal
 
@@ -170,9 +169,7 @@ def emit(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
+        write_csv_rows(sys.stdout, rows, columns)
     elif rows:
         click.echo(tabulate([[_cell(row[c]) for c in columns] for row in rows], headers=columns))
     else:

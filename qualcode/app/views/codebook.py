@@ -97,7 +97,7 @@ def editor(project: Project, book: Codebook, languages: list[str]) -> None:
         st.session_state[SELECT_NEXT] = NEW
         st.rerun()
     code = code or Code(key="", label={}, color=free_color(project))
-    below = set() if code.key == "" else set(_subtree_keys(book, code.key))
+    below = set() if code.key == "" else set(book.subtree(code.key))
     parent_options = [NEW, *(key for key in labels if key not in below)]
     current_parent = parents.get(code.key)
     with st.form(f"code-form-{selected}"):
@@ -170,11 +170,6 @@ def editor(project: Project, book: Codebook, languages: list[str]) -> None:
                 st.rerun()
     if code.key:
         actions(project, code)
-
-
-def _subtree_keys(book: Codebook, key: str) -> list[str]:
-    code = book.get(key)
-    return [key] if code is None else [c.key for c, _ in Codebook("", [], [code]).walk()]
 
 
 def actions(project: Project, code: Code) -> None:

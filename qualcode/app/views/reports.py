@@ -1,5 +1,5 @@
 """Reports page: theme frequencies with their charts, the co-occurrence heatmap, code × group
-crosstabs and quote lists per theme with downloads.
+crosstabs, quote lists per theme with downloads, and the memos with their turns.
 
 Every figure comes from :mod:`qualcode.analyse.report` (SQLite does the counting) and is cached
 until the project changes; only the chosen report is computed. Tables longer than a page are
@@ -16,12 +16,15 @@ import streamlit as st
 
 from qualcode.analyse.charts import cooccurrence_chart, crosstab_chart, frequency_chart
 from qualcode.analyse.common import consensus_coders
+from qualcode.analyse.memos import COLUMNS as MEMO_COLUMNS
+from qualcode.analyse.memos import memo_table
 from qualcode.analyse.report import cooccurrence, crosstab, frequency
 from qualcode.app import session
 from qualcode.app.downloads import MIME, quote_file
 from qualcode.app.markup import STYLE, literal
 from qualcode.errors import QualcodeError
 from qualcode.export.quotes import FORMATS, quotes
+from qualcode.files import csv_text
 from qualcode.store import Project
 
 VIEWS = {
@@ -29,6 +32,7 @@ VIEWS = {
     "cooccurrence": "Co-occurrence",
     "crosstab": "Crosstab",
     "quotes": "Quotes",
+    "memos": "Memos",
 }
 BY = {
     "group": "Group",
@@ -198,6 +202,36 @@ def quotes_view(project: Project, coder: str | None) -> None:
     quote_cards(project, theme, coder, pseudonymize)
 
 
+def memos_view(project: Project, coder: str | None) -> None:
+    """Every memo with its turn (of the chosen coder, or everyone's with Automatic), filtered
+    by a code, and as a CSV download."""
+    book = project.codebook()
+    labels = {code.key: f"{code.display()} ({code.key})" for code, _ in book.walk()}
+    code = st.selectbox(
+        "On turns coded with",
+        list(labels),
+        index=None,
+        format_func=labels.get,
+        placeholder="Any code (or none)",
+        key="memo_code",
+    )
+    rows = session.derived(memo_table, project, coder, code)
+    whose = f"by {coder}" if coder else "by every coder"
+    st.caption(literal(f"{len(rows)} memo(s) {whose}."))
+    if not rows:
+        return
+    table_page(pd.DataFrame(rows, columns=MEMO_COLUMNS), "memos")
+    st.download_button(
+        "CSV",
+        data=lambda: csv_text(rows, MEMO_COLUMNS),
+        file_name="memos.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="memos_csv",
+        on_click="ignore",
+    )
+
+
 def page() -> None:
     st.title("Reports")
     session.show_messages()
@@ -218,6 +252,7 @@ def page() -> None:
             "cooccurrence": lambda: cooccurrence_view(project, coder, rollup),
             "crosstab": lambda: crosstab_view(project, coder, rollup),
             "quotes": lambda: quotes_view(project, coder),
+            "memos": lambda: memos_view(project, coder),
         }[view or "frequency"]()
     except QualcodeError as error:  # e.g. no codings yet
         st.info(literal(str(error)))
