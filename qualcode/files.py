@@ -61,9 +61,7 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def write_csv_rows(
-    handle: IO[str], rows: Iterable[dict[str, Any]], columns: Sequence[str]
-) -> None:
+def write_csv_rows(handle: IO[str], rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
     """``rows`` (their ``columns``) as CSV with a header, every cell through :func:`csv_cell`."""
     writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()

@@ -396,3 +396,22 @@ def test_fast_clicks_of_one_coder_in_two_browsers_are_all_stored(chromium, serve
         page.screenshot(path=ARTIFACTS / "code-page-two-browsers.png")
         for page, _ in sessions:
             assert outside(page.requests_made, url) == []
+
+
+def test_next_at_the_bottom_shows_the_next_page_from_its_top(chromium, served):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT)
+    url, _ = served
+    with code_page(chromium, url) as (page, _progress):
+        top = page.locator(".st-key-turns-top")
+        expect(page.get_by_text("Page 1 of 3").first).to_be_visible()
+        bottom = page.locator(".st-key-next-bottom button")
+        bottom.scroll_into_view_if_needed()
+        expect(top).not_to_be_in_viewport()
+        bottom.click()
+        expect(page.get_by_text("Page 2 of 3").first).to_be_visible()
+        expect(top).to_be_in_viewport()
+        page.screenshot(path=ARTIFACTS / "code-page-next-from-the-top.png")
+        assert "page=2" in page.url
+        assert outside(page.requests_made, url) == []

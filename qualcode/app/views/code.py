@@ -411,6 +411,27 @@ def turns(project: Project, page: TurnPage, coder: str | None, book: Codebook, s
         )
 
 
+# Scrolls the page back to the top of the turns when another page of turns is shown (after
+# "Next" at the bottom, a person reads on from the top). Inline script: nothing is loaded.
+TO_THE_TOP = st.components.v2.component(
+    "qualcode_to_the_top",
+    js="""
+let shown = null;
+export default function ({ data }) {
+  if (shown !== null && shown !== data) {
+    document.querySelector(".st-key-turns-top")?.scrollIntoView({ block: "start" });
+  }
+  shown = data;
+}
+""",
+)
+
+
+def to_the_top(place: str) -> None:
+    """Scroll to the top of the turns when ``place`` (transcript and page) changes."""
+    TO_THE_TOP(data=place, key="to-the-top")
+
+
 def page() -> None:
     shown.begin()
     st.title("Code")
@@ -448,7 +469,9 @@ def page() -> None:
         st.query_params[PAGE_PARAM] = str(current.number)
     else:
         st.query_params.pop(PAGE_PARAM, None)
-    pager(current, "top")
+    with st.container(key="turns-top"):
+        pager(current, "top")
+    to_the_top(f"{transcript}·{current.number}")
     turns(project, current, coder, book, where.text)
     pager(current, "bottom")
     st.selectbox(
