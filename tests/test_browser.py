@@ -415,3 +415,32 @@ def test_next_at_the_bottom_shows_the_next_page_from_its_top(chromium, served):
         page.screenshot(path=ARTIFACTS / "code-page-next-from-the-top.png")
         assert "page=2" in page.url
         assert outside(page.requests_made, url) == []
+
+
+def test_codes_are_toggled_from_the_keyboard(chromium, served):
+    """j moves to the next participant turn, a digit toggles that code on it; keys typed into
+    a box are text."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT)
+    url, path = served
+    turns, codes, _ = fast_click_case(path)
+    with code_page(chromium, url) as (page, progress):
+        page.locator("h1").click()  # focus on the page, not in a box
+        page.keyboard.press("j")
+        page.keyboard.press("1")
+        expect(progress).to_have_text("1 of 40 participant turns coded by browser-coder")
+        page.keyboard.press("j")
+        page.keyboard.press("2")
+        expect(progress).to_have_text("2 of 40 participant turns coded by browser-coder")
+        page.keyboard.press("k")
+        page.keyboard.press("1")  # off again
+        expect(progress).to_have_text("1 of 40 participant turns coded by browser-coder")
+        expect(page.locator(f".st-key-turn-{turns[1]}.qc-focus")).to_have_count(0)
+        expect(page.locator(f".st-key-turn-{turns[0]}")).to_have_class(re.compile("qc-focus"))
+        page.screenshot(path=ARTIFACTS / "code-page-keyboard.png")
+        stored = stored_after_clicks(path, 1)
+        assert stored == {(turns[1], codes[1])}
+        page.get_by_label("Search the text").fill("12")  # digits in a box are text
+        page.wait_for_timeout(500)
+        assert stored_after_clicks(path, 1) == {(turns[1], codes[1])}

@@ -29,6 +29,7 @@ STYLE = """
 .qc-chip { display: inline-block; border-radius: 0.8rem; padding: 0 0.55rem; margin: 0.1rem
            0.25rem 0 0; font-size: 0.78rem; color: #fff; font-style: normal; }
 .qc-turn mark { background: #ffe58a; color: inherit; padding: 0 0.1rem; border-radius: 0.15rem; }
+.qc-focus { outline: 3px solid #3b6ea5; outline-offset: 2px; border-radius: 0.5rem; }
 .qc-memo { font-size: 0.85rem; color: #555; margin-top: 0.3rem; font-style: normal;
            white-space: pre-wrap; }
 .qc-dot { display: inline-block; width: 0.8rem; height: 0.8rem; border-radius: 50%;

@@ -11,6 +11,8 @@ Only the current page of turns is queried (:func:`qualcode.workbench.turn_page`)
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from qualcode.app import session, shown
@@ -427,6 +429,70 @@ export default function ({ data }) {
 )
 
 
+# Keys: j / k (or the arrows down / up) move between the participant turns of the page, and a
+# digit n toggles the n-th code on the turn in focus (as its n-th pill does). Keys typed into
+# a box are left alone.
+KEYS = st.components.v2.component(
+    "qualcode_keys",
+    js=r"""
+let focused = -1;
+let latest = null;
+function cards() {
+  return [...document.querySelectorAll('[class*="st-key-turn-"]')];
+}
+function show(list) {
+  list.forEach((card, index) => card.classList.toggle("qc-focus", index === focused));
+  if (list[focused]) list[focused].scrollIntoView({ block: "nearest" });
+}
+export default function (component) {
+  latest = component;
+  if (window.qualcodeKeys) return;
+  window.qualcodeKeys = true;
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (target.closest && target.closest("input, textarea, [contenteditable=true]")) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const list = cards();
+    if (!list.length) return;
+    if (event.key === "j" || event.key === "ArrowDown") {
+      focused = Math.min(focused + 1, list.length - 1);
+    } else if (event.key === "k" || event.key === "ArrowUp") {
+      focused = Math.max(focused - 1, 0);
+    } else if (/^[1-9]$/.test(event.key) && list[focused]) {
+      const turn = /st-key-turn-(\d+)/.exec(list[focused].className)[1];
+      latest.setTriggerValue("toggle", `${turn}:${event.key}:${Date.now()}`);
+    } else {
+      return;
+    }
+    event.preventDefault();
+    show(list);
+  });
+}
+""",
+)
+
+
+@session.callback
+def toggle_by_key(project: Project, coder: str, keys: list[str]) -> None:
+    """A digit key on the turn in focus: its n-th code on or off."""
+    pressed = getattr(st.session_state.get("keys"), "toggle", None)
+    if not pressed:
+        return
+    turn_id, number, _ = pressed.split(":")
+    if not 1 <= int(number) <= len(keys):
+        return
+    code = keys[int(number) - 1]
+    stored = {c["code"] for c in project.codings(coder=coder, turn_id=int(turn_id))}
+    session.attempt(
+        change_codes,
+        project,
+        int(turn_id),
+        coder,
+        add=[] if code in stored else [code],
+        remove=[code] if code in stored else [],
+    )
+
+
 def to_the_top(place: str) -> None:
     """Scroll to the top of the turns when ``place`` (transcript and page) changes."""
     TO_THE_TOP(data=place, key="to-the-top")
@@ -469,6 +535,12 @@ def page() -> None:
         st.query_params[PAGE_PARAM] = str(current.number)
     else:
         st.query_params.pop(PAGE_PARAM, None)
+    if coder is not None:
+        KEYS(key="keys", on_toggle_change=partial(toggle_by_key, project, coder, book.keys()))
+        st.caption(
+            "Keys: j / k (or ↓ / ↑) the next / previous turn, 1–9 the code of that number on "
+            "it, on or off."
+        )
     with st.container(key="turns-top"):
         pager(current, "top")
     to_the_top(f"{transcript}·{current.number}")
