@@ -444,3 +444,44 @@ def test_codes_are_toggled_from_the_keyboard(chromium, served):
         page.get_by_label("Search the text").fill("12")  # digits in a box are text
         page.wait_for_timeout(500)
         assert stored_after_clicks(path, 1) == {(turns[1], codes[1])}
+
+
+SELECT = """([turn, start, end, lastTurn, lastEnd]) => {
+  const text = (id) => document.querySelector(`.st-key-turn-${id} .qc-text`).firstChild;
+  const range = document.createRange();
+  range.setStart(text(turn), start);
+  range.setEnd(text(lastTurn ?? turn), lastEnd ?? end);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}"""
+
+
+def test_a_selected_passage_is_coded_with_a_key(chromium, served):
+    """Select a sentence inside a turn and press a code's digit: the coding is stored with
+    the sentence's offsets; a selection across two turns is refused with a message."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT)
+    url, path = served
+    turns, codes, _ = fast_click_case(path)
+    with Project(path) as project:
+        text = project.turn(turns[0])["text"]
+    sentence = "Literally."
+    start = text.index(sentence)
+    with code_page(chromium, url) as (page, progress):
+        page.locator("h1").click()  # out of the coder box, as selecting with the mouse does
+        page.evaluate(SELECT, [turns[0], start, start + len(sentence), None, None])
+        page.keyboard.press("3")
+        expect(progress).to_have_text("1 of 40 participant turns coded by browser-coder")
+        with Project(path) as project:
+            stored = project.codings(coder="browser-coder")
+        assert [(c["turn_id"], c["code"], c["start"], c["end"]) for c in stored] == [
+            (turns[0], codes[2], start, start + len(sentence))
+        ]
+        page.screenshot(path=ARTIFACTS / "code-page-passage.png")
+        page.evaluate(SELECT, [turns[0], 0, 0, turns[1], 5])
+        page.keyboard.press("1")
+        expect(page.get_by_text("Select a passage inside one turn")).to_be_visible()
+        with Project(path) as project:
+            assert len(project.codings(coder="browser-coder")) == 1

@@ -430,8 +430,8 @@ export default function ({ data }) {
 
 
 # Keys: j / k (or the arrows down / up) move between the participant turns of the page, and a
-# digit n toggles the n-th code on the turn in focus (as its n-th pill does). Keys typed into
-# a box are left alone.
+# digit n toggles the n-th code on the turn in focus (as its n-th pill does), or, with a
+# passage of one turn selected, codes the passage. Keys typed into a box are left alone.
 KEYS = st.components.v2.component(
     "qualcode_keys",
     js=r"""
@@ -439,6 +439,25 @@ let focused = -1;
 let latest = null;
 function cards() {
   return [...document.querySelectorAll('[class*="st-key-turn-"]')];
+}
+// The selected passage as "turn:start:end" (offsets in characters, as Python counts them,
+// inside the turn's text), "across" when it spans turns, or null.
+function selected() {
+  const selection = window.getSelection();
+  if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
+  const range = selection.getRangeAt(0);
+  const text = (node) => (node.nodeType === 1 ? node : node.parentElement)?.closest(".qc-text");
+  const first = text(range.startContainer), last = text(range.endContainer);
+  if (!first || !last) return null;
+  if (first !== last) return "across";
+  const card = first.closest('[class*="st-key-turn-"]');
+  if (!card) return null;
+  const before = document.createRange();
+  before.setStart(first, 0);
+  before.setEnd(range.startContainer, range.startOffset);
+  const start = Array.from(before.toString()).length;
+  const end = start + Array.from(range.toString()).length;
+  return `${/st-key-turn-(\d+)/.exec(card.className)[1]}:${start}:${end}`;
 }
 function show(list) {
   list.forEach((card, index) => card.classList.toggle("qc-focus", index === focused));
@@ -458,6 +477,10 @@ export default function (component) {
       focused = Math.min(focused + 1, list.length - 1);
     } else if (event.key === "k" || event.key === "ArrowUp") {
       focused = Math.max(focused - 1, 0);
+    } else if (/^[1-9]$/.test(event.key) && selected()) {
+      const span = selected();
+      latest.setTriggerValue("toggle", `${span}:${event.key}:${Date.now()}`);
+      window.getSelection().removeAllRanges();
     } else if (/^[1-9]$/.test(event.key) && list[focused]) {
       const turn = /st-key-turn-(\d+)/.exec(list[focused].className)[1];
       latest.setTriggerValue("toggle", `${turn}:${event.key}:${Date.now()}`);
@@ -474,14 +497,23 @@ export default function (component) {
 
 @session.callback
 def toggle_by_key(project: Project, coder: str, keys: list[str]) -> None:
-    """A digit key on the turn in focus: its n-th code on or off."""
+    """A digit key: with a passage selected in a turn, the n-th code on that passage; else
+    the n-th code on the turn in focus, on or off. A selection across turns is refused."""
     pressed = getattr(st.session_state.get("keys"), "toggle", None)
     if not pressed:
         return
-    turn_id, number, _ = pressed.split(":")
+    if pressed.startswith("across:"):
+        session.say("error", "Select a passage inside one turn to code it (not across turns).")
+        return
+    *where, number, _ = pressed.split(":")
     if not 1 <= int(number) <= len(keys):
         return
     code = keys[int(number) - 1]
+    if len(where) == 3:  # a passage: turn, start, end
+        turn_id, start, end = map(int, where)
+        session.attempt(project.add_codings, turn_id, [code], coder, span=(start, end))
+        return
+    turn_id = where[0]
     stored = {c["code"] for c in project.codings(coder=coder, turn_id=int(turn_id))}
     session.attempt(
         change_codes,
@@ -539,7 +571,7 @@ def page() -> None:
         KEYS(key="keys", on_toggle_change=partial(toggle_by_key, project, coder, book.keys()))
         st.caption(
             "Keys: j / k (or ↓ / ↑) the next / previous turn, 1–9 the code of that number on "
-            "it, on or off."
+            "it, on or off; select a passage in a turn and press 1–9 to code just the passage."
         )
     with st.container(key="turns-top"):
         pager(current, "top")
