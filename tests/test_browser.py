@@ -447,10 +447,20 @@ def test_codes_are_toggled_from_the_keyboard(chromium, served):
 
 
 SELECT = """([turn, start, end, lastTurn, lastEnd]) => {
-  const text = (id) => document.querySelector(`.st-key-turn-${id} .qc-text`).firstChild;
+  // The text node and offset of character `offset` of a turn's text (marks split it).
+  const at = (id, offset) => {
+    const root = document.querySelector(`.st-key-turn-${id} .qc-text`);
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let node = walker.nextNode();
+    while (node && offset > node.length) {
+      offset -= node.length;
+      node = walker.nextNode();
+    }
+    return [node, offset];
+  };
   const range = document.createRange();
-  range.setStart(text(turn), start);
-  range.setEnd(text(lastTurn ?? turn), lastEnd ?? end);
+  range.setStart(...at(turn, start));
+  range.setEnd(...at(lastTurn ?? turn, lastEnd ?? end));
   const selection = window.getSelection();
   selection.removeAllRanges();
   selection.addRange(range);
@@ -480,8 +490,21 @@ def test_a_selected_passage_is_coded_with_a_key(chromium, served):
             (turns[0], codes[2], start, start + len(sentence))
         ]
         page.screenshot(path=ARTIFACTS / "code-page-passage.png")
+        other = "My breathing lives up here, in my chest."
+        begin = text.index(other)
+        page.evaluate(SELECT, [turns[0], begin, begin + len(other), None, None])
+        pill = page.locator(f".st-key-codes-{turns[0]} button").nth(4)
+        pill.click()  # the fifth code's pill, on the selected passage only
+        with Project(path) as project:
+            deadline = time.monotonic() + 20
+            while len(project.codings(coder="browser-coder")) < 2 and time.monotonic() < deadline:
+                time.sleep(0.3)
+            stored = project.codings(coder="browser-coder")
+        assert sorted((c["code"], c["start"], c["end"]) for c in stored) == sorted(
+            [(codes[2], start, start + len(sentence)), ("community", begin, begin + len(other))]
+        )
         page.evaluate(SELECT, [turns[0], 0, 0, turns[1], 5])
         page.keyboard.press("1")
         expect(page.get_by_text("Select a passage inside one turn")).to_be_visible()
         with Project(path) as project:
-            assert len(project.codings(coder="browser-coder")) == 1
+            assert len(project.codings(coder="browser-coder")) == 2

@@ -467,6 +467,20 @@ export default function (component) {
   latest = component;
   if (window.qualcodeKeys) return;
   window.qualcodeKeys = true;
+  // A click on a code's pill while a passage of that turn is selected codes the passage
+  // (caught before the pill sees it: the pill alone would code the whole turn).
+  document.addEventListener("click", (event) => {
+    const pill = event.target.closest && event.target.closest('button[data-variant="pills"]');
+    const span = pill && selected();
+    if (!span || span === "across") return;
+    const group = pill.closest('[class*="st-key-codes-"]');
+    if (!group || !group.className.includes(`st-key-codes-${span.split(":")[0]}`)) return;
+    const pills = [...group.querySelectorAll('button[data-variant="pills"]')];
+    event.preventDefault();
+    event.stopPropagation();
+    latest.setTriggerValue("toggle", `${span}:${pills.indexOf(pill) + 1}:${Date.now()}`);
+    window.getSelection().removeAllRanges();
+  }, true);
   document.addEventListener("keydown", (event) => {
     const target = event.target;
     if (target.closest && target.closest("input, textarea, [contenteditable=true]")) return;
@@ -571,7 +585,8 @@ def page() -> None:
         KEYS(key="keys", on_toggle_change=partial(toggle_by_key, project, coder, book.keys()))
         st.caption(
             "Keys: j / k (or ↓ / ↑) the next / previous turn, 1–9 the code of that number on "
-            "it, on or off; select a passage in a turn and press 1–9 to code just the passage."
+            "it, on or off; select a passage in a turn and press 1–9 (or click a pill) to code "
+            "just the passage."
         )
     with st.container(key="turns-top"):
         pager(current, "top")
