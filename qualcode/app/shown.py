@@ -63,18 +63,41 @@ def _latest(key: str) -> Any:
 def before_change(key: str) -> Any:
     """In ``key``'s change callback: the value the browser showed before this change (the
     value drawn in the last run it received whole, or its own previous change since then).
-    Records the new value as the browser's latest."""
+    Records the new value as the browser's latest.
+
+    A run the browser received in part (stopped by the next click before its end, so before
+    the hidden field) may have redrawn the widget already. So when the usual base differs from
+    the new value in more than one choice, which one click never does, the values drawn in
+    later runs are tried too: a new value equal to one of them changed nothing (the browser
+    sends it back), one that differs by a single choice from one of them is read against it."""
     seen = _seen()
     sent = st.session_state.setdefault(SENT_KEY, {})
     drawn = st.session_state.get(DRAWN_KEY, {})
+    chosen = st.session_state.get(key)
     if seen is not None and sent.get(key, (None, None))[0] == seen:
         base = sent[key][1]
     elif seen in drawn and key in drawn[seen]:
         base = drawn[seen][key]
     else:
         base = _latest(key)
-    sent[key] = (seen, st.session_state.get(key))
+    sent[key] = (seen, chosen)
+    if seen is not None and _distance(base, chosen) > 1:
+        later = [
+            drawn[run][key]
+            for run in sorted(drawn, reverse=True)
+            if run > seen and key in drawn[run]
+        ]
+        if any(_distance(value, chosen) == 0 for value in later):
+            return chosen
+        near = next((value for value in later if _distance(value, chosen) == 1), None)
+        if near is not None:
+            return near
     return base
+
+
+def _distance(one: Any, other: Any) -> int:
+    """How many choices two values of a multi-choice widget differ in."""
+    return len(set(one or []) ^ set(other or []))
 
 
 def end() -> None:
