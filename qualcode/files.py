@@ -61,11 +61,16 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def write_csv_rows(handle: IO[str], rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
-    """``rows`` (their ``columns``) as CSV with a header, every cell through :func:`csv_cell`."""
+def write_csv_rows(handle: IO[str], rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> int:
+    """``rows`` (their ``columns``) as CSV with a header, every cell through :func:`csv_cell`;
+    returns how many rows."""
     writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
-    writer.writerows({column: csv_cell(row.get(column)) for column in columns} for row in rows)
+    count = 0
+    for row in rows:
+        writer.writerow({column: csv_cell(row.get(column)) for column in columns})
+        count += 1
+    return count
 
 
 def csv_text(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:

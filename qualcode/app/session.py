@@ -25,7 +25,7 @@ import streamlit as st
 from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from qualcode.app.markup import literal
-from qualcode.codebook import default_codebook_path, load_codebook
+from qualcode.codebook import Codebook, default_codebook_path, load_codebook
 from qualcode.demo import DEMO_PROJECT, create_demo_project
 from qualcode.errors import QualcodeError
 from qualcode.store import DEFAULT_PROJECT, PROJECT_ENV, Project
@@ -205,6 +205,20 @@ def choose(
         default=default,
         key=key,
         required=True,
+    )
+
+
+def choose_code(parent: Any, label: str, book: Codebook, placeholder: str, key: str, **more: Any):
+    """One code of ``book`` or none, as a select box in ``parent`` showing ``Label (key)``."""
+    names = {code.key: f"{code.display()} ({code.key})" for code, _ in book.walk()}
+    return parent.selectbox(
+        label,
+        list(names),
+        index=None,
+        format_func=names.get,
+        placeholder=placeholder,
+        key=key,
+        **more,
     )
 
 

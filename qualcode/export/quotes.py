@@ -10,7 +10,6 @@ Pseudonyms replace the speaker labels only: names said inside the quotes stay as
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import re
@@ -23,7 +22,7 @@ from typing import IO, Any
 
 from qualcode.analyse.common import CoderChoice, choose_coder, code_table, select_codes
 from qualcode.errors import QualcodeError
-from qualcode.files import csv_cell, written
+from qualcode.files import write_csv_rows, written
 from qualcode.store import Project
 
 FORMATS = ("csv", "xlsx", "docx", "md")
@@ -226,13 +225,7 @@ def format_for(path: str | Path) -> str | None:
 def write_csv(quote_list: QuoteList, handle: IO[str]) -> int:
     """CSV, one row per quote; text a spreadsheet would run as a formula gets a leading ``'``
     (:func:`qualcode.files.csv_cell`)."""
-    writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    count = 0
-    for quote in quote_list.quotes:
-        writer.writerow({key: csv_cell(value) for key, value in quote.row().items()})
-        count += 1
-    return count
+    return write_csv_rows(handle, (quote.row() for quote in quote_list.quotes), COLUMNS)
 
 
 def write_markdown(quote_list: QuoteList, handle: IO[str]) -> int:

@@ -133,12 +133,19 @@ class Entry:
 Layout = Callable[[str], Header | None]
 
 
-def _header(match: re.Match | None, rest: str = "") -> Header | None:
+# Who speaks: a name, or anything in square brackets (``[SPEAKER_00]``, ``[Tanja Kjær]``).
+SPEAKER = rf"(?:\[(?P<bracketed>[^\]\n]{{1,40}})\]|(?P<name>{NAME}))"
+
+
+def _header(match: re.Match | None) -> Header | None:
+    """The header a layout's pattern matched: the speaker (white space made single spaces),
+    the time (``time``, or the label's ``t1``/``t2``) and the words after it (``rest``)."""
     if match is None:
         return None
     groups = match.groupdict()
-    speaker = re.sub(r"[ \u00a0]+", " ", groups["name"].strip())
-    return Header(speaker, groups.get("time"), groups.get("rest", rest) or "")
+    speaker = re.sub(r"[ \u00a0]+", " ", (groups.get("bracketed") or groups["name"]).strip())
+    time = groups.get("time") or groups.get("t1") or groups.get("t2")
+    return Header(speaker, time, groups.get("rest") or "")
 
 
 # Bold (``**D3:**``, ``**D3**:``) may open before or after a leading timestamp and close before
@@ -148,7 +155,7 @@ LABEL = re.compile(
     rf"""{SPACE}*(?P<bold1>\*\*|__)?
     (?:[\[(](?P<t1>{TIME})[\])]{SPACE}*)?
     (?P<bold2>\*\*|__)?
-    (?:\[(?P<bracketed>[^\]\n]{{1,40}})\]|(?P<plain>{NAME}))
+    {SPEAKER}
     {SPACE}*(?:[\[(](?P<t2>{TIME})[\])]{SPACE}*)?
     (?:(?P<closed>\*\*|__){SPACE}*)?:{SPACE}*
     (?(closed)|(?(bold2)(?:(?P=bold2))?|(?(bold1)(?:(?P=bold1))?)))
@@ -159,11 +166,7 @@ LABEL = re.compile(
 
 def labels(line: str) -> Header | None:
     """``D3: …`` and its variants (see the module's documentation)."""
-    match = LABEL.fullmatch(line)
-    if match is None:
-        return None
-    speaker = (match["bracketed"] or match["plain"]).strip()
-    return Header(re.sub(r"[ \u00a0]+", " ", speaker), match["t1"] or match["t2"], match["rest"])
+    return _header(LABEL.fullmatch(line))
 
 
 TIME_NAME = re.compile(
@@ -175,21 +178,15 @@ def time_name(line: str) -> Header | None:
     """``00:22 Søren: …`` (oTranscribe), ``00:00:05.0I: …`` (MAXQDA), ``¤<5000> Lærke: …``
     (Transana)."""
     header = _header(TIME_NAME.fullmatch(line))
-    return header and Header(header.speaker, header.timestamp.strip("¤<>"), header.rest)
+    return header and header._replace(timestamp=header.timestamp.strip("¤<>"))
 
 
-NAME_TIME = re.compile(
-    rf"{SPACE}*(?:\[(?P<bracketed>[^\]\n]{{1,40}})\]|(?P<name>{NAME}))"
-    rf"{SPACE}+[\[(]?(?P<time>{TIME})[\])]?{SPACE}*"
-)
+NAME_TIME = re.compile(rf"{SPACE}*{SPEAKER}{SPACE}+[\[(]?(?P<time>{TIME})[\])]?{SPACE}*")
 
 
 def name_time(line: str) -> Header | None:
     """``Tanja Kjær  0:05`` alone on a line (Otter.ai, Teams), ``[Tanja] 10:02:31`` (Zoom)."""
-    match = NAME_TIME.fullmatch(line)
-    if match is None:
-        return None
-    return Header((match["bracketed"] or match["name"]).strip(), match["time"], "")
+    return _header(NAME_TIME.fullmatch(line))
 
 
 TIME_THEN_NAME = re.compile(
@@ -207,9 +204,7 @@ def time_then_name(line: str) -> Header | None:
 RANGE = re.compile(
     rf"{SPACE}*(?P<time>\d{{1,2}}(?::\d{{1,2}}){{1,2}}(?:[.,]\d+)?){SPACE}*-->{SPACE}*\S+{SPACE}*"
 )
-NAME_LINE = re.compile(
-    rf"{SPACE}*(?:\[(?P<bracketed>[^\]\n]{{1,40}})\]|(?P<name>{NAME})){SPACE}*(?::{SPACE}*)?"
-)
+NAME_LINE = re.compile(rf"{SPACE}*{SPEAKER}{SPACE}*(?::{SPACE}*)?")
 
 
 def name_alone(line: str) -> Header | None:
@@ -217,7 +212,7 @@ def name_alone(line: str) -> Header | None:
     match = NAME_LINE.fullmatch(line)
     if match is None or match["name"] and match["name"].rstrip().endswith(SENTENCE_END):
         return None  # "Ja." alone on a line is an answer, not a name
-    return Header((match["bracketed"] or match["name"]).strip(), None, "")
+    return _header(match)
 
 
 # What a line must contain to be a header of the layout: one search over the whole text finds

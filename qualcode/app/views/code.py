@@ -102,18 +102,11 @@ def choose_transcript(project: Project, coder: str | None) -> str | None:
 
 def filters(book: Codebook, page_speakers: list[str]) -> TurnFilter:
     """Uncoded only, by code, by speaker, text search."""
-    labels = {code.key: f"{code.display()} ({code.key})" for code, _ in book.walk()}
     uncoded, by_code, by_speaker, search = st.columns([1, 1.3, 1, 1.6], vertical_alignment="bottom")
     return TurnFilter(
         uncoded=uncoded.toggle("Uncoded only", key="f_uncoded", bind="query-params"),
-        code=by_code.selectbox(
-            "Code",
-            list(labels),
-            index=None,
-            format_func=labels.get,
-            placeholder="All codes",
-            key="f_code",
-            bind="query-params",
+        code=session.choose_code(
+            by_code, "Code", book, "All codes", key="f_code", bind="query-params"
         ),
         speaker=by_speaker.selectbox(
             "Speaker",

@@ -206,15 +206,7 @@ def memos_view(project: Project, coder: str | None) -> None:
     """Every memo with its turn (of the chosen coder, or everyone's with Automatic), filtered
     by a code, and as a CSV download."""
     book = project.codebook()
-    labels = {code.key: f"{code.display()} ({code.key})" for code, _ in book.walk()}
-    code = st.selectbox(
-        "On turns coded with",
-        list(labels),
-        index=None,
-        format_func=labels.get,
-        placeholder="Any code (or none)",
-        key="memo_code",
-    )
+    code = session.choose_code(st, "On turns coded with", book, "Any code (or none)", "memo_code")
     rows = session.derived(memo_table, project, coder, code)
     whose = f"by {coder}" if coder else "by every coder"
     st.caption(literal(f"{len(rows)} memo(s) {whose}."))
