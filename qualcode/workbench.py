@@ -116,6 +116,24 @@ def turn_page(
         f"WHERE {condition}",
         params,
     )[0]["n"]
+    turns = _turns(project, condition, params, coder, limit, offset)
+    return TurnPage(turns, total, offset, limit, transcript_speakers(project, transcript), language)
+
+
+def one_turn(project: Project, turn_id: int, coder: str | None = None) -> dict[str, Any]:
+    """Turn ``turn_id`` as :func:`turn_page` gives its turns (to redraw one turn after a
+    change, without reading the page again)."""
+    turns = _turns(project, "t.id = ?", [turn_id], coder, 1, 0)
+    if not turns:
+        raise QualcodeError(f"no turn {turn_id} in the project", project.path)
+    return turns[0]
+
+
+def _turns(
+    project: Project, condition: str, params: list[Any], coder: str | None, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    """The turns that pass the SQL ``condition``, with ``coder``'s codings, memos and open
+    suggestions."""
     turns = project.query(
         f"""SELECT t.id, t.turn, s.label AS speaker, s.role, t.start, t."end", t.timestamp,
                    t.text, t.words
@@ -123,9 +141,9 @@ def turn_page(
             WHERE {condition} ORDER BY t.turn LIMIT ? OFFSET ?""",
         [*params, limit, offset],
     )
-    _attach_codings(project, turns, coder_id)
+    _attach_codings(project, turns, project.find_coder(coder))
     _attach_suggestions(project, turns, coder)
-    return TurnPage(turns, total, offset, limit, transcript_speakers(project, transcript), language)
+    return turns
 
 
 def progress(project: Project, transcript: str, coder: str | None) -> tuple[int, int]:

@@ -417,9 +417,13 @@ def test_uncoded_only_works_as_a_queue(app, demo):
     app.toggle(key="f_uncoded").set_value(True).run()
     assert pager_text(app) == "Page 1 of 2 · showing 1–25 of 40 turns"
     first = app.pills[0]
-    first.set_value(["conditions"]).run()
+    first.set_value(["conditions"]).run()  # the turn alone is redrawn: a second code can follow
+    assert app.pills(key=first.key).value == ["conditions"]
+    app.pills(key=first.key).set_value(["conditions", "community"]).run()
+    assert progress_text(app) == "1 of 40 participant turns coded by ann"
+    app.run()  # the page drawn again (another page, a filter): the coded turn has left the queue
     assert pager_text(app) == "Page 1 of 2 · showing 1–25 of 39 turns"
-    assert first.key not in {p.key for p in app.pills}  # done: gone from the queue
+    assert first.key not in {p.key for p in app.pills}
 
 
 def test_paging_through_a_transcript(app, demo):
@@ -536,6 +540,7 @@ def test_import_code_suggest_report_agree_and_adjudicate(fresh, project):
     choose_coder(fresh, "ann")
     assert fresh.caption[0].value.startswith("No suggestions for this transcript yet")
     fresh.pills(key=f"codes-{turn[2]}").set_value(["awareness"]).run()
+    fresh.run()  # the click redrew its turn alone; AppTest then holds only that turn
     fresh.button(key="suggest").click().run()
     assert not fresh.exception and not fresh.error
     assert fresh.caption[0].value == "4 suggestions stored for this transcript."
@@ -558,8 +563,11 @@ def test_import_code_suggest_report_agree_and_adjudicate(fresh, project):
     # one click accepts a suggestion, the cross rejects one
     fresh.switch_page("views/code.py").run()
     fresh.button(key=f"accept-{turn[3]}-conditions").click().run()
+    assert not fresh.exception and not fresh.error
+    fresh.run()
     fresh.button(key=f"reject-{turn[5]}-boundaries").click().run()
     assert not fresh.exception and not fresh.error
+    fresh.run()
     assert pilot_codes(project, "ann") == [
         (2, "awareness", "manual"),
         (3, "conditions", "suggestion"),
@@ -581,6 +589,7 @@ def test_import_code_suggest_report_agree_and_adjudicate(fresh, project):
     fresh.switch_page("views/code.py").run()
     choose_coder(fresh, "bo")
     fresh.pills(key=f"codes-{turn[2]}").set_value(["awareness"]).run()
+    fresh.run()
     fresh.pills(key=f"codes-{turn[3]}").set_value(["boundaries"]).run()
 
     # agreement of ann and bo over the 4 participant turns (hand-computed)

@@ -32,6 +32,8 @@ APP_FLAGS = (
     "#3b6ea5",
     "--runner.fastReruns",
     "false",
+    "--runner.postScriptGC",
+    "false",
 )
 
 

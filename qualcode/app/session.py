@@ -166,13 +166,18 @@ def callback(function: Callable[..., None]) -> Callable[..., None]:
 
 
 def attempt(
-    action: Callable[..., Any], *args: Any, done: str | None = None, **kwargs: Any
+    action: Callable[..., Any],
+    *args: Any,
+    done: str | None = None,
+    queued: bool = False,
+    **kwargs: Any,
 ) -> Outcome:
     """Run a write and keep the page usable whatever happens: the write runs to its end
     (:func:`uninterrupted`); a failure shows ``st.error`` (where the action was, or at the top
-    of the page when called from a widget callback) and changes nothing, as every write is
-    one transaction. ``done`` is shown as a toast on success (queued, so it survives the
-    ``st.rerun`` that usually follows)."""
+    of the page when called from a widget callback; ``queued``: with the next
+    :func:`show_messages`) and changes nothing, as every write is one transaction. ``done``
+    is shown as a toast on success (queued, so it survives the ``st.rerun`` that usually
+    follows)."""
     with uninterrupted():
         try:
             value = action(*args, **kwargs)
@@ -184,7 +189,10 @@ def attempt(
             if done:
                 say("success", done)
             return Outcome(True, value)
-    st.error(literal(message), icon=":material/error:")
+    if queued:
+        say("error", message)
+    else:
+        st.error(literal(message), icon=":material/error:")
     return outcome
 
 

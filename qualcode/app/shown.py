@@ -11,8 +11,8 @@ it back with every change: the number of the last run the browser received whole
 read against the value drawn in that run, or against the browser's own earlier change if it
 sent one since.
 
-Call :func:`begin` at the top of the page, :func:`draw` for each widget value set, and
-:func:`end` as the page's last element.
+Call :func:`begin` at the top of the page, :func:`draw` for each widget value set (and
+:func:`redrawn` when a fragment redraws one), and :func:`end` as the page's last element.
 """
 
 from __future__ import annotations
@@ -43,6 +43,12 @@ def begin() -> None:
 def draw(key: str, value: Any) -> None:
     """Remember that this run draws widget ``key`` with ``value``."""
     st.session_state[DRAWN_KEY][st.session_state[RUN_KEY]][key] = value
+
+
+def redrawn(key: str, value: Any) -> None:
+    """A fragment redrew widget ``key`` with ``value`` (a run of part of the page, which is
+    not numbered): the browser's next change of it is read against this value."""
+    st.session_state.setdefault(SENT_KEY, {})[key] = (_seen(), value)
 
 
 def _seen() -> int | None:

@@ -35,6 +35,7 @@ from qualcode.workbench import (
     accept_suggestion,
     change_codes,
     evidence_spans,
+    one_turn,
     progress,
     reject_suggestion,
     suggest_transcript,
@@ -49,6 +50,9 @@ PAGE_KEY = "turn_page"
 PAGE_FOR_KEY = "turn_page_for"
 PAGE_PARAM = "page"  # the page number in the address
 PAGE_SIZES = (10, 25, 50, 100)
+CHANGED_KEY = "changed-turns"  # the turns a callback wrote to since they were last read
+PROGRESS_KEY = "progress-line"
+DRAWN_KEY = "drawn-turns"  # the turns the last full run drew, each its own fragment
 NEW_CODER = "New coder…"
 
 
@@ -168,6 +172,21 @@ def pager(page: TurnPage, where: str) -> None:
     )
 
 
+def changed(turn_id: int) -> None:
+    """Note that a callback wrote to the turn: its card reads it again when redrawn."""
+    st.session_state.setdefault(CHANGED_KEY, set()).add(turn_id)
+
+
+def write_turn(turn_id: int, action, *args, done: str | None = None, **kwargs) -> None:
+    """In a callback: run a write on the turn (a failure is shown on the turn's card), then
+    re-run only the turn's card and the progress line (their fragments), not the page. A
+    turn the last run did not draw (the browser was behind) gets the whole page redrawn."""
+    session.attempt(action, *args, done=done, queued=True, **kwargs)
+    changed(turn_id)
+    if turn_id in st.session_state.get(DRAWN_KEY, ()):
+        st.rerun([turn_key(turn_id), PROGRESS_KEY])
+
+
 @session.callback
 def save_codes(project: Project, turn_id: int, coder: str, key: str) -> None:
     """Pill callback: store what the coder switched on or off (compared with what the pills
@@ -175,7 +194,8 @@ def save_codes(project: Project, turn_id: int, coder: str, key: str) -> None:
     are read as they were made)."""
     before = set(shown.before_change(key) or [])
     chosen = set(st.session_state.get(key) or [])
-    session.attempt(
+    write_turn(
+        turn_id,
         change_codes,
         project,
         turn_id,
@@ -188,9 +208,8 @@ def save_codes(project: Project, turn_id: int, coder: str, key: str) -> None:
 @session.callback
 def save_memo(project: Project, turn_id: int, coder: str, key: str) -> None:
     """Memo callback: store (or, when emptied, remove) the coder's memo on the turn."""
-    session.attempt(
-        project.set_memo, turn_id, coder, st.session_state.get(key) or "", done="Memo saved."
-    )
+    text = st.session_state.get(key) or ""
+    write_turn(turn_id, project.set_memo, turn_id, coder, text, done="Memo saved.")
 
 
 def sync_memo(key: str, stored: str) -> None:
@@ -205,7 +224,7 @@ def sync_memo(key: str, stored: str) -> None:
 def code_pills(project: Project, turn: dict, coder: str, labels: dict[str, str]) -> None:
     """One pill per code: one click applies the code to the turn, another removes it. The
     pills always show what is stored (after another session's write or a failed one too)."""
-    key = f"codes-{turn['id']}"
+    key = pills_key(turn["id"])
     stored = [code for code in labels if code in turn["codes"]]
     if sorted(st.session_state.get(key) or []) != sorted(stored):
         st.session_state[key] = stored
@@ -243,7 +262,7 @@ def suggestion_chips(
                 icon=":material/add:",
                 help=f"Accept: code the turn with {literal(label)} (suggested by {methods})",
                 on_click=decide,
-                args=(accept_suggestion, project, coder, suggestion["id"], label),
+                args=(accept_suggestion, project, coder, suggestion["id"], turn["id"]),
             )
             st.button(
                 "",
@@ -252,7 +271,7 @@ def suggestion_chips(
                 type="tertiary",
                 help=f"Reject the suggestion {literal(label)}: it is not offered to you again",
                 on_click=decide,
-                args=(reject_suggestion, project, coder, suggestion["id"], label),
+                args=(reject_suggestion, project, coder, suggestion["id"], turn["id"]),
             )
 
 
@@ -261,9 +280,9 @@ def accept_key(turn: dict, suggestion: dict) -> str:
 
 
 @session.callback
-def decide(action, project: Project, coder: str, suggestion_id: int, label: str) -> None:
+def decide(action, project: Project, coder: str, suggestion_id: int, turn_id: int) -> None:
     """Chip callback: accept or reject a suggestion (a failure shows an error, no change)."""
-    session.attempt(action, project, coder, suggestion_id)
+    write_turn(turn_id, action, project, coder, suggestion_id)
 
 
 def suggest_bar(project: Project, transcript: str, coder: str | None) -> None:
@@ -373,8 +392,55 @@ def turn_card(
             suggestion_chips(project, turn, coder, codes, language)
 
 
-def turns(project: Project, page: TurnPage, coder: str | None, book: Codebook, search: str) -> None:
-    """The cards of the page's turns."""
+def turn_fragment(
+    project: Project,
+    turn: dict,
+    coder: str | None,
+    codes: dict[str, Code],
+    labels: dict[str, str],
+    color: str,
+    search: str,
+    language: str | None,
+) -> None:
+    """One turn's card, as a fragment of its own (:func:`turn_key`): a click on its pills,
+    chips or memo, or a key pressed for it, re-runs this turn and the progress line, not the
+    page; the turn is read again after a write."""
+    if turn["id"] in st.session_state.get(CHANGED_KEY, ()):
+        st.session_state[CHANGED_KEY].discard(turn["id"])
+        turn = one_turn(project, turn["id"], coder)
+        shown.redrawn(pills_key(turn["id"]), [code for code in labels if code in turn["codes"]])
+        session.show_messages()
+    turn_card(project, turn, coder, codes, labels, color, search, language)
+
+
+def pills_key(turn_id: int) -> str:
+    """The widget key of a turn's pills."""
+    return f"codes-{turn_id}"
+
+
+def turn_key(turn_id: int) -> str:
+    """The fragment key of a turn's card."""
+    return f"turn-card-{turn_id}"
+
+
+@st.fragment(key=PROGRESS_KEY)
+def progress_line(project: Project, transcript: str, coder: str) -> None:
+    """The coder's progress on the transcript (a fragment: redrawn after each write)."""
+    coded, total = progress(project, transcript, coder)
+    st.progress(
+        coded / total if total else 0.0,
+        text=f"{coded} of {total} participant turns coded by {literal(coder)}",
+    )
+
+
+def turns(
+    project: Project,
+    page: TurnPage,
+    coder: str | None,
+    book: Codebook,
+    search: str,
+) -> None:
+    """The cards of the page's turns, each its own fragment."""
     colors = speaker_colors(page.speakers)
     codes = {code.key: code for code, _ in book.walk()}
     labels = {
@@ -393,8 +459,10 @@ def turns(project: Project, page: TurnPage, coder: str | None, book: Codebook, s
     )
     if not page.turns:
         st.info("No turns match the filters.")
+    st.session_state.pop(CHANGED_KEY, None)  # the page's turns were just read
+    st.session_state[DRAWN_KEY] = {turn["id"] for turn in page.turns}
     for turn in page.turns:
-        turn_card(
+        st.fragment(turn_fragment, key=turn_key(turn["id"]))(
             project,
             turn,
             coder,
@@ -518,14 +586,15 @@ def toggle_by_key(project: Project, coder: str, keys: list[str]) -> None:
     code = keys[int(number) - 1]
     if len(where) == 3:  # a passage: turn, start, end
         turn_id, start, end = map(int, where)
-        session.attempt(project.add_codings, turn_id, [code], coder, span=(start, end))
+        write_turn(turn_id, project.add_codings, turn_id, [code], coder, span=(start, end))
         return
-    turn_id = where[0]
-    stored = {c["code"] for c in project.codings(coder=coder, turn_id=int(turn_id))}
-    session.attempt(
+    turn_id = int(where[0])
+    stored = {c["code"] for c in project.codings(coder=coder, turn_id=turn_id)}
+    write_turn(
+        turn_id,
         change_codes,
         project,
-        int(turn_id),
+        turn_id,
         coder,
         add=[] if code in stored else [code],
         remove=[code] if code in stored else [],
@@ -555,12 +624,8 @@ def page() -> None:
     if coder is None:
         st.info("Choose who you are (above) to code; until then the turns are read-only.")
     else:
-        coded, total = progress(project, transcript, coder)
         with top[2]:
-            st.progress(
-                coded / total if total else 0.0,
-                text=f"{coded} of {total} participant turns coded by {literal(coder)}",
-            )
+            progress_line(project, transcript, coder)
     suggest_bar(project, transcript, coder)
     labels = [speaker["label"] for speaker in transcript_speakers(project, transcript)]
     where = filters(book, labels)
