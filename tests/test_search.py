@@ -4,8 +4,14 @@ paging, and where each hit lies on the Code page."""
 
 from __future__ import annotations
 
-import pytest
+import csv
+import io
+import json
 
+import pytest
+from click.testing import CliRunner
+
+from qualcode.cli import cli
 from qualcode.errors import QualcodeError
 from qualcode.workbench import (
     TurnFilter,
@@ -122,3 +128,69 @@ def test_bad_names_are_one_line_errors(groups):
         search_turns(groups, where=TurnFilter(code="nope"))
     with pytest.raises(QualcodeError, match="limit >= 1"):
         search_turns(groups, limit=0)
+
+
+# ---------------------------------------------------------------- qualcode search
+
+
+def search(groups, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(
+        cli, ["--project", str(groups.path), "search", *args], catch_exceptions=False
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_command_line_searches_across_transcripts(groups):
+    code, out, _ = search(groups, "chef", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0
+    assert [(r["transcript"], r["turn"], r["speaker"]) for r in rows] == [
+        ("gruppe-a", 2, "D1"),
+        ("gruppe-a", 3, "D2"),
+        ("gruppe-a", 4, "TK"),
+        ("gruppe-b", 2, "D1"),
+        ("gruppe-b", 4, "D3"),
+    ]
+    assert rows[0]["text"] == "Jeg siger fra over for min chef nu."
+    assert rows[0]["codes"] == ["boundaries"] and rows[1]["codes"] == ["conditions"]
+
+    code, out, _ = search(groups, "chef", "--attribute", "gender=f", "--limit", "1")
+    assert code == 0
+    assert "gruppe-a" in out and "Jeg siger fra" in out and "gruppe-b" not in out
+    assert out.strip().endswith("showing 1–1 of 2 turns in 2 transcripts")
+
+
+def test_the_command_line_follows_a_participant_and_a_coder(groups):
+    _, out, _ = search(groups, "--speaker", "gruppe-b:D2", "--format", "json")
+    assert [(r["transcript"], r["turn"]) for r in json.loads(out)] == [("gruppe-b", 3)]
+    _, out, _ = search(groups, "--speaker", "D1", "--format", "csv")
+    assert [(r["transcript"], r["turn"]) for r in csv.DictReader(io.StringIO(out))] == [
+        ("gruppe-a", "2"),
+        ("gruppe-a", "5"),
+        ("gruppe-b", "2"),
+    ]
+    _, out, _ = search(groups, "--coder", "ann", "--uncoded", "--format", "json")
+    assert [(r["transcript"], r["turn"], r["codes"]) for r in json.loads(out)] == [
+        ("gruppe-a", 3, []),
+        ("gruppe-a", 5, []),
+        ("gruppe-b", 4, []),
+    ]
+    _, out, _ = search(groups, "--code", "boundaries", "--coder", "ben", "--format", "json")
+    assert [(r["transcript"], r["turn"]) for r in json.loads(out)] == [("gruppe-a", 2)]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--uncoded"], "--uncoded needs --coder"),
+        (["--attribute", "gender"], "attribute 'gender' must be NAME=VALUE"),
+        (["--transcript", "nope"], "no transcript named 'nope'"),
+        (["--speaker", "gruppe-b:D2", "--transcript", "gruppe-a"], "not in the --transcript"),
+        (["--coder", "nobody"], "no coder named 'nobody'"),
+        (["--code", "nope"], "unknown code 'nope'"),
+    ],
+)
+def test_bad_search_options_are_one_line_errors(groups, args, message):
+    code, out, err = search(groups, *args)
+    assert code == 1 and out == ""
+    assert err.startswith("Error: ") and message in err and len(err.strip().splitlines()) == 1
