@@ -76,6 +76,17 @@ class TurnPage:
         return max(1, math.ceil(self.total / self.limit))
 
 
+def shown_range(page: TurnPage) -> str:
+    """Where a page is among the filtered turns: "showing 1–25 of 312 turns in 14
+    transcripts"."""
+    first = page.offset + 1 if page.turns else 0
+    return (
+        f"showing {first}–{page.offset + len(page.turns)} of {page.total} "
+        f"turn{'' if page.total == 1 else 's'} in {page.transcripts} "
+        f"transcript{'' if page.transcripts == 1 else 's'}"
+    )
+
+
 def transcript_names(project: Project) -> list[str]:
     """The names of the project's transcripts, in name order (no counts: cheap)."""
     return [row["name"] for row in project.query("SELECT name FROM transcripts ORDER BY name")]

@@ -18,6 +18,7 @@ from qualcode.workbench import (
     code_page_of,
     find_speaker,
     search_turns,
+    shown_range,
     speaker_attributes,
 )
 
@@ -194,3 +195,13 @@ def test_bad_search_options_are_one_line_errors(groups, args, message):
     code, out, err = search(groups, *args)
     assert code == 1 and out == ""
     assert err.startswith("Error: ") and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_where_a_page_is_among_the_results(groups):
+    assert shown_range(search_turns(groups, limit=4, offset=4)) == (
+        "showing 5–8 of 9 turns in 2 transcripts"
+    )
+    one = search_turns(groups, ["gruppe-b"], where=TurnFilter(speaker="D2"))
+    assert shown_range(one) == "showing 1–1 of 1 turn in 1 transcript"
+    none = search_turns(groups, where=TurnFilter(text="ingenting her"))
+    assert shown_range(none) == "showing 0–0 of 0 turns in 0 transcripts"

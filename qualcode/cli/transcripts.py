@@ -13,7 +13,7 @@ from qualcode.codebook import default_codebook_path, load_codebook
 from qualcode.errors import QualcodeError, shown
 from qualcode.read import DESCRIPTIONS, LAYOUTS
 from qualcode.store import DEFAULT_INTERVIEWERS, ImportResult, Project
-from qualcode.workbench import PAGE_SIZE, TurnFilter, find_speaker, search_turns
+from qualcode.workbench import PAGE_SIZE, TurnFilter, find_speaker, search_turns, shown_range
 
 TURN_COLUMNS = ("id", "transcript", "turn", "speaker", "role", "start", "end", "text")
 
@@ -249,11 +249,7 @@ def search(
     ]
     emit(rows, fmt, SEARCH_COLUMNS)
     if fmt == "table":
-        first = page.offset + 1 if page.turns else 0
-        click.echo(
-            f"showing {first}–{page.offset + len(page.turns)} of {page.total} turns in "
-            f"{page.transcripts} transcripts"
-        )
+        click.echo(shown_range(page))
 
 
 def _attribute(item: str) -> tuple[str, str]:

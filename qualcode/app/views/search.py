@@ -23,6 +23,7 @@ from qualcode.workbench import (
     TurnPage,
     code_page_of,
     search_turns,
+    shown_range,
     speaker_attributes,
     transcript_names,
 )
@@ -128,8 +129,6 @@ def filters(
 
 def pager(page: TurnPage, where: str) -> None:
     """Previous / next and the position, above and below the results."""
-    first = page.offset + 1 if page.total else 0
-    last = min(page.offset + page.limit, page.total)
     back, info, forward = st.columns([1, 3, 1], vertical_alignment="center")
     back.button(
         "Previous",
@@ -139,11 +138,7 @@ def pager(page: TurnPage, where: str) -> None:
         on_click=st.session_state.update,
         kwargs={PAGE_KEY: page.number - 1},
     )
-    info.caption(
-        f"Page {page.number} of {page.pages} · showing {first}–{last} of "
-        f"{page.total} turn{'' if page.total == 1 else 's'} in "
-        f"{page.transcripts} transcript{'' if page.transcripts == 1 else 's'}"
-    )
+    info.caption(f"Page {page.number} of {page.pages} · {shown_range(page)}")
     forward.button(
         "Next",
         key=f"s-next-{where}",
