@@ -191,10 +191,10 @@ def results(page: TurnPage, coder: str | None, book: Codebook, search: str) -> N
             transcript=turn["transcript"],
         )
         with st.container(border=True, key=f"hit-{turn['id']}"):
-            text, link = st.columns([7, 1], vertical_alignment="center")
+            text, link = st.columns([6, 1], vertical_alignment="center")
             text.html(card)
             link.link_button(
-                "Code page",
+                "Open",
                 code_link(turn, coder),
                 icon=":material/open_in_new:",
                 help=f"Open turn {turn['turn']} of {literal(turn['transcript'])} on the Code "
