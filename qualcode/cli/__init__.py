@@ -18,7 +18,7 @@ COMMAND_MODULES = {
     "transcripts": "transcripts",
     "turns": "transcripts",
     "speakers": "transcripts",
-    "search": "transcripts",
+    "search": "search",
     "codebook": "codebook",
     "code": "codings",
     "uncode": "codings",
