@@ -1,16 +1,16 @@
 """What the coding workbench shows: one page of a transcript's turns, with one coder's codings
-and memos, and that coder's progress.
+and memos, and that coder's progress; and the same page of turns searched across transcripts
+(the Search page and ``qualcode search``).
 
-Everything here is a query over one transcript with ``LIMIT``/``OFFSET``, so a page costs the
-same in a project of four transcripts as in one of a thousand: the workbench never loads the
-whole project.
+Everything here is a query with ``LIMIT``/``OFFSET``, so a page costs the same in a project of
+four transcripts as in one of a thousand: the workbench never loads the whole project.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,24 +27,35 @@ class TurnFilter:
 
     ``uncoded``: only participant turns the coder has not coded yet (the turns the progress
     counts as still to do). ``code``: only turns the coder coded with this code key.
-    ``speaker``: only this speaker's turns. ``text``: only turns containing this text
-    (case-insensitive).
+    ``speaker``: only the turns of the speaker with this label (a label belongs to one
+    transcript: searched across transcripts, it is that label in each of them; search one
+    transcript to follow one participant). ``text``: only turns containing this text
+    (case-insensitive). ``attributes``: only turns of speakers with every one of these
+    ``(name, value)`` attributes (e.g. ``(("gender", "f"),)``), in any transcript.
     """
 
     uncoded: bool = False
     code: str | None = None
     speaker: str | None = None
     text: str = ""
+    attributes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
 class TurnPage:
     """One page of turns (and the transcript's ``speakers``, label and role, and
     ``language``); each turn dict has the columns of ``turns`` plus ``speaker``,
-    ``role``, ``codes`` (the coder's code keys, in codebook order), ``spans`` (``(code,
-    start, end)`` of the coder's codings of part of the turn), ``memo`` (or None) and
-    ``suggestions`` (the coder's open suggestions, best first, see
-    :func:`qualcode.suggest.workflow.open_suggestions`; none without a coder)."""
+    ``role``, ``transcript`` (its name), ``group``, ``language``, ``position`` (0-based, in
+    its transcript's turns: :func:`code_page_of` is the Code page's page that shows it),
+    ``codes`` (the coder's code keys, in codebook order), ``spans`` (``(code, start, end)``
+    of the coder's codings of part of the turn), ``memo`` (or None) and ``suggestions``
+    (the coder's open suggestions, best first, see
+    :func:`qualcode.suggest.workflow.open_suggestions`; none without a coder).
+
+    ``transcripts`` is how many transcripts the ``total`` filtered turns come from. A page
+    searched across transcripts (:func:`search_turns`) has no ``language`` (each turn has
+    its own), and its ``speakers`` are those of the transcripts on the page, each with its
+    ``transcript``."""
 
     turns: list[dict[str, Any]]
     total: int
@@ -52,6 +63,7 @@ class TurnPage:
     limit: int
     speakers: list[dict[str, Any]] = field(default_factory=list)
     language: str | None = None
+    transcripts: int = 0
 
     @property
     def number(self) -> int:
@@ -62,6 +74,17 @@ class TurnPage:
     def pages(self) -> int:
         """How many pages the filtered turns fill (at least 1)."""
         return max(1, math.ceil(self.total / self.limit))
+
+
+def shown_range(page: TurnPage) -> str:
+    """Where a page is among the filtered turns: "showing 1–25 of 312 turns in 14
+    transcripts"."""
+    first = page.offset + 1 if page.turns else 0
+    return (
+        f"showing {first}–{page.offset + len(page.turns)} of {page.total} "
+        f"turn{'' if page.total == 1 else 's'} in {page.transcripts} "
+        f"transcript{'' if page.transcripts == 1 else 's'}"
+    )
 
 
 def transcript_names(project: Project) -> list[str]:
@@ -106,18 +129,99 @@ def turn_page(
 ) -> TurnPage:
     """The turns of ``transcript`` that pass ``where``, ``limit`` of them from ``offset``, with
     ``coder``'s codings and memos on them (none when ``coder`` is None)."""
+    transcript_id, language = _transcript(project, transcript)
+    page = _page(project, [transcript_id], project.find_coder(coder), coder, where, limit, offset)
+    page.speakers = transcript_speakers(project, transcript)
+    page.language = language
+    return page
+
+
+def search_turns(
+    project: Project,
+    transcripts: Sequence[str] = (),
+    coder: str | None = None,
+    where: TurnFilter | None = None,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+) -> TurnPage:
+    """The turns of ``transcripts`` (all of them when empty) that pass ``where``, in
+    transcript name and turn order, ``limit`` of them from ``offset``, with ``coder``'s
+    codings and memos on them (every coder's codes, read-only, when ``coder`` is None).
+
+    The same filters as one transcript's page; with ``where.attributes`` the turns of every
+    speaker with those attributes, across transcripts (a participant view)."""
+    coder_id = project.find_coder(coder)
+    if coder and coder.strip() and coder_id is None:
+        raise QualcodeError(f"no coder named {coder.strip()!r} in the project", project.path)
+    ids = [_transcript(project, name)[0] for name in dict.fromkeys(transcripts)] or None
+    page = _page(project, ids, coder_id, coder, where, limit, offset)
+    on_page = sorted({turn["transcript"] for turn in page.turns})
+    if on_page:
+        marks = ",".join("?" * len(on_page))
+        page.speakers = project.query(
+            f"""SELECT tr.name AS transcript, s.label, s.role FROM speakers s
+                JOIN transcripts tr ON tr.id = s.transcript_id
+                WHERE tr.name IN ({marks}) ORDER BY tr.name, s.id""",
+            on_page,
+        )
+    return page
+
+
+def code_page_of(turn: dict[str, Any], limit: int = PAGE_SIZE) -> int:
+    """The page (from 1) of the Code page, unfiltered and ``limit`` turns a page, that shows
+    ``turn`` (a turn of a :class:`TurnPage`)."""
+    return int(turn["position"]) // limit + 1
+
+
+def speaker_attributes(project: Project) -> list[tuple[str, str]]:
+    """Every ``(name, value)`` speaker attribute in the project, in order (the choices of an
+    attribute filter)."""
+    return [
+        (row["key"], row["value"])
+        for row in project.query(
+            """SELECT DISTINCT a.key, CAST(a.value AS TEXT) AS value
+               FROM speakers s, json_each(s.attributes) a
+               WHERE a.value IS NOT NULL ORDER BY a.key, value"""
+        )
+    ]
+
+
+def find_speaker(project: Project, text: str) -> tuple[str | None, str]:
+    """``TRANSCRIPT:LABEL`` read as ``(transcript, label)``: one speaker of one transcript (a
+    participant). Text that names no transcript's speaker that way is a label, looked for in
+    every transcript: ``(None, text)``."""
+    for at in [index for index, char in enumerate(text) if char == ":"]:
+        transcript, label = text[:at], text[at + 1 :]
+        found = project.query(
+            """SELECT 1 FROM speakers s JOIN transcripts tr ON tr.id = s.transcript_id
+               WHERE tr.name = ? AND s.label = ?""",
+            [transcript, label],
+        )
+        if found:
+            return transcript, label
+    return None, text
+
+
+def _page(
+    project: Project,
+    transcript_ids: list[int] | None,
+    coder_id: int | None,
+    coder: str | None,
+    where: TurnFilter | None,
+    limit: int,
+    offset: int,
+) -> TurnPage:
+    """The filtered turns of ``transcript_ids`` (None: every transcript), one page of them."""
     if limit < 1 or offset < 0:
         raise QualcodeError(f"a page needs limit >= 1 and offset >= 0, not {limit}/{offset}")
-    transcript_id, language = _transcript(project, transcript)
-    coder_id = project.find_coder(coder)
-    condition, params = _condition(project, transcript_id, coder_id, where or TurnFilter())
-    total = project.query(
-        f"SELECT count(*) AS n FROM turns t JOIN speakers s ON s.id = t.speaker_id "
-        f"WHERE {condition}",
+    condition, params = _condition(project, transcript_ids, coder_id, where or TurnFilter())
+    counted = project.query(
+        f"SELECT count(*) AS n, count(DISTINCT t.transcript_id) AS transcripts "
+        f"FROM turns t JOIN speakers s ON s.id = t.speaker_id WHERE {condition}",
         params,
-    )[0]["n"]
+    )[0]
     turns = _turns(project, condition, params, coder, limit, offset)
-    return TurnPage(turns, total, offset, limit, transcript_speakers(project, transcript), language)
+    return TurnPage(turns, counted["n"], offset, limit, transcripts=counted["transcripts"])
 
 
 def one_turn(project: Project, turn_id: int, coder: str | None = None) -> dict[str, Any]:
@@ -136,9 +240,12 @@ def _turns(
     suggestions."""
     turns = project.query(
         f"""SELECT t.id, t.turn, s.label AS speaker, s.role, t.start, t."end", t.timestamp,
-                   t.text, t.words
+                   t.text, t.words, tr.name AS transcript, tr."group", tr.language,
+                   (SELECT count(u.turn) FROM turns u
+                    WHERE u.transcript_id = t.transcript_id AND u.turn < t.turn) AS position
             FROM turns t JOIN speakers s ON s.id = t.speaker_id
-            WHERE {condition} ORDER BY t.turn LIMIT ? OFFSET ?""",
+                 JOIN transcripts tr ON tr.id = t.transcript_id
+            WHERE {condition} ORDER BY tr.name, t.turn LIMIT ? OFFSET ?""",
         [*params, limit, offset],
     )
     _attach_codings(project, turns, project.find_coder(coder))
@@ -189,10 +296,15 @@ def _transcript(project: Project, name: str) -> tuple[int, str]:
 
 
 def _condition(
-    project: Project, transcript_id: int, coder_id: int | None, where: TurnFilter
+    project: Project, transcript_ids: list[int] | None, coder_id: int | None, where: TurnFilter
 ) -> tuple[str, list[Any]]:
-    """The SQL condition (on turns ``t`` joined to speakers ``s``) that ``where`` asks for."""
-    parts, params = ["t.transcript_id = ?"], [transcript_id]
+    """The SQL condition (on turns ``t`` joined to speakers ``s``) that ``where`` asks for, in
+    the transcripts ``transcript_ids`` (None: in every transcript)."""
+    parts: list[str] = ["1"]
+    params: list[Any] = []
+    if transcript_ids is not None:
+        parts.append(f"t.transcript_id IN ({','.join('?' * len(transcript_ids))})")
+        params.extend(transcript_ids)
     if where.uncoded:
         parts.append("s.role = 'participant'")
         parts.append(
@@ -210,6 +322,12 @@ def _condition(
     if where.speaker:
         parts.append("s.label = ?")
         params.append(where.speaker)
+    for name, value in where.attributes:
+        parts.append(
+            "EXISTS (SELECT 1 FROM json_each(s.attributes) a "
+            "WHERE a.key = ? AND CAST(a.value AS TEXT) = ?)"
+        )
+        params.extend([name, value])
     if where.text.strip():
         project.db.conn.create_function("casefold", 1, _casefold, deterministic=True)
         parts.append("instr(casefold(t.text), ?) > 0")

@@ -175,3 +175,56 @@ def small(project):
     """The default-codebook project with the short Danish focus group of SMALL_GROUP."""
     project.import_files([SMALL_GROUP], language="da")
     return project
+
+
+# Two focus groups for searching across transcripts, every figure counted by hand: "chef"
+# (any case) is in a2, a3, a4 (TK) and b2, b4; gender=f speaks a2, a5, b3, b4; ann coded a2
+# boundaries, b2 conditions, b3 community; ben coded a2 boundaries, a3 conditions.
+GROUP_A = """TK: Hvad har I lagt mærke til?
+
+D1: Jeg siger fra over for min chef nu.
+
+D2: Chefen lytter ikke til mig.
+
+TK: Hvordan har I det med chefen?
+
+D1: Jeg sover bedre.
+"""
+
+GROUP_B = """TK: Hvad er nyt?
+
+D1: Min chef har sagt ja til færre møder.
+
+D2: Jeg har det godt i gruppen.
+
+D3: CHEF er et stort ord.
+"""
+
+GROUP_GENDERS = {
+    ("gruppe-a", "D1"): "f",
+    ("gruppe-a", "D2"): "m",
+    ("gruppe-b", "D1"): "m",
+    ("gruppe-b", "D2"): "f",
+    ("gruppe-b", "D3"): "f",
+}
+
+
+@pytest.fixture
+def groups(project, tmp_path: Path) -> Project:
+    """The default-codebook project with the two hand-counted groups (see GROUP_A)."""
+    for name, text in (("gruppe-a", GROUP_A), ("gruppe-b", GROUP_B)):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    project.import_files(
+        [tmp_path / "gruppe-a.txt", tmp_path / "gruppe-b.txt"], group="Netværk 1", language="da"
+    )
+    for (transcript, label), gender in GROUP_GENDERS.items():
+        project.set_speaker(transcript, label, attributes={"gender": gender})
+    for transcript, turn, code, coder in (
+        ("gruppe-a", 2, "boundaries", "ann"),
+        ("gruppe-b", 2, "conditions", "ann"),
+        ("gruppe-b", 3, "community", "ann"),
+        ("gruppe-a", 2, "boundaries", "ben"),
+        ("gruppe-a", 3, "conditions", "ben"),
+    ):
+        project.add_codings(project.turn_id(transcript, turn), [code], coder)
+    return project

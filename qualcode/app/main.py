@@ -37,6 +37,7 @@ PAGES = [
     PageSpec("project.py", "Project", ":material/folder_open:"),
     PageSpec("codebook.py", "Codebook", ":material/account_tree:"),
     PageSpec("code.py", "Code", ":material/edit_note:"),
+    PageSpec("search.py", "Search", ":material/search:"),
     PageSpec("reports.py", "Reports", ":material/bar_chart:"),
     PageSpec("agreement.py", "Agreement", ":material/rule:"),
 ]

@@ -25,6 +25,7 @@ STYLE = """
            font-style: italic; opacity: 0.85; }
 .qc-text { white-space: pre-wrap; }
 .qc-head { font-size: 0.8rem; color: #666; margin-bottom: 0.15rem; }
+.qc-where { font-weight: 600; color: #333; }
 .qc-speaker { font-weight: 700; color: var(--qc-speaker); font-style: normal; }
 .qc-chip { display: inline-block; border-radius: 0.8rem; padding: 0 0.55rem; margin: 0.1rem
            0.25rem 0 0; font-size: 0.78rem; color: #fff; font-style: normal; }
@@ -120,16 +121,20 @@ def turn_html(
     chips: Sequence[tuple[str, str | None]] = (),
     spans: Iterable[tuple[int, int]] = (),
     memo: str | None = None,
+    transcript: str | None = None,
 ) -> str:
     """One turn as a card: speaker, turn number and timestamp, the text with ``spans``
-    marked, the ``chips`` (label, colour) of its codes and the coder's ``memo``. Interviewer
+    marked, the ``chips`` (label, colour) of its codes and the coder's ``memo``; with
+    ``transcript``, its name first (a card among turns of several transcripts). Interviewer
     turns are set apart."""
     role = "qc-interviewer" if turn["role"] == "interviewer" else "qc-participant"
     stamp = f" · {html.escape(turn['timestamp'])}" if turn.get("timestamp") else ""
     codes = "".join(chip(label, chip_color) for label, chip_color in chips)
+    where = f'<span class="qc-where">{html.escape(transcript)}</span> · ' if transcript else ""
     return (
         f'<div class="qc-turn {role}" style="--qc-speaker:{html.escape(color)}">'
-        f'<div class="qc-head"><span class="qc-speaker">{html.escape(turn["speaker"])}</span>'
+        f'<div class="qc-head">{where}'
+        f'<span class="qc-speaker">{html.escape(turn["speaker"])}</span>'
         f" · turn {int(turn['turn'])}{stamp}</div>"
         f'<div class="qc-text">{highlight(turn["text"], spans)}</div>'
         f"{f'<div>{codes}</div>' if codes else ''}"

@@ -230,6 +230,20 @@ def choose_code(parent: Any, label: str, book: Codebook, placeholder: str, key: 
     )
 
 
+def page_number(signature: tuple, key: str, param: str = "page") -> int:
+    """The page of results to show (from 1), kept in ``st.session_state[key]``: back to page
+    1 whenever ``signature`` (the filters) changes; a fresh session starts on the page the
+    address names (``?page=3``: a reload or a shared link opens the same place)."""
+    seen = f"{key}-for"
+    if seen not in st.session_state and st.query_params.get(param, "").isdigit():
+        st.session_state[seen] = signature
+        st.session_state[key] = max(1, int(st.query_params[param]))
+    if st.session_state.get(seen) != signature:
+        st.session_state[seen] = signature
+        st.session_state[key] = 1
+    return int(st.session_state.setdefault(key, 1))
+
+
 def say(kind: str, text: str) -> None:
     """Queue a message (``error``, ``warning`` or ``success``) for the next render (for
     messages that must outlive an ``st.rerun``)."""

@@ -18,6 +18,7 @@ COMMAND_MODULES = {
     "transcripts": "transcripts",
     "turns": "transcripts",
     "speakers": "transcripts",
+    "search": "search",
     "codebook": "codebook",
     "code": "codings",
     "uncode": "codings",
