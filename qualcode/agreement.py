@@ -230,6 +230,14 @@ def _category_shares(counts: np.ndarray, w: np.ndarray) -> np.ndarray:
     return (w[rated, np.newaxis] * shares).sum(axis=0) / w[rated].sum()
 
 
+class Chance(NamedTuple):
+    """A chance-corrected coefficient's parts: observed and chance (expected) agreement, so
+    that the coefficient is (observed - expected) / (1 - expected)."""
+
+    observed: float
+    expected: float
+
+
 def _chance_corrected(pa: Statistic, pe: float) -> Statistic:
     if pa.value is None:
         return pa
@@ -238,18 +246,33 @@ def _chance_corrected(pa: Statistic, pe: float) -> Statistic:
     return Statistic(float((pa.value - pe) / (1 - pe)))
 
 
-def _weighted_fleiss(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
-    """Fleiss' kappa: p_e = sum_k pi_k^2 (Fleiss 1971; Gwet 2014 for missing values)."""
+def pooled(parts: Sequence[Chance | Statistic]) -> Statistic:
+    """De Vries et al.'s (2008) pooled coefficient over several codes (items):
+    (mean observed - mean expected) / (1 - mean expected), each code's parts from the same
+    coefficient. Unlike pooling every (code, unit) pair into one table, codes used at
+    different rates do not create agreement: codes coded at random pool to about 0."""
+    for part in parts:
+        if isinstance(part, Statistic):
+            return part
+    if not parts:
+        return Statistic(None, "no code to pool")
+    observed = float(np.mean([part.observed for part in parts]))
+    expected = float(np.mean([part.expected for part in parts]))
+    return _chance_corrected(Statistic(observed), expected)
+
+
+def _fleiss_chance(counts: np.ndarray, weights: np.ndarray | None = None) -> Chance | Statistic:
+    """Fleiss' parts: p_a and p_e = sum_k pi_k^2 (Fleiss 1971; Gwet 2014 for missing values)."""
     w = _weights(counts, weights)
     pa = _weighted_percent_agreement(counts, w)
     if pa.value is None:
         return pa
     pi = _category_shares(counts, w)
-    return _chance_corrected(pa, float((pi**2).sum()))
+    return Chance(pa.value, float((pi**2).sum()))
 
 
-def _weighted_gwet_ac1(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
-    """Gwet's AC1: p_e = sum_k pi_k (1 - pi_k) / (q - 1), q = number of categories."""
+def _gwet_ac1_chance(counts: np.ndarray, weights: np.ndarray | None = None) -> Chance | Statistic:
+    """Gwet's AC1 parts: p_a and p_e = sum_k pi_k (1 - pi_k) / (q - 1), q categories."""
     w = _weights(counts, weights)
     pa = _weighted_percent_agreement(counts, w)
     if pa.value is None:
@@ -258,7 +281,37 @@ def _weighted_gwet_ac1(counts: np.ndarray, weights: np.ndarray | None = None) ->
     if q < 2:
         return Statistic(None, ONE_CATEGORY)
     pi = _category_shares(counts, w)
-    return _chance_corrected(pa, float((pi * (1 - pi)).sum() / (q - 1)))
+    return Chance(pa.value, float((pi * (1 - pi)).sum() / (q - 1)))
+
+
+def _from_chance(parts: Chance | Statistic) -> Statistic:
+    if isinstance(parts, Statistic):
+        return parts
+    return _chance_corrected(Statistic(parts.observed), parts.expected)
+
+
+def _weighted_fleiss(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
+    """Fleiss' kappa: p_e = sum_k pi_k^2 (Fleiss 1971; Gwet 2014 for missing values)."""
+    return _from_chance(_fleiss_chance(counts, weights))
+
+
+def _weighted_gwet_ac1(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
+    """Gwet's AC1: p_e = sum_k pi_k (1 - pi_k) / (q - 1), q = number of categories."""
+    return _from_chance(_gwet_ac1_chance(counts, weights))
+
+
+def _cohen_chance(pairs: np.ndarray, weights: np.ndarray | None = None) -> Chance | Statistic:
+    """Cohen's parts from (value of A, value of B) rows with weights: p_o, the share of
+    units where they agree, and p_e = sum_k p_A(k) p_B(k) from each coder's own shares."""
+    w = _weights(pairs, weights)
+    if len(pairs) == 0 or w.sum() == 0:
+        return Statistic(None, "the two coders have no unit in common")
+    total = w.sum()
+    a, b = pairs[:, 0], pairs[:, 1]
+    observed = float(w[a == b].sum() / total)
+    values = np.union1d(a, b)
+    expected = sum(w[a == v].sum() * w[b == v].sum() for v in values) / total**2
+    return Chance(observed, float(expected))
 
 
 def _weighted_cohen(pairs: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
@@ -326,22 +379,35 @@ def _alpha_from_counts(counts: np.ndarray, domain: np.ndarray, level: str) -> St
     return Statistic(float(value))
 
 
-def _weighted_nominal_alpha(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
-    """Nominal alpha from distinct units with weights: the coincidence matrix
-    o_ck = sum_u w_u n_uc (n_uk - [c = k]) / (m_u - 1), and alpha = 1 - (n - 1) D_o / D_e
-    (Krippendorff 2011, section C). The ``krippendorff`` package takes no weights."""
+def _coincidences(counts: np.ndarray, weights: np.ndarray | None) -> np.ndarray | None:
+    """Krippendorff's (2011) coincidence matrix of distinct units with weights:
+    o_ck = sum_u w_u n_uc (n_uk - [c = k]) / (m_u - 1); None when no unit is pairable."""
     w = _weights(counts, weights)
     m = counts.sum(axis=1)
     keep = m >= 2
     if w[keep].sum() == 0:
-        return Statistic(None, NO_PAIRS)
+        return None
     c = counts[keep].astype(np.float64)
     scale = w[keep] / (m[keep] - 1)
-    o = np.einsum("u,uc,uk->ck", scale, c, c) - np.diag((scale[:, np.newaxis] * c).sum(axis=0))
+    return np.einsum("u,uc,uk->ck", scale, c, c) - np.diag((scale[:, np.newaxis] * c).sum(axis=0))
+
+
+def _alpha_chance(counts: np.ndarray, weights: np.ndarray | None = None) -> Chance | Statistic:
+    """Nominal alpha's parts: observed agreement 1 - D_o = trace(o) / n and expected
+    agreement 1 - D_e = 1 - (n^2 - sum_c n_c^2) / (n (n - 1)), so that alpha = 1 - D_o / D_e
+    (Krippendorff 2011, section C)."""
+    o = _coincidences(counts, weights)
+    if o is None:
+        return Statistic(None, NO_PAIRS)
     n_c = o.sum(axis=0)
     n = n_c.sum()
-    expected = n * n - (n_c**2).sum()
-    if expected <= 1e-12 * n * n:
+    disagreement = n * n - (n_c**2).sum()
+    if disagreement <= 1e-12 * n * n:
         return Statistic(None, NO_VARIATION)
-    observed = o.sum() - np.trace(o)
-    return Statistic(float(1 - (n - 1) * observed / expected))
+    return Chance(float(np.trace(o) / n), float(1 - disagreement / (n * (n - 1))))
+
+
+def _weighted_nominal_alpha(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
+    """Nominal alpha from distinct units with weights, from the coincidence matrix (the
+    ``krippendorff`` package takes no weights)."""
+    return _from_chance(_alpha_chance(counts, weights))

@@ -83,7 +83,9 @@ def statistics(project: Project, coders: list[str], unit: str, rollup: bool) -> 
         "coded a transcript at all is left out there, not counted as 'no'. "
         "The usual bands for Krippendorff's alpha (Krippendorff 2004):\n\n"
         + "\n".join(f"- **{name}**: {text}" for name, text in READINGS.items())
-        + f"\n\n**Overall** (the *(pooled)* line) is {html.escape(result['overall']['pooling'])}."
+        + "\n\n**The last two lines** summarise the codes "
+        + html.escape(result["overall"]["pooling"])
+        + ". The bands apply to each code's alpha and to these two summaries."
     )
 
 
