@@ -7,9 +7,8 @@ there, not "no": only units that two or more of the compared coders decided on c
 Units:
 
 - ``turn`` (default): participant turns; a coding anywhere in the turn (whole or span) is "yes".
-- ``sentence``: the sentences of participant turns (split by the language's pipeline, see
-  :func:`qualcode.nlp.pipeline`); a whole-turn coding covers all its sentences, a span coding
-  the sentences it overlaps.
+- ``sentence``: the sentences of participant turns (split by :func:`qualcode.nlp.sentences`);
+  a whole-turn coding covers all its sentences, a span coding the sentences it overlaps.
 - ``character``: every character of the transcript text, as NVivo's coding comparison does;
   a whole-turn coding covers its turn's characters, a span coding its span.
 
@@ -32,7 +31,7 @@ import numpy as np
 from qualcode import agreement as stats
 from qualcode.analyse.common import CodeMasks, code_masks, presence_sql, select_codes
 from qualcode.errors import QualcodeError
-from qualcode.nlp import LANGUAGES, pipeline
+from qualcode.nlp import LANGUAGES, sentences
 from qualcode.store import Project
 
 UNITS = ("turn", "sentence", "character")
@@ -240,16 +239,13 @@ def _sentence_patterns(
 def _sentences(project: Project, transcript: dict[str, Any]) -> Iterator[tuple[int, list]]:
     """(turn id, [(start, end) of each sentence inside the turn text]) for participant turns."""
     language = transcript["language"] if transcript["language"] in LANGUAGES else "en"
-    nlp = pipeline(language)
     turns = project.query(
         "SELECT t.id, t.text FROM turns t JOIN speakers s ON s.id = t.speaker_id "
         "WHERE t.transcript_id = ? AND s.role = 'participant' ORDER BY t.turn",
         [transcript["id"]],
     )
-    texts = (turn["text"] for turn in turns)
-    for turn, doc in zip(turns, nlp.pipe(texts, disable=["qualcode_lemmas"]), strict=True):
-        spans = [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
-        yield turn["id"], spans
+    for turn in turns:
+        yield turn["id"], sentences(turn["text"], language)
 
 
 def _character_patterns(
