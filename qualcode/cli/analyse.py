@@ -310,8 +310,9 @@ def disagreements_command(
 @click.option(
     "--keep",
     type=click.Choice(list(consensus.DECISIONS)),
-    help="... keeping a (first coder's codes), b (second's), both, none (agreed only) or "
-    "codes (those given with --codes-kept).",
+    help="... keeping the codes both applied and a (the first coder's other codes), b (the "
+    "second's), both, none (nothing more) or codes (those given with --codes-kept). A turn "
+    "where the coders agree has nothing to adjudicate.",
 )
 @click.option("--codes-kept", help="With --keep codes: the codes to keep, comma-separated.")
 @click.option(

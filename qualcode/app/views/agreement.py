@@ -34,12 +34,18 @@ KEEP = {
     "both": "Keep both",
     "none": "Keep neither",
 }
+KEEP_HELP = {
+    "a": "The codes both applied, and {a}'s other codes on this turn.",
+    "b": "The codes both applied, and {b}'s other codes on this turn.",
+    "both": "The codes both applied, and every other code either of them applied here.",
+    "none": "Only the codes both applied.",
+}
 DECIDED = {
     "a": "kept {a}'s codes",
     "b": "kept {b}'s codes",
     "both": "kept both coders' codes",
     "none": "kept only the codes both applied",
-    "codes": "kept a chosen list of codes",
+    "codes": "kept the agreed codes and a chosen list",
 }
 
 
@@ -138,6 +144,7 @@ def disagreement_card(
                 st.button(
                     label.format(a=a, b=b),
                     key=f"adjudicate-{row['turn_id']}-{choice}",
+                    help=KEEP_HELP[choice].format(a=a, b=b),
                     type="primary" if choice == decision else "secondary",
                     on_click=session.attempt,
                     args=(adjudicate_turn, project, row["turn_id"], choice, consensus),
