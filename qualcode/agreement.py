@@ -1,10 +1,11 @@
 """Inter-coder agreement statistics on plain data: coders × units, ``None`` for missing.
 
-``data`` is a list of coders' lists, one value per unit (any hashable value: a category name,
-a number, True/False); ``None`` (or NaN) marks a unit the coder did not code. Every function
-returns a float, or ``None`` when the statistic is undefined for the data (no unit coded by
-two coders, no variation at all, …); :func:`statistics` returns all of them together with the
-``reason`` for each one that is undefined, so a caller never gets NaN.
+``data`` is coders × units: a list of coders' lists, one value per unit (any hashable value: a
+category name, a number, True/False), a 2-D numpy array or a pandas DataFrame with one row per
+coder; ``None``, NaN (of any float type) and ``pd.NA`` mark a unit the coder did not code.
+Every function returns a float, or ``None`` when the statistic is undefined for the data (no
+unit coded by two coders, no variation at all, …); :func:`statistics` returns all of them
+together with the ``reason`` for each one that is undefined, so a caller never gets NaN.
 
 Where a well-kept library computes a statistic it is used: Cohen's kappa is scikit-learn's
 ``cohen_kappa_score`` and Krippendorff's alpha is the ``krippendorff`` package. Fleiss' kappa and
@@ -22,6 +23,8 @@ References
 ----------
 - Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and
   Psychological Measurement, 20(1), 37–46.
+- De Vries, H., Elliott, M. N., Kanouse, D. E., & Teleki, S. S. (2008). Using pooled kappa
+  to summarize interrater agreement across many items. Field Methods, 20(3), 272–282.
 - Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. Psychological
   Bulletin, 76(5), 378–382.
 - Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School for
@@ -33,19 +36,19 @@ References
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Hashable, Sequence
 from typing import Any, NamedTuple
 
 import krippendorff
 import numpy as np
+import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
 from qualcode.errors import QualcodeError
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
-Data = Sequence[Sequence[Hashable | None]]
+Data = Sequence[Sequence[Hashable | None]] | np.ndarray | pd.DataFrame
 
 NO_PAIRS = "no unit was coded by two or more coders"
 ONE_CODER = "agreement needs at least two coders"
@@ -76,26 +79,30 @@ def percent_agreement(data: Data) -> float | None:
     coders, each unit counts the pairs of its coders that agree (Fleiss 1971's P-bar, Gwet
     2014's p_a). Multiply by 100 for a percentage.
     """
-    counts, _ = _count_table(data)
+    counts, _ = _count_table(_rows(data))
     return _weighted_percent_agreement(counts).value
 
 
-def cohen_kappa(a: Sequence[Hashable | None], b: Sequence[Hashable | None]) -> float | None:
-    """Cohen's (1960) kappa of two coders, over the units both coded (scikit-learn)."""
-    return _cohen(a, b).value
+def cohen_kappa(
+    a: Sequence[Hashable | None] | np.ndarray | pd.Series,
+    b: Sequence[Hashable | None] | np.ndarray | pd.Series,
+) -> float | None:
+    """Cohen's (1960) kappa of two coders, over the units both coded (scikit-learn); ``a``
+    and ``b`` are lists, 1-D arrays or Series of one value per unit."""
+    return _cohen(*_rows([a, b])).value
 
 
 def fleiss_kappa(data: Data) -> float | None:
     """Fleiss' (1971) kappa of any number of coders; with missing values, Gwet's (2014)
     generalisation (chance agreement from each unit's share of each category)."""
-    counts, _ = _count_table(data)
+    counts, _ = _count_table(_rows(data))
     return _weighted_fleiss(counts).value
 
 
 def krippendorff_alpha(data: Data, level: str = "nominal") -> float | None:
     """Krippendorff's alpha at ``level`` (nominal, ordinal, interval or ratio), any number of
     coders, missing values allowed (the ``krippendorff`` package)."""
-    return _alpha(data, level).value
+    return _alpha(_rows(data), level).value
 
 
 def gwet_ac1(data: Data, categories: Sequence[Hashable] | None = None) -> float | None:
@@ -107,7 +114,7 @@ def gwet_ac1(data: Data, categories: Sequence[Hashable] | None = None) -> float 
     stable when one category is rare (a code applied to few turns). ``categories`` names all
     possible values when some of them do not occur in ``data`` (q counts them too).
     """
-    counts, _ = _count_table(data, categories)
+    counts, _ = _count_table(_rows(data), categories)
     return _weighted_gwet_ac1(counts).value
 
 
@@ -118,6 +125,7 @@ def statistics(
 
     ``cohen_kappa`` is computed only for exactly two coders (None otherwise, with a reason).
     """
+    data = _rows(data)
     counts, _ = _count_table(data, categories)
     values = {
         "n_coders": len(data),
@@ -138,20 +146,48 @@ def statistics(
 
 
 def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN of any float type, pandas' NA and NaT: a unit the coder did not code."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float | np.floating) and bool(np.isnan(value))
 
 
-def _check(data: Data) -> None:
-    if isinstance(data, str | bytes) or not all(
-        isinstance(row, Sequence | np.ndarray) and not isinstance(row, str | bytes) for row in data
-    ):
+def _values(row: Any) -> list[Any]:
+    """One coder's values as a plain list (numpy numbers become Python numbers)."""
+    if isinstance(row, pd.Series):
+        return row.to_numpy(dtype=object).tolist()
+    if isinstance(row, np.ndarray):
+        if row.ndim != 1:
+            raise QualcodeError("agreement data must be a list of coders' lists of values")
+        return row.tolist()
+    if isinstance(row, str | bytes) or not isinstance(row, Sequence):
         raise QualcodeError("agreement data must be a list of coders' lists of values")
-    lengths = {len(row) for row in data}
+    return [value.item() if isinstance(value, np.generic) else value for value in row]
+
+
+def _rows(data: Data) -> list[list[Any]]:
+    """``data`` (coders × units: lists, a 2-D array or a DataFrame, one row per coder) as
+    one plain list of values per coder, all of one length."""
+    if isinstance(data, pd.DataFrame):
+        rows = data.to_numpy(dtype=object).tolist()
+    elif isinstance(data, np.ndarray):
+        if data.ndim != 2:
+            raise QualcodeError(
+                f"agreement data must be coders × units (2-D), not an array of {data.ndim} "
+                "dimension(s)"
+            )
+        rows = data.tolist()
+    elif isinstance(data, str | bytes) or not isinstance(data, Sequence | pd.Series):
+        raise QualcodeError("agreement data must be a list of coders' lists of values")
+    else:
+        rows = [_values(row) for row in data]
+    lengths = {len(row) for row in rows}
     if len(lengths) > 1:
         raise QualcodeError(
             f"every coder needs one value per unit; the coders' lists have lengths "
             f"{sorted(lengths)}"
         )
+    return rows
 
 
 def _categories(data: Data, categories: Sequence[Hashable] | None) -> list[Hashable]:
@@ -171,10 +207,9 @@ def _count_table(
     data: Data, categories: Sequence[Hashable] | None = None
 ) -> tuple[np.ndarray, list[Hashable]]:
     """Units × categories: how many coders put each unit in each category."""
-    _check(data)
     values = _categories(data, categories)
     index = {value: i for i, value in enumerate(values)}
-    n_units = len(data[0]) if data else 0
+    n_units = len(data[0]) if len(data) else 0
     counts = np.zeros((n_units, max(len(values), 1)), dtype=np.int64)
     for row in data:
         for unit, value in enumerate(row):
@@ -230,6 +265,14 @@ def _category_shares(counts: np.ndarray, w: np.ndarray) -> np.ndarray:
     return (w[rated, np.newaxis] * shares).sum(axis=0) / w[rated].sum()
 
 
+class Chance(NamedTuple):
+    """A chance-corrected coefficient's parts: observed and chance (expected) agreement, so
+    that the coefficient is (observed - expected) / (1 - expected)."""
+
+    observed: float
+    expected: float
+
+
 def _chance_corrected(pa: Statistic, pe: float) -> Statistic:
     if pa.value is None:
         return pa
@@ -238,18 +281,33 @@ def _chance_corrected(pa: Statistic, pe: float) -> Statistic:
     return Statistic(float((pa.value - pe) / (1 - pe)))
 
 
-def _weighted_fleiss(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
-    """Fleiss' kappa: p_e = sum_k pi_k^2 (Fleiss 1971; Gwet 2014 for missing values)."""
+def pooled(parts: Sequence[Chance | Statistic]) -> Statistic:
+    """De Vries et al.'s (2008) pooled coefficient over several codes (items):
+    (mean observed - mean expected) / (1 - mean expected), each code's parts from the same
+    coefficient. Unlike pooling every (code, unit) pair into one table, codes used at
+    different rates do not create agreement: codes coded at random pool to about 0."""
+    for part in parts:
+        if isinstance(part, Statistic):
+            return part
+    if not parts:
+        return Statistic(None, "no code to pool")
+    observed = float(np.mean([part.observed for part in parts]))
+    expected = float(np.mean([part.expected for part in parts]))
+    return _chance_corrected(Statistic(observed), expected)
+
+
+def _fleiss_chance(counts: np.ndarray, weights: np.ndarray | None = None) -> Chance | Statistic:
+    """Fleiss' parts: p_a and p_e = sum_k pi_k^2 (Fleiss 1971; Gwet 2014 for missing values)."""
     w = _weights(counts, weights)
     pa = _weighted_percent_agreement(counts, w)
     if pa.value is None:
         return pa
     pi = _category_shares(counts, w)
-    return _chance_corrected(pa, float((pi**2).sum()))
+    return Chance(pa.value, float((pi**2).sum()))
 
 
-def _weighted_gwet_ac1(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
-    """Gwet's AC1: p_e = sum_k pi_k (1 - pi_k) / (q - 1), q = number of categories."""
+def _gwet_ac1_chance(counts: np.ndarray, weights: np.ndarray | None = None) -> Chance | Statistic:
+    """Gwet's AC1 parts: p_a and p_e = sum_k pi_k (1 - pi_k) / (q - 1), q categories."""
     w = _weights(counts, weights)
     pa = _weighted_percent_agreement(counts, w)
     if pa.value is None:
@@ -258,7 +316,37 @@ def _weighted_gwet_ac1(counts: np.ndarray, weights: np.ndarray | None = None) ->
     if q < 2:
         return Statistic(None, ONE_CATEGORY)
     pi = _category_shares(counts, w)
-    return _chance_corrected(pa, float((pi * (1 - pi)).sum() / (q - 1)))
+    return Chance(pa.value, float((pi * (1 - pi)).sum() / (q - 1)))
+
+
+def _from_chance(parts: Chance | Statistic) -> Statistic:
+    if isinstance(parts, Statistic):
+        return parts
+    return _chance_corrected(Statistic(parts.observed), parts.expected)
+
+
+def _weighted_fleiss(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
+    """Fleiss' kappa: p_e = sum_k pi_k^2 (Fleiss 1971; Gwet 2014 for missing values)."""
+    return _from_chance(_fleiss_chance(counts, weights))
+
+
+def _weighted_gwet_ac1(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
+    """Gwet's AC1: p_e = sum_k pi_k (1 - pi_k) / (q - 1), q = number of categories."""
+    return _from_chance(_gwet_ac1_chance(counts, weights))
+
+
+def _cohen_chance(pairs: np.ndarray, weights: np.ndarray | None = None) -> Chance | Statistic:
+    """Cohen's parts from (value of A, value of B) rows with weights: p_o, the share of
+    units where they agree, and p_e = sum_k p_A(k) p_B(k) from each coder's own shares."""
+    w = _weights(pairs, weights)
+    if len(pairs) == 0 or w.sum() == 0:
+        return Statistic(None, "the two coders have no unit in common")
+    total = w.sum()
+    a, b = pairs[:, 0], pairs[:, 1]
+    observed = float(w[a == b].sum() / total)
+    values = np.union1d(a, b)
+    expected = sum(w[a == v].sum() * w[b == v].sum() for v in values) / total**2
+    return Chance(observed, float(expected))
 
 
 def _weighted_cohen(pairs: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
@@ -279,8 +367,7 @@ def _weighted_cohen(pairs: np.ndarray, weights: np.ndarray | None = None) -> Sta
     return Statistic(float(value))
 
 
-def _cohen(a: Sequence[Hashable | None], b: Sequence[Hashable | None]) -> Statistic:
-    _check([a, b])
+def _cohen(a: list[Any], b: list[Any]) -> Statistic:
     values = _categories([a, b], None)
     index = {value: i for i, value in enumerate(values)}
     pairs = np.array(
@@ -326,22 +413,35 @@ def _alpha_from_counts(counts: np.ndarray, domain: np.ndarray, level: str) -> St
     return Statistic(float(value))
 
 
-def _weighted_nominal_alpha(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
-    """Nominal alpha from distinct units with weights: the coincidence matrix
-    o_ck = sum_u w_u n_uc (n_uk - [c = k]) / (m_u - 1), and alpha = 1 - (n - 1) D_o / D_e
-    (Krippendorff 2011, section C). The ``krippendorff`` package takes no weights."""
+def _coincidences(counts: np.ndarray, weights: np.ndarray | None) -> np.ndarray | None:
+    """Krippendorff's (2011) coincidence matrix of distinct units with weights:
+    o_ck = sum_u w_u n_uc (n_uk - [c = k]) / (m_u - 1); None when no unit is pairable."""
     w = _weights(counts, weights)
     m = counts.sum(axis=1)
     keep = m >= 2
     if w[keep].sum() == 0:
-        return Statistic(None, NO_PAIRS)
+        return None
     c = counts[keep].astype(np.float64)
     scale = w[keep] / (m[keep] - 1)
-    o = np.einsum("u,uc,uk->ck", scale, c, c) - np.diag((scale[:, np.newaxis] * c).sum(axis=0))
+    return np.einsum("u,uc,uk->ck", scale, c, c) - np.diag((scale[:, np.newaxis] * c).sum(axis=0))
+
+
+def _alpha_chance(counts: np.ndarray, weights: np.ndarray | None = None) -> Chance | Statistic:
+    """Nominal alpha's parts: observed agreement 1 - D_o = trace(o) / n and expected
+    agreement 1 - D_e = 1 - (n^2 - sum_c n_c^2) / (n (n - 1)), so that alpha = 1 - D_o / D_e
+    (Krippendorff 2011, section C)."""
+    o = _coincidences(counts, weights)
+    if o is None:
+        return Statistic(None, NO_PAIRS)
     n_c = o.sum(axis=0)
     n = n_c.sum()
-    expected = n * n - (n_c**2).sum()
-    if expected <= 1e-12 * n * n:
+    disagreement = n * n - (n_c**2).sum()
+    if disagreement <= 1e-12 * n * n:
         return Statistic(None, NO_VARIATION)
-    observed = o.sum() - np.trace(o)
-    return Statistic(float(1 - (n - 1) * observed / expected))
+    return Chance(float(np.trace(o) / n), float(1 - disagreement / (n * (n - 1))))
+
+
+def _weighted_nominal_alpha(counts: np.ndarray, weights: np.ndarray | None = None) -> Statistic:
+    """Nominal alpha from distinct units with weights, from the coincidence matrix (the
+    ``krippendorff`` package takes no weights)."""
+    return _from_chance(_alpha_chance(counts, weights))

@@ -2,8 +2,13 @@
 
 ``spacy.blank(lang)`` gives the tokenizer; lemmas come from spacy-lookups-data's lookup tables,
 looked up case-insensitively (so a sentence-initial "Grænserne" finds its lemma), and every
-token gets its Snowball stem (PyStemmer) as a fallback for words the table does not know. A
-sentencizer marks sentence boundaries.
+token gets its Snowball stem (PyStemmer) as a fallback for words the table does not know.
+
+:func:`sentences` splits a text into sentences with pysbd's rules for Danish and English
+(Sadvilkar & Neumann 2020): abbreviations (``bl.a.``, ``f.eks.``, ``Dr.``, ``a.m.``), ordinals
+(``2. klasse``), ellipses and quoted questions stay inside their sentence, and a bracketed stage
+direction after a full stop (``(griner)``, ``(laughs)``) is not glued to the sentence before,
+as spaCy's punctuation-only sentencizer does with its ``(``.
 
 The stem is stored in ``token.norm_`` (spaCy's slot for a normalised form) and is also readable
 as ``token._.stem``. Keeping it in a built-in attribute means ``Doc.to_array([LEMMA, NORM])``,
@@ -16,11 +21,14 @@ are cached, which makes the pipeline about as fast as the bare tokenizer and sen
 from __future__ import annotations
 
 import gc
+import itertools
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 
 import numpy
+import pysbd
 import spacy
 import Stemmer
 from spacy.attrs import LEMMA, NORM, ORTH
@@ -32,6 +40,7 @@ from spacy.tokens import Doc, Token
 LANGUAGES = {"da": "danish", "en": "english"}
 BATCH_SIZE = 512
 SENTENCE_ENDS = ("!", ".", "?", "…", "...", "!!", "??", "?!", "!?")
+ONE_SENTENCE = re.compile(r"[.!?…][\W_]*\s+\S")  # no end punctuation before more text
 ORTHS = "qualcode.orths"  # doc.user_data key: the token ids (ORTH) the lemma component read
 
 Token.set_extension("stem", getter=lambda token: token.norm_, force=True)
@@ -107,10 +116,9 @@ def forms(language: str) -> Forms:
 
 @cache
 def pipeline(language: str) -> Language:
-    """The cached pipeline of ``language``: tokenizer, lemmas and stems, sentences."""
+    """The cached pipeline of ``language``: tokenizer, lemmas and stems."""
     nlp = spacy.blank(_known(language))
     nlp.add_pipe("qualcode_lemmas", config={"language": language})
-    nlp.add_pipe("sentencizer")
     return nlp
 
 
@@ -118,25 +126,45 @@ def pipe(
     texts: Iterable[str],
     language: str,
     batch_size: int = BATCH_SIZE,
-    sentences: bool = True,
     lemmas: bool = True,
 ) -> Iterator[Doc]:
     """Stream ``texts`` through the pipeline of ``language``, one Doc per text, in order.
 
-    ``sentences=False`` skips the sentencizer (it walks every token in Python); callers that
-    need sentence boundaries only now and then use :func:`sentence_ends` instead.
     ``lemmas=False`` leaves the tokens' lemma and stem unset, for callers that look up only
     some tokens' forms with :func:`forms`."""
-    disable = [] if sentences else ["sentencizer"]
-    if not lemmas:
-        disable.append("qualcode_lemmas")
+    disable = [] if lemmas else ["qualcode_lemmas"]
     return pipeline(language).pipe(texts, batch_size=batch_size, disable=disable)
 
 
 @cache
+def _segmenter(language: str) -> pysbd.Segmenter:
+    return pysbd.Segmenter(language=_known(language), clean=False)
+
+
+def sentences(text: str, language: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text`` (pysbd's rules for ``language``), without
+    the white space around it; the sentences cover every word of the text, in order."""
+    parts = _segmenter(language).segment(text) if ONE_SENTENCE.search(text) else [text]
+    bounds, position = [0], 0
+    for part in (part.strip() for part in parts):
+        found = text.find(part, position) if part else -1
+        if found > 0:  # a part pysbd changed (not found) stays in the sentence before it
+            bounds.append(found)
+        position = max(position, found + len(part))
+    spans = []
+    for start, end in itertools.pairwise([*bounds, len(text)]):
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + len(piece.rstrip())))
+    return spans
+
+
+@cache
 def sentence_ends(language: str) -> frozenset[int]:
-    """ORTH ids of the punctuation that ends a sentence (the sentencizer's characters): two
-    words are in the same sentence when none of these lies between them."""
+    """ORTH ids of the punctuation that ends a sentence: two words are in the same sentence
+    when none of these lies between them (a token-level test, faster than :func:`sentences`,
+    for matching phrases)."""
     strings = pipeline(language).vocab.strings
     return frozenset(strings.add(char) for char in SENTENCE_ENDS)
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import math
 
+import krippendorff
 import numpy as np
+import pandas as pd
 import pytest
+from sklearn.metrics import cohen_kappa_score
 
 from qualcode import agreement
 from qualcode.errors import QualcodeError
@@ -159,6 +162,63 @@ def test_values_can_be_any_labels_and_nan_counts_as_missing():
     assert agreement.cohen_kappa(*words) == agreement.cohen_kappa(*numbers)
     # 3 units both coded, 2 agree; kappa: p_o = 2/3, p_e = (2/3)(1/3) + (1/3)(2/3) = 4/9.
     assert agreement.cohen_kappa(*words) == pytest.approx((2 / 3 - 4 / 9) / (1 - 4 / 9))
+
+
+ALL = ("percent_agreement", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1")
+
+
+def test_arrays_and_data_frames_of_coders_by_units_give_the_published_values():
+    # Krippendorff (2011) as a float32 array (NaN missing) and as a nullable-integer data
+    # frame (pd.NA missing), one row per coder: nominal alpha .743 as from the lists.
+    as_array = np.array(
+        [[np.nan if v is None else v for v in row] for row in KRIPPENDORFF_2011], np.float32
+    )
+    as_frame = pd.DataFrame(KRIPPENDORFF_2011, dtype="Int64")
+    assert as_frame.isna().to_numpy().sum() == 7
+    expected = agreement.statistics(KRIPPENDORFF_2011)
+    for data in (as_array, as_frame, list(as_array), [pd.Series(row) for row in as_array]):
+        assert agreement.statistics(data) == expected
+        assert round(agreement.krippendorff_alpha(data), 3) == 0.743
+        assert round(agreement.krippendorff_alpha(data, level="interval"), 3) == 0.849
+    assert agreement.statistics(as_array)["n_pairable_units"] == 11
+
+
+def test_every_kind_of_missing_value_is_missing_not_a_category():
+    # two coders, four units; the third is missing for one coder in every spelling.
+    for missing in (None, float("nan"), np.float32("nan"), np.float64("nan"), pd.NA, pd.NaT):
+        data = [["yes", "no", missing, "no"], ["yes", "no", "yes", "yes"]]
+        # 3 units both coded, 2 agree: p_o = 2/3, p_e = (1/3)(2/3) + (2/3)(1/3) = 4/9.
+        assert agreement.cohen_kappa(*data) == pytest.approx((2 / 3 - 4 / 9) / (1 - 4 / 9))
+        result = agreement.statistics(data)
+        assert (result["n_units"], result["n_pairable_units"]) == (4, 3)
+        assert agreement.gwet_ac1(data) == agreement.gwet_ac1(data, categories=["no", "yes"])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_float32_arrays_with_nan_equal_the_reference_libraries(seed):
+    rng = np.random.default_rng(seed)
+    data = rng.integers(0, 4, size=(3, 40)).astype(np.float32)
+    data[rng.random(data.shape) < 0.2] = np.nan
+    for level in ("nominal", "ordinal", "interval", "ratio"):
+        assert agreement.krippendorff_alpha(data, level=level) == pytest.approx(
+            krippendorff.alpha(reliability_data=data, level_of_measurement=level)
+        )
+    both = ~np.isnan(data[0]) & ~np.isnan(data[1])
+    assert agreement.cohen_kappa(data[0], data[1]) == pytest.approx(
+        cohen_kappa_score(data[0][both], data[1][both])
+    )
+    frame = pd.DataFrame(data).astype("Int64")  # NaN becomes pd.NA
+    for name in ALL:
+        assert getattr(agreement, name)(frame) == pytest.approx(getattr(agreement, name)(data))
+
+
+def test_arrays_of_other_shapes_are_a_clear_error():
+    with pytest.raises(QualcodeError, match="coders × units"):
+        agreement.krippendorff_alpha(np.zeros((2, 3, 4)))
+    with pytest.raises(QualcodeError, match="coders × units"):
+        agreement.percent_agreement(np.array([1, 0, 1]))
+    with pytest.raises(QualcodeError, match="list of coders"):
+        agreement.fleiss_kappa([1, 0, 1])
 
 
 DEGENERATE = {

@@ -127,7 +127,13 @@ def test_consensus_spans_merge_and_whole_turns_win():
     b = {1: [(8, 20)], 2: [None], 3: [(0, 4), (2, 6)]}
     assert consensus.consensus_codings(a, b, None) == {1: [(0, 20)], 2: [None]}
     assert consensus.consensus_codings(a, b, "b")[3] == [(0, 6)]
-    assert consensus.consensus_codings(a, b, "codes", [3, 4]) == {3: [(0, 6)], 4: [None]}
+    # the listed codes come on top of the agreed ones (1 and 2)
+    assert consensus.consensus_codings(a, b, "codes", [3, 4]) == {
+        1: [(0, 20)],
+        2: [None],
+        3: [(0, 6)],
+        4: [None],
+    }
 
 
 def test_bad_adjudication_requests(study):
@@ -203,3 +209,56 @@ def test_demo_adjudication_smoke(demo):
     assert status["transcripts"] == 4 and status["disagreements"] > 0
     assert status["consensus_codings"] > 100
     assert frequency(demo).coder.name == "consensus"
+
+
+def test_a_decision_adds_to_the_codes_both_applied(study):
+    # t1#3: ann conditions; ben conditions and boundaries. Keeping the listed codes keeps the
+    # agreed conditions too, and a listed code neither applied covers the whole turn.
+    turn = study.turn_id("t1", 3)
+    consensus.build_consensus(study, "ann", "ben")
+    assert consensus.adjudicate_turn(study, turn, "codes", codes=["boundaries"]) == [
+        "conditions",
+        "boundaries",
+    ]
+    assert consensus.adjudicate_turn(study, turn, "codes", codes=["community"]) == [
+        "conditions",
+        "community",
+    ]
+    assert consensus.adjudicate_turn(study, turn, "a") == ["conditions"]
+    assert consensus.adjudicate_turn(study, turn, "none") == ["conditions"]
+    consensus.build_consensus(study, "ann", "ben")  # rebuilding gives the same
+    assert codes_of(study, "consensus", "t1", 3) == ["conditions"]
+
+
+@pytest.mark.parametrize(
+    ("transcript", "turn", "agreed"),
+    [("t1", 5, "boundaries"), ("t2", 2, "awareness.body"), ("t1", 4, "no codes")],
+)
+def test_a_decision_on_a_turn_where_the_coders_agree_is_refused(study, transcript, turn, agreed):
+    consensus.build_consensus(study, "ann", "ben")
+    before = snapshot(study, "consensus")
+    with pytest.raises(QualcodeError) as error:
+        consensus.adjudicate_turn(study, study.turn_id(transcript, turn), "b")
+    assert error.value.message == (
+        f"{transcript}, turn {turn}: ann and ben agree ({agreed}), so there is nothing to "
+        "adjudicate; the consensus keeps their codes"
+    )
+    assert study.query("SELECT count(*) AS n FROM adjudications")[0]["n"] == 0
+    assert snapshot(study, "consensus") == before
+
+
+def test_a_decisions_file_with_an_agreed_turn_changes_nothing(study, tmp_path):
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("transcript,turn,decision\nt1,2,both\nt1,5,a\n", encoding="utf-8")
+    runner = CliRunner()
+    base = ["--project", str(study.path), "adjudicate", "--coders", "ann", "ben"]
+    result = runner.invoke(cli, [*base, "--decisions", str(decisions)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {decisions}:3: t1, turn 5: ann and ben agree (boundaries), so there is "
+        "nothing to adjudicate; the consensus keeps their codes"
+    ]
+    assert "consensus" not in study.coders()
+    result = runner.invoke(cli, [*base, "--turn-id", str(study.turn_id("t2", 2)), "--keep", "a"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "ann and ben agree (awareness.body)" in result.stderr

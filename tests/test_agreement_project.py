@@ -12,7 +12,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from qualcode.analyse.project_agreement import UNUSED, project_agreement
+from qualcode.analyse.project_agreement import UNUSED, agreement_rows, project_agreement
 from qualcode.cli import cli
 from qualcode.errors import QualcodeError
 
@@ -79,21 +79,72 @@ def test_a_code_nobody_used_is_perfect_agreement_with_undefined_kappa_and_alpha(
     assert all(reason.startswith(UNUSED) for reason in unused["reasons"].values())
 
 
-def test_overall_pools_the_codes_someone_used_and_says_so(study):
+def test_overall_gives_the_mean_over_codes_and_the_pooled_figures(study):
     result = project_agreement(study, ["ann", "ben"])
     overall = result["overall"]
-    assert "pooled" in overall["pooling"] and "left out" in overall["pooling"]
-    # 5 codes x 7 units = 35 decisions each; 6 disagreements; 7 yes by each coder.
-    assert overall["codes"] == 5 and overall["n_units"] == 35
+    assert "De Vries" in overall["pooling"] and "left out" in overall["pooling"]
+    assert overall["codes"] == 5 and overall["n_units"] == 7
+    # Per code (awareness, awareness.body, conditions, boundaries, community) Cohen's
+    # p_o = 5/7, 6/7, 7/7, 5/7, 6/7 and p_e = 37/49, 32/49, 37/49, 29/49, 32/49: mean p_o =
+    # 29/35 = 203/245, mean p_e = 167/245 -> pooled kappa = (203 - 167) / (245 - 167) = 6/13.
     assert overall["percent_agreement"] == pytest.approx(29 / 35)
-    # kappa: p_e = (7/35)^2 + (28/35)^2 = 17/25 -> (29/35 - 17/25)/(8/25) = 13/28;
-    # alpha: n = 70, n_yes = 14, 6 disagreeing units -> 1 - 69 * 12 / (2 * 14 * 56) = 185/392;
-    # AC1: pi_yes = 1/5, p_e = 8/25 -> (29/35 - 8/25)/(17/25) = 89/119.
-    assert overall["cohen_kappa"] == pytest.approx(13 / 28)
-    assert overall["krippendorff_alpha"] == pytest.approx(185 / 392)
-    assert overall["gwet_ac1"] == pytest.approx(89 / 119)
+    assert overall["cohen_kappa"] == pytest.approx(6 / 13)
+    # alpha: 14 values per code, D_o = 2 d / 14 with d = 2, 1, 0, 2, 1 disagreeing units and
+    # D_e = 2 n_yes n_no / (14 * 13) with n_yes = 2, 3, 2, 4, 3: mean D_o = 12/70, mean D_e =
+    # 308/910 -> pooled alpha = 1 - (12/70) / (308/910) = 38/77.
+    assert overall["krippendorff_alpha"] == pytest.approx(38 / 77)
     kappas = [-1 / 6, 10 / 17, 1.0, 0.3, 10 / 17]
     assert overall["mean_over_codes"]["cohen_kappa"] == pytest.approx(sum(kappas) / 5)
+    assert overall["reasons"] == {}
+
+
+def test_overall_pools_one_code_as_that_code(study):
+    result = project_agreement(study, ["ann", "ben"], codes=["boundaries"])
+    boundaries, overall = result["codes"][0], result["overall"]
+    for name in ("cohen_kappa", "krippendorff_alpha", "gwet_ac1", "fleiss_kappa"):
+        assert overall[name] == pytest.approx(boundaries[name])
+        assert overall["mean_over_codes"][name] == pytest.approx(boundaries[name])
+
+
+def test_rolled_up_sub_codes_are_not_pooled_twice(study):
+    overall = project_agreement(study, ["ann", "ben"], rollup=True)["overall"]
+    assert overall["codes"] == 4  # awareness.body is counted in awareness
+    assert "rolled up" in overall["pooling"]
+
+
+@pytest.fixture
+def chance_coders(project, tmp_path):
+    """100 participant turns; ann and bo apply awareness independently with p = .9 and
+    community with p = .1: per code the two coders' yes/no are exactly independent."""
+    lines = ["TK: Velkommen."] + [f"D{n % 9 + 1}: Sætning nummer {n}." for n in range(100)]
+    (tmp_path / "chance.txt").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    project.import_files([tmp_path / "chance.txt"])
+    # unit n: ann yes on awareness for n >= 10, bo for n % 10 != 0 (81 both, 9 + 9 one, 1
+    # neither); community the mirror image (1 both, 9 + 9 one, 81 neither).
+    for n in range(100):
+        turn = project.turn_id("chance", n + 2)
+        for coder, says_yes in (("ann", n >= 10), ("bo", n % 10 != 0)):
+            project.add_codings(turn, ["awareness" if says_yes else "community"], coder)
+    return project
+
+
+def test_codes_coded_at_random_pool_to_chance_not_to_reliable(chance_coders):
+    result = project_agreement(chance_coders, ["ann", "bo"])
+    codes, overall = by_code(result), result["overall"]
+    for key in ("awareness", "community"):
+        # p_o = .82 and p_e = .9 * .9 + .1 * .1 = .82: kappa 0. alpha: 200 values, n_yes = 180
+        # (awareness) or 20, 18 disagreeing units -> 1 - 199 * 36 / (2 * 180 * 20) = .005.
+        assert codes[key]["percent_agreement"] == pytest.approx(0.82)
+        assert codes[key]["cohen_kappa"] == pytest.approx(0.0, abs=1e-12)
+        assert codes[key]["krippendorff_alpha"] == pytest.approx(0.005)
+    # Pooling the 200 (code, unit) pairs into one table would give p_e = .5 and kappa
+    # (.82 - .5) / .5 = .64; De Vries' pooled kappa is (.82 - .82) / (1 - .82) = 0.
+    assert overall["codes"] == 2 and overall["n_units"] == 100
+    assert overall["cohen_kappa"] == pytest.approx(0.0, abs=1e-12)
+    assert overall["krippendorff_alpha"] == pytest.approx(0.005)
+    assert overall["mean_over_codes"]["krippendorff_alpha"] == pytest.approx(0.005)
+    rows = {row["code"]: row for row in agreement_rows(result)}
+    assert rows["(pooled)"]["reading"] == rows["(mean over codes)"]["reading"] == "not reliable"
 
 
 def test_sentence_units_follow_spans(study):
@@ -226,4 +277,5 @@ def test_cli_three_coders_sentence_and_character_units_give_strict_json(tmp_path
         result = runner.invoke(
             cli, ["--project", str(project.path), "agreement", "--coders", "ann,ben,cy"]
         )
-        assert result.exit_code == 0 and "Overall: pooled" in result.stdout
+        assert result.exit_code == 0 and "(mean over codes)" in result.stdout
+        assert "The last two lines summarise over the codes someone applied" in result.stdout

@@ -57,6 +57,7 @@ def test_the_agreement_table(two_coders):
         "self-priority",
         "boundaries",
         "community",
+        "(mean over codes)",
         "(pooled)",
     ]
     assert (rows["awareness"]["krippendorff_alpha"], rows["awareness"]["reading"]) == (
@@ -67,13 +68,22 @@ def test_the_agreement_table(two_coders):
     assert rows["conditions"]["units_disagreed"] == 1
     assert rows["conditions"]["reading"] == "not reliable"
     assert rows["community"]["reading"] == "undefined"  # nobody applied it
-    pooled = rows["(pooled)"]
-    assert (pooled["n_units"], pooled["krippendorff_alpha"], pooled["units_disagreed"]) == (
-        12,
-        0.425,
-        2,
+    # over awareness, conditions, boundaries (alpha 1, 0, 0): 8 values per code, D_o = 0,
+    # 2/8, 2/8 and D_e = 2 n_yes n_no / 56 = 24/56, 14/56, 14/56, so pooled alpha =
+    # 1 - (1/6) / (52/168) = 6/13; the mean is 1/3. Both get a reading; no disagreement count.
+    mean, pooled = rows["(mean over codes)"], rows["(pooled)"]
+    assert (mean["n_units"], mean["krippendorff_alpha"], mean["reading"]) == (
+        4,
+        0.333,
+        "not reliable",
     )
-    assert pooled["label"] == "all codes someone applied"
+    assert (pooled["n_units"], pooled["krippendorff_alpha"], pooled["reading"]) == (
+        4,
+        0.462,
+        "not reliable",
+    )
+    assert pooled["units_disagreed"] is None
+    assert "De Vries" in pooled["label"] and "3 codes" in mean["label"]
 
 
 def test_adjudicating_a_turn_builds_the_consensus_and_keeps_the_originals(two_coders):

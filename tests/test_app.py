@@ -605,13 +605,14 @@ def test_import_code_suggest_report_agree_and_adjudicate(fresh, project):
     assert table.loc["conditions", "cohen_kappa"] == 0.0
     assert table.loc["conditions", "krippendorff_alpha"] == 0.0
     assert table.loc["conditions", "reading"] == "not reliable"
-    # pooled over awareness, conditions, boundaries: 12 decisions each, 10 alike;
-    # alpha = 1 - (24 - 1) * 4 / (20 * 4 * 2) = 0.425
-    assert table.loc["(pooled)", "n_units"] == 12
+    # over awareness, conditions, boundaries (alpha 1, 0, 0): the mean 1/3; pooled (De Vries)
+    # with D_o = 0, 2/8, 2/8 and D_e = 24/56, 14/56, 14/56: 1 - (1/6) / (52/168) = 6/13
+    assert table.loc["(mean over codes)", "krippendorff_alpha"] == 0.333
+    assert table.loc["(pooled)", "n_units"] == 4
     assert table.loc["(pooled)", "percent_agreement"] == 0.833
-    assert table.loc["(pooled)", "krippendorff_alpha"] == 0.425
+    assert table.loc["(pooled)", "krippendorff_alpha"] == 0.462
     assert table.loc["(pooled)", "reading"] == "not reliable"
-    assert any("pooled: every (code, unit) pair" in m.value for m in fresh.markdown)
+    assert any("De Vries et al. 2008" in m.value for m in fresh.markdown)
 
     # the one disagreement, adjudicated with one click: the consensus keeps ann's codes
     fresh.segmented_control(key="agreement_section").set_value("disagreements").run()

@@ -2,9 +2,11 @@
 
 A consensus coder (default name ``consensus``) is an ordinary coder whose codings are derived:
 on every turn of the transcripts both coders coded it has the codes both applied (agreed), plus
-what was decided for that turn where they differ: ``a`` keep A's codes, ``b`` keep B's, ``both``
-keep both coders' codes, ``none`` keep only the agreed ones (or ``codes``: an explicit list).
-An undecided disagreement keeps only the agreed codes until it is adjudicated. Decisions are
+what was decided for that turn where they differ: ``a`` add A's other codes, ``b`` B's, ``both``
+both coders' codes, ``none`` nothing (only the agreed ones), or ``codes``: the codes listed. A
+decision only ever adds to the agreed codes; an undecided disagreement keeps only the agreed
+codes until it is adjudicated, and a turn where the coders agree has nothing to adjudicate (a
+decision on it is refused). Decisions are
 stored (table ``adjudications``); the consensus codings (origin ``consensus``) are rebuilt from
 the two coders' current codings and the decisions, so running :func:`build_consensus` again
 after more coding brings the consensus up to date. The original coders' codings are never
@@ -30,7 +32,7 @@ DECISIONS = {
     "b": "keep the second coder's codes",
     "both": "keep both coders' codes",
     "none": "keep only the codes both applied",
-    "codes": "keep the codes listed",
+    "codes": "keep the agreed codes and the codes listed",
 }
 DEFAULT_CONSENSUS = "consensus"
 
@@ -266,6 +268,7 @@ def adjudicate_turn(
                 "there is nothing to adjudicate there",
                 project.path,
             )
+        _check_differ(project, turn, a_id, b_id)
         project.save_adjudication(consensus_id, turn_id, decision, keys)
         project.delete_codings(consensus_id, turn_id)
         project.write_codings(_rebuilt(project, *ids, turn_id=turn_id), "consensus")
@@ -277,6 +280,26 @@ def adjudicate_turn(
             [turn_id, consensus_id],
         )
     ]
+
+
+def _check_differ(project: Project, turn: dict[str, Any], a_id: int, b_id: int) -> None:
+    """Refuse a decision on a turn where the two coders applied the same codes: the
+    consensus keeps their codes there, and a decision would neither be needed nor counted."""
+    applied = {a_id: set(), b_id: set()}
+    for row in project.query(
+        "SELECT DISTINCT c.coder_id, codes.key FROM codings c "
+        "JOIN codes ON codes.id = c.code_id WHERE c.turn_id = ? AND c.coder_id IN (?, ?)",
+        [turn["id"], a_id, b_id],
+    ):
+        applied[row["coder_id"]].add(row["key"])
+    if applied[a_id] == applied[b_id]:
+        keys = ", ".join(sorted(applied[a_id])) or "no codes"
+        raise QualcodeError(
+            f"{turn['transcript']}, turn {turn['turn']}: {_coder_name(project, a_id)} and "
+            f"{_coder_name(project, b_id)} agree ({keys}), so there is nothing to adjudicate; "
+            "the consensus keeps their codes",
+            project.path,
+        )
 
 
 def consensus_pair(project: Project, consensus: str) -> tuple[str, str] | None:
@@ -458,7 +481,9 @@ def consensus_codings(
     codes: Sequence[int] = (),
 ) -> dict[int, list[Span]]:
     """One turn's consensus: code → spans (None = whole turn), from each coder's code → spans
-    and the decision (None while undecided: the agreed codes only)."""
+    and the decision (None while undecided: the agreed codes only). Every decision keeps the
+    agreed codes and adds to them; ``codes`` adds the listed ones (with the spans the coders
+    gave them; the whole turn for a code neither applied)."""
     agreed = {code: _merge(a[code] + b[code]) for code in a if code in b}
     if decision == "a":
         return {**agreed, **{code: _merge(spans) for code, spans in a.items() if code not in b}}
@@ -467,7 +492,8 @@ def consensus_codings(
     if decision == "both":
         return {code: _merge(a.get(code, []) + b.get(code, [])) for code in {**a, **b}}
     if decision == "codes":
-        return {code: _merge(a.get(code, []) + b.get(code, [])) or [None] for code in codes}
+        listed = {code: _merge(a.get(code, []) + b.get(code, [])) or [None] for code in codes}
+        return {**agreed, **listed}
     return agreed
 
 

@@ -7,9 +7,8 @@ there, not "no": only units that two or more of the compared coders decided on c
 Units:
 
 - ``turn`` (default): participant turns; a coding anywhere in the turn (whole or span) is "yes".
-- ``sentence``: the sentences of participant turns (split by the language's pipeline, see
-  :func:`qualcode.nlp.pipeline`); a whole-turn coding covers all its sentences, a span coding
-  the sentences it overlaps.
+- ``sentence``: the sentences of participant turns (split by :func:`qualcode.nlp.sentences`);
+  a whole-turn coding covers all its sentences, a span coding the sentences it overlaps.
 - ``character``: every character of the transcript text, as NVivo's coding comparison does;
   a whole-turn coding covers its turn's characters, a span coding its span.
 
@@ -32,7 +31,7 @@ import numpy as np
 from qualcode import agreement as stats
 from qualcode.analyse.common import CodeMasks, code_masks, presence_sql, select_codes
 from qualcode.errors import QualcodeError
-from qualcode.nlp import LANGUAGES, pipeline
+from qualcode.nlp import LANGUAGES, sentences
 from qualcode.store import Project
 
 UNITS = ("turn", "sentence", "character")
@@ -44,10 +43,15 @@ UNIT_DESCRIPTIONS = {
 }
 STATISTICS = ("percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1", "fleiss_kappa")
 POOLING = (
-    "pooled: every (code, unit) pair is one yes/no decision per coder, over the codes that at "
-    "least one coder applied (codes nobody applied are left out); mean_over_codes is the plain "
-    "average of the per-code values that are defined"
+    "over the codes someone applied (codes nobody applied are left out): mean_over_codes is "
+    "the plain average of the per-code values; the pooled figures (De Vries et al. 2008) are "
+    "(mean observed agreement - mean chance agreement) / (1 - mean chance agreement), each "
+    "statistic with its own observed and chance agreement per code, so that codes used at "
+    "different rates do not add agreement; percent agreement pooled is its mean"
 )
+ROLLUP_POOLING = "; with sub-codes rolled up, a sub-code is counted in its parent, not again"
+MEAN_ROW = "(mean over codes)"
+POOLED_ROW = "(pooled)"
 UNUSED = "no coder applied this code, so every decision is 'no'"
 
 
@@ -113,7 +117,7 @@ def project_agreement(
         "n_units": per_code[0]["n_units"] if per_code else 0,
         "transcripts": patterns.transcripts,
         "codes": per_code,
-        "overall": _overall(patterns, per_code),
+        "overall": _overall(patterns, per_code, masks),
     }
 
 
@@ -235,16 +239,13 @@ def _sentence_patterns(
 def _sentences(project: Project, transcript: dict[str, Any]) -> Iterator[tuple[int, list]]:
     """(turn id, [(start, end) of each sentence inside the turn text]) for participant turns."""
     language = transcript["language"] if transcript["language"] in LANGUAGES else "en"
-    nlp = pipeline(language)
     turns = project.query(
         "SELECT t.id, t.text FROM turns t JOIN speakers s ON s.id = t.speaker_id "
         "WHERE t.transcript_id = ? AND s.role = 'participant' ORDER BY t.turn",
         [transcript["id"]],
     )
-    texts = (turn["text"] for turn in turns)
-    for turn, doc in zip(turns, nlp.pipe(texts, disable=["qualcode_lemmas"]), strict=True):
-        spans = [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
-        yield turn["id"], spans
+    for turn in turns:
+        yield turn["id"], sentences(turn["text"], language)
 
 
 def _character_patterns(
@@ -293,19 +294,34 @@ def _code_statistics(patterns: Patterns, key: str) -> dict[str, Any]:
     return {**result, "units_coded": coded, "reasons": reasons}
 
 
+def _tables(
+    present: np.ndarray, yes: np.ndarray, weight: np.ndarray, n_coders: int
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Units as (present, yes) masks → the units × (no, yes) count table, and for two
+    coders the (A, B) pairs of the units both decided with their weights."""
+    m = np.bitwise_count(present).astype(np.int64)
+    y = np.bitwise_count(yes).astype(np.int64)
+    counts = np.column_stack([m - y, y]).reshape(-1, 2)
+    if n_coders != 2:
+        return counts, None, None
+    both = present == 3
+    return counts, np.column_stack([yes & 1, (yes >> 1) & 1])[both], weight[both]
+
+
+TWO_CODERS = "Cohen's kappa compares two coders; see the others"
+
+
 def _statistics(
     present: np.ndarray, yes: np.ndarray, weight: np.ndarray, n_coders: int
 ) -> dict[str, Any]:
     """All statistics of units given as (present, yes) masks with weights."""
     m = np.bitwise_count(present).astype(np.int64)
     y = np.bitwise_count(yes).astype(np.int64)
-    counts = np.column_stack([m - y, y]).reshape(-1, 2)
-    if n_coders == 2:
-        both = present == 3
-        pairs = np.column_stack([yes & 1, (yes >> 1) & 1])[both]
-        cohen = stats._weighted_cohen(pairs, weight[both])
+    counts, pairs, pair_weights = _tables(present, yes, weight, n_coders)
+    if pairs is None:
+        cohen = stats.Statistic(None, TWO_CODERS)
     else:
-        cohen = stats.Statistic(None, "Cohen's kappa compares two coders; see the others")
+        cohen = stats._weighted_cohen(pairs, pair_weights)
     values = {
         "n_units": int(weight[m >= 2].sum()),
         "percent_agreement": stats._weighted_percent_agreement(counts, weight),
@@ -319,21 +335,71 @@ def _statistics(
     return stats._with_reasons(values)
 
 
-def _overall(patterns: Patterns, per_code: list[dict[str, Any]]) -> dict[str, Any]:
-    """Pooled over the codes someone applied, plus the mean of the per-code values."""
+def _chances(
+    present: np.ndarray, yes: np.ndarray, weight: np.ndarray, n_coders: int
+) -> dict[str, stats.Chance | stats.Statistic]:
+    """Each chance-corrected statistic's observed and chance agreement, for pooling."""
+    counts, pairs, pair_weights = _tables(present, yes, weight, n_coders)
+    return {
+        "cohen_kappa": stats.Statistic(None, TWO_CODERS)
+        if pairs is None
+        else stats._cohen_chance(pairs, pair_weights),
+        "krippendorff_alpha": stats._alpha_chance(counts, weight),
+        "gwet_ac1": stats._gwet_ac1_chance(counts, weight),
+        "fleiss_kappa": stats._fleiss_chance(counts, weight),
+    }
+
+
+def _pooled_codes(per_code: list[dict[str, Any]], masks: CodeMasks) -> list[str]:
+    """The codes someone applied; rolling up, not the sub-codes of another of them (their
+    codings are already counted in it)."""
     used = [row["code"] for row in per_code if any(row["units_coded"].values())]
-    arrays = [patterns.arrays(key) for key in used]
-    if arrays:
-        present, yes, weight = (np.concatenate(parts) for parts in zip(*arrays, strict=True))
-        result = _statistics(present, yes, weight, len(patterns.coders))
-    else:
-        result = {name: None for name in ("n_units", *STATISTICS)}
-        result["reasons"] = {name: "no coder applied any of the codes" for name in STATISTICS}
-    means = {}
-    for name in STATISTICS:
-        values = [row[name] for row in per_code if row["code"] in used and row[name] is not None]
-        means[name] = float(np.mean(values)) if values else None
-    return {"pooling": POOLING, "codes": len(used), **result, "mean_over_codes": means}
+    if not masks.rollup:
+        return used
+    within = masks.codes[masks.codes["code"].isin(used)]["sub_codes"]
+    inside = {key for keys in within for key in keys}
+    return [key for key in used if key not in inside]
+
+
+def _overall(
+    patterns: Patterns, per_code: list[dict[str, Any]], masks: CodeMasks
+) -> dict[str, Any]:
+    """The mean over the codes someone applied of each statistic, and the pooled figures
+    (De Vries et al. 2008) over the same codes."""
+    used = _pooled_codes(per_code, masks)
+    rows = {row["code"]: row for row in per_code}
+    pooling = POOLING + (ROLLUP_POOLING if masks.rollup else "")
+    if not used:
+        reasons = {name: "no coder applied any of the codes" for name in STATISTICS}
+        empty = {name: None for name in STATISTICS}
+        return {
+            "pooling": pooling,
+            "codes": 0,
+            "n_units": None,
+            **empty,
+            "reasons": reasons,
+            "mean_over_codes": dict(empty),
+        }
+    n_coders = len(patterns.coders)
+    chances = [_chances(*patterns.arrays(key), n_coders) for key in used]
+    values: dict[str, Any] = {
+        "n_units": rows[used[0]]["n_units"],
+        "percent_agreement": _mean([rows[key]["percent_agreement"] for key in used]),
+    }
+    for name in ("cohen_kappa", "krippendorff_alpha", "gwet_ac1", "fleiss_kappa"):
+        values[name] = stats.pooled([parts[name] for parts in chances])
+    means = {name: _mean([rows[key][name] for key in used]) for name in STATISTICS}
+    return {
+        "pooling": pooling,
+        "codes": len(used),
+        **stats._with_reasons(values),
+        "mean_over_codes": means,
+    }
+
+
+def _mean(values: list[float | None]) -> float | None:
+    defined = [value for value in values if value is not None]
+    return float(np.mean(defined)) if defined else None
 
 
 # Krippendorff (2004): rely on codes with alpha >= .800, draw tentative conclusions only from
@@ -362,10 +428,15 @@ def reading(alpha: float | None) -> str:
 
 
 def agreement_rows(result: dict[str, Any], digits: int = 3) -> list[dict[str, Any]]:
-    """The per-code table (and the pooled line) of :func:`project_agreement`, for printing,
-    with the ``reading`` of each alpha."""
+    """The per-code table of :func:`project_agreement` and its two summary lines, the mean
+    over codes and the pooled figures, for printing, with the ``reading`` of each alpha."""
+    overall = result["overall"]
+    summary = [
+        {"code": MEAN_ROW, "n_units": overall["n_units"], **overall["mean_over_codes"]},
+        {"code": POOLED_ROW, **overall},
+    ]
     rows = []
-    for row in [*result["codes"], {"code": "(pooled)", **result["overall"]}]:
+    for row in [*result["codes"], *summary]:
         line = {"code": row["code"], "n_units": row["n_units"]}
         for name in STATISTICS:
             value = row.get(name)
@@ -376,12 +447,14 @@ def agreement_rows(result: dict[str, Any], digits: int = 3) -> list[dict[str, An
 
 
 def agreement_table(result: dict[str, Any], digits: int = 3) -> list[dict[str, Any]]:
-    """The rows of :func:`agreement_rows` (per code, then the pooled
-    line), each with its code's label, the units where the coders differed and the ``reading``
-    of its alpha."""
+    """The rows of :func:`agreement_rows` (per code, then the mean over codes and the pooled
+    line), each with its code's label, the units where the coders differed (per code only)
+    and the ``reading`` of its alpha."""
+    overall = result["overall"]
     labels = {row["code"]: row.get("label") for row in result["codes"]}
+    labels[MEAN_ROW] = f"the plain average over the {overall['codes']} codes someone applied"
+    labels[POOLED_ROW] = "pooled over the same codes (De Vries et al. 2008)"
     differed = {row["code"]: row.get("units_disagreed") for row in result["codes"]}
-    differed["(pooled)"] = result["overall"].get("units_disagreed")
     rows = []
     for row in agreement_rows(result, digits):
         rows.append(

@@ -8,7 +8,12 @@ from typing import Any
 import click
 
 from qualcode.analyse import charts, consensus, report
-from qualcode.analyse.project_agreement import UNITS, agreement_rows, project_agreement
+from qualcode.analyse.project_agreement import (
+    POOLED_ROW,
+    UNITS,
+    agreement_rows,
+    project_agreement,
+)
 from qualcode.cli.common import (
     FilePath,
     emit,
@@ -238,11 +243,11 @@ def agreement_command(
     _notice(
         f"Agreement of {', '.join(result['coders'])} over {result['n_units']} units "
         f"({result['unit_description']}) in {result['transcripts']} transcript(s). "
-        f"Overall: {result['overall']['pooling']}.",
+        f"The last two lines summarise {result['overall']['pooling']}.",
         fmt,
     )
     emit(agreement_rows(result), fmt)
-    for row in [*result["codes"], {"code": "(pooled)", **result["overall"]}]:
+    for row in [*result["codes"], {"code": POOLED_ROW, **result["overall"]}]:
         for statistic, reason in row["reasons"].items():
             click.echo(f"{row['code']}: {statistic} undefined: {reason}", err=True)
 
@@ -305,8 +310,9 @@ def disagreements_command(
 @click.option(
     "--keep",
     type=click.Choice(list(consensus.DECISIONS)),
-    help="... keeping a (first coder's codes), b (second's), both, none (agreed only) or "
-    "codes (those given with --codes-kept).",
+    help="... keeping the codes both applied and a (the first coder's other codes), b (the "
+    "second's), both, none (nothing more) or codes (those given with --codes-kept). A turn "
+    "where the coders agree has nothing to adjudicate.",
 )
 @click.option("--codes-kept", help="With --keep codes: the codes to keep, comma-separated.")
 @click.option(

@@ -47,7 +47,7 @@ class Analyser:
                 results[position] = AnalysedTurn(turn, words, {}, [] if terms else None)
         for language, positions in by_language.items():
             texts = (chunk[p].text for p in positions)
-            docs = nlp.pipe(texts, language, sentences=False, lemmas=terms)
+            docs = nlp.pipe(texts, language, lemmas=terms)
             for position, doc in zip(positions, docs, strict=True):
                 results[position] = self._one(chunk[position], doc, terms)
         return results  # type: ignore[return-value]

@@ -34,12 +34,18 @@ KEEP = {
     "both": "Keep both",
     "none": "Keep neither",
 }
+KEEP_HELP = {
+    "a": "The codes both applied, and {a}'s other codes on this turn.",
+    "b": "The codes both applied, and {b}'s other codes on this turn.",
+    "both": "The codes both applied, and every other code either of them applied here.",
+    "none": "Only the codes both applied.",
+}
 DECIDED = {
     "a": "kept {a}'s codes",
     "b": "kept {b}'s codes",
     "both": "kept both coders' codes",
     "none": "kept only the codes both applied",
-    "codes": "kept a chosen list of codes",
+    "codes": "kept the agreed codes and a chosen list",
 }
 
 
@@ -83,7 +89,9 @@ def statistics(project: Project, coders: list[str], unit: str, rollup: bool) -> 
         "coded a transcript at all is left out there, not counted as 'no'. "
         "The usual bands for Krippendorff's alpha (Krippendorff 2004):\n\n"
         + "\n".join(f"- **{name}**: {text}" for name, text in READINGS.items())
-        + f"\n\n**Overall** (the *(pooled)* line) is {html.escape(result['overall']['pooling'])}."
+        + "\n\n**The last two lines** summarise the codes "
+        + html.escape(result["overall"]["pooling"])
+        + ". The bands apply to each code's alpha and to these two summaries."
     )
 
 
@@ -136,6 +144,7 @@ def disagreement_card(
                 st.button(
                     label.format(a=a, b=b),
                     key=f"adjudicate-{row['turn_id']}-{choice}",
+                    help=KEEP_HELP[choice].format(a=a, b=b),
                     type="primary" if choice == decision else "secondary",
                     on_click=session.attempt,
                     args=(adjudicate_turn, project, row["turn_id"], choice, consensus),
