@@ -117,7 +117,8 @@ def until(page, script: str, arg) -> None:
 
 SHOWS_TEXT = "text => document.body.innerText.includes(text)"
 PILL_ON = """([turn, text]) => {
-    const pill = document.querySelector(`.st-key-codes-${turn} button[data-variant='pills']`);
+    const group = `[class*=st-key-codes-${turn}-]`;
+    const pill = document.querySelector(`${group} button[data-variant='pills']`);
     return pill && pill.getAttribute('aria-pressed') === 'true'
         && document.body.innerText.includes(text);
 }"""
@@ -178,7 +179,7 @@ def code_page(browser, url: str, transcript: str, size: int, clicks: int, db: Pa
         raise RuntimeError(f"{size} turns per page hold only {len(turn_ids)} participant turns")
     times = []
     for number, turn_id in enumerate(turn_ids, start=1):
-        pill = page.locator(f".st-key-codes-{turn_id} button[data-variant='pills']").first
+        pill = page.locator(f"[class*=st-key-codes-{turn_id}-] button[data-variant='pills']").first
         pill.scroll_into_view_if_needed()
         start = time.perf_counter()
         pill.click()

@@ -48,8 +48,14 @@ def choose_coder(app: AppTest, name: str) -> None:
     assert not app.exception, app.exception
 
 
+def pills_of(app: AppTest, turn_id: int):
+    """A turn's pills (their key names the codes they show: ``codes-<turn>-<bits>``)."""
+    (found,) = [p for p in app.pills if p.key.startswith(f"codes-{turn_id}-")]
+    return found
+
+
 def pills(app: AppTest, project: Project, turn: int, transcript: str = EN):
-    return app.pills(key=f"codes-{project.turn_id(transcript, turn)}")
+    return pills_of(app, project.turn_id(transcript, turn))
 
 
 def progress_text(app: AppTest) -> str:
@@ -395,8 +401,8 @@ def test_filters_narrow_the_turns(app, demo):
     app.toggle(key="f_uncoded").set_value(False)
     app.selectbox(key="f_speaker").set_value("P2").run()
     assert pager_text(app).endswith("of 7 turns")
-    assert {p.key for p in app.pills} == {
-        f"codes-{t['id']}" for t in demo.turns(EN) if t["speaker"] == "P2"
+    assert {p.key.split("-")[1] for p in app.pills} == {
+        str(t["id"]) for t in demo.turns(EN) if t["speaker"] == "P2"
     }
     app.selectbox(key="f_speaker").set_value(None)
     app.text_input(key="f_text").input("BREATH").run()
@@ -416,14 +422,14 @@ def test_uncoded_only_works_as_a_queue(app, demo):
     choose_coder(app, "ann")
     app.toggle(key="f_uncoded").set_value(True).run()
     assert pager_text(app) == "Page 1 of 2 · showing 1–25 of 40 turns"
-    first = app.pills[0]
-    first.set_value(["conditions"]).run()  # the turn alone is redrawn: a second code can follow
-    assert app.pills(key=first.key).value == ["conditions"]
-    app.pills(key=first.key).set_value(["conditions", "community"]).run()
+    first = int(app.pills[0].key.split("-")[1])
+    pills_of(app, first).set_value(["conditions"]).run()  # the turn alone is redrawn
+    assert pills_of(app, first).value == ["conditions"]  # a second code can follow
+    pills_of(app, first).set_value(["conditions", "community"]).run()
     assert progress_text(app) == "1 of 40 participant turns coded by ann"
     app.run()  # the page drawn again (another page, a filter): the coded turn has left the queue
     assert pager_text(app) == "Page 1 of 2 · showing 1–25 of 39 turns"
-    assert first.key not in {p.key for p in app.pills}
+    assert str(first) not in {p.key.split("-")[1] for p in app.pills}
 
 
 def test_paging_through_a_transcript(app, demo):
@@ -539,7 +545,7 @@ def test_import_code_suggest_report_agree_and_adjudicate(fresh, project):
     fresh.switch_page("views/code.py").run()
     choose_coder(fresh, "ann")
     assert fresh.caption[0].value.startswith("No suggestions for this transcript yet")
-    fresh.pills(key=f"codes-{turn[2]}").set_value(["awareness"]).run()
+    pills_of(fresh, turn[2]).set_value(["awareness"]).run()
     fresh.run()  # the click redrew its turn alone; AppTest then holds only that turn
     fresh.button(key="suggest").click().run()
     assert not fresh.exception and not fresh.error
@@ -572,7 +578,7 @@ def test_import_code_suggest_report_agree_and_adjudicate(fresh, project):
         (2, "awareness", "manual"),
         (3, "conditions", "suggestion"),
     ]
-    assert fresh.pills(key=f"codes-{turn[3]}").value == ["conditions"]
+    assert pills_of(fresh, turn[3]).value == ["conditions"]
     assert {b.key for b in fresh.button if b.key and b.key.startswith("accept-")} == {
         f"accept-{turn[4]}-community"
     }
@@ -588,9 +594,9 @@ def test_import_code_suggest_report_agree_and_adjudicate(fresh, project):
     # a second coder: agrees on turn 2, differs on turn 3
     fresh.switch_page("views/code.py").run()
     choose_coder(fresh, "bo")
-    fresh.pills(key=f"codes-{turn[2]}").set_value(["awareness"]).run()
+    pills_of(fresh, turn[2]).set_value(["awareness"]).run()
     fresh.run()
-    fresh.pills(key=f"codes-{turn[3]}").set_value(["boundaries"]).run()
+    pills_of(fresh, turn[3]).set_value(["boundaries"]).run()
 
     # agreement of ann and bo over the 4 participant turns (hand-computed)
     fresh.switch_page("views/agreement.py").run()

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from qualcode.analyse import report
-from qualcode.analyse.consensus import adjudicate_turn, build_consensus
+from qualcode.analyse.consensus import adjudicate_turn, build_consensus, disagreements
 from qualcode.codebook import Code, Codebook, parse_codebook
 from qualcode.refi.qdpx_export import export_qdpx
 from qualcode.refi.qdpx_import import import_qdpx
@@ -189,10 +189,9 @@ def test_building_and_adjudicating_a_consensus(demo):
     build_consensus(demo, "coder-a", "coder-b")
     assert report.frequency(demo).coder.name == "consensus"
     assert_counts_current(demo, reports=False)
-    turn = demo.query("SELECT turn_id FROM adjudications LIMIT 1") or demo.query(
-        "SELECT turn_id FROM codings LIMIT 1"
-    )
-    adjudicate_turn(demo, turn[0]["turn_id"], "none")
+    # a decision on a turn where the two coders differ (an agreed turn is refused)
+    turn = disagreements(demo, ["coder-a", "coder-b"], limit=1)["rows"][0]
+    adjudicate_turn(demo, turn["turn_id"], "none")
     assert_counts_current(demo)
 
 

@@ -15,7 +15,7 @@ from functools import partial
 
 import streamlit as st
 
-from qualcode.app import session, shown
+from qualcode.app import session
 from qualcode.app.markup import (
     STYLE,
     button_colors,
@@ -53,6 +53,8 @@ PAGE_SIZES = (10, 25, 50, 100)
 CHANGED_KEY = "changed-turns"  # the turns a callback wrote to since they were last read
 PROGRESS_KEY = "progress-line"
 DRAWN_KEY = "drawn-turns"  # the turns the last full run drew, each its own fragment
+SENT_KEY = "pills-sent"  # per pills widget, the codes the browser's pills hold
+EPOCH_KEY = "pills-epoch"  # per turn, how many times its pills were made anew
 NEW_CODER = "New coder…"
 
 
@@ -188,12 +190,14 @@ def write_turn(turn_id: int, action, *args, done: str | None = None, **kwargs) -
 
 
 @session.callback
-def save_codes(project: Project, turn_id: int, coder: str, key: str) -> None:
-    """Pill callback: store what the coder switched on or off (compared with what the pills
-    showed in the browser, so codes another session applied meanwhile stay and quick clicks
-    are read as they were made)."""
-    before = set(shown.before_change(key) or [])
+def save_codes(project: Project, turn_id: int, coder: str, key: str, drawn: list[str]) -> None:
+    """Pill callback: store what the coder switched on or off, read against what these pills
+    showed in the browser (``drawn``, or the browser's own earlier click on them), so codes
+    another session applied meanwhile stay and quick clicks are read as they were made."""
+    sent = st.session_state.setdefault(SENT_KEY, {})
+    before = set(sent.get(key, drawn))
     chosen = set(st.session_state.get(key) or [])
+    sent[key] = sorted(chosen)
     write_turn(
         turn_id,
         change_codes,
@@ -224,11 +228,16 @@ def sync_memo(key: str, stored: str) -> None:
 def code_pills(project: Project, turn: dict, coder: str, labels: dict[str, str]) -> None:
     """One pill per code: one click applies the code to the turn, another removes it. The
     pills always show what is stored (after another session's write or a failed one too)."""
-    key = pills_key(turn["id"])
     stored = [code for code in labels if code in turn["codes"]]
-    if sorted(st.session_state.get(key) or []) != sorted(stored):
+    sent = st.session_state.setdefault(SENT_KEY, {})
+    epochs = st.session_state.setdefault(EPOCH_KEY, {})
+    key = pills_key(turn["id"], epochs.get(turn["id"], 0))
+    if key in st.session_state and sorted(sent.get(key, [])) != sorted(stored):
+        epochs[turn["id"]] = epochs.get(turn["id"], 0) + 1  # new pills, with what is stored
+        key = pills_key(turn["id"], epochs[turn["id"]])
+    if key not in st.session_state:
         st.session_state[key] = stored
-    shown.draw(key, stored)
+        sent[key] = stored
     st.pills(
         f"Codes of turn {turn['turn']}",
         list(labels),
@@ -236,7 +245,7 @@ def code_pills(project: Project, turn: dict, coder: str, labels: dict[str, str])
         format_func=labels.get,
         key=key,
         on_change=save_codes,
-        args=(project, turn["id"], coder, key),
+        args=(project, turn["id"], coder, key, stored),
         label_visibility="collapsed",
         wrap=True,
     )
@@ -408,14 +417,18 @@ def turn_fragment(
     if turn["id"] in st.session_state.get(CHANGED_KEY, ()):
         st.session_state[CHANGED_KEY].discard(turn["id"])
         turn = one_turn(project, turn["id"], coder)
-        shown.redrawn(pills_key(turn["id"]), [code for code in labels if code in turn["codes"]])
         session.show_messages()
     turn_card(project, turn, coder, codes, labels, color, search, language)
 
 
-def pills_key(turn_id: int) -> str:
-    """The widget key of a turn's pills."""
-    return f"codes-{turn_id}"
+def pills_key(turn_id: int, epoch: int) -> str:
+    """The widget key of a turn's pills. The server never changes the value of pills the
+    browser holds: when they must show other codes than the browser's pills hold (a digit
+    key, a passage, a suggestion accepted, another session's write, a write that failed),
+    the turn gets new pills (the next ``epoch``). So a browser that has not yet received them
+    (clicks and keys come faster than the page redraws) sends the old pills' value unchanged,
+    which stores nothing, and every click is read against what its pills held."""
+    return f"codes-{turn_id}-{epoch}"
 
 
 def turn_key(turn_id: int) -> str:
@@ -535,7 +548,7 @@ export default function (component) {
     const span = pill && selected();
     if (!span || span === "across") return;
     const group = pill.closest('[class*="st-key-codes-"]');
-    if (!group || !group.className.includes(`st-key-codes-${span.split(":")[0]}`)) return;
+    if (!group || !group.className.includes(`st-key-codes-${span.split(":")[0]}-`)) return;
     const pills = [...group.querySelectorAll('button[data-variant="pills"]')];
     event.preventDefault();
     event.stopPropagation();
@@ -607,7 +620,6 @@ def to_the_top(place: str) -> None:
 
 
 def page() -> None:
-    shown.begin()
     st.title("Code")
     session.show_messages()
     project = session.require_project()
@@ -659,7 +671,9 @@ def page() -> None:
         width=160,
         bind="query-params",
     )
-    shown.end()
+    sent = st.session_state.get(SENT_KEY, {})
+    if len(sent) > 10 * PAGE_SIZES[-1]:  # pills long gone from the page
+        sent.clear()
 
 
 page()
