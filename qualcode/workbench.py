@@ -276,12 +276,16 @@ def change_codes(
     remove: Iterable[str] = (),
 ) -> tuple[list[str], list[str]]:
     """Apply ``add`` to the whole turn and remove ``remove`` (spans included) for ``coder``, in
-    one transaction; returns ``(added, removed)``, the codes that actually changed.
+    one transaction and one coding action; returns ``(added, removed)``, the codes that
+    actually changed.
 
     The workbench passes what the coder changed (not the whole set it showed), so codes that
     another session applied meanwhile are kept: two people coding at once lose nothing."""
     add, remove = list(dict.fromkeys(add)), list(dict.fromkeys(remove))
-    with project.transaction():
+    with (
+        project.transaction(),
+        project.coding_action(project.coder_id(coder), turn_id, "code" if add else "uncode"),
+    ):
         added = project.add_codings(turn_id, add, coder) if add else []
         removed = project.remove_codings(turn_id, remove, coder) if remove else []
     return added, removed

@@ -378,6 +378,37 @@ def test_an_existing_coder_sees_their_codes_and_progress(app, demo):
     assert pills(app, demo, 2).value == stored_codes(demo, "coder-a", 2)
 
 
+def test_undo_and_redo_on_the_code_page_and_the_history_on_the_project_page(app, demo):
+    open_page(app, "code")
+    choose_coder(app, "ann")
+    assert app.button(key="undo-button").disabled  # nothing done yet
+    pills(app, demo, 2).set_value(["awareness"]).run()
+    pills(app, demo, 2).set_value(["awareness", "community"]).run()
+    app.run()
+    assert shown(app.button(key="undo-button").proto.help) == (
+        "Undo (Ctrl+Z): coded community (turn 2 of focus-group-en)"
+    )
+    app.button(key="undo-button").click().run()
+    assert not app.exception and not app.error
+    assert stored_codes(demo, "ann", 2) == ["awareness"]
+    assert pills(app, demo, 2).value == ["awareness"]  # the turn is redrawn
+    app.button(key="undo-button").click().run()
+    assert stored_codes(demo, "ann", 2) == []
+    assert progress_text(app) == "0 of 40 participant turns coded by ann"
+    app.button(key="redo-button").click().run()
+    assert stored_codes(demo, "ann", 2) == ["awareness"]
+    open_page(app, "project")
+    table = app.dataframe[-1].value
+    assert list(table["summary"]) == [
+        "redid: coded awareness",
+        "undid: coded awareness",
+        "undid: coded community",
+        "coded community",
+        "coded awareness",
+    ]
+    assert set(table["coder"]) == {"ann"} and set(table["turn"]) == {2}
+
+
 def test_a_memo_is_saved_and_removed(app, demo):
     open_page(app, "code")
     choose_coder(app, "ann")

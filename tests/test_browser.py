@@ -318,6 +318,51 @@ def test_codes_are_toggled_from_the_keyboard(chromium, served):
         assert stored_after_clicks(path, 1) == {(turns[1], codes[1])}
 
 
+def test_accept_undo_redo_and_a_passage_from_the_keyboard(chromium, served):
+    """a accepts the focused turn's suggestion, Ctrl+Z undoes it (the suggestion is offered
+    again), Ctrl+Shift+Z redoes it; Shift+arrows select a passage that a digit codes; ? shows
+    the keys."""
+    from playwright.sync_api import expect
+
+    from qualcode.suggest.workflow import compute_suggestions
+
+    expect.set_options(timeout=EXPECT_TIMEOUT)
+    url, path = served
+    turns, codes, _ = fast_click_case(path)
+    with Project(path) as project:
+        compute_suggestions(project, EN)
+    with code_page(chromium, url) as (page, progress):
+        page.locator("h1").click()
+        page.keyboard.press("j")
+        chip = page.locator(f"[class*=st-key-accept-{turns[0]}-]").first
+        expect(chip).to_be_visible()
+        code = re.search(rf"st-key-accept-{turns[0]}-([a-z-]+)", chip.get_attribute("class"))[1]
+        page.keyboard.press("a")
+        expect(progress).to_have_text("1 of 40 participant turns coded by browser-coder")
+        with Project(path) as project:
+            stored = [(c["code"], c["origin"]) for c in project.codings(coder="browser-coder")]
+        assert stored == [(code, "suggestion")]
+        page.keyboard.press("Control+z")
+        expect(progress).to_have_text("0 of 40 participant turns coded by browser-coder")
+        expect(page.locator(f".st-key-accept-{turns[0]}-{code}")).to_be_visible()  # offered again
+        page.keyboard.press("Control+Shift+z")
+        expect(progress).to_have_text("1 of 40 participant turns coded by browser-coder")
+        page.keyboard.press("Control+z")
+        expect(progress).to_have_text("0 of 40 participant turns coded by browser-coder")
+        for _ in range(7):
+            page.keyboard.press("Shift+ArrowRight")
+        page.keyboard.press("2")
+        expect(progress).to_have_text("1 of 40 participant turns coded by browser-coder")
+        with Project(path) as project:
+            stored = project.codings(coder="browser-coder")
+        assert [(c["code"], c["start"], c["end"]) for c in stored] == [(codes[1], 0, 7)]
+        page.keyboard.press("?")
+        expect(page.get_by_role("dialog", name="Keys")).to_contain_text("undo / redo")
+        page.screenshot(path=ARTIFACTS / "code-page-keys-help.png")
+        page.keyboard.press("Escape")
+        expect(page.get_by_role("dialog", name="Keys")).to_have_count(0)
+
+
 SELECT = """([turn, start, end, lastTurn, lastEnd]) => {
   // The text node and offset of character `offset` of a turn's text (marks split it).
   const at = (id, offset) => {

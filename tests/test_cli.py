@@ -404,3 +404,26 @@ def test_memos_are_listed_and_their_csv_cannot_start_a_formula(run):
     assert code == 0 and out.strip() == "(none)"
     code, _, err = run("memos", "--code", "nope")
     assert code == 1 and err.strip().endswith("unknown code 'nope'")
+
+
+def test_undo_redo_and_the_history_of_coding_actions(run):
+    assert run("demo", "qualcode.db")[0] == 0
+    assert run("code", "5", "community", "--coder", "ann")[0] == 0
+    assert run("memo", "5", "network", "--coder", "ann")[0] == 0
+    code, out, _ = run("undo", "--coder", "ann")
+    assert code == 0 and out.strip() == "Undid on focus-group-en turn 5: wrote a memo."
+    code, out, _ = run("history", "--format", "json")
+    log = json.loads(out)
+    assert [(e["coder"], e["action"], e["turn"], e["summary"]) for e in log] == [
+        ("ann", "undo", 5, "undid: wrote a memo"),
+        ("ann", "memo", 5, "wrote a memo"),
+        ("ann", "code", 5, "coded community"),
+    ]
+    code, out, _ = run("redo", "--coder", "ann")
+    assert code == 0 and out.strip() == "Redid on focus-group-en turn 5: wrote a memo."
+    code, out, _ = run("memos", "--coder", "ann", "--format", "json")
+    assert [m["memo"] for m in json.loads(out)] == ["network"]
+    code, out, _ = run("redo", "--coder", "ann")
+    assert code == 0 and out.strip() == "Nothing to redo for ann."
+    code, out, _ = run("history", "--coder", "ann", "--limit", "2", "--offset", "1")
+    assert code == 0 and out.strip().endswith("2–3 of 4 events.")

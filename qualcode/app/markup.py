@@ -33,6 +33,10 @@ STYLE = """
 .qc-focus { outline: 3px solid #3b6ea5; outline-offset: 2px; border-radius: 0.5rem; }
 .qc-memo { font-size: 0.85rem; color: #555; margin-top: 0.3rem; font-style: normal;
            white-space: pre-wrap; }
+#qc-help { position: fixed; right: 1.5rem; bottom: 1.5rem; z-index: 1000; background: #fff;
+           border: 1px solid #bbb; border-radius: 0.5rem; padding: 0.8rem 1rem;
+           box-shadow: 0 4px 16px rgba(0, 0, 0, 0.2); font-size: 0.9rem; line-height: 1.7; }
+#qc-help kbd { display: inline-block; min-width: 9rem; font-family: inherit; font-weight: 600; }
 .qc-dot { display: inline-block; width: 0.8rem; height: 0.8rem; border-radius: 50%;
           vertical-align: middle; margin-right: 0.35rem; }
 </style>

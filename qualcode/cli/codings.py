@@ -1,4 +1,5 @@
-"""Coding by hand and moving codings in and out: code, uncode, memo, memos, codings."""
+"""Coding by hand and moving codings in and out: code, uncode, memo, memos, codings; undo,
+redo and history (the event log of coding actions)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,48 @@ def memo(project: Project, turn_id: int, text: str, coder: str) -> None:
 
 
 @click.command()
+@coder_option
+@pass_project
+def undo(project: Project, coder: str) -> None:
+    """Undo --coder's latest coding action (code, uncode, span, accept, reject, memo)."""
+    _step(project.undo(coder), "undo", coder)
+
+
+@click.command()
+@coder_option
+@pass_project
+def redo(project: Project, coder: str) -> None:
+    """Redo --coder's latest undone action (until their next action)."""
+    _step(project.redo(coder), "redo", coder)
+
+
+def _step(event: dict | None, step: str, coder: str) -> None:
+    if event is None:
+        click.echo(f"Nothing to {step} for {coder}.")
+        return
+    done = "Undid" if step == "undo" else "Redid"
+    click.echo(f"{done} on {event['transcript']} turn {event['turn']}: {event['summary']}.")
+
+
+HISTORY_COLUMNS = ("id", "at", "coder", "action", "transcript", "turn", "summary")
+
+
+@click.command()
+@click.option("--coder", help="Only this coder's actions.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@format_option
+@pass_project
+def history(project: Project, coder: str | None, limit: int, offset: int, fmt: str) -> None:
+    """The event log of coding actions, newest first: when, who, what, where."""
+    log = project.history(coder, limit=limit, offset=offset)
+    emit(log["rows"], fmt, HISTORY_COLUMNS)
+    if fmt == "table":
+        first, last = offset + 1, offset + len(log["rows"])
+        click.echo(f"{first if log['rows'] else 0}–{last} of {log['total']} events.")
+
+
+@click.command()
 @click.option("--coder", help="Only this coder's memos.")
 @click.option(
     "--code", "code_key", help="Only memos on turns coded with this code (or a sub-code)."
@@ -112,4 +155,4 @@ def codings_export(project: Project, file: str, coder: str | None) -> None:
     click.echo(f"Wrote {count} coding(s) to {shown(file)}.")
 
 
-COMMANDS = [code, uncode, memo, memos, codings]
+COMMANDS = [code, uncode, memo, memos, codings, undo, redo, history]

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from qualcode.errors import QualcodeError
 from qualcode.store._stamps import free_guid, new_guid, now
 from qualcode.store.codebook import CodebookRecords
+from qualcode.store.history import HistoryRecords
 from qualcode.store.transcripts import TranscriptRecords
 
 ORIGINS = ("manual", "suggestion", "import", "consensus")
@@ -40,8 +41,10 @@ class CodingRow(NamedTuple):
     guid: str | None = None
 
 
-class CodingRecords(TranscriptRecords, CodebookRecords):
-    """Coders, codings and memos of a project."""
+class CodingRecords(TranscriptRecords, CodebookRecords, HistoryRecords):
+    """Coders, codings and memos of a project. A coder's codes, spans and memos set through
+    :meth:`add_codings`, :meth:`remove_codings` and :meth:`set_memo` are coding actions: each
+    is an event of the log (:mod:`qualcode.store.history`), which undo can take back."""
 
     # ------------------------------------------------------------ coders
 
@@ -136,7 +139,7 @@ class CodingRecords(TranscriptRecords, CodebookRecords):
         origin: str = "manual",
     ) -> list[str]:
         """Apply codes to a turn (or to ``span``, offsets inside the turn); returns the codes
-        newly applied (those already there are left as they are)."""
+        newly applied (those already there are left as they are). One coding action."""
         turn = self.turn(turn_id)
         code_ids = {key: self.code_id(key) for key in codes}
         if span is not None:
@@ -150,28 +153,30 @@ class CodingRecords(TranscriptRecords, CodebookRecords):
         start, end = span if span else (None, None)
         with self.transaction():
             coder_id = self.coder_id(coder)
-            present = {
-                row[0]
-                for row in self.db.execute(
-                    "SELECT code_id FROM codings WHERE turn_id = ? AND coder_id = ? "
-                    'AND IFNULL(start, -1) = IFNULL(?, -1) AND IFNULL("end", -1) = IFNULL(?, -1)',
-                    [turn_id, coder_id, start, end],
-                )
-            }
-            added = [key for key, code_id in code_ids.items() if code_id not in present]
-            self.write_codings(
-                [CodingRow(turn_id, code_ids[key], coder_id, start, end, memo) for key in added],
-                origin,
-            )
+            with self.coding_action(coder_id, turn_id, "code" if span is None else "span"):
+                present = {
+                    row[0]
+                    for row in self.db.execute(
+                        "SELECT code_id FROM codings WHERE turn_id = ? AND coder_id = ? AND "
+                        'IFNULL(start, -1) = IFNULL(?, -1) AND IFNULL("end", -1) = IFNULL(?, -1)',
+                        [turn_id, coder_id, start, end],
+                    )
+                }
+                added = [key for key, code_id in code_ids.items() if code_id not in present]
+                rows = [
+                    CodingRow(turn_id, code_ids[key], coder_id, start, end, memo) for key in added
+                ]
+                self.write_codings(rows, origin)
         return added
 
     def remove_codings(self, turn_id: int, codes: Iterable[str], coder: str) -> list[str]:
-        """Remove a coder's codings (whole turn and spans) of ``codes`` from a turn."""
+        """Remove a coder's codings (whole turn and spans) of ``codes`` from a turn. One coding
+        action."""
         self.turn(turn_id)
         code_ids = {key: self.code_id(key) for key in codes}
         coder_id = self.coder_id(coder, create=False)
         removed = []
-        with self.transaction():
+        with self.coding_action(coder_id, turn_id, "uncode"):
             for key, code_id in code_ids.items():
                 cursor = self.db.execute(
                     "DELETE FROM codings WHERE turn_id = ? AND code_id = ? AND coder_id = ?",
@@ -262,10 +267,12 @@ class CodingRecords(TranscriptRecords, CodebookRecords):
     # ------------------------------------------------------------ memos
 
     def set_memo(self, turn_id: int, coder: str, text: str) -> None:
-        """A coder's memo on a turn; empty text removes it."""
+        """A coder's memo on a turn; empty text removes it. One coding action."""
         self.turn(turn_id)
         with self.transaction():
-            self.write_memo(turn_id, self.coder_id(coder), text)
+            coder_id = self.coder_id(coder)
+            with self.coding_action(coder_id, turn_id, "memo"):
+                self.write_memo(turn_id, coder_id, text)
 
     def write_memo(
         self,

@@ -475,6 +475,34 @@ CREATE INDEX codings_coder ON codings (coder_id, turn_id, code_id);
     + CODINGS_COUNT_TRIGGERS
 )
 
+# The event log of coding actions (qualcode.store.history): append-only, so its triggers refuse
+# to change or delete a row. Names are kept beside the ids (coder, transcript, turn number): the
+# log outlives a transcript removed, and an undo checks that the turn is still the same one.
+EVENTS = """
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    coder_id INTEGER NOT NULL,
+    coder TEXT NOT NULL,
+    action TEXT NOT NULL
+        CHECK (action IN ('code', 'uncode', 'span', 'accept', 'reject', 'memo', 'undo', 'redo')),
+    turn_id INTEGER NOT NULL,
+    transcript TEXT NOT NULL,
+    turn INTEGER NOT NULL,
+    target INTEGER REFERENCES events(id),
+    summary TEXT NOT NULL,
+    before TEXT NOT NULL CHECK (json_valid(before)),
+    after TEXT NOT NULL CHECK (json_valid(after)),
+    CHECK ((target IS NULL) = (action NOT IN ('undo', 'redo')))
+);
+CREATE INDEX events_coder ON events (coder_id, id);
+CREATE INDEX events_by_name ON events (coder, id);
+CREATE TRIGGER events_are_kept BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_are_not_deleted BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+"""
+
 # ProjectFile._check_and_upgrade refreshes the planner's statistics after the migrations it runs.
 MIGRATIONS: list[str] = [
     V1,
@@ -484,5 +512,6 @@ MIGRATIONS: list[str] = [
     REPORT_COUNTS,
     SUGGESTION_INDEXES,
     CONSENSUS_ORIGIN,
+    EVENTS,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

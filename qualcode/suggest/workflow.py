@@ -503,7 +503,10 @@ def accept(
     """Accept a suggestion (by id, or by turn + code): in one transaction, ``coder`` codes the
     turn with it (origin ``suggestion``) and the decision is recorded."""
     row = _find(project, coder, suggestion_id, turn_id, code)
-    with project.transaction():
+    with (
+        project.transaction(),
+        project.coding_action(project.coder_id(coder), row["turn_id"], "accept"),
+    ):
         added = project.add_codings(row["turn_id"], [row["code"]], coder, origin="suggestion")
         _decide(project, row, project.coder_id(coder), "accepted")
     return {
@@ -538,6 +541,9 @@ def reject(
             "first to reject the suggestion",
             fix="uncode",
         )
-    with project.transaction():
+    with (
+        project.transaction(),
+        project.coding_action(project.coder_id(coder), row["turn_id"], "reject"),
+    ):
         _decide(project, row, project.coder_id(coder), "rejected")
     return {"turn_id": row["turn_id"], "code": row["code"], "coder": coder, "decision": "rejected"}

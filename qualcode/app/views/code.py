@@ -438,12 +438,50 @@ def turn_key(turn_id: int) -> str:
 
 @st.fragment(key=PROGRESS_KEY)
 def progress_line(project: Project, transcript: str, coder: str) -> None:
-    """The coder's progress on the transcript (a fragment: redrawn after each write)."""
+    """The coder's progress on the transcript, and Undo / Redo of their last action (a
+    fragment: redrawn after each write)."""
     coded, total = progress(project, transcript, coder)
-    st.progress(
+    line, back, forward = st.columns([6, 1, 1], vertical_alignment="bottom")
+    line.progress(
         coded / total if total else 0.0,
         text=f"{coded} of {total} participant turns coded by {literal(coder)}",
     )
+    for place, step, icon in ((back, "undo", "undo"), (forward, "redo", "redo")):
+        event = project.next_undo(coder) if step == "undo" else project.next_redo(coder)
+        keys = "Ctrl+Z" if step == "undo" else "Ctrl+Shift+Z"
+        place.button(
+            "",
+            key=f"{step}-button",
+            icon=f":material/{icon}:",
+            disabled=event is None,
+            help=(
+                f"{step.capitalize()} ({keys}): {literal(event['summary'])} "
+                f"(turn {event['turn']} of {literal(event['transcript'])})"
+                if event
+                else f"Nothing to {step}"
+            ),
+            on_click=undo_or_redo,
+            args=(project, coder, step),
+        )
+
+
+@session.callback
+def undo_or_redo(project: Project, coder: str, step: str) -> None:
+    """Undo (or redo) the coder's last coding action, wherever it was; its turn is redrawn."""
+    outcome = session.attempt(getattr(project, step), coder, queued=True)
+    event = outcome.value if outcome.ok else None
+    if not outcome.ok:
+        return
+    if event is None:
+        session.say("warning", f"Nothing to {step}.")
+        return
+    done = "Undone" if step == "undo" else "Redone"
+    session.say(
+        "success", f"{done}: {event['summary']} (turn {event['turn']} of {event['transcript']})"
+    )
+    changed(event["turn_id"])
+    if event["turn_id"] in st.session_state.get(DRAWN_KEY, ()):
+        st.rerun([turn_key(event["turn_id"]), PROGRESS_KEY])
 
 
 def turns(
@@ -503,9 +541,12 @@ export default function ({ data }) {
 )
 
 
-# Keys: j / k (or the arrows down / up) move between the participant turns of the page, and a
-# digit n toggles the n-th code on the turn in focus (as its n-th pill does), or, with a
-# passage of one turn selected, codes the passage. Keys typed into a box are left alone.
+# Keys (listed in the help that ? opens, HELP_LINES): j / k (or the arrows down / up) move
+# between the participant turns of the page; a digit n toggles the n-th code on the turn in
+# focus (as its n-th pill does), or, with a passage of one turn selected, codes the passage;
+# Shift+arrows select a passage of the turn in focus; a / r accept / reject its first
+# suggestion, m opens its memo; n / p the next / previous page; Ctrl+Z / Ctrl+Shift+Z undo /
+# redo. Keys typed into a box are left alone.
 KEYS = st.components.v2.component(
     "qualcode_keys",
     js=r"""
@@ -533,6 +574,46 @@ function selected() {
   const end = start + Array.from(range.toString()).length;
   return `${/st-key-turn-(\d+)/.exec(card.className)[1]}:${start}:${end}`;
 }
+function press(card, selector) {
+  const button = card && card.querySelector(selector);
+  if (button) button.click();
+  return Boolean(button);
+}
+// Shift+arrows: extend the selection by a character (with Alt, a word) inside the turn's text,
+// starting at its beginning when nothing of it is selected yet.
+function extend(card, forward, word) {
+  const text = card.querySelector(".qc-text");
+  const selection = window.getSelection();
+  if (!text) return;
+  if (!selection.rangeCount || !text.contains(selection.anchorNode)) {
+    selection.removeAllRanges();
+    const range = document.createRange();
+    range.setStart(text.firstChild || text, 0);
+    range.collapse(true);
+    selection.addRange(range);
+  }
+  selection.modify("extend", forward ? "forward" : "backward", word ? "word" : "character");
+}
+function help(lines) {
+  let panel = document.getElementById("qc-help");
+  if (panel) { panel.remove(); return; }
+  panel = document.createElement("div");
+  panel.id = "qc-help";
+  panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-label", "Keys");
+  const title = document.createElement("strong");
+  title.textContent = "Keys (? or Esc closes)";
+  panel.appendChild(title);
+  for (const [keys, what] of lines) {
+    const row = document.createElement("div");
+    const kbd = document.createElement("kbd");
+    kbd.textContent = keys;
+    row.appendChild(kbd);
+    row.appendChild(document.createTextNode(" " + what));
+    panel.appendChild(row);
+  }
+  document.body.appendChild(panel);
+}
 function show(list) {
   list.forEach((card, index) => card.classList.toggle("qc-focus", index === focused));
   if (list[focused]) list[focused].scrollIntoView({ block: "nearest" });
@@ -558,9 +639,45 @@ export default function (component) {
   document.addEventListener("keydown", (event) => {
     const target = event.target;
     if (target.closest && target.closest("input, textarea, [contenteditable=true]")) return;
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "z") {
+      latest.setTriggerValue("step", `${event.shiftKey ? "redo" : "undo"}:${Date.now()}`);
+      event.preventDefault();
+      return;
+    }
+    if (event.key === "?" || (event.key === "Escape" && document.getElementById("qc-help"))) {
+      help(latest.data.help);
+      event.preventDefault();
+      return;
+    }
     const list = cards();
     if (!list.length) return;
+    if (event.shiftKey && (event.key === "ArrowRight" || event.key === "ArrowLeft")) {
+      if (!list[focused]) return;
+      extend(list[focused], event.key === "ArrowRight", event.altKey);
+      event.preventDefault();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "n" || event.key === "p") {
+      const where = event.key === "n" ? "next" : "previous";
+      press(document, `.st-key-${where}-top button:not([disabled])`);
+      focused = -1;
+      event.preventDefault();
+      return;
+    }
+    if (event.key === "a" || event.key === "r" || event.key === "m") {
+      const selector = {
+        a: '[class*="st-key-accept-"] button',
+        r: '[class*="st-key-reject-"] button',
+        m: '[data-testid="stPopover"] button',
+      }[event.key];
+      if (press(list[focused], selector)) event.preventDefault();
+      if (event.key === "m") {
+        const box = () => document.querySelector('[data-testid="stPopoverBody"] textarea');
+        setTimeout(() => box()?.focus(), 200);
+      }
+      return;
+    }
     if (event.key === "j" || event.key === "ArrowDown") {
       focused = Math.min(focused + 1, list.length - 1);
     } else if (event.key === "k" || event.key === "ArrowUp") {
@@ -614,6 +731,26 @@ def toggle_by_key(project: Project, coder: str, keys: list[str]) -> None:
     )
 
 
+HELP_LINES = [
+    ("j / ↓", "next turn"),
+    ("k / ↑", "previous turn"),
+    ("1–9", "the turn's code of that number, on or off (with a passage selected: code it)"),
+    ("Shift+→ / ←", "select a passage of the turn, a character at a time (Alt: a word)"),
+    ("a / r", "accept / reject the turn's first suggestion"),
+    ("m", "the turn's memo"),
+    ("n / p", "next / previous page"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo your last coding action"),
+    ("?", "this help"),
+]
+
+
+def step_by_key(project: Project, coder: str) -> None:
+    """Ctrl+Z / Ctrl+Shift+Z: undo or redo the coder's last coding action."""
+    pressed = getattr(st.session_state.get("keys"), "step", None)
+    if pressed:
+        undo_or_redo(project, coder, pressed.split(":")[0])
+
+
 def to_the_top(place: str) -> None:
     """Scroll to the top of the turns when ``place`` (transcript and page) changes."""
     TO_THE_TOP(data=place, key="to-the-top")
@@ -652,11 +789,16 @@ def page() -> None:
     else:
         st.query_params.pop(PAGE_PARAM, None)
     if coder is not None:
-        KEYS(key="keys", on_toggle_change=partial(toggle_by_key, project, coder, book.keys()))
+        KEYS(
+            data={"help": HELP_LINES},
+            key="keys",
+            on_toggle_change=partial(toggle_by_key, project, coder, book.keys()),
+            on_step_change=partial(step_by_key, project, coder),
+        )
         st.caption(
-            "Keys: j / k (or ↓ / ↑) the next / previous turn, 1–9 the code of that number on "
-            "it, on or off; select a passage in a turn and press 1–9 (or click a pill) to code "
-            "just the passage."
+            "Keys: j / k the next / previous turn, 1–9 its code of that number, a / r accept / "
+            "reject its suggestion, Ctrl+Z undo; select a passage and press 1–9 (or click a "
+            "pill) to code just the passage. Press ? for every key."
         )
     with st.container(key="turns-top"):
         pager(current, "top")

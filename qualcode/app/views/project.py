@@ -1,5 +1,6 @@
 """Project page: which project is open, open or create another, upload transcripts (with a
-preview before anything is stored), speakers' roles and attributes, the transcripts."""
+preview before anything is stored), speakers' roles and attributes, the transcripts, and the
+history of coding actions (the audit trail: who did what, when)."""
 
 from __future__ import annotations
 
@@ -221,6 +222,47 @@ def save_speakers(
             project.set_speaker(name, edit["label"], role=edit["role"], attributes=attributes)
 
 
+HISTORY_PAGE = 50
+
+
+@st.fragment
+def history(project: Project) -> None:
+    """The event log, newest first, a page at a time, optionally of one coder (a fragment:
+    paging through it redraws only this part)."""
+    st.subheader("History")
+    coders = project.coders()
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    coder = left.selectbox(
+        "Coding actions of",
+        coders,
+        index=None,
+        placeholder="every coder",
+        format_func=literal,
+        key="history_coder",
+    )
+    total = project.history(coder, limit=1)["total"]
+    if not total:
+        st.caption(
+            "No coding actions yet: codes, passages, memos and suggestion decisions "
+            "made on the Code page (or with the command line) are listed here."
+        )
+        return
+    pages = -(-total // HISTORY_PAGE)
+    number = right.number_input("Page", 1, pages, 1, key="history_page")
+    log = project.history(coder, limit=HISTORY_PAGE, offset=(number - 1) * HISTORY_PAGE)
+    st.dataframe(
+        log["rows"],
+        hide_index=True,
+        column_order=("at", "coder", "action", "transcript", "turn", "summary"),
+        column_config={"at": "when", "summary": st.column_config.TextColumn("what", width="large")},
+    )
+    first = (number - 1) * HISTORY_PAGE + 1
+    st.caption(
+        f"Page {number} of {pages} · actions {first}–{first + len(log['rows']) - 1} of {total}, "
+        "newest first. The log is kept whole: an undo is an action of its own."
+    )
+
+
 def page() -> None:
     st.title("Project")
     session.show_messages()
@@ -235,6 +277,7 @@ def page() -> None:
     transcripts(project)
     upload(project)
     speakers(project)
+    history(project)
 
 
 page()
