@@ -154,7 +154,8 @@ def test_guids_survive_the_round_trip(original, tmp_path):
 
 def as_windows_nvivo(source: Path, target: Path) -> None:
     """Our export as NVivo for Windows writes it: sources with BOM and CRLF, positions in
-    UTF-16 code units of that file (computed here by encoding, not by qualcode)."""
+    UTF-16 code units of that file (computed here by encoding, not by qualcode): our
+    positions are UTF-16 code units of the LF file, so each gains one unit per line end."""
     with zipfile.ZipFile(source) as archive:
         root = etree.fromstring(archive.read("project.qde"))
         files = {name: archive.read(name) for name in archive.namelist()}
@@ -163,8 +164,9 @@ def as_windows_nvivo(source: Path, target: Path) -> None:
         member = f"sources/{text_source.get('guid')}.txt"
         text = files.pop(member).decode("utf-8")
 
-        def units(index: int, text: str = text) -> str:
-            return str(len(text[:index].replace("\n", "\r\n").encode("utf-16-le")) // 2)
+        def units(position: int, text: str = text) -> str:
+            before = text.encode("utf-16-le")[: 2 * position].decode("utf-16-le")
+            return str(position + before.count("\n"))
 
         for selection in text_source.iterfind("q:PlainTextSelection", NS):
             for attribute in ("startPosition", "endPosition"):
