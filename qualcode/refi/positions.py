@@ -14,7 +14,8 @@ character offsets, and from qualcode's offsets to the UTF-16 code units it write
   ``qualcode.json``; qualcode files without that word (older exports) count characters.
 - MAXQDA and unknown tools: characters of the file as stored.
 
-The origin attribute of the project gives the reading of a selection that carries no evidence.
+The origin attribute of the project (or the units a qualcode file declares, which are read
+throughout) gives the reading of a selection that carries no evidence.
 Where a selection is named after the text it covers (ATLAS.ti, QualCoder and qualcode name
 them so), each selection is checked against every reading on its own: the one reading its name
 fits is used, and a selection whose name fits several readings at different places, or none

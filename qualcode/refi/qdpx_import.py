@@ -486,6 +486,8 @@ class _Importer:
         self.project, self.archive, self.model = project, archive, model
         self.result = RefiImportResult(origin=model.origin, notices=list(model.notices))
         self.default = default_convention(model.origin, model.extras.get("positions"))
+        self.declared = model.extras.get("positions") is not None
+        """qualcode's own file says its units: every selection is read in them."""
         self.nvivo = "nvivo" in model.origin.casefold()
         self.group: str | None = None
         self.language: str | None = None
@@ -664,9 +666,11 @@ class _Importer:
         )
 
     def place(self, selection: _Selection, text: SourceText, name: str) -> None:
-        """Where a selection lies, read in the file's units unless its name says otherwise;
-        one outside its document or whose units cannot be decided is noted, not placed."""
-        placed = text.place(selection.start, selection.end, selection.name, self.default)
+        """Where a selection lies, read in the file's units unless its name says otherwise
+        (a file that declares its units is taken at its word); one outside its document or
+        whose units cannot be decided is noted, not placed."""
+        evidence = "" if self.declared else selection.name
+        placed = text.place(selection.start, selection.end, evidence, self.default)
         if placed.undecided:
             undecided = UndecidedSelection(
                 self.where(),
