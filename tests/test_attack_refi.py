@@ -335,6 +335,7 @@ def extras(**code: object) -> bytes:
         (b'[{"codes": {}}]', "at $, [{'codes': {}}] is not of type 'object'"),
         (b"\xff\xfe{}", "json: not UTF-8 text"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"positions": "bytes"}', "at $.positions, 'bytes' is not one of"),
     ],
     ids=[
         "keywords",
@@ -346,6 +347,7 @@ def extras(**code: object) -> bytes:
         "list",
         "not-utf8",
         "deep",
+        "positions",
     ],
 )
 def test_a_hostile_qualcode_json_is_refused(project, tmp_path, content, words):

@@ -1,6 +1,7 @@
 """REFI-QDA export: what we write validates against the REFI-QDA schemas (checked with
-xmlschema, independently of the lxml check the exporter runs), sits on the transcript text,
-and keeps its GUIDs from one export to the next."""
+xmlschema, independently of the lxml check the exporter runs), sits on the transcript text
+with positions in UTF-16 code units as NVivo's own exports count them, and keeps its GUIDs from
+one export to the next."""
 
 from __future__ import annotations
 
@@ -16,7 +17,15 @@ from qualcode.errors import QualcodeError
 from qualcode.refi import export_qdc, export_qdpx
 
 SCHEMAS = Path(__file__).parent / "fixtures" / "refi" / "schema"
+NVIVO = Path(__file__).parent / "fixtures" / "refi" / "nvivo"
 NS = {"q": "urn:QDA-XML:project:1.0"}
+# A transcript with emoji (one of them a five-code-point sequence), æøå and a heading.
+EMOJI_TRANSCRIPT = (
+    "Fokusgruppe 😀 om pauser\n\n"
+    "TK: Hvad har I lagt mærke til? 😀\n"
+    "D1: Jeg mærker efter nu 👍🏽 – kroppen siger fra, æøå.\n"
+    "D2: Grænser 🙅‍♀️ er svære, ÆØÅ, men 𝔞 jeg siger det højt.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +49,111 @@ def coded(demo):
     )
     demo.load_codebook(book)
     return demo
+
+
+@pytest.fixture
+def emoji(project, tmp_path):
+    """A project with one transcript full of emoji, coded whole and in spans after them."""
+    (tmp_path / "emoji.txt").write_text(EMOJI_TRANSCRIPT, encoding="utf-8")
+    project.import_files([tmp_path / "emoji.txt"])
+    turns = {t["speaker"]: t for t in project.turns("emoji")}
+    for speaker, part in [("D1", "kroppen siger fra"), ("D2", "𝔞 jeg siger"), ("D2", "🙅‍♀️")]:
+        text = turns[speaker]["text"]
+        start = text.index(part)
+        span = (start, start + len(part))
+        project.add_codings(turns[speaker]["id"], ["awareness"], "coder-a", span=span)
+    project.add_codings(turns["TK"]["id"], ["community"], "coder-b")
+    return project
+
+
+def utf16_slice(text: str, start: int, end: int) -> str:
+    """``text`` from ``start`` to ``end`` counted in UTF-16 code units (by encoding, not by
+    qualcode's converter; a position inside a surrogate pair is an error)."""
+    return text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le")
+
+
+def selections(archive: zipfile.ZipFile, folder: str) -> list[tuple[str, int, int, etree._Element]]:
+    """(source text without BOM, start, end, element) of every text selection in an archive."""
+    root = etree.fromstring(archive.read("project.qde"))
+    found = []
+    for source in root.iterfind(".//q:TextSource", NS):
+        member = f"{folder}/{source.get('plainTextPath').removeprefix('internal://')}"
+        text = archive.read(member).decode("utf-8-sig")
+        for selection in source.iterfind("q:PlainTextSelection", NS):
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            found.append((text, start, end, selection))
+    return found
+
+
+def whole_lines(text: str, covered_start: int, covered_end: int) -> bool:
+    """Whether ``text[covered_start:covered_end]`` is whole lines (one comment in NVivo's
+    fixtures, where each field of a YouTube comment is a line)."""
+    return (covered_start == 0 or text[covered_start - 1] == "\n") and (
+        covered_end == len(text) or text[covered_end] in "\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "folder", "count", "lines_as_units", "lines_as_points"),
+    [
+        ("nvivo12.7-mac_OltasSzkepticizmus_17June.qdpx", "sources", 297, 272, 13),
+        ("nvivo12.6-win_oltas0517.qdpx", "Sources", 303, 274, 14),
+    ],
+)
+def test_nvivo_counts_positions_in_utf16_code_units(
+    name, folder, count, lines_as_units, lines_as_points
+):
+    """The premise of our export's units, from NVivo's own files: the coders coded whole
+    comments (lines; the other selections are sentences of one), and the selections cover
+    whole lines when their positions are UTF-16 code units of the file (CRLF 2, BOM not
+    counted), almost never as code points. No selection ends inside an emoji."""
+    with zipfile.ZipFile(NVIVO / name) as archive:
+        found = selections(archive, folder)
+    assert len(found) == count
+    as_units = as_points = 0
+    for text, start, end, _element in found:
+        covered = utf16_slice(text, start, end)  # never splits an emoji
+        before = len(utf16_slice(text, 0, start))
+        as_units += whole_lines(text, before, before + len(covered))
+        as_points += whole_lines(text, start, end)
+    assert (as_units, as_points) == (lines_as_units, lines_as_points)
+    if folder == "sources":  # hand-checked in the Mac export (LF, no BOM)
+        texts = {
+            (start, end): (text, utf16_slice(text, start, end)) for text, start, end, _ in found
+        }
+        # 50 characters and three emoji of 2 units each, no emoji before: 2539 - 2483 = 56
+        text, covered = texts[2483, 2539]
+        assert covered == "Mi az a fityesznek? Akkor írják át amikor akarják 🤣🤣🤣"
+        assert text[2483:2539] == covered + "\n0\n"
+        # after three emoji (3 units more than characters), two inside (2 more): 2695 - 3 and
+        # 2723 - 3 - 2 as character offsets
+        text, covered = texts[2695, 2723]
+        assert covered == "Nem tehetik kötelezővé! 😡😡"
+        assert text[2692:2718] == covered and text[2695:2723] != covered
+
+
+def test_our_positions_are_utf16_code_units_as_nvivo_counts(emoji, tmp_path):
+    export_qdpx(emoji, tmp_path / "emoji.qdpx")
+    with zipfile.ZipFile(tmp_path / "emoji.qdpx") as archive:
+        found = selections(archive, "sources")
+        extras = json.loads(archive.read("qualcode.json"))
+    assert extras["positions"] == "utf16"
+    turns = [t["text"] for t in emoji.turns("emoji")]
+    covered = {"turn": [], "coding": []}
+    for text, start, end, element in found:
+        kind = "coding" if element.find("q:Coding", NS) is not None else "turn"
+        covered[kind].append(utf16_slice(text, start, end))
+        if kind == "coding":
+            assert element.get("name") == covered[kind][-1]
+    assert covered["turn"] == turns
+    assert sorted(covered["coding"]) == sorted(
+        ["kroppen siger fra", "𝔞 jeg siger", "🙅\u200d♀️", "Hvad har I lagt mærke til? 😀"]
+    )
+    # read as code points, every selection after the first emoji would be off
+    after = [(text, start, end) for text, start, end, _ in found if start > text.index("😀")]
+    assert after and all(
+        text[start:end] != utf16_slice(text, start, end) for text, start, end in after
+    )
 
 
 def qde(path: Path) -> bytes:
@@ -89,7 +203,8 @@ def test_every_coding_selection_lies_on_the_coded_text(coded, tmp_path):
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             for coding in selection.iterfind("q:Coding", NS):
                 code = codes[coding.find("q:CodeRef", NS).get("targetGUID")]
-                exported.add((text[start:end], code, users[coding.get("creatingUser")]))
+                covered = utf16_slice(text, start, end)
+                exported.add((covered, code, users[coding.get("creatingUser")]))
     labels = {code.key: code.display("da") for code, _ in coded.codebook().walk()}
     expected = set()
     for coding in coded.codings():

@@ -3,14 +3,16 @@ ways the schema allows (QualCoder's and MAXQDA's conventions, notes, cases, bad 
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from qualcode.errors import QualcodeError
-from qualcode.refi import import_qdpx, load_qdc, read_qdc
+from qualcode.refi import export_qdpx, import_qdpx, load_qdc, read_qdc
 from qualcode.refi.positions import CHARACTERS, UTF16, SourceText
 from qualcode.store import Project
 
@@ -42,12 +44,12 @@ def units(text: str, part: str, convention: str, occurrence: int = 0) -> tuple[i
     for _ in range(occurrence + 1):
         index = text.index(part, index + 1)
     before, covered = text[:index], text[index : index + len(part)]
-    if convention == "utf16":
+    if convention.endswith("-lf"):
+        before, covered = before.replace("\r\n", "\n"), covered.replace("\r\n", "\n")
+    if convention.startswith("utf16"):
         return len(before.encode("utf-16-le")) // 2, len(
             (before + covered).encode("utf-16-le")
         ) // 2
-    if convention == "characters-lf":
-        before, covered = before.replace("\r\n", "\n"), covered.replace("\r\n", "\n")
     return len(before), len(before) + len(covered)
 
 
@@ -343,7 +345,7 @@ def test_loading_a_qdc_replaces_the_codebook_and_keeps_matched_codes(demo, tmp_p
     [
         ("NVivo for Windows 14", "utf16"),
         ("MAXQDA 2022", "characters"),
-        ("QualCoder 3.5", "characters-lf"),
+        ("QualCoder 3.5", "utf16-lf"),
         ("ATLAS.ti 23.2", "characters-lf"),
     ],
 )
@@ -384,6 +386,109 @@ def test_names_that_match_the_text_correct_a_tools_units(project, tmp_path):
     assert any("read as characters, every line end counted once" in n for n in result.notices)
     texts = {text for (_t, _c, text, _u) in coded_texts(project)}
     assert texts == set(parts)
+
+
+# A QualCoder project that went qualcode (positions in characters) → QualCoder (codings added
+# in its coding view: UTF-16 code units) → REFI: both units in one file, every coding named
+# after its text (QualCoder's names are the coded text, line ends as U+2029, as Qt gives them).
+MIXED = (
+    "Fokusgruppe 2 😀, marts 2022\r\n\r\n"
+    "TK: Hvordan gik det med pauserne i år? 😀👍\r\n"
+    "D1: Det gik godt, jeg mærker efter nu.\r\nOg så tager jeg fri om fredagen, æøå.\r\n"
+    "D2: Jeg er enig 👍🏽 helt, grænser er svære 🙅‍♀️.\r\n"
+    "D3: Ja, det siger du 🙈🙈 nånånånånånå.\r\n"
+)
+
+
+def test_mixed_position_units_are_decided_per_selection_or_reported(project, tmp_path):
+    legacy, made = "characters-lf", "utf16-lf"  # qualcode's old units, QualCoder's own
+    nu = "nu.\r\nOg så tager jeg fri om fredagen, æøå."
+    placed = [
+        (units(MIXED, "grænser er svære", legacy), "grænser er svære"),
+        (
+            units(MIXED, "Hvordan gik det med pauserne i år?", legacy),
+            "Hvordan gik det med pauserne i år?",
+        ),
+        (units(MIXED, "Jeg er enig 👍🏽 helt", made), "Jeg er enig 👍🏽 helt"),
+        (units(MIXED, nu, made), nu.replace("\r\n", "\u2029")),
+        (units(MIXED, "det siger du", made), "Quotation 7"),  # a label: no evidence
+        (units(MIXED, "fri om fredagen", made), ""),  # no name: QualCoder's own units
+    ]
+    start = len(MIXED[: MIXED.index("jeg fri om")].encode("utf-8"))  # bytes: no reading fits
+    in_bytes = (start, start + len("jeg fri om fredagen, æøå".encode()))
+    both = units(MIXED, "nånånå", made)  # in a run of "nå", two readings fit
+    xml = "".join(selection(*where, name=name) for where, name in placed)
+    xml += selection(*in_bytes, name="jeg fri om fredagen, æøå")
+    xml += selection(*both, name="nånånå")
+    path = write_qdpx(tmp_path / "mixed.qdpx", xml, origin="QualCoder 3.6", raw=MIXED)
+    result = import_qdpx(project, path)
+    texts = Counter(text for (_t, _c, text, _u) in coded_texts(project))
+    assert texts == Counter(
+        [
+            "grænser er svære",
+            "Hvordan gik det med pauserne i år?",
+            "Jeg er enig 👍🏽 helt",
+            "nu.\nOg så tager jeg fri om fredagen, æøå.",
+            "det siger du",
+            "fri om fredagen",
+        ]
+    )
+    assert result.codings == 6 and len(project.codings()) == 6
+    assert any(
+        "positions of 2 selection(s) in 'pilot.docx' read as characters, every line end counted "
+        "once, not as UTF-16 code units, every line end counted once" in n
+        for n in result.notices
+    )
+    undecided = {u.guid: u for u in result.undecided}
+    assert set(undecided) == {derived(*in_bytes), derived(*both)}
+    assert "no reading puts it there" in undecided[derived(*in_bytes)].reason
+    assert "fits the text at 2 places" in undecided[derived(*both)].reason
+    xml_text = zipfile.ZipFile(path).read("project.qde").decode("utf-8")
+    for guid, found in undecided.items():
+        line = xml_text[: xml_text.index(guid)].count("\n") + 1
+        notice = f"{path}:project.qde:{line}: selection {guid} in 'pilot.docx'"
+        assert any(n.startswith(notice) and "not imported" in n for n in result.notices)
+        assert (found.file, found.line) == (f"{path}:project.qde", line)
+
+
+def test_an_older_qualcode_export_in_characters_still_lands(project, tmp_path):
+    """qualcode wrote characters before it wrote UTF-16 code units; such a file says nothing
+    of its units in qualcode.json and is read as characters, also where no name tells."""
+    (tmp_path / "emoji.txt").write_text(
+        "TK: Hvad så? 😀\nD1: Jeg mærker efter nu 👍🏽 – kroppen siger fra, æøå.\n",
+        encoding="utf-8",
+    )
+    project.import_files([tmp_path / "emoji.txt"])
+    d1 = project.turns("emoji")[1]
+    start = d1["text"].index("kroppen")
+    project.add_codings(d1["id"], ["awareness"], "coder-a", span=(start, start + 17))
+    project.add_codings(d1["id"], ["community"], "coder-b")
+    export_qdpx(project, tmp_path / "new.qdpx")
+    with zipfile.ZipFile(tmp_path / "new.qdpx") as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    extras = json.loads(files["qualcode.json"])
+    assert extras.pop("positions") == "utf16"
+    files["qualcode.json"] = json.dumps(extras).encode("utf-8")
+    root = etree.fromstring(files["project.qde"])
+    for source in root.iterfind(".//{*}TextSource"):
+        text = files[f"sources/{source.get('guid')}.txt"].decode("utf-8").encode("utf-16-le")
+        for element in source.iterfind("{*}PlainTextSelection"):
+            for attribute in ("startPosition", "endPosition"):
+                units = int(element.get(attribute))
+                element.set(attribute, str(len(text[: 2 * units].decode("utf-16-le"))))
+            element.set("name", "")
+    files["project.qde"] = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "old.qdpx", "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    with Project.create(tmp_path / "fresh.db") as fresh:
+        result = import_qdpx(fresh, tmp_path / "old.qdpx")
+        assert result.codings == 2 and not result.undecided
+        assert coded_texts(fresh) == coded_texts(project)
+        assert {text for (_t, _c, text, _u) in coded_texts(fresh)} == {
+            "kroppen siger fra",
+            "Jeg mærker efter nu 👍🏽 – kroppen siger fra, æøå.",
+        }
 
 
 def test_a_selection_outside_its_document_is_reported_not_stored(project, tmp_path):

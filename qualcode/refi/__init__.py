@@ -9,11 +9,12 @@ One function per direction and format:
 
 from qualcode.refi.qdc import export_qdc, load_qdc, read_qdc
 from qualcode.refi.qdpx_export import ExportSummary, export_qdpx
-from qualcode.refi.qdpx_import import RefiImportResult, import_qdpx
+from qualcode.refi.qdpx_import import RefiImportResult, UndecidedSelection, import_qdpx
 
 __all__ = [
     "ExportSummary",
     "RefiImportResult",
+    "UndecidedSelection",
     "export_qdc",
     "export_qdpx",
     "import_qdpx",

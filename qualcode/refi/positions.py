@@ -1,28 +1,34 @@
 """Where a REFI-QDA selection lies: from the exporting tool's position units to qualcode's
-character offsets.
+character offsets, and from qualcode's offsets to the UTF-16 code units it writes.
 
 ``startPosition``/``endPosition`` (end exclusive) do not mean the same in every tool:
 
 - NVivo (Windows and Mac) counts UTF-16 code units of the source file as stored: a CRLF line
   end counts 2, an emoji (outside the Basic Multilingual Plane) counts 2, the BOM does not count.
+- QualCoder keeps the positions of its coding view, a Qt text widget: UTF-16 code units of the
+  text it keeps, where a line end is one unit (its export may still write CRLF files, for
+  MAXQDA). Positions it imported from another tool are kept as that tool wrote them.
 - ATLAS.ti counts characters with a line end counted once, even where its source file has CRLF
   (QualCoder's importer documents the same behaviour).
-- QualCoder counts characters of the text it keeps, where a line end is one character (its
-  export may still write CRLF files, for MAXQDA).
-- qualcode, MAXQDA and unknown tools: characters of the file as stored (qualcode writes the
-  transcript text exactly as it keeps it, LF only, so its positions are Python string indices).
+- qualcode writes UTF-16 code units of the transcript text (LF only), and says so in its
+  ``qualcode.json``; qualcode files without that word (older exports) count characters.
+- MAXQDA and unknown tools: characters of the file as stored.
 
-The origin attribute of the project decides. Where a tool names its selections after the text
-they cover (ATLAS.ti, QualCoder do), the names are evidence: if they match the text clearly
-better under another reading, that reading is used, and the import says so.
+The origin attribute of the project (or the units a qualcode file declares, which are read
+throughout) gives the reading of a selection that carries no evidence.
+Where a selection is named after the text it covers (ATLAS.ti, QualCoder and qualcode name
+them so), each selection is checked against every reading on its own: the one reading its name
+fits is used, and a selection whose name fits several readings at different places, or none
+although it is text of the document, is left undecided, never stored on a guess.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 UTF16 = "utf16"
 CHARACTERS = "characters"
@@ -36,17 +42,31 @@ CONVENTIONS = {
 }
 ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 CRLF = re.compile("\r\n")
-EVIDENCE_LIMIT = 200
+EXCERPT = 8
+"""Names this long (squashed) may be the start of their text; shorter ones must be all of it."""
+PREFIX = 64
 
 
-def default_convention(origin: str | None) -> str:
-    """The position units a tool uses, from the project's ``origin`` attribute."""
+def default_convention(origin: str | None, declared: str | None = None) -> str:
+    """The position units a tool uses, from the project's ``origin`` attribute; ``declared``
+    is what qualcode's own ``qualcode.json`` says, which wins."""
+    if declared in CONVENTIONS:
+        return declared
     tool = (origin or "").casefold()
     if "nvivo" in tool:
         return UTF16
-    if "atlas" in tool or "qualcoder" in tool:
+    if "qualcoder" in tool:
+        return UTF16_LF
+    if "atlas" in tool:
         return CHARACTERS_LF
     return CHARACTERS
+
+
+def utf16_units(text: str) -> Callable[[int], int]:
+    """A function from a character offset in ``text`` to its position in UTF-16 code units
+    (every character outside the Basic Multilingual Plane before it counts 2)."""
+    astral = [match.start() for match in ASTRAL.finditer(text)]
+    return lambda offset: offset + bisect_left(astral, offset)
 
 
 @dataclass
@@ -55,6 +75,17 @@ class Span:
 
     start: int
     end: int
+
+
+@dataclass
+class Placement:
+    """Where a selection lies: its ``span`` (None when it is not inside the document or its
+    units cannot be decided), the ``convention`` it was read in, and, for a selection left
+    undecided, why."""
+
+    span: Span | None
+    convention: str
+    undecided: str | None = None
 
 
 class SourceText:
@@ -129,36 +160,56 @@ class SourceText:
             position -= bisect_left(self._crlf, position)
         return position
 
-    def choose(
-        self, selections: Sequence[tuple[int, int, str]], default: str
-    ) -> tuple[str, dict[str, int]]:
-        """The convention to read this source's ``(start, end, name)`` selections with: the
-        ``default``, unless the names match the text clearly better under another one.
+    def place(self, start: int, end: int, name: str, default: str) -> Placement:
+        """Where the selection ``[start, end)`` named ``name`` lies.
 
-        Only names that match the text under some reading count (a name such as "Quotation
-        6:1" or "D1 turn 3" is no evidence). Returns the convention and how many named
-        selections matched under each."""
-        named = [(s, e, _squash(name)) for s, e, name in selections if _useful(name)]
-        named = named[:EVIDENCE_LIMIT]
-        candidates = [c for c in self.conventions() if not self.same(c, default)]
-        if not named or not candidates:
-            return default, {}
-        hits = {c: self._matches(named, c) for c in [default, *candidates]}
-        informative = len(set().union(*hits.values()))
-        scores = {c: len(found) for c, found in hits.items()}
-        best = max(candidates, key=lambda c: scores[c])
-        if scores[best] > scores[default] and 2 * scores[best] >= informative:
-            return best, scores
-        return default, scores
+        Where the readings of this text put the selection in different places, its name
+        decides: the one place it fits is used. It is left undecided when its name fits
+        several places, or fits none although it is text of the document (at least
+        :data:`EXCERPT` characters of it). A name that is not text of the document (empty,
+        "Quotation 6:1", "D1 turn 3") is no evidence: the ``default`` reading is used."""
+        default = self._simplest(default)
+        readings = {c: self.span(start, end, c) for c in self.conventions()}
+        places: dict[tuple[int, int] | None, list[str]] = {}
+        for convention, span in readings.items():
+            places.setdefault(_key(span), []).append(convention)
+        wanted = _squash(name or "")
+        if len(places) == 1 or not wanted:
+            return Placement(readings[default], default)
+        fitting = [place for place in places if place and self._fits(place, wanted)]
+        if len(fitting) == 1:
+            found = places[fitting[0]]
+            return Placement(Span(*fitting[0]), default if default in found else found[0])
+        if fitting:
+            read = ", and as ".join(
+                " or ".join(CONVENTIONS[c] for c in places[place]) for place in fitting
+            )
+            return Placement(
+                None, default, f"its name fits the text at {len(fitting)} places: as {read}"
+            )
+        if len(wanted) >= EXCERPT and wanted in self._squashed:
+            return Placement(
+                None, default, "its name is text of the document, but no reading puts it there"
+            )
+        return Placement(readings[default], default)
 
-    def _matches(self, named: list[tuple[int, int, str]], convention: str) -> set[int]:
-        """Which named selections cover text that starts with their name."""
-        found = set()
-        for number, (start, end, name) in enumerate(named):
-            span = self.span(start, end, convention)
-            if span is not None and _squash(self.text[span.start : span.end]).startswith(name):
-                found.add(number)
-        return found
+    def _fits(self, place: tuple[int, int], wanted: str) -> bool:
+        """Whether the text at ``place`` is the name ``wanted`` (or starts with it, for a name
+        long enough to be an excerpt)."""
+        start, end = place
+        limit = 4 * len(wanted) + PREFIX
+        covered = _squash(self.text[start : min(end, start + limit)])
+        if len(wanted) >= EXCERPT:
+            return covered.startswith(wanted)
+        return end - start <= limit and covered == wanted
+
+    @cached_property
+    def _squashed(self) -> str:
+        return _squash(self.text)
+
+
+def _key(span: Span | None) -> tuple[int, int] | None:
+    return (span.start, span.end) if span else None
 
 
 def _from_utf16(units: int, astral: list[int], starts: list[int], at_end: bool) -> int:
@@ -176,8 +227,3 @@ def _squash(text: str) -> str:
     for ellipsis in ("…", "..."):
         text = text.removesuffix(ellipsis)
     return text.strip()
-
-
-def _useful(name: str | None) -> bool:
-    """Whether a selection's name looks like an excerpt of its text worth comparing."""
-    return bool(name) and len(_squash(name)) >= 8

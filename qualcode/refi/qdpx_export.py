@@ -3,15 +3,19 @@
 The archive holds ``project.qde`` (namespace ``urn:QDA-XML:project:1.0``, checked against
 Project.xsd before the archive is written), one ``sources/<guid>.txt`` (UTF-8, the transcript
 text exactly as the project keeps it) per transcript, and ``qualcode.json`` with what REFI has
-no place for (code keys, labels per language, keywords, rules, examples), which other tools
-ignore.
+no place for (code keys, labels per language, keywords, rules, examples, and the position
+units), which other tools ignore.
+
+Positions are UTF-16 code units of the source file, as NVivo writes and reads them and as
+QualCoder's coding view counts: an emoji counts 2 (the file has LF line ends only, so a line
+end counts 1).
 
 What goes where:
 
 - coders → ``<User>``; the codebook → ``<Code>`` (nesting, colour, description);
 - a transcript → ``<TextSource>`` with its group and language as variable values, and its
   group as a ``<Set>``;
-- every turn → a ``<PlainTextSelection>`` over the turn's text (``[start, end)`` in characters),
+- every turn → a ``<PlainTextSelection>`` over the turn's text (``[start, end)``),
   which the turn's speaker's ``<Case>`` points to; turn memos hang on it as ``<NoteRef>``;
 - every coding → its own ``<PlainTextSelection>`` (the whole turn, or turn start + span) with
   one ``<Coding>`` (creating user and date); its memo is the selection's description and a
@@ -45,6 +49,7 @@ from qualcode.codebook import Code
 from qualcode.errors import QualcodeError
 from qualcode.files import written
 from qualcode.read.transcript import UNKNOWN_SPEAKER
+from qualcode.refi.positions import UTF16, utf16_units
 from qualcode.refi.xmlutil import (
     PROJECT_NS,
     derived_guid,
@@ -132,6 +137,7 @@ def _extras(project: Project) -> dict[str, Any]:
     book = project.codebook()
     return {
         "generator": origin(),
+        "positions": UTF16,
         "codebook": {"name": book.name, "languages": book.languages},
         "codes": {
             xml_guid(code.guid, "code", code.key): {
@@ -162,6 +168,8 @@ class _Writer:
         self.users: dict[int, str] = {}
         self.codes: dict[int, str] = {}
         self.variables: dict[str, str] = {}
+        self.units = utf16_units("")
+        """Character offset → UTF-16 position in the transcript being written."""
         self.book = project.codebook()
         self.language = self.book.languages[0] if self.book.languages else None
 
@@ -287,7 +295,8 @@ class _Writer:
 
     def write_sources(self) -> None:
         transcripts = self.project.query(
-            'SELECT id, guid, name, "group", language, imported_at FROM transcripts ORDER BY name'
+            'SELECT id, guid, name, "group", language, imported_at, text FROM transcripts '
+            "ORDER BY name"
         )
         if not transcripts:
             return
@@ -303,6 +312,7 @@ class _Writer:
         if refi_datetime(transcript["imported_at"]):
             attributes["creationDateTime"] = refi_datetime(transcript["imported_at"])
         source = _item("TextSource", attributes)
+        self.units = utf16_units(transcript["text"])
         codings = self._codings_by_turn(transcript["id"])
         memos = self._memos_by_turn(transcript["id"])
         turns = self.project.db.execute(
@@ -315,7 +325,7 @@ class _Writer:
             selection = _sub(
                 source,
                 "PlainTextSelection",
-                {"guid": turn_selection_guid(guid, turn), "name": name, **_range(start, end)},
+                {"guid": turn_selection_guid(guid, turn), "name": name, **self.range(start, end)},
             )
             for memo_guid in memos.get(turn, []):
                 _sub(selection, "NoteRef", {"targetGUID": memo_guid})
@@ -340,7 +350,7 @@ class _Writer:
         attributes = {"guid": derived_guid("coding-selection", guid)}
         attributes["name"] = excerpt(coding["text"])
         selection = _sub(
-            source, "PlainTextSelection", {**attributes, **_range(start, end), **dated}
+            source, "PlainTextSelection", {**attributes, **self.range(start, end), **dated}
         )
         if coding["memo"]:
             _sub(selection, "Description", text=coding["memo"])
@@ -349,6 +359,11 @@ class _Writer:
         if coding["memo"]:
             _sub(element, "NoteRef", {"targetGUID": coding_note_guid(guid)})
         self.summary.codings += 1
+
+    def range(self, start: int, end: int) -> dict[str, str]:
+        """The positions of ``[start, end)`` (character offsets in the transcript) in UTF-16
+        code units."""
+        return {"startPosition": str(self.units(start)), "endPosition": str(self.units(end))}
 
     def _codings_by_turn(self, transcript_id: int) -> dict[int, list[dict[str, Any]]]:
         rows = self.project.query(
@@ -465,10 +480,6 @@ def _sub(
 
 def _cleaned(attributes: dict[str, str]) -> dict[str, str]:
     return {key: _clean(value) for key, value in attributes.items()}
-
-
-def _range(start: int, end: int) -> dict[str, str]:
-    return {"startPosition": str(start), "endPosition": str(end)}
 
 
 def _reserved(name: str) -> bool:

@@ -20,9 +20,11 @@ What becomes what:
 - a transcript's group: the source's variable ``group``, else the one set of sources it
   belongs to, else the ``group`` given to the import.
 
-Positions are read in the units of the tool that wrote the file (:mod:`qualcode.refi.positions`);
-a selection that does not lie inside its document is reported, not stored. Media sources
-(PDF, pictures, audio, video) and sources linked outside the archive are skipped with a notice.
+Positions are read in the units of the tool that wrote the file, and each selection named
+after its text is checked against every reading on its own (:mod:`qualcode.refi.positions`);
+a selection that does not lie inside its document, or whose units cannot be decided, is
+reported, not stored. Media sources (PDF, pictures, audio, video) and sources linked outside
+the archive are skipped with a notice.
 
 The import is one transaction: a malformed archive or XML stops it with a one-line error naming
 the file (and XML line) and leaves the project as it was. Content already in the project is
@@ -81,6 +83,7 @@ CONTAINERS = {"Users", "Variables", "Cases", "Sources", "Notes", "Links", "Sets"
 DOCUMENT_SUFFIX = re.compile(r"\.(txt|docx?|rtf|odt|md|pdf|html?)$", re.IGNORECASE)
 RESERVED = {"speaker", "role", "group", "language"}
 FALLBACK_CODER = "unknown"
+UNDECIDED_LISTED = 50
 
 
 @dataclass
@@ -102,7 +105,31 @@ class RefiImportResult:
     already: int = 0
     """Codings that were already in the project."""
     memos: int = 0
+    undecided: list[UndecidedSelection] = field(default_factory=list)
+    """Selections not imported because their position units cannot be decided."""
     notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UndecidedSelection:
+    """A selection whose units (characters or UTF-16 code units …) cannot be decided, so that
+    where it lies would be a guess: it is reported, and its codings and notes not imported."""
+
+    file: str
+    """The archive and XML member (``study.qdpx:project.qde``)."""
+    source: str
+    guid: str | None
+    line: int | None
+    start: int
+    end: int
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}:{self.line}: selection {self.guid or '(no GUID)'} in {self.source!r} "
+            f"({self.start}-{self.end}) not imported, its position units cannot be decided: "
+            f"{self.reason}"
+        )
 
 
 @dataclass
@@ -364,6 +391,7 @@ EXTRAS_SCHEMA = {
     "type": "object",
     "properties": {
         "generator": {"type": "string"},
+        "positions": {"enum": list(CONVENTIONS)},
         "codebook": {
             "type": "object",
             "properties": {
@@ -457,7 +485,9 @@ class _Importer:
     def __init__(self, project: Project, archive: Archive, model: _Model):
         self.project, self.archive, self.model = project, archive, model
         self.result = RefiImportResult(origin=model.origin, notices=list(model.notices))
-        self.default = default_convention(model.origin)
+        self.default = default_convention(model.origin, model.extras.get("positions"))
+        self.declared = model.extras.get("positions") is not None
+        """qualcode's own file says its units: every selection is read in them."""
         self.nvivo = "nvivo" in model.origin.casefold()
         self.group: str | None = None
         self.language: str | None = None
@@ -468,6 +498,7 @@ class _Importer:
         self.attached: set[str] = set()
         self.names: set[str] = set()
         self.outside: list[str] = []
+        self.reread: Counter = Counter()
         self.untouched: list[str] = []
         self.not_codes: Counter = Counter()
         self.groups_from_sets: set[str] = set()
@@ -546,16 +577,10 @@ class _Importer:
         if not text.text.strip():
             self.result.notices.append(f"{self.where()}: source {name!r} has no text; skipped")
             return
-        convention = self.convention(text, name, selections)
         for selection in selections:
-            selection.span = text.span(selection.start, selection.end, convention)
-            if selection.span is None:
-                length = text.length(convention)
-                self.outside.append(
-                    f"{name!r} {selection.start}-{selection.end} (line {selection.line}; the "
-                    f"document has {length} positions)"
-                )
-        note_spans = self.note_spans(element, text, convention)
+            self.place(selection, text, name)
+        self.report_reread(name)
+        note_spans = self.note_spans(element, text, self.default)
         values = self.source_values(element)
         sole = self.sole_set(normal_guid(element.get("guid")))
         if sole and not values.get("group"):
@@ -640,16 +665,42 @@ class _Importer:
             f"{where}: skipped source {name!r}: over {MAX_BYTES // 1_000_000} MB of text; {lost}"
         )
 
-    def convention(self, text: SourceText, name: str, selections: list[_Selection]) -> str:
-        evidence = [(s.start, s.end, s.name) for s in selections]
-        chosen, scores = text.choose(evidence, self.default)
-        if chosen != self.default:
-            self.result.notices.append(
-                f"{self.where()}: positions in {name!r} read as {CONVENTIONS[chosen]}, not as "
-                f"{CONVENTIONS[self.default]}: the selections' names match the text that way "
-                f"({scores[chosen]} against {scores[self.default]})"
+    def place(self, selection: _Selection, text: SourceText, name: str) -> None:
+        """Where a selection lies, read in the file's units unless its name says otherwise
+        (a file that declares its units is taken at its word); one outside its document or
+        whose units cannot be decided is noted, not placed."""
+        evidence = "" if self.declared else selection.name
+        placed = text.place(selection.start, selection.end, evidence, self.default)
+        if placed.undecided:
+            undecided = UndecidedSelection(
+                self.where(),
+                name,
+                selection.guid,
+                selection.line,
+                selection.start,
+                selection.end,
+                placed.undecided,
             )
-        return chosen
+            self.result.undecided.append(undecided)
+        elif placed.span is None:
+            length = text.length(self.default)
+            self.outside.append(
+                f"{name!r} {selection.start}-{selection.end} (line {selection.line}; the "
+                f"document has {length} positions)"
+            )
+        elif not text.same(placed.convention, self.default):
+            self.reread[placed.convention] += 1
+        selection.span = placed.span
+
+    def report_reread(self, name: str) -> None:
+        """Say which selections of a source were read in other units than the file's."""
+        for convention, count in sorted(self.reread.items()):
+            self.result.notices.append(
+                f"{self.where()}: positions of {count} selection(s) in {name!r} read as "
+                f"{CONVENTIONS[convention]}, not as {CONVENTIONS[self.default]}: their names "
+                "match the text that way"
+            )
+        self.reread.clear()
 
     def note_spans(
         self, element: etree._Element, text: SourceText, convention: str
@@ -865,6 +916,13 @@ class _Importer:
 
     def report(self) -> None:
         where, notices = self.where(), self.result.notices
+        undecided = self.result.undecided
+        notices.extend(str(selection) for selection in undecided[:UNDECIDED_LISTED])
+        if len(undecided) > UNDECIDED_LISTED:
+            notices.append(
+                f"{where}: {len(undecided) - UNDECIDED_LISTED} more selection(s) whose position "
+                "units cannot be decided were not imported"
+            )
         if self.outside:
             notices.append(
                 f"{where}: {len(self.outside)} selection(s) do not lie inside their document "
@@ -943,4 +1001,4 @@ def _join(parts: Iterable[str]) -> str:
     return "\n\n".join(dict.fromkeys(part.strip() for part in parts if part and part.strip()))
 
 
-__all__ = ["RefiImportResult", "import_qdpx"]
+__all__ = ["RefiImportResult", "UndecidedSelection", "import_qdpx"]
