@@ -231,9 +231,13 @@ def quotes_command(
     help="Bootstrap 95% intervals per code (alpha: Hayes & Krippendorff 2007; kappa, AC1: "
     "over units); the reading then goes by the lower bound of alpha's interval.",
 )
-@click.option("--confidence", type=float, default=CONFIDENCE, show_default=True)
-@click.option("--resamples", type=int, default=RESAMPLES, show_default=True)
-@click.option("--seed", type=int, help="Fix the bootstrap's random draws (same seed, same output).")
+@click.option(
+    "--confidence", type=float, help=f"The intervals' level (implies --ci) [{CONFIDENCE}]"
+)
+@click.option("--resamples", type=int, help=f"Bootstrap resamples (implies --ci) [{RESAMPLES}]")
+@click.option(
+    "--seed", type=int, help="Fix the bootstrap's draws: same seed, same output (implies --ci)."
+)
 @click.option(
     "--by-source",
     is_flag=True,
@@ -250,8 +254,8 @@ def agreement_command(
     codes: tuple[str, ...],
     rollup: bool,
     ci: bool,
-    confidence: float,
-    resamples: int,
+    confidence: float | None,
+    resamples: int | None,
     seed: int | None,
     by_source: bool,
     fmt: str,
@@ -266,9 +270,9 @@ def agreement_command(
         unit,
         list(codes),
         rollup,
-        ci=ci,
-        confidence=confidence,
-        resamples=resamples,
+        ci=ci or any(option is not None for option in (confidence, resamples, seed)),
+        confidence=CONFIDENCE if confidence is None else confidence,
+        resamples=RESAMPLES if resamples is None else resamples,
         seed=seed,
     )
     if fmt == "json":

@@ -38,6 +38,7 @@ NAMES = {
     "gwet_ac1": "Gwet's AC1",
     "fleiss_kappa": "Fleiss' kappa",
 }
+SHORT = {"krippendorff_alpha": "alpha", "cohen_kappa": "kappa", "gwet_ac1": "AC1"}
 KEEP = {
     "a": "Keep {a}'s",
     "b": "Keep {b}'s",
@@ -97,11 +98,12 @@ def statistics(project: Project, coders: list[str], unit: str, rollup: bool, ci:
         f"transcripts coded by at least two of {literal(', '.join(result['coders']))}."
     )
     columns = {name: st.column_config.NumberColumn(label) for name, label in NAMES.items()}
+    columns["label"] = st.column_config.TextColumn("label", width="medium")
     if ci:
         level = f"{result['intervals']['confidence']:.0%}"
         for name in INTERVAL_COLUMNS:
             columns[f"{name}_ci"] = st.column_config.TextColumn(
-                f"{level} interval", help=f"Bootstrap interval of {NAMES[name]}"
+                f"{SHORT[name]} {level} interval", help=f"Bootstrap interval of {NAMES[name]}"
             )
         st.caption(
             f"Intervals: {level}, {result['intervals']['resamples']} bootstrap resamples "
@@ -116,7 +118,11 @@ def statistics(project: Project, coders: list[str], unit: str, rollup: bool, ci:
     )
     if unit == "character":
         with st.expander("Per source (transcript), as NVivo computes them"):
-            st.caption(result["sources"].capitalize() + ".")
+            st.caption(
+                "Each transcript's own figures (NVivo computes kappa per code and source), then "
+                "per code their plain mean, their mean weighted by each transcript's characters, "
+                "and the figures pooled over all transcripts (the table above)."
+            )
             st.dataframe(
                 pd.DataFrame(source_rows(result)),
                 hide_index=True,
@@ -242,9 +248,8 @@ def page() -> None:
     st.title("Agreement")
     session.show_messages()
     project = session.require_project()
-    coder_column, unit_column, rollup_column, ci_column = st.columns(
-        [2, 1.3, 1, 0.8], vertical_alignment="bottom"
-    )
+    coder_column, unit_column, switches = st.columns([2, 1.5, 1.3], vertical_alignment="bottom")
+    rollup_column = ci_column = switches.container(gap="small")
     with coder_column:
         coders = choose_coders(project)
     unit = session.choose(
