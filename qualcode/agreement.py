@@ -445,3 +445,253 @@ def _weighted_nominal_alpha(counts: np.ndarray, weights: np.ndarray | None = Non
     """Nominal alpha from distinct units with weights, from the coincidence matrix (the
     ``krippendorff`` package takes no weights)."""
     return _from_chance(_alpha_chance(counts, weights))
+
+
+# ---------------------------------------------------------------- confidence intervals
+
+RESAMPLES = 1000
+CONFIDENCE = 0.95
+ALPHA_METHOD = (
+    "Hayes & Krippendorff (2007) bootstrap: each resample draws as many pairs of values as "
+    "the data hold (per unit m (m - 1) / 2 for m coders) from the coincidence matrix and keeps "
+    "the expected disagreement fixed"
+)
+UNITS_METHOD = "bootstrap over units: resamples of as many units, drawn with replacement"
+
+
+class Interval(NamedTuple):
+    """A percentile bootstrap interval: its bounds, how many resamples gave a value, or
+    ``None`` bounds and the reason why there is no interval."""
+
+    low: float | None
+    high: float | None
+    resamples: int = 0
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"low": self.low, "high": self.high, "resamples": self.resamples}
+
+
+def confidence_interval(
+    data: Data,
+    statistic: str = "krippendorff_alpha",
+    confidence: float = CONFIDENCE,
+    resamples: int = RESAMPLES,
+    seed: int | None = None,
+    level: str = "nominal",
+) -> Interval:
+    """A bootstrap interval at ``confidence`` for one statistic of ``data`` (coders × units).
+
+    ``krippendorff_alpha`` (at ``level``) uses Hayes & Krippendorff's (2007) bootstrap, the
+    one of Krippendorff's KALPHA macro; ``cohen_kappa`` (two coders), ``fleiss_kappa``,
+    ``gwet_ac1`` and ``percent_agreement`` resample the units with replacement. The bounds are
+    KALPHA's percentiles of the sorted resampled values; ``seed`` fixes the random draws, so
+    the same seed gives the same interval.
+    """
+    _check_interval_options(confidence, resamples)
+    rng = np.random.default_rng(seed)
+    data = _rows(data)
+    if statistic == "krippendorff_alpha":
+        if level not in LEVELS:
+            raise QualcodeError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+        point = _alpha(data, level)
+        if point.value is None:
+            return Interval(None, None, 0, point.reason)
+        counts, values = _count_table(data)
+        o = _coincidences(counts, None)
+        domain = np.array(values, dtype=object if level == "nominal" else np.float64)
+        m = counts.sum(axis=1)
+        pairs = float((m * (m - 1)).sum() / 2)
+        return alpha_interval(o, _deltas(o, domain, level), pairs, confidence, resamples, rng)
+    counts, _ = _count_table(data)
+    if statistic == "cohen_kappa":
+        if len(data) != 2:
+            return Interval(None, None, 0, "Cohen's kappa compares exactly two coders")
+        values = _categories(data, None)
+        index = {value: i for i, value in enumerate(values)}
+        pairs = np.array(
+            [
+                (index[x], index[y]) if not _is_missing(x) and not _is_missing(y) else (-1, -1)
+                for x, y in zip(data[0], data[1], strict=True)
+            ],
+            dtype=np.int64,
+        ).reshape(-1, 2)
+        return units_interval(
+            counts, np.ones(len(counts)), statistic, confidence, resamples, rng, pairs
+        )
+    if statistic not in UNIT_STATISTICS:
+        raise QualcodeError(
+            f"statistic must be krippendorff_alpha or one of {', '.join(UNIT_STATISTICS)}, "
+            f"not {statistic!r}"
+        )
+    return units_interval(counts, np.ones(len(counts)), statistic, confidence, resamples, rng)
+
+
+def _check_interval_options(confidence: float, resamples: int) -> None:
+    if not 0 < confidence < 1:
+        raise QualcodeError(f"confidence must be between 0 and 1 (e.g. 0.95), not {confidence}")
+    if int(resamples) != resamples or resamples < 100:
+        raise QualcodeError(f"resamples must be a whole number of at least 100, not {resamples}")
+
+
+def _deltas(o: np.ndarray, domain: np.ndarray, level: str) -> np.ndarray:
+    """Krippendorff's (2011) squared differences δ²_ck between the values at ``level``."""
+    v = len(domain)
+    if level == "nominal":
+        return 1.0 - np.eye(v)
+    if level == "ordinal":
+        n_c = o.sum(axis=0)
+        cumulative = np.concatenate([[0.0], np.cumsum(n_c)])
+        c, k = np.meshgrid(np.arange(v), np.arange(v), indexing="ij")
+        low, high = np.minimum(c, k), np.maximum(c, k)
+        between = cumulative[high + 1] - cumulative[low]
+        return (between - (n_c[c] + n_c[k]) / 2) ** 2
+    x = domain.astype(np.float64)
+    difference = x[:, np.newaxis] - x[np.newaxis, :]
+    if level == "interval":
+        return difference**2
+    total = x[:, np.newaxis] + x[np.newaxis, :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total == 0, 0.0, (difference / np.where(total == 0, 1, total)) ** 2)
+
+
+def alpha_interval(
+    o: np.ndarray | None,
+    delta: np.ndarray,
+    pairs: float,
+    confidence: float = CONFIDENCE,
+    resamples: int = RESAMPLES,
+    rng: np.random.Generator | None = None,
+) -> Interval:
+    """Hayes & Krippendorff's (2007) bootstrap interval of alpha (:func:`bootstrap_alpha`)."""
+    values = bootstrap_alpha(o, delta, pairs, resamples, rng)
+    if isinstance(values, Statistic):
+        return Interval(None, None, 0, values.reason)
+    return _percentiles(values, confidence)
+
+
+def bootstrap_alpha(
+    o: np.ndarray | None,
+    delta: np.ndarray,
+    pairs: float,
+    resamples: int = RESAMPLES,
+    rng: np.random.Generator | None = None,
+) -> np.ndarray | Statistic:
+    """Hayes & Krippendorff's (2007) bootstrap distribution of alpha from the coincidence
+    matrix ``o`` and the differences ``delta`` (Krippendorff, "Algorithm for bootstrapping a
+    distribution of alpha", 2006, rev. 2011; the KALPHA macro), or why there is none.
+
+    Each resample draws M = ``pairs`` pairs of values (the pairs the data hold, the sum over
+    units of m_u (m_u - 1) / 2: 239 in Hayes & Krippendorff's example), a pair (c, k) with
+    probability o_ck / n (c = k) or 2 o_ck / n (c < k), so that a unit's pairs weigh
+    1 / (m_u - 1) as in alpha; alpha* = 1 - (sum of the drawn δ) / (M D_e), the data's
+    expected disagreement D_e kept fixed. Then, as Krippendorff prescribes, alpha* < -1
+    counts as -1, and of the resamples that drew agreeing pairs only (alpha* = 1), as many as
+    the probability of drawing one single value (which leaves alpha undefined) accounts for
+    count as 0.
+    """
+    rng = rng or np.random.default_rng()
+    if o is None:
+        return Statistic(None, NO_PAIRS)
+    n = o.sum()
+    n_c = o.sum(axis=0)
+    expected = (np.outer(n_c, n_c) * delta).sum() / (n * (n - 1))
+    if expected <= 1e-12:
+        return Statistic(None, NO_VARIATION)
+    draws = max(int(round(pairs)), 1)
+    upper = np.triu_indices(len(o))
+    p = np.where(upper[0] == upper[1], 1.0, 2.0) * o[upper] / n
+    drawn = rng.multinomial(draws, p / p.sum(), size=resamples)
+    alphas = 1 - drawn @ delta[upper] / (draws * expected)
+    alphas = np.maximum(alphas, -1.0)
+    ones = np.flatnonzero(alphas == 1.0)
+    diagonal = np.diag(o) / n
+    agreeing = int(np.count_nonzero(diagonal > 1e-12))
+    if len(ones) and agreeing == 1:
+        alphas[ones] = 0.0
+    elif len(ones) and agreeing > 1:
+        undefined = round(resamples * float((diagonal**draws).sum()))
+        alphas[ones[: min(undefined, len(ones))]] = 0.0
+    return alphas
+
+
+UNIT_STATISTICS = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "gwet_ac1")
+
+
+def units_interval(
+    counts: np.ndarray,
+    weights: np.ndarray,
+    statistic: str,
+    confidence: float = CONFIDENCE,
+    resamples: int = RESAMPLES,
+    rng: np.random.Generator | None = None,
+    pairs: np.ndarray | None = None,
+) -> Interval:
+    """A bootstrap over units for ``statistic`` of distinct units (rows of ``counts``, units ×
+    categories) with ``weights`` (how many units each row stands for): each resample draws as
+    many units with replacement, i.e. new weights from a multinomial. ``pairs`` (a row per
+    unit: coder A's and coder B's category index, -1 where either is missing) is needed for
+    Cohen's kappa. Resamples where the statistic is undefined (no variation) are left out and
+    ``resamples`` says how many gave a value."""
+    rng = rng or np.random.default_rng()
+    w = np.asarray(weights, dtype=np.float64)
+    total = int(round(w.sum()))
+    if total == 0:
+        return Interval(None, None, 0, NO_PAIRS)
+    drawn = rng.multinomial(total, w / w.sum(), size=resamples).astype(np.float64)
+    values = _resampled(counts, drawn, statistic, pairs)
+    return _percentiles(values[np.isfinite(values)], confidence)
+
+
+def _resampled(
+    counts: np.ndarray, w: np.ndarray, statistic: str, pairs: np.ndarray | None
+) -> np.ndarray:
+    """``statistic`` for each row of weights ``w`` (resamples × units); NaN where undefined."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if statistic == "cohen_kappa":
+            if pairs is None:
+                raise QualcodeError("Cohen's kappa needs the two coders' pairs of values")
+            valid = (pairs[:, 0] >= 0) & (pairs[:, 1] >= 0)
+            total = w[:, valid].sum(axis=1)
+            a, b = pairs[valid, 0], pairs[valid, 1]
+            observed = w[:, valid] @ (a == b).astype(np.float64) / total
+            expected = np.zeros(len(w))
+            for value in np.union1d(a, b):
+                expected += (w[:, valid] @ (a == value)) * (w[:, valid] @ (b == value))
+            expected /= total**2
+            return _coefficient(observed, expected)
+        m = counts.sum(axis=1).astype(np.float64)
+        pairable = m >= 2
+        agree = (counts[pairable] * (counts[pairable] - 1)).sum(axis=1) / (
+            m[pairable] * (m[pairable] - 1)
+        )
+        observed = w[:, pairable] @ agree / w[:, pairable].sum(axis=1)
+        if statistic == "percent_agreement":
+            return observed
+        rated = m >= 1
+        shares = w[:, rated] @ (counts[rated] / m[rated, np.newaxis])
+        pi = shares / w[:, rated].sum(axis=1)[:, np.newaxis]
+        q = counts.shape[1]
+        if statistic == "fleiss_kappa":
+            return _coefficient(observed, (pi**2).sum(axis=1))
+        if q < 2:
+            return np.full(len(w), np.nan)
+        return _coefficient(observed, (pi * (1 - pi)).sum(axis=1) / (q - 1))
+
+
+def _coefficient(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    value = (observed - expected) / (1 - expected)
+    return np.where(expected >= 1 - 1e-12, np.nan, value)
+
+
+def _percentiles(values: np.ndarray, confidence: float) -> Interval:
+    """KALPHA's percentile interval: of the R sorted values, the max(a R / 2, 1)-th and the
+    floor((1 - a / 2) R + 1)-th (1-based), a = 1 - confidence."""
+    count = len(values)
+    if count == 0:
+        return Interval(None, None, 0, "no resample gave a value: " + NO_VARIATION)
+    ordered = np.sort(values)
+    tail = (1 - confidence) / 2
+    low = max(int(tail * count + 1e-9), 1) - 1
+    high = min(int(np.floor((1 - tail) * count + 1e-9)) + 1, count) - 1
+    return Interval(float(ordered[low]), float(ordered[high]), count)

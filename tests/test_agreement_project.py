@@ -159,9 +159,13 @@ def test_sentence_units_follow_spans(study):
     assert body["cohen_kappa"] == pytest.approx(0.25)
 
 
+# participant turns' characters: t1 has 37 + 45 + 36 + 34, t2 37 + 42 + 4
+T1_CHARACTERS, T2_CHARACTERS = 152, 83
+
+
 def test_character_units_cover_whole_turns_and_spans(study):
     result = project_agreement(study, ["ann", "ben"], unit="character")
-    total = len(study.transcript("t1")["text"]) + len(study.transcript("t2")["text"])
+    total = T1_CHARACTERS + T2_CHARACTERS
     assert result["n_units"] == total
     body = by_code(result)["awareness.body"]
     t1_turn_2 = len("Jeg sover dårligt. Kroppen siger fra.")
@@ -177,6 +181,70 @@ def test_character_units_cover_whole_turns_and_spans(study):
     p_ann, p_ben = (t1_turn_2 + both) / total, t2_turn_2 / total
     p_e = p_ann * p_ben + (1 - p_ann) * (1 - p_ben)
     assert body["cohen_kappa"] == pytest.approx((1 - disagreed / total - p_e) / (1 - p_e))
+
+
+def test_codings_on_interviewer_turns_count_at_no_unit(study):
+    # ann coded community on t1#1, an interviewer turn; community is otherwise ann t2#3 and
+    # ben t2#3, t2#4 ("Yes.", 4 characters): at every unit ann's interviewer coding is absent.
+    units_coded = {
+        unit: by_code(project_agreement(study, ["ann", "ben"], unit=unit))["community"][
+            "units_coded"
+        ]
+        for unit in ("turn", "sentence", "character")
+    }
+    assert units_coded["turn"] == {"ann": 1, "ben": 2}
+    assert units_coded["sentence"] == {"ann": 2, "ben": 3}  # t2#3 has two sentences
+    assert units_coded["character"] == {"ann": 42, "ben": 46}
+    # character kappa over 235 characters, 42 both, 4 ben only: p_o = 231/235, p_e =
+    # (42 * 46 + 193 * 189) / 235^2 = 38409/55225 -> (54285 - 38409) / (55225 - 38409).
+    community = by_code(project_agreement(study, ["ann", "ben"], unit="character"))["community"]
+    assert community["cohen_kappa"] == pytest.approx(15876 / 16816)
+
+
+def test_character_figures_per_source_their_means_and_the_pooled_figures(study):
+    result = project_agreement(study, ["ann", "ben"], unit="character")
+    assert "NVivo" in result["sources"]
+    body = by_code(result)["awareness.body"]
+    sources = {row["transcript"]: row for row in body["sources"]}
+    assert list(sources) == ["t1", "t2"]  # t3 is not compared: ben never coded it
+    assert sources["t1"]["n_units"] == T1_CHARACTERS
+    assert sources["t2"]["n_units"] == T2_CHARACTERS
+    # t1: ann 37 characters, ben none: kappa 0; alpha = 1 - (n - 1) d / (n_yes n_no) with
+    # n = 304 values, d = 37 disagreeing units, 37 yes, 267 no: 1 - 303/267 = -12/89.
+    assert sources["t1"]["cohen_kappa"] == pytest.approx(0.0, abs=1e-12)
+    assert sources["t1"]["krippendorff_alpha"] == pytest.approx(-12 / 89)
+    # t2: ann 21, ben 37, both 21 of 83: p_o = 67/83, p_e = (21 * 37 + 62 * 46) / 83^2 ->
+    # kappa = (5561 - 3629) / (6889 - 3629) = 483/815; alpha: n = 166, 58 yes, 108 no,
+    # d = 16: 1 - 165 * 16 / (58 * 108) = 151/261.
+    assert sources["t2"]["cohen_kappa"] == pytest.approx(483 / 815)
+    assert sources["t2"]["krippendorff_alpha"] == pytest.approx(151 / 261)
+    mean, weighted = body["mean_over_sources"], body["size_weighted_mean_over_sources"]
+    assert mean["cohen_kappa"] == pytest.approx(483 / 815 / 2)
+    assert weighted["cohen_kappa"] == pytest.approx(83 * 483 / 815 / 235)
+    assert weighted["krippendorff_alpha"] == pytest.approx((152 * -12 / 89 + 83 * 151 / 261) / 235)
+    assert mean["sources"]["cohen_kappa"] == 2
+    pooled = body["pooled_over_sources"]
+    assert pooled["cohen_kappa"] == body["cohen_kappa"]
+    # a source where nobody used the code has no kappa: the means are over the others
+    community = by_code(result)["community"]
+    assert community["mean_over_sources"]["sources"]["cohen_kappa"] == 1
+    t2 = {row["transcript"]: row for row in community["sources"]}["t2"]
+    assert community["mean_over_sources"]["cohen_kappa"] == pytest.approx(t2["cohen_kappa"])
+    # turn and sentence units have no per-source figures
+    assert "sources" not in by_code(project_agreement(study, ["ann", "ben"]))["community"]
+
+
+def test_cli_prints_the_figures_per_source(study):
+    runner = CliRunner()
+    args = ["--project", str(study.path), "agreement", "--coders", "ann", "ben"]
+    table = runner.invoke(cli, [*args, "--unit", "character", "--by-source"])
+    assert table.exit_code == 0, table.output
+    for name in ("(mean over sources)", "(size-weighted mean over sources)", "(pooled over"):
+        assert name in table.stdout
+    csv = runner.invoke(cli, [*args, "--unit", "character", "--by-source", "--format", "csv"])
+    assert csv.stdout.splitlines()[0].startswith("code,source,n_units")
+    refused = runner.invoke(cli, [*args, "--by-source"])
+    assert refused.exit_code != 0 and "--unit character" in refused.stderr
 
 
 def test_three_coders_have_no_cohen_kappa_and_missing_coders_count_as_missing(tmp_path, make_study):

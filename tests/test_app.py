@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from qualcode.analyse.project_agreement import project_agreement
 from qualcode.app import APP_SCRIPT
 from qualcode.app.downloads import qdc_file
 from qualcode.app.main import PAGES, project_path
@@ -865,3 +866,22 @@ def test_the_memos_view_lists_every_memo_with_its_turn(app, demo):
     table = app.dataframe[0].value
     assert list(table["memo"]) == ["Holds her breath at work"]
     assert list(table["turn"]) == [2] and list(table["coder"]) == ["coder-a"]
+
+
+def test_agreement_page_shows_intervals_and_the_figures_per_source(app, demo):
+    open_page(app, "agreement")
+    app.toggle(key="agreement_ci").set_value(True).run()
+    assert not app.exception and not app.error
+    table = app.dataframe[0].value.set_index("code")
+    expected = project_agreement(demo, ["coder-a", "coder-b"], ci=True, seed=2007)
+    row = {r["code"]: r for r in expected["codes"]}["awareness"]
+    bounds = row["intervals"]["krippendorff_alpha"]
+    assert table.loc["awareness", "krippendorff_alpha_ci"] == (
+        f"{round(bounds['low'], 3):.3f} – {round(bounds['high'], 3):.3f}"
+    )
+    assert table.loc["awareness", "reading"] == row["reading"]
+    assert any("lower bound of its alpha interval" in c.value for c in app.caption)
+    app.segmented_control(key="agreement_unit").set_value("character").run()
+    assert not app.exception and not app.error
+    sources = app.dataframe[1].value
+    assert "(size-weighted mean over sources)" in set(sources["source"])

@@ -9,8 +9,12 @@ Units:
 - ``turn`` (default): participant turns; a coding anywhere in the turn (whole or span) is "yes".
 - ``sentence``: the sentences of participant turns (split by :func:`qualcode.nlp.sentences`);
   a whole-turn coding covers all its sentences, a span coding the sentences it overlaps.
-- ``character``: every character of the transcript text, as NVivo's coding comparison does;
-  a whole-turn coding covers its turn's characters, a span coding its span.
+- ``character``: the characters of participant turns; a whole-turn coding covers its turn's
+  characters, a span coding its span. Per code the figures are also given per transcript
+  (source), as NVivo's coding comparison computes them, with their mean and size-weighted mean.
+
+At every unit a coding on an interviewer turn counts the same way: not at all, because
+interviewer turns are not units.
 
 With yes/no decisions a unit is fully described by which coders decided (``present``, a bit
 per coder) and which said yes (``yes``). SQLite (turns) or a pass per transcript (sentences,
@@ -21,6 +25,8 @@ exactly the figures of the units one by one.
 
 from __future__ import annotations
 
+import secrets
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,9 +44,21 @@ UNITS = ("turn", "sentence", "character")
 UNIT_DESCRIPTIONS = {
     "turn": "participant turns",
     "sentence": "sentences of participant turns; a coding covers the sentences its span overlaps",
-    "character": "characters of the transcript text; a whole-turn coding covers its turn's "
+    "character": "characters of participant turns; a whole-turn coding covers its turn's "
     "characters, a span coding the characters of its span",
 }
+SOURCES = (
+    "per code: sources lists each transcript's own figures (NVivo computes kappa per code and "
+    "source); mean_over_sources is their plain average, size_weighted_mean_over_sources their "
+    "average weighted by each source's units (characters), and pooled_over_sources (the code's "
+    "own figures) puts the characters of every source into one table"
+)
+READING_RULE = (
+    "Krippendorff (2004): reliable when alpha >= .800, tentative when .667 <= alpha < .800, "
+    "not reliable below; with intervals (ci) a code's reading is taken from the lower bound of "
+    "its alpha interval, so 'reliable' means the lower bound is >= .800; the two summary lines "
+    "have no interval and are read from their value"
+)
 STATISTICS = ("percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1", "fleiss_kappa")
 POOLING = (
     "over the codes someone applied (codes nobody applied are left out): mean_over_codes is "
@@ -63,12 +81,18 @@ class Patterns:
     transcripts: int = 0
     per_code: dict[str, Counter] = field(default_factory=dict)
 
-    def add(self, key: str, present: int, yes: int, count: int) -> None:
+    per_source: dict[str, dict[str, Counter]] = field(default_factory=dict)
+
+    def add(self, key: str, present: int, yes: int, count: int, source: str | None = None) -> None:
         if count:
             self.per_code.setdefault(key, Counter())[(present, yes)] += count
+            if source is not None:
+                codes = self.per_source.setdefault(source, {})
+                codes.setdefault(key, Counter())[(present, yes)] += count
 
-    def arrays(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        items = list(self.per_code.get(key, Counter()).items())
+    def arrays(self, key: str, source: str | None = None) -> tuple[np.ndarray, ...]:
+        table = self.per_code if source is None else self.per_source.get(source, {})
+        items = list(table.get(key, Counter()).items())
         present = np.array([p for (p, _), _ in items], dtype=np.int64)
         yes = np.array([y for (_, y), _ in items], dtype=np.int64)
         weight = np.array([n for _, n in items], dtype=np.float64)
@@ -81,6 +105,10 @@ def project_agreement(
     unit: str = "turn",
     codes: list[str] | None = None,
     rollup: bool = False,
+    ci: bool = False,
+    confidence: float = stats.CONFIDENCE,
+    resamples: int = stats.RESAMPLES,
+    seed: int | None = None,
 ) -> dict[str, Any]:
     """Agreement of ``coders`` on every code (or ``codes``), per code and pooled.
 
@@ -89,8 +117,18 @@ def project_agreement(
     "gwet_ac1", "fleiss_kappa", "units_coded", "units_all_coded", "units_disagreed",
     "reasons"}], "overall": {..., "pooling", "mean_over_codes"}}``. Statistics are floats or
     None (with the reason in ``reasons``); ``cohen_kappa`` is None for more than two coders.
-    With ``rollup`` a coding of a sub-code counts as a coding of its parents too.
+    With ``rollup`` a coding of a sub-code counts as a coding of its parents too. Every code
+    has its ``reading`` (see :data:`READING_RULE`).
+
+    With ``ci``, every code gets ``intervals``: bootstrap intervals at ``confidence`` for
+    alpha (Hayes & Krippendorff 2007) and for kappa, AC1, Fleiss' kappa and percent
+    agreement (over units), from ``resamples`` resamples; ``seed`` fixes them (one is chosen
+    and reported in ``intervals.seed`` when none is given). At the character unit every code
+    also has ``sources``, ``mean_over_sources``, ``size_weighted_mean_over_sources`` and
+    ``pooled_over_sources`` (:data:`SOURCES`).
     """
+    if ci:
+        stats._check_interval_options(confidence, resamples)
     if unit not in UNITS:
         raise QualcodeError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
     names = list(dict.fromkeys(name.strip() for name in coders))
@@ -109,6 +147,28 @@ def project_agreement(
         {"code": key, "label": label, **_code_statistics(patterns, key)}
         for key, label in zip(keys, table["label"], strict=True)
     ]
+    document: dict[str, Any] = {}
+    if ci:
+        seed = secrets.randbelow(2**31) if seed is None else int(seed)
+        for row in per_code:
+            rng = np.random.default_rng([seed, zlib.crc32(row["code"].encode())])
+            row["intervals"] = _code_intervals(patterns, row, confidence, resamples, rng)
+        document["intervals"] = {
+            "confidence": confidence,
+            "resamples": resamples,
+            "seed": seed,
+            "methods": {
+                name: stats.ALPHA_METHOD if name == "krippendorff_alpha" else stats.UNITS_METHOD
+                for name in STATISTICS
+            },
+        }
+    for row in per_code:
+        low = row.get("intervals", {}).get("krippendorff_alpha", {}).get("low") if ci else None
+        row["reading"] = reading(row["krippendorff_alpha"], low, ci)
+    if unit == "character":
+        for row in per_code:
+            row.update(_by_source(patterns, row))
+        document["sources"] = SOURCES
     return {
         "unit": unit,
         "unit_description": UNIT_DESCRIPTIONS[unit],
@@ -118,6 +178,8 @@ def project_agreement(
         "transcripts": patterns.transcripts,
         "codes": per_code,
         "overall": _overall(patterns, per_code, masks),
+        "reading_rule": READING_RULE,
+        **document,
     }
 
 
@@ -251,12 +313,20 @@ def _sentences(project: Project, transcript: dict[str, Any]) -> Iterator[tuple[i
 def _character_patterns(
     project: Project, coder_ids: list[int], masks: CodeMasks, keys: list[str]
 ) -> Patterns:
-    """Per transcript and code: which coders cover each character of the transcript text."""
+    """Per transcript and code: which coders cover each character of its participant turns
+    (codings on interviewer turns fall outside them and do not count, as at the other units)."""
     members = _members(masks, keys)
     transcripts = _compared_transcripts(project, coder_ids)
     patterns = Patterns([], len(transcripts))
     for transcript in transcripts:
         length = transcript["length"]
+        inside = np.zeros(length, dtype=bool)
+        for turn in project.query(
+            'SELECT t.start, t."end" FROM turns t JOIN speakers s ON s.id = t.speaker_id '
+            "WHERE t.transcript_id = ? AND s.role = 'participant'",
+            [transcript["id"]],
+        ):
+            inside[turn["start"] : turn["end"]] = True
         codings = _transcript_codings(project, transcript["id"], coder_ids)
         for key in keys:
             yes = np.zeros(length, dtype=np.int64)
@@ -268,9 +338,9 @@ def _character_patterns(
                         edges[start] += 1
                         edges[end] -= 1
                 yes |= (np.cumsum(edges[:-1]) > 0).astype(np.int64) << i
-            counts = np.bincount(yes, minlength=1 << len(coder_ids))
+            counts = np.bincount(yes[inside], minlength=1 << len(coder_ids))
             for value, count in enumerate(counts):
-                patterns.add(key, transcript["present"], value, int(count))
+                patterns.add(key, transcript["present"], value, int(count), transcript["name"])
     return patterns
 
 
@@ -312,16 +382,22 @@ TWO_CODERS = "Cohen's kappa compares two coders; see the others"
 
 
 def _statistics(
-    present: np.ndarray, yes: np.ndarray, weight: np.ndarray, n_coders: int
+    present: np.ndarray, yes: np.ndarray, weight: np.ndarray, n_coders: int, library: bool = True
 ) -> dict[str, Any]:
-    """All statistics of units given as (present, yes) masks with weights."""
+    """All statistics of units given as (present, yes) masks with weights. Without
+    ``library``, Cohen's kappa comes from its formula (p_o - p_e) / (1 - p_e), the same value
+    as scikit-learn's in a fortieth of the time: per code and source it would dominate."""
     m = np.bitwise_count(present).astype(np.int64)
     y = np.bitwise_count(yes).astype(np.int64)
     counts, pairs, pair_weights = _tables(present, yes, weight, n_coders)
     if pairs is None:
         cohen = stats.Statistic(None, TWO_CODERS)
     else:
-        cohen = stats._weighted_cohen(pairs, pair_weights)
+        cohen = (
+            stats._weighted_cohen(pairs, pair_weights)
+            if library
+            else stats._from_chance(stats._cohen_chance(pairs, pair_weights))
+        )
     values = {
         "n_units": int(weight[m >= 2].sum()),
         "percent_agreement": stats._weighted_percent_agreement(counts, weight),
@@ -347,6 +423,66 @@ def _chances(
         "krippendorff_alpha": stats._alpha_chance(counts, weight),
         "gwet_ac1": stats._gwet_ac1_chance(counts, weight),
         "fleiss_kappa": stats._fleiss_chance(counts, weight),
+    }
+
+
+NOMINAL = 1.0 - np.eye(2)
+
+
+def _code_intervals(
+    patterns: Patterns,
+    row: dict[str, Any],
+    confidence: float,
+    resamples: int,
+    rng: np.random.Generator,
+) -> dict[str, dict[str, Any]]:
+    """A code's bootstrap intervals: alpha by Hayes & Krippendorff (2007), the others over
+    units; none (bounds null, with the reason) where the statistic itself is undefined."""
+    present, yes, weight = patterns.arrays(row["code"])
+    n_coders = len(patterns.coders)
+    counts, _, _ = _tables(present, yes, weight, n_coders)
+    pairs = None
+    if n_coders == 2:
+        pairs = np.where(
+            (present == 3)[:, np.newaxis], np.column_stack([yes & 1, (yes >> 1) & 1]), -1
+        ).reshape(-1, 2)
+    intervals: dict[str, dict[str, Any]] = {}
+    for name in STATISTICS:
+        if row[name] is None:
+            interval = stats.Interval(None, None, 0, row["reasons"].get(name))
+        elif name == "krippendorff_alpha":
+            m = counts.sum(axis=1)
+            n_pairs = float((weight * m * (m - 1)).sum() / 2)
+            o = stats._coincidences(counts, weight)
+            interval = stats.alpha_interval(o, NOMINAL, n_pairs, confidence, resamples, rng)
+        else:
+            interval = stats.units_interval(counts, weight, name, confidence, resamples, rng, pairs)
+        intervals[name] = interval.as_dict()
+        if interval.reason:
+            intervals[name]["reason"] = interval.reason
+    return intervals
+
+
+def _by_source(patterns: Patterns, row: dict[str, Any]) -> dict[str, Any]:
+    """A code's figures per source (transcript), their plain and size-weighted means over the
+    sources where each is defined, and the figures pooled over sources (the code's own)."""
+    n_coders = len(patterns.coders)
+    sources = []
+    for name in sorted(patterns.per_source):
+        figures = _statistics(*patterns.arrays(row["code"], name), n_coders, library=False)
+        sources.append({"transcript": name, **figures})
+    means, weighted, defined = {}, {}, {}
+    for statistic in STATISTICS:
+        pairs = [(s[statistic], s["n_units"]) for s in sources if s[statistic] is not None]
+        defined[statistic] = len(pairs)
+        means[statistic] = float(np.mean([v for v, _ in pairs])) if pairs else None
+        total = sum(n for _, n in pairs)
+        weighted[statistic] = sum(v * n for v, n in pairs) / total if total else None
+    return {
+        "sources": sources,
+        "mean_over_sources": {**means, "sources": defined},
+        "size_weighted_mean_over_sources": {**weighted, "sources": defined},
+        "pooled_over_sources": {statistic: row[statistic] for statistic in STATISTICS},
     }
 
 
@@ -416,8 +552,12 @@ READINGS = {
 }
 
 
-def reading(alpha: float | None) -> str:
-    """How to read a Krippendorff's alpha: a key of :data:`READINGS`."""
+def reading(alpha: float | None, low: float | None = None, interval: bool = False) -> str:
+    """How to read a Krippendorff's alpha: a key of :data:`READINGS`. With an ``interval``,
+    the reading is taken from its lower bound ``low`` (Krippendorff's bands then hold with
+    the interval's confidence); without one, from ``alpha`` itself."""
+    if interval:
+        alpha = None if alpha is None else low
     if alpha is None:
         return "undefined"
     if alpha >= RELIABLE:
@@ -441,9 +581,42 @@ def agreement_rows(result: dict[str, Any], digits: int = 3) -> list[dict[str, An
         for name in STATISTICS:
             value = row.get(name)
             line[name] = None if value is None else round(value, digits)
-        line["reading"] = reading(row.get("krippendorff_alpha"))
+            if "intervals" in result and name in INTERVAL_COLUMNS:
+                bounds = row.get("intervals", {}).get(name, {})
+                for end in ("low", "high"):
+                    value = bounds.get(end)
+                    line[f"{name}_{end}"] = None if value is None else round(value, digits)
+        line["reading"] = row.get("reading") or reading(row.get("krippendorff_alpha"))
         rows.append(line)
     return rows
+
+
+INTERVAL_COLUMNS = ("cohen_kappa", "krippendorff_alpha", "gwet_ac1")
+
+
+def source_rows(result: dict[str, Any], digits: int = 3) -> list[dict[str, Any]]:
+    """At the character unit, per code: each source's figures, then their mean, their
+    size-weighted mean and the figures pooled over sources, for printing."""
+    rows = []
+    for row in result["codes"]:
+        lines = [(s["transcript"], s) for s in row.get("sources", [])]
+        lines += [
+            (MEAN_SOURCES, row["mean_over_sources"]),
+            (WEIGHTED_SOURCES, row["size_weighted_mean_over_sources"]),
+            (POOLED_SOURCES, {**row["pooled_over_sources"], "n_units": row["n_units"]}),
+        ]
+        for source, figures in lines if "sources" in row else []:
+            line = {"code": row["code"], "source": source, "n_units": figures.get("n_units")}
+            for name in STATISTICS:
+                value = figures.get(name)
+                line[name] = None if value is None else round(value, digits)
+            rows.append(line)
+    return rows
+
+
+MEAN_SOURCES = "(mean over sources)"
+WEIGHTED_SOURCES = "(size-weighted mean over sources)"
+POOLED_SOURCES = "(pooled over sources)"
 
 
 def agreement_table(result: dict[str, Any], digits: int = 3) -> list[dict[str, Any]]:

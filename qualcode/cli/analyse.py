@@ -7,12 +7,14 @@ from typing import Any
 
 import click
 
+from qualcode.agreement import CONFIDENCE, RESAMPLES
 from qualcode.analyse import charts, consensus, report
 from qualcode.analyse.project_agreement import (
     POOLED_ROW,
     UNITS,
     agreement_rows,
     project_agreement,
+    source_rows,
 )
 from qualcode.cli.common import (
     FilePath,
@@ -223,6 +225,25 @@ def quotes_command(
 @click.option("--unit", type=click.Choice(UNITS), default="turn", show_default=True)
 @click.option("--code", "codes", multiple=True, help="Only this code. Repeatable.")
 @click.option("--rollup", is_flag=True, help="Count a coding of a sub-code for its parents too.")
+@click.option(
+    "--ci",
+    is_flag=True,
+    help="Bootstrap 95% intervals per code (alpha: Hayes & Krippendorff 2007; kappa, AC1: "
+    "over units); the reading then goes by the lower bound of alpha's interval.",
+)
+@click.option(
+    "--confidence", type=float, help=f"The intervals' level (implies --ci) [{CONFIDENCE}]"
+)
+@click.option("--resamples", type=int, help=f"Bootstrap resamples (implies --ci) [{RESAMPLES}]")
+@click.option(
+    "--seed", type=int, help="Fix the bootstrap's draws: same seed, same output (implies --ci)."
+)
+@click.option(
+    "--by-source",
+    is_flag=True,
+    help="With --unit character: also print each code's figures per transcript, their mean, "
+    "size-weighted mean and the pooled figures (always in json).",
+)
 @format_option
 @pass_project
 def agreement_command(
@@ -232,11 +253,28 @@ def agreement_command(
     unit: str,
     codes: tuple[str, ...],
     rollup: bool,
+    ci: bool,
+    confidence: float | None,
+    resamples: int | None,
+    seed: int | None,
+    by_source: bool,
     fmt: str,
 ) -> None:
     """Inter-coder agreement per code: percent agreement, Cohen's kappa (two coders),
     Krippendorff's alpha, Gwet's AC1, Fleiss' kappa; and pooled over the codes."""
-    result = project_agreement(project, _coders(coders, more_coders), unit, list(codes), rollup)
+    if by_source and unit != "character":
+        raise QualcodeError("--by-source needs --unit character (NVivo's figures per source)")
+    result = project_agreement(
+        project,
+        _coders(coders, more_coders),
+        unit,
+        list(codes),
+        rollup,
+        ci=ci or any(option is not None for option in (confidence, resamples, seed)),
+        confidence=CONFIDENCE if confidence is None else confidence,
+        resamples=RESAMPLES if resamples is None else resamples,
+        seed=seed,
+    )
     if fmt == "json":
         emit_document(result)
         return
@@ -246,7 +284,18 @@ def agreement_command(
         f"The last two lines summarise {result['overall']['pooling']}.",
         fmt,
     )
-    emit(agreement_rows(result), fmt)
+    if "intervals" in result:
+        ci_info = result["intervals"]
+        _notice(
+            f"Intervals: {ci_info['confidence']:.0%}, {ci_info['resamples']} resamples, seed "
+            f"{ci_info['seed']}; the reading goes by the lower bound of alpha's interval.",
+            fmt,
+        )
+    if fmt == "table" or not by_source:
+        emit(agreement_rows(result), fmt)
+    if by_source:  # in csv, only this table
+        _notice(f"Per source: {result['sources']}.", fmt)
+        emit(source_rows(result), fmt)
     for row in [*result["codes"], {"code": POOLED_ROW, **result["overall"]}]:
         for statistic, reason in row["reasons"].items():
             click.echo(f"{row['code']}: {statistic} undefined: {reason}", err=True)

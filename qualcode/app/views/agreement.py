@@ -15,10 +15,12 @@ import streamlit as st
 from qualcode.analyse.common import consensus_coders
 from qualcode.analyse.consensus import DEFAULT_CONSENSUS, adjudicate_turn, disagreements
 from qualcode.analyse.project_agreement import (
+    INTERVAL_COLUMNS,
     READINGS,
     UNITS,
     agreement_table,
     project_agreement,
+    source_rows,
 )
 from qualcode.app import session
 from qualcode.app.markup import STYLE, chip, highlight, literal
@@ -28,6 +30,15 @@ from qualcode.store import Project
 UNIT_NAMES = {"turn": "Turns", "sentence": "Sentences", "character": "Characters"}
 SECTIONS = {"statistics": "Statistics", "disagreements": "Disagreements"}
 PER_PAGE = 10
+SEED = 2007  # the page's intervals are reproducible: the same seed every time
+NAMES = {
+    "krippendorff_alpha": "Krippendorff's alpha",
+    "cohen_kappa": "Cohen's kappa",
+    "percent_agreement": "% agreement",
+    "gwet_ac1": "Gwet's AC1",
+    "fleiss_kappa": "Fleiss' kappa",
+}
+SHORT = {"krippendorff_alpha": "alpha", "cohen_kappa": "kappa", "gwet_ac1": "AC1"}
 KEEP = {
     "a": "Keep {a}'s",
     "b": "Keep {b}'s",
@@ -63,25 +74,61 @@ def choose_coders(project: Project) -> list[str]:
     )
 
 
-def statistics(project: Project, coders: list[str], unit: str, rollup: bool) -> None:
-    result = session.derived(project_agreement, project, tuple(coders), unit, rollup=rollup)
+def _with_intervals(rows: list[dict]) -> pd.DataFrame:
+    """The table with each interval as one text column "low – high" beside its statistic."""
+    table = pd.DataFrame(rows)
+    for name in INTERVAL_COLUMNS:
+        low, high = f"{name}_low", f"{name}_high"
+        if low not in table:
+            continue
+        text = [
+            "" if pd.isna(a) or pd.isna(b) else f"{a:.3f} – {b:.3f}"
+            for a, b in zip(table[low], table[high], strict=True)
+        ]
+        table = table.drop(columns=[low, high])
+        table.insert(table.columns.get_loc(name) + 1, f"{name}_ci", text)
+    return table
+
+
+def statistics(project: Project, coders: list[str], unit: str, rollup: bool, ci: bool) -> None:
+    options = {"rollup": rollup, **({"ci": True, "seed": SEED} if ci else {})}
+    result = session.derived(project_agreement, project, tuple(coders), unit, **options)
     st.caption(
         f"{result['n_units']} units ({result['unit_description']}) in {result['transcripts']} "
         f"transcripts coded by at least two of {literal(', '.join(result['coders']))}."
     )
-    table = pd.DataFrame(agreement_table(result))
+    columns = {name: st.column_config.NumberColumn(label) for name, label in NAMES.items()}
+    columns["label"] = st.column_config.TextColumn("label", width="medium")
+    if ci:
+        level = f"{result['intervals']['confidence']:.0%}"
+        for name in INTERVAL_COLUMNS:
+            columns[f"{name}_ci"] = st.column_config.TextColumn(
+                f"{SHORT[name]} {level} interval", help=f"Bootstrap interval of {NAMES[name]}"
+            )
+        st.caption(
+            f"Intervals: {level}, {result['intervals']['resamples']} bootstrap resamples "
+            f"(seed {SEED}); alpha's by Hayes & Krippendorff (2007), kappa's and AC1's over "
+            "units. Each code's reading goes by the lower bound of its alpha interval."
+        )
     st.dataframe(
-        table,
+        _with_intervals(agreement_table(result)),
         hide_index=True,
-        column_config={
-            "krippendorff_alpha": st.column_config.NumberColumn("Krippendorff's alpha"),
-            "cohen_kappa": st.column_config.NumberColumn("Cohen's kappa"),
-            "percent_agreement": st.column_config.NumberColumn("% agreement"),
-            "gwet_ac1": st.column_config.NumberColumn("Gwet's AC1"),
-            "fleiss_kappa": st.column_config.NumberColumn("Fleiss' kappa"),
-        },
+        column_config=columns,
         key="agreement_table",
     )
+    if unit == "character":
+        with st.expander("Per source (transcript), as NVivo computes them"):
+            st.caption(
+                "Each transcript's own figures (NVivo computes kappa per code and source), then "
+                "per code their plain mean, their mean weighted by each transcript's characters, "
+                "and the figures pooled over all transcripts (the table above)."
+            )
+            st.dataframe(
+                pd.DataFrame(source_rows(result)),
+                hide_index=True,
+                column_config=dict(columns),
+                key="agreement_sources",
+            )
     st.markdown(
         "**How to read it.** Per code, every unit is a yes/no decision by each coder: did they "
         "apply the code? Percent agreement counts the units where they decided alike; kappa, "
@@ -91,7 +138,14 @@ def statistics(project: Project, coders: list[str], unit: str, rollup: bool) -> 
         + "\n".join(f"- **{name}**: {text}" for name, text in READINGS.items())
         + "\n\n**The last two lines** summarise the codes "
         + html.escape(result["overall"]["pooling"])
-        + ". The bands apply to each code's alpha and to these two summaries."
+        + ". The bands apply to each code's alpha and to these two summaries. "
+        + (
+            "With intervals, a code is *reliable* only when the lower bound of its alpha "
+            "interval is at least .800, *tentative* when it is at least .667; the two summaries "
+            "have no interval and are read from their value."
+            if ci
+            else "Turn on *Intervals* to see how far each figure could move with other units."
+        )
     )
 
 
@@ -194,7 +248,8 @@ def page() -> None:
     st.title("Agreement")
     session.show_messages()
     project = session.require_project()
-    coder_column, unit_column, rollup_column = st.columns([2, 1.3, 1], vertical_alignment="bottom")
+    coder_column, unit_column, switches = st.columns([2, 1.5, 1.3], vertical_alignment="bottom")
+    rollup_column = ci_column = switches.container(gap="small")
     with coder_column:
         coders = choose_coders(project)
     unit = session.choose(
@@ -205,6 +260,12 @@ def page() -> None:
         key="agreement_rollup",
         help="A coding of a sub-code counts as a coding of its theme too.",
     )
+    ci = ci_column.toggle(
+        "Intervals",
+        key="agreement_ci",
+        help="Bootstrap 95% intervals (1,000 resamples): alpha's by Hayes & Krippendorff "
+        "(2007), kappa's and AC1's over units.",
+    )
     if len(coders) < 2:
         st.info("Choose two or more coders to compare.")
         return
@@ -212,7 +273,7 @@ def page() -> None:
     if section == "disagreements":
         disagreement_list(project, coders)
     else:
-        statistics(project, coders, unit or "turn", rollup)
+        statistics(project, coders, unit or "turn", rollup, ci)
 
 
 page()
