@@ -413,11 +413,11 @@ SUGGEST_METHODS = dict(
 them."""
 
 
-def evidence_spans(suggestions: Iterable[dict[str, Any]]) -> list[tuple[int, int]]:
-    """Where the evidence of ``suggestions`` lies in the turn text: ``(start, end)`` offsets,
-    for highlighting the words that triggered them."""
+def evidence_spans(suggestions: Iterable[dict[str, Any]]) -> list[tuple[str, int, int]]:
+    """Where the evidence of ``suggestions`` lies in the turn text: ``(code, start, end)``,
+    for marking the words that triggered each suggestion in its code's colour."""
     return [
-        (int(item["start"]), int(item["end"]))
+        (suggestion["code"], int(item["start"]), int(item["end"]))
         for suggestion in suggestions
         for item in suggestion["evidence"]
         if item.get("start") is not None and item.get("end") is not None

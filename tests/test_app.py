@@ -440,7 +440,7 @@ def test_filters_narrow_the_turns(app, demo):
     app.text_input(key="f_text").input("BREATH").run()
     breath = [t for t in demo.turns(EN) if "breath" in t["text"].casefold()]
     assert pager_text(app).endswith(f"of {len(breath)} turns") and breath
-    assert any("<mark>breath</mark>" in h.proto.body for h in app.get("html"))
+    assert any('title="found">breath</mark>' in h.proto.body for h in app.get("html"))
     app.text_input(key="f_text").input("")
     app.selectbox(key="f_code").set_value("community").run()
     community = {
@@ -589,8 +589,15 @@ def test_import_code_suggest_report_agree_and_adjudicate(fresh, project):
         f"accept-{turn[5]}-boundaries",
     }
     text = bodies(fresh)
-    assert "<mark>workload</mark>" in text and "<mark>unreasonable</mark>" in text
-    assert "<mark>said no</mark>" in text
+    evidence = '<mark class="qc-m qc-evidence" style="--qc-e:{}" title="suggested {}">{}</mark>'
+    book = project.codebook()
+    for key, words in (
+        ("conditions", "workload"),
+        ("conditions", "unreasonable"),
+        ("boundaries", "said no"),
+    ):
+        code = book.get(key)  # in the code's colour, with its label as the tooltip
+        assert evidence.format(code.color, code.display("en"), words) in text
 
     # the Reports page before accepting: ann's hand coding only
     fresh.switch_page("views/reports.py").run()
@@ -614,7 +621,7 @@ def test_import_code_suggest_report_agree_and_adjudicate(fresh, project):
     assert {b.key for b in fresh.button if b.key and b.key.startswith("accept-")} == {
         f"accept-{turn[4]}-community"
     }
-    assert "<mark>workload</mark>" not in bodies(fresh)  # accepted: no longer a suggestion
+    assert ">workload</mark>" not in bodies(fresh)  # accepted: no longer a suggestion
     assert progress_text(fresh) == "2 of 4 participant turns coded by ann"
 
     # the report counts the accepted suggestion

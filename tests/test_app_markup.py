@@ -118,3 +118,29 @@ def test_the_preview_shows_the_lines_no_speaker_says():
     shown = preview(read_upload(sample.read_bytes(), "otter.txt"))
     assert shown["left_out"] == [{"line": 82, "text": "Transcribed by https://otter.ai"}]
     assert shown["rows"][0]["speaker"] == "Sarah Whitfield"
+
+
+def test_marks_show_each_code_in_its_colour_and_stay_escaped():
+    from qualcode.app.markup import Mark, marked
+
+    text = "I <said> no to my boss"  # 0..22
+    marks = [
+        Mark(2, 11, "coded", "#e15759", 'Grænser "sat"', "boundaries"),
+        Mark(9, 11, "coded", "#4e79a7", "Awareness", "awareness"),
+        Mark(9, 11, "evidence", "#59a14f", "Community", "community"),
+        Mark(18, 22, "hit"),
+        Mark(20, 40, "evidence", "javascript:x", "Odd", "odd"),  # a bad colour is not used
+        Mark(30, 35, "coded", "#000000", "Gone", "gone"),  # past the end: dropped
+    ]
+    assert marked(text, marks) == (
+        "I "
+        '<mark class="qc-m qc-coded" style="--qc-c:#e15759" title="coded Grænser &quot;sat&quot;"'
+        ' data-codings="boundaries:2:11">&lt;said&gt; </mark>'
+        '<mark class="qc-m qc-coded qc-evidence" style="--qc-c:#4e79a7;--qc-e:#59a14f" '
+        'title="coded Awareness, Grænser &quot;sat&quot; · suggested Community" '
+        'data-codings="awareness:9:11 boundaries:2:11">no</mark>'
+        " to my "
+        '<mark class="qc-m qc-hit" title="found">bo</mark>'
+        '<mark class="qc-m qc-evidence qc-hit" style="--qc-e:#9c9c9c" '
+        'title="suggested Odd · found">ss</mark>'
+    )

@@ -133,3 +133,17 @@ def test_undo_says_why_it_cannot(small, tmp_path):
     small.db.execute("DELETE FROM transcripts WHERE name = 'gone'")  # its turns go with it
     with pytest.raises(QualcodeError, match="turn 1 of gone is no longer in the project"):
         small.undo("bo")
+
+
+def test_one_passage_is_removed_and_comes_back_with_undo(small):
+    turn = small.turn_id("gruppe", 2)
+    small.add_codings(turn, ["boundaries"], "ann", span=(0, 9))
+    small.add_codings(turn, ["boundaries"], "ann", span=(12, 20))
+    small.add_codings(turn, ["boundaries"], "ann")
+    assert small.remove_passage(turn, "boundaries", "ann", 12, 20)
+    assert not small.remove_passage(turn, "boundaries", "ann", 12, 20)  # gone already
+    left = {(c["start"], c["end"]) for c in small.codings(coder="ann")}
+    assert left == {(None, None), (0, 9)}
+    assert small.history()["rows"][0]["summary"] == "removed boundaries on 12–20"
+    small.undo("ann")
+    assert len(small.codings(coder="ann")) == 3

@@ -188,10 +188,10 @@ def test_suggestions_come_with_the_page_for_a_coder(pilot):
     }
     third = page.turns[2]
     spans = evidence_spans(third["suggestions"])
-    assert [third["text"][start:end] for start, end in spans] == [
-        "workload",
-        "targets",
-        "unreasonable",
+    assert [(code, third["text"][start:end]) for code, start, end in spans] == [
+        ("conditions", "workload"),
+        ("conditions", "targets"),
+        ("conditions", "unreasonable"),
     ]
     assert all(t["suggestions"] == [] for t in turn_page(pilot, "pilot", None).turns)
 

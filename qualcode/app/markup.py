@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from qualcode.codebook import COLOR, PALETTE
 
@@ -30,6 +30,18 @@ STYLE = """
 .qc-chip { display: inline-block; border-radius: 0.8rem; padding: 0 0.55rem; margin: 0.1rem
            0.25rem 0 0; font-size: 0.78rem; color: #fff; font-style: normal; }
 .qc-turn mark { background: #ffe58a; color: inherit; padding: 0 0.1rem; border-radius: 0.15rem; }
+.qc-turn mark.qc-m { background: none; padding: 0; border-radius: 0.15rem; }
+.qc-turn mark.qc-coded { background: color-mix(in srgb, var(--qc-c) 30%, transparent);
+           cursor: pointer; }
+.qc-turn mark.qc-evidence { text-decoration: underline 3px var(--qc-e);
+           text-underline-offset: 3px; text-decoration-skip-ink: none; }
+.qc-turn mark.qc-hit { outline: 2px dashed #a06c00; outline-offset: 1px; }
+.qc-turn mark.qc-hit:not(.qc-coded) { background: #fff1c2; }
+#qc-passage { position: absolute; z-index: 1000; background: #fff; border: 1px solid #bbb;
+           border-radius: 0.4rem; padding: 0.3rem; box-shadow: 0 3px 12px rgba(0, 0, 0, 0.2); }
+#qc-passage button { display: block; width: 100%; text-align: left; margin: 0.1rem 0;
+           border: 0; background: #f3f3f3; border-radius: 0.3rem; padding: 0.2rem 0.5rem;
+           cursor: pointer; font: inherit; font-size: 0.85rem; }
 .qc-focus { outline: 3px solid #3b6ea5; outline-offset: 2px; border-radius: 0.5rem; }
 .qc-memo { font-size: 0.85rem; color: #555; margin-top: 0.3rem; font-style: normal;
            white-space: pre-wrap; }
@@ -76,6 +88,77 @@ def highlight(text: str, spans: Iterable[tuple[int, int]], css_class: str | None
         position = end
     pieces.append(html.escape(text[position:]))
     return "".join(pieces)
+
+
+class Mark(NamedTuple):
+    """A stretch of a turn's text to mark: a passage coded with a code (``coded``), the
+    evidence of a suggestion of a code (``evidence``), or a search hit (``hit``); ``color``
+    and ``label`` are the code's, ``code`` its key."""
+
+    start: int
+    end: int
+    kind: str
+    color: str | None = None
+    label: str = ""
+    code: str = ""
+
+
+def marked(text: str, marks: Iterable[Mark]) -> str:
+    """``text`` HTML-escaped, with the ``marks`` shown in their codes' colours: a coded
+    passage as a background, the evidence of a suggestion underlined, a search hit framed (so
+    two suggestions on a turn show which words back which). Where marks overlap, the text is
+    cut at every boundary and each piece carries them all: the background of the shortest
+    passage, the underline of the first suggestion, and a tooltip naming every one. A coded
+    piece lists its passages (``data-codings="code:start:end …"``) for removing one from it.
+    Marks are clipped to the text and empty ones dropped, so stale offsets never break it."""
+    marks = [
+        mark._replace(start=max(0, mark.start), end=min(len(text), mark.end))
+        for mark in marks
+        if min(len(text), mark.end) > max(0, mark.start)
+    ]
+    cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+    pieces: list[tuple[str, str]] = []  # (opening tag or "", text)
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        over = [m for m in marks if m.start <= start and end <= m.end]
+        opening = _opening(over) if over else ""
+        if pieces and pieces[-1][0] == opening:
+            pieces[-1] = (opening, pieces[-1][1] + text[start:end])
+        else:
+            pieces.append((opening, text[start:end]))
+    return "".join(
+        f"{opening}{html.escape(piece)}</mark>" if opening else html.escape(piece)
+        for opening, piece in pieces
+    )
+
+
+def _color(color: str | None) -> str:
+    return color if color and COLOR.fullmatch(color) else CODE_COLOR
+
+
+def _opening(over: list[Mark]) -> str:
+    """The ``<mark>`` tag of a piece of text that ``over`` all cover."""
+    coded = sorted((m for m in over if m.kind == "coded"), key=lambda m: m.end - m.start)
+    evidence = [m for m in over if m.kind == "evidence"]
+    classes, styles, title, data = ["qc-m"], [], [], ""
+    if coded:
+        classes.append("qc-coded")
+        styles.append(f"--qc-c:{_color(coded[0].color)}")
+        title.append("coded " + ", ".join(dict.fromkeys(m.label for m in coded)))
+        data = " ".join(f"{m.code}:{m.start}:{m.end}" for m in coded)
+    if evidence:
+        classes.append("qc-evidence")
+        styles.append(f"--qc-e:{_color(evidence[0].color)}")
+        title.append("suggested " + ", ".join(dict.fromkeys(m.label for m in evidence)))
+    if any(m.kind == "hit" for m in over):
+        classes.append("qc-hit")
+        title.append("found")
+    return (
+        f'<mark class="{" ".join(classes)}"'
+        + (f' style="{";".join(styles)}"' if styles else "")
+        + f' title="{html.escape(" · ".join(title))}"'
+        + (f' data-codings="{html.escape(data)}"' if data else "")
+        + ">"
+    )
 
 
 def text_spans(text: str, needle: str) -> list[tuple[int, int]]:
@@ -126,21 +209,27 @@ def turn_html(
     spans: Iterable[tuple[int, int]] = (),
     memo: str | None = None,
     transcript: str | None = None,
+    marks: Sequence[Mark] | None = None,
 ) -> str:
     """One turn as a card: speaker, turn number and timestamp, the text with ``spans``
     marked, the ``chips`` (label, colour) of its codes and the coder's ``memo``; with
-    ``transcript``, its name first (a card among turns of several transcripts). Interviewer
-    turns are set apart."""
+    ``transcript``, its name first (a card among turns of several transcripts); with
+    ``marks``, the text is marked in the codes' colours (:func:`marked`; ``spans`` are then
+    search hits). Interviewer turns are set apart."""
     role = "qc-interviewer" if turn["role"] == "interviewer" else "qc-participant"
     stamp = f" · {html.escape(turn['timestamp'])}" if turn.get("timestamp") else ""
     codes = "".join(chip(label, chip_color) for label, chip_color in chips)
     where = f'<span class="qc-where">{html.escape(transcript)}</span> · ' if transcript else ""
+    if marks is not None:
+        text = marked(turn["text"], [*marks, *(Mark(s, e, "hit") for s, e in spans)])
+    else:
+        text = highlight(turn["text"], spans)
     return (
         f'<div class="qc-turn {role}" style="--qc-speaker:{html.escape(color)}">'
         f'<div class="qc-head">{where}'
         f'<span class="qc-speaker">{html.escape(turn["speaker"])}</span>'
         f" · turn {int(turn['turn'])}{stamp}</div>"
-        f'<div class="qc-text">{highlight(turn["text"], spans)}</div>'
+        f'<div class="qc-text">{text}</div>'
         f"{f'<div>{codes}</div>' if codes else ''}"
         f"{f'<div class=qc-memo>Memo: {html.escape(memo)}</div>' if memo else ''}</div>"
     )

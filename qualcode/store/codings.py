@@ -186,6 +186,20 @@ class CodingRecords(TranscriptRecords, CodebookRecords, HistoryRecords):
                     removed.append(key)
         return removed
 
+    def remove_passage(self, turn_id: int, code: str, coder: str, start: int, end: int) -> bool:
+        """Remove one passage coding (``code`` on ``start``–``end`` of the turn) of a coder;
+        returns whether there was one. One coding action."""
+        self.turn(turn_id)
+        code_id = self.code_id(code)
+        coder_id = self.coder_id(coder, create=False)
+        with self.coding_action(coder_id, turn_id, "uncode"):
+            cursor = self.db.execute(
+                'DELETE FROM codings WHERE turn_id = ? AND code_id = ? AND coder_id = ? '
+                'AND start = ? AND "end" = ?',
+                [turn_id, code_id, coder_id, start, end],
+            )
+        return bool(cursor.rowcount)
+
     def delete_codings(self, coder_id: int, turn_id: int | None = None) -> None:
         """Delete every coding of a coder (on one turn, or everywhere): what rebuilding a
         derived coder such as a consensus coder starts with."""

@@ -18,6 +18,7 @@ import streamlit as st
 from qualcode.app import session
 from qualcode.app.markup import (
     STYLE,
+    Mark,
     button_colors,
     literal,
     pill_colors,
@@ -351,6 +352,26 @@ def memo_box(project: Project, turn: dict, coder: str, inline: bool = False) -> 
         )
 
 
+def turn_marks(turn: dict, codes: dict[str, Code], search: str, language: str | None) -> list[Mark]:
+    """What the turn's text marks: the coder's coded passages and the evidence of their
+    suggestions, each in its code's colour, and the words searched for."""
+
+    def mark(code: str, start: int, end: int, kind: str) -> Mark:
+        found = codes.get(code)
+        label = found.display(language) if found else code
+        return Mark(start, end, kind, found.color if found else None, label, code)
+
+    offered = turn["suggestions"] if turn["role"] != "interviewer" else []
+    return [
+        *(mark(code, start, end, "coded") for code, start, end in turn["spans"]),
+        *(
+            mark(code, start, end, "evidence")
+            for code, start, end in evidence_spans(offered)
+        ),
+        *(Mark(start, end, "hit") for start, end in text_spans(turn["text"], search)),
+    ]
+
+
 def turn_card(
     project: Project,
     turn: dict,
@@ -376,10 +397,9 @@ def turn_card(
             for key in turn["codes"]
             if key in codes and interviewer
         ]
-    spans = [(start, end) for _, start, end in turn["spans"]] + text_spans(turn["text"], search)
-    if coder is not None and not interviewer:
-        spans += evidence_spans(turn["suggestions"])
-    card = turn_html(turn, color, chips, spans, memo=turn["memo"])
+    card = turn_html(
+        turn, color, chips, memo=turn["memo"], marks=turn_marks(turn, codes, search, language)
+    )
     if interviewer:
         if coder is None:
             st.html(card)
