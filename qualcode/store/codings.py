@@ -194,7 +194,7 @@ class CodingRecords(TranscriptRecords, CodebookRecords, HistoryRecords):
         coder_id = self.coder_id(coder, create=False)
         with self.coding_action(coder_id, turn_id, "uncode"):
             cursor = self.db.execute(
-                'DELETE FROM codings WHERE turn_id = ? AND code_id = ? AND coder_id = ? '
+                "DELETE FROM codings WHERE turn_id = ? AND code_id = ? AND coder_id = ? "
                 'AND start = ? AND "end" = ?',
                 [turn_id, code_id, coder_id, start, end],
             )

@@ -364,10 +364,7 @@ def turn_marks(turn: dict, codes: dict[str, Code], search: str, language: str | 
     offered = turn["suggestions"] if turn["role"] != "interviewer" else []
     return [
         *(mark(code, start, end, "coded") for code, start, end in turn["spans"]),
-        *(
-            mark(code, start, end, "evidence")
-            for code, start, end in evidence_spans(offered)
-        ),
+        *(mark(code, start, end, "evidence") for code, start, end in evidence_spans(offered)),
         *(Mark(start, end, "hit") for start, end in text_spans(turn["text"], search)),
     ]
 
