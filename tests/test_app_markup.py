@@ -7,6 +7,7 @@ import pytest
 
 from qualcode.app.markup import (
     INTERVIEWER_COLOR,
+    code_tip,
     highlight,
     literal,
     pill_colors,
@@ -14,7 +15,7 @@ from qualcode.app.markup import (
     text_spans,
     turn_html,
 )
-from qualcode.codebook import PALETTE
+from qualcode.codebook import PALETTE, Code
 from qualcode.errors import QualcodeError
 from qualcode.read import read_transcript
 from qualcode.read.upload import preview, read_upload
@@ -144,3 +145,17 @@ def test_marks_show_each_code_in_its_colour_and_stay_escaped():
         '<mark class="qc-m qc-evidence qc-hit" style="--qc-e:#9c9c9c" '
         'title="suggested Odd · found">ss</mark>'
     )
+
+
+def test_a_code_tip_gives_the_description_and_the_rules_in_the_transcript_language():
+    code = Code(
+        key="calm",
+        label={"en": "Calm", "da": "Ro"},
+        description="Moments of <b>rest</b>.",
+        include=["explicit rest", "breathing"],
+        exclude=["sleep"],
+    )
+    assert code_tip(code, "da") == (
+        "Ro: Moments of <b>rest</b>.\nInclude: explicit rest; breathing\nExclude: sleep"
+    )
+    assert code_tip(Code(key="bare", label={"en": "Bare"}), "en") == ""

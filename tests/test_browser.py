@@ -427,3 +427,26 @@ def test_a_selected_passage_is_coded_with_a_key(chromium, served):
         expect(page.get_by_text("Select a passage inside one turn")).to_be_visible()
         with Project(path) as project:
             assert len(project.codings(coder="browser-coder")) == 2
+            book = project.codebook()
+        # a click on the first passage's highlight, then Remove in its menu: only it goes
+        page.locator(".qc-text mark.qc-coded", has_text=sentence).click()
+        menu = page.locator("#qc-passage button")
+        label = book.get(codes[2]).display("en")
+        expect(menu).to_have_text([f"Remove {label} (characters {start}–{start + 10})", "Cancel"])
+        page.screenshot(path=ARTIFACTS / "code-page-passage-menu.png")
+        menu.first.click()
+        expect(page.locator(".qc-text mark.qc-coded")).to_have_count(1)
+        with Project(path) as project:
+            stored = project.codings(coder="browser-coder")
+        assert [(c["code"], c["start"], c["end"]) for c in stored] == [
+            ("community", begin, begin + len(other))
+        ]
+        # a pill's tooltip: its code's description and include / exclude rules
+        first = book.codes[0]
+        pill = page.locator(f"[class*=st-key-codes-{turns[0]}-] button").first
+        pill.hover()
+        expect(pill).to_have_attribute("title", re.compile(re.escape(first.description)))
+        if first.include:
+            expect(pill).to_have_attribute(
+                "title", re.compile("Include: " + re.escape(first.include[0]))
+            )

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from qualcode.codebook import COLOR, PALETTE
+from qualcode.codebook import COLOR, PALETTE, Code
 
 INTERVIEWER_COLOR = "#8c8c8c"
 CODE_COLOR = "#9c9c9c"
@@ -265,3 +265,13 @@ def button_colors(buttons: Sequence[tuple[str, str | None]]) -> str:
         for key, color in buttons
     ]
     return f"<style>{' '.join(rules)}</style>" if rules else ""
+
+
+def code_tip(code: Code, language: str | None) -> str:
+    """A pill's tooltip: the code's description and its include / exclude rules."""
+    lines = [f"{code.display(language)}: {code.description}" if code.description else ""]
+    if code.include:
+        lines.append("Include: " + "; ".join(code.include))
+    if code.exclude:
+        lines.append("Exclude: " + "; ".join(code.exclude))
+    return "\n".join(line for line in lines if line)

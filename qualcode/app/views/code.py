@@ -20,6 +20,7 @@ from qualcode.app.markup import (
     STYLE,
     Mark,
     button_colors,
+    code_tip,
     literal,
     pill_colors,
     speaker_colors,
@@ -631,6 +632,50 @@ function help(lines) {
   }
   document.body.appendChild(panel);
 }
+// The menu a click on a coded passage opens: one button per coding of the clicked piece,
+// "Remove <code> (characters start–end)", and Cancel. Built from text nodes only.
+function closeMenu() {
+  document.getElementById("qc-passage")?.remove();
+}
+function passageMenu(mark, event) {
+  closeMenu();
+  const card = mark.closest('[class*="st-key-turn-"]');
+  const codings = (mark.dataset.codings || "").split(" ").filter(Boolean);
+  if (!card || !codings.length) return;
+  const turn = /st-key-turn-(\d+)/.exec(card.className)[1];
+  const menu = document.createElement("div");
+  menu.id = "qc-passage";
+  menu.setAttribute("role", "menu");
+  const add = (text, action) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = text;
+    button.addEventListener("click", (click) => {
+      click.stopPropagation();
+      closeMenu();
+      action();
+    });
+    menu.appendChild(button);
+  };
+  for (const coding of codings) {
+    const [code, start, end] = coding.split(":");
+    const label = (latest.data.labels || {})[code] || code;
+    add(`Remove ${label} (characters ${start}–${end})`, () =>
+      latest.setTriggerValue("unspan", `${turn}:${code}:${start}:${end}:${Date.now()}`));
+  }
+  add("Cancel", () => {});
+  menu.style.left = `${event.pageX}px`;
+  menu.style.top = `${event.pageY + 8}px`;
+  document.body.appendChild(menu);
+}
+// A pill's tooltip: its code's description and include / exclude rules.
+function tip(pill) {
+  const group = pill.closest('[class*="st-key-codes-"]');
+  if (!group || pill.title) return;
+  const pills = [...group.querySelectorAll('button[data-variant="pills"]')];
+  const text = (latest.data.tips || [])[pills.indexOf(pill)];
+  if (text) pill.title = text;
+}
 function show(list) {
   list.forEach((card, index) => card.classList.toggle("qc-focus", index === focused));
   if (list[focused]) list[focused].scrollIntoView({ block: "nearest" });
@@ -641,8 +686,19 @@ export default function (component) {
   window.qualcodeKeys = true;
   // A click on a code's pill while a passage of that turn is selected codes the passage
   // (caught before the pill sees it: the pill alone would code the whole turn).
-  document.addEventListener("click", (event) => {
+  document.addEventListener("mouseover", (event) => {
     const pill = event.target.closest && event.target.closest('button[data-variant="pills"]');
+    if (pill) tip(pill);
+  });
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest) return;
+    if (!event.target.closest("#qc-passage")) closeMenu();
+    const coded = event.target.closest(".qc-text mark.qc-coded");
+    if (coded && window.getSelection().isCollapsed) {
+      passageMenu(coded, event);
+      return;
+    }
+    const pill = event.target.closest('button[data-variant="pills"]');
     const span = pill && selected();
     if (!span || span === "across") return;
     const group = pill.closest('[class*="st-key-codes-"]');
@@ -658,6 +714,11 @@ export default function (component) {
     if (target.closest && target.closest("input, textarea, [contenteditable=true]")) return;
     if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "z") {
       latest.setTriggerValue("step", `${event.shiftKey ? "redo" : "undo"}:${Date.now()}`);
+      event.preventDefault();
+      return;
+    }
+    if (event.key === "Escape" && document.getElementById("qc-passage")) {
+      closeMenu();
       event.preventDefault();
       return;
     }
@@ -748,6 +809,19 @@ def toggle_by_key(project: Project, coder: str, keys: list[str]) -> None:
     )
 
 
+@session.callback
+def unspan_by_click(project: Project, coder: str) -> None:
+    """A click on a coded passage, then on "Remove …" in its menu: that passage's coding
+    (the code on those characters of the turn) is removed."""
+    pressed = getattr(st.session_state.get("keys"), "unspan", None)
+    if not pressed:
+        return
+    turn_id, code, start, end, _ = pressed.split(":")
+    write_turn(
+        int(turn_id), project.remove_passage, int(turn_id), code, coder, int(start), int(end)
+    )
+
+
 HELP_LINES = [
     ("j / ↓", "next turn"),
     ("k / ↑", "previous turn"),
@@ -755,6 +829,7 @@ HELP_LINES = [
     ("Shift+→ / ←", "select a passage of the turn, a character at a time (Alt: a word)"),
     ("a / r", "accept / reject the turn's first suggestion"),
     ("m", "the turn's memo"),
+    ("click a highlight", "remove that coded passage"),
     ("n / p", "next / previous page"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo your last coding action"),
     ("?", "this help"),
@@ -806,11 +881,17 @@ def page() -> None:
     else:
         st.query_params.pop(PAGE_PARAM, None)
     if coder is not None:
+        walked = [code for code, _ in book.walk()]
         KEYS(
-            data={"help": HELP_LINES},
+            data={
+                "help": HELP_LINES,
+                "labels": {code.key: code.display(current.language) for code in walked},
+                "tips": [code_tip(code, current.language) for code in walked],
+            },
             key="keys",
             on_toggle_change=partial(toggle_by_key, project, coder, book.keys()),
             on_step_change=partial(step_by_key, project, coder),
+            on_unspan_change=partial(unspan_by_click, project, coder),
         )
         st.caption(
             "Keys: j / k the next / previous turn, 1–9 its code of that number, a / r accept / "
