@@ -414,6 +414,10 @@ def test_a_memo_is_saved_and_removed(app, demo):
     open_page(app, "code")
     choose_coder(app, "ann")
     turn_id = demo.turn_id(EN, 4)
+    boxes = lambda: [box.key for box in app.text_area]  # noqa: E731
+    assert f"memo-{turn_id}" not in boxes()  # drawn only when the turn's Memo button opens it
+    app.button(key=f"memo-open-{turn_id}").click().run()
+    assert f"memo-{turn_id}" in boxes()
     app.text_area(key=f"memo-{turn_id}").input("not weakness: information").run()
     assert not app.error
     assert [(m["turn"], m["text"]) for m in demo.memos(coder="ann")] == [
@@ -422,6 +426,8 @@ def test_a_memo_is_saved_and_removed(app, demo):
     assert any("Memo: not weakness: information" in h.proto.body for h in app.get("html"))
     app.text_area(key=f"memo-{turn_id}").input("").run()
     assert demo.memos(coder="ann") == []
+    app.button(key=f"memo-open-{turn_id}").click().run()
+    assert f"memo-{turn_id}" not in boxes()
 
 
 def test_filters_narrow_the_turns(app, demo):

@@ -356,6 +356,19 @@ def test_accept_undo_redo_and_a_passage_from_the_keyboard(chromium, served):
         with Project(path) as project:
             stored = project.codings(coder="browser-coder")
         assert [(c["code"], c["start"], c["end"]) for c in stored] == [(codes[1], 0, 7)]
+        page.keyboard.press("m")  # the focused turn's memo box opens, with the cursor in it
+        box = page.locator(f".st-key-turn-{turns[0]} textarea")
+        expect(box).to_be_focused()
+        page.keyboard.type("Breath held at work")
+        page.keyboard.press("Control+Enter")
+        with Project(path) as project:
+            deadline = time.monotonic() + 20
+            while not project.memos(coder="browser-coder") and time.monotonic() < deadline:
+                time.sleep(0.3)
+            memos = [(m["turn"], m["text"]) for m in project.memos(coder="browser-coder")]
+            number = project.turn(turns[0])["turn"]
+        assert memos == [(number, "Breath held at work")]
+        page.locator("h1").click()  # out of the memo box: keys typed into a box are its own
         page.keyboard.press("?")
         expect(page.get_by_role("dialog", name="Keys")).to_contain_text("undo / redo")
         page.screenshot(path=ARTIFACTS / "code-page-keys-help.png")

@@ -57,6 +57,7 @@ PROGRESS_KEY = "progress-line"
 DRAWN_KEY = "drawn-turns"  # the turns the last full run drew, each its own fragment
 SENT_KEY = "pills-sent"  # per pills widget, the codes the browser's pills hold
 EPOCH_KEY = "pills-epoch"  # per turn, how many times its pills were made anew
+MEMO_KEY = "memos-open"  # the turns whose memo box is open
 NEW_CODER = "New coder…"
 
 
@@ -330,27 +331,35 @@ def suggest_bar(project: Project, transcript: str, coder: str | None) -> None:
             st.rerun()
 
 
-def memo_box(project: Project, turn: dict, coder: str, inline: bool = False) -> None:
-    """The coder's memo on the turn, in a popover (or ``inline``, inside one already)."""
+def memo_box(project: Project, turn: dict, coder: str) -> None:
+    """The coder's memo on the turn, in a box."""
     key = f"memo-{turn['id']}"
     sync_memo(key, turn["memo"] or "")
-    box = (
-        st.container()
-        if inline
-        else st.popover(
-            "Memo",
-            icon=":material/sticky_note_2:" if turn["memo"] else ":material/note_add:",
-            help="Your memo on this turn",
-        )
+    st.text_area(
+        f"Memo on turn {turn['turn']}",
+        key=key,
+        on_change=save_memo,
+        args=(project, turn["id"], coder, key),
+        help="Saved when you leave the box (or press Ctrl+Enter); empty it to remove.",
     )
-    with box:
-        st.text_area(
-            f"Memo on turn {turn['turn']}",
-            key=key,
-            on_change=save_memo,
-            args=(project, turn["id"], coder, key),
-            help="Saved when you leave the box (or press Ctrl+Enter); empty it to remove.",
-        )
+
+
+def memo_button(turn: dict) -> bool:
+    """The button that opens (and closes) the memo box below the turn; whether it is open.
+    Only open boxes are drawn: a text box on every card would slow every click on a long
+    page, as the browser redraws them all (nor a tooltip on the button, for the same reason)."""
+    opened = st.session_state.setdefault(MEMO_KEY, set())
+    shown = turn["id"] in opened
+    st.button(
+        "Memo",
+        key=f"memo-open-{turn['id']}",
+        icon=":material/sticky_note_2:" if turn["memo"] else ":material/note_add:",
+        type="primary" if shown else "secondary",
+        on_click=opened.symmetric_difference_update,
+        args=({turn["id"]},),
+        width="stretch",
+    )
+    return shown
 
 
 def turn_marks(turn: dict, codes: dict[str, Code], search: str, language: str | None) -> list[Mark]:
@@ -406,7 +415,7 @@ def turn_card(
         text.html(card)
         with button.popover("Code", icon=":material/label:", width="stretch"):
             code_pills(project, turn, coder, labels)
-            memo_box(project, turn, coder, inline=True)
+            memo_box(project, turn, coder)
         return
     with st.container(border=True, key=f"turn-{turn['id']}"):
         st.html(card)
@@ -415,8 +424,10 @@ def turn_card(
             with pills:
                 code_pills(project, turn, coder, labels)
             with memo:
-                memo_box(project, turn, coder)
+                shown = memo_button(turn)
             suggestion_chips(project, turn, coder, codes, language)
+            if shown:
+                memo_box(project, turn, coder)
 
 
 def turn_fragment(
@@ -747,12 +758,19 @@ export default function (component) {
       const selector = {
         a: '[class*="st-key-accept-"] button',
         r: '[class*="st-key-reject-"] button',
-        m: '[data-testid="stPopover"] button',
+        m: '[class*="st-key-memo-open-"] button',
       }[event.key];
-      if (press(list[focused], selector)) event.preventDefault();
-      if (event.key === "m") {
-        const box = () => document.querySelector('[data-testid="stPopoverBody"] textarea');
-        setTimeout(() => box()?.focus(), 200);
+      const card = list[focused];
+      if (press(card, selector)) event.preventDefault();
+      if (event.key === "m" && card) {
+        const started = Date.now();
+        const turn = /st-key-turn-(\d+)/.exec(card.className)[1];
+        const focus = () => {
+          const box = document.querySelector(`.st-key-turn-${turn} textarea`);
+          if (box) box.focus();
+          else if (Date.now() - started < 5000) setTimeout(focus, 100);
+        };
+        setTimeout(focus, 100);
       }
       return;
     }
