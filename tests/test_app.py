@@ -3,6 +3,7 @@ action is checked against what the SQLite file holds afterwards."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -898,3 +899,29 @@ def test_agreement_page_shows_intervals_and_the_figures_per_source(app, demo):
     assert not app.exception and not app.error
     sources = app.dataframe[1].value
     assert "(size-weighted mean over sources)" in set(sources["source"])
+
+
+def test_the_writeup_framework_and_saturation_views(app, demo):
+    from qualcode.export.themes import themes
+
+    expected = themes(demo, "coder-a")
+    open_page(app, "reports")
+    app.selectbox(key="report_coder").set_value("coder-a").run()
+    app.segmented_control(key="report_view").set_value("themes").run()
+    assert not app.exception, app.exception
+    preview = next(h.proto.body for h in app.get("html") if "qc-writeup" in h.proto.body)
+    assert preview.count("<h2>") == len(expected.themes) == 5
+    first = expected.themes[0]
+    assert html.escape(first.prevalence()[0].upper() + first.prevalence()[1:]) in preview
+    assert html.escape(first.quotes[0].text.strip()[:60]) in preview
+    assert [b.proto.label for b in app.get("download_button")] == ["Markdown", "Word", "HTML"]
+    app.segmented_control(key="report_view").set_value("framework").run()
+    assert not app.exception, app.exception
+    table = app.dataframe[0].value
+    assert list(table.columns[:2]) == ["Group", "Participant"] and len(table) == 22
+    assert table["Participant"].str.fullmatch(r"P\d\d").all()  # pseudonymized by default
+    app.segmented_control(key="report_view").set_value("saturation").run()
+    assert not app.exception, app.exception
+    assert list(app.dataframe[0].value["transcript"]) == sorted(
+        t["name"] for t in demo.transcripts()
+    )

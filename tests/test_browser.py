@@ -133,6 +133,16 @@ def test_accept_a_suggestion_and_see_it_counted(chromium, served):
         assert len(rows) == 2 and rows[1].startswith("awareness,")
         page.screenshot(path=ARTIFACTS / "reports-quotes.png")
 
+        page.get_by_text("Write-up", exact=True).click()
+        preview = page.locator(".qc-writeup")
+        expect(preview.locator("h2")).to_have_count(5)  # one heading per theme
+        expect(preview.locator("blockquote")).to_have_count(1)  # the one coded turn
+        expect(preview).to_contain_text("Raised by 1 of 5 participants, in the one group; 1 of 40")
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Markdown").click()
+        assert download.value.path().read_text(encoding="utf-8").startswith("# Themes\n")
+        page.screenshot(path=ARTIFACTS / "reports-writeup.png")
+
 
 def stored_after_clicks(path: Path, expected: int) -> set[tuple[int, str]]:
     """browser-coder's codings once ``expected`` are stored (or after 20 s)."""

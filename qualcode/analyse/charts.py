@@ -130,6 +130,31 @@ def crosstab_chart(report: Report) -> alt.Chart:
     return (heat + text).properties(width=max(200, 90 * len(columns)), height=28 * len(codes))
 
 
+def saturation_chart(found) -> alt.LayerChart:
+    """Saturation (:class:`qualcode.analyse.saturation.Saturation`): bars of the new codes
+    each transcript added, and the line of the share of the codebook seen so far."""
+    table = found.table
+    order = list(table["transcript"])
+    base = alt.Chart(table, title=f"New codes per transcript — coder {found.coder.name}")
+    x = alt.X("transcript:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40))
+    bars = base.mark_bar(color="#9ecae1").encode(
+        x=x,
+        y=alt.Y("new_codes:Q", title="New codes", axis=alt.Axis(format="d")),
+        tooltip=["position", "transcript", "group", "new_codes", "new", "seen", "share"],
+    )
+    line = base.mark_line(point=True, color="#08519c").encode(
+        x=x,
+        y=alt.Y(
+            "share:Q",
+            title="Share of the codebook seen",
+            axis=alt.Axis(format="%"),
+            scale=alt.Scale(domain=[0, 1]),
+        ),
+    )
+    width = max(WIDTH, 36 * len(order))
+    return alt.layer(bars, line).resolve_scale(y="independent").properties(width=width)
+
+
 class ScriptSafeJSON(json.JSONEncoder):
     """JSON that can sit inside a ``<script>`` element: ``<``, ``>``, ``&`` and the line
     separators U+2028/U+2029 are written as ``\\u`` escapes, so that no label or group name

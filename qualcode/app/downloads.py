@@ -21,6 +21,7 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "qdc": "application/xml",
+    "html": "text/html",
 }
 
 
@@ -35,6 +36,30 @@ def quote_file(
     with Project(path) as project, tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"quotes.{fmt}"
         write_quotes(quotes(project, codes, coder, pseudonymize), fmt, target)
+        return target.read_bytes()
+
+
+def writeup_file(path: str | Path, fmt: str, coder: str | None = None) -> bytes:
+    """The thematic write-up as a ``fmt`` file (md, docx, html)."""
+    from qualcode.export.themes import themes
+    from qualcode.export.writeup import write_writeup
+
+    with Project(path) as project, tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"themes.{fmt}"
+        write_writeup(themes(project, coder), target)
+        return target.read_bytes()
+
+
+def framework_file(
+    path: str | Path, fmt: str, coder: str | None = None, pseudonymize: bool = False
+) -> bytes:
+    """The framework matrix as a ``fmt`` file (xlsx, md)."""
+    from qualcode.export.framework import framework
+    from qualcode.export.writeup import write_framework
+
+    with Project(path) as project, tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"framework.{fmt}"
+        write_framework(framework(project, coder, pseudonymize=pseudonymize), target)
         return target.read_bytes()
 
 

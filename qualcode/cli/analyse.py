@@ -97,7 +97,8 @@ def _show(result: report.Report, fmt: str, chart: str | None) -> None:
 
 @click.group("report")
 def report_group() -> None:
-    """Theme reports: frequency, cooccurrence, crosstab."""
+    """Theme reports: frequency, cooccurrence, crosstab; the write-up (themes), the framework
+    matrix and saturation."""
 
 
 @report_group.command("frequency")
@@ -168,6 +169,105 @@ def report_crosstab(
 ) -> None:
     """Code × group (or transcript, speaker, role): turns, participants or share."""
     _show(report.crosstab(project, by, value, coder, rollup, list(codes)), fmt, chart)
+
+
+CODER_OPTION = click.option(
+    "--coder",
+    help="This coder's codings (default: the consensus coder if there is one, else the coder "
+    "with the most codings).",
+)
+THEMES_OPTION = click.option(
+    "--code", "codes", multiple=True, help="Only this theme (default: every top-level theme)."
+)
+
+
+@report_group.command("themes")
+@CODER_OPTION
+@THEMES_OPTION
+@click.option(
+    "--unit",
+    type=click.Choice(UNITS),
+    default="turn",
+    show_default=True,
+    help="The unit of the agreement figures.",
+)
+@click.option(
+    "-o", "--output", type=FilePath(dir_okay=False), required=True, help="FILE.md, .docx or .html"
+)
+@pass_project
+def report_themes(
+    project: Project, coder: str | None, codes: tuple[str, ...], unit: str, output: str
+) -> None:
+    """The thematic write-up: per theme its description, prevalence, groups, sub-codes,
+    co-occurring themes, agreement and quotes cited by pseudonym and group."""
+    from qualcode.export.themes import themes
+    from qualcode.export.writeup import WRITEUP_FORMATS, format_of, write_writeup
+
+    format_of(output, WRITEUP_FORMATS)  # before the work, a wrong name is refused
+    found = themes(project, coder, list(codes) or None, unit)
+    count = write_writeup(found, output)
+    click.echo(f"Wrote {count} theme(s) coded by {found.coder.name} to {shown(output)}.", err=True)
+
+
+@report_group.command("framework")
+@CODER_OPTION
+@THEMES_OPTION
+@click.option("--counts", is_flag=True, help="Count the passages instead of quoting them.")
+@click.option("--pseudonymize", is_flag=True, help="Participants as P01, P02… (stable).")
+@click.option(
+    "-o", "--output", type=FilePath(dir_okay=False), required=True, help="FILE.xlsx or .md"
+)
+@pass_project
+def report_framework(
+    project: Project,
+    coder: str | None,
+    codes: tuple[str, ...],
+    counts: bool,
+    pseudonymize: bool,
+    output: str,
+) -> None:
+    """Framework matrix: participants (grouped) × themes, each cell the participant's coded
+    passages for the theme (or their number)."""
+    from qualcode.export.framework import framework
+    from qualcode.export.writeup import FRAMEWORK_FORMATS, format_of, write_framework
+
+    format_of(output, FRAMEWORK_FORMATS)
+    found = framework(project, coder, list(codes) or None, pseudonymize, counts)
+    count = write_framework(found, output)
+    click.echo(
+        f"Wrote {count} participant(s) × {len(found.themes)} theme(s) coded by "
+        f"{found.coder.name} to {shown(output)}.",
+        err=True,
+    )
+
+
+@report_group.command("saturation")
+@CODER_OPTION
+@click.option(
+    "--order",
+    type=click.Choice(["name", "imported"]),
+    default="name",
+    show_default=True,
+    help="Transcripts in order of name or of import.",
+)
+@click.option(
+    "--chart", type=FilePath(dir_okay=False), help="Also write the chart to FILE.html (or .json)."
+)
+@format_option
+@pass_project
+def report_saturation(
+    project: Project, coder: str | None, order: str, chart: str | None, fmt: str
+) -> None:
+    """Per transcript in order: the codes it added and the share of the codebook seen."""
+    from qualcode.analyse.saturation import COLUMNS as SATURATION_COLUMNS
+    from qualcode.analyse.saturation import saturation
+
+    found = saturation(project, coder, order)
+    _notice(found.describe(), fmt)
+    emit(found.rows(), fmt, list(SATURATION_COLUMNS))
+    if chart:
+        path = charts.save_chart(charts.saturation_chart(found), chart)
+        click.echo(f"Wrote the chart to {shown(path)}.", err=True)
 
 
 # ---------------------------------------------------------------- quotes

@@ -1,5 +1,6 @@
 """Reports page: theme frequencies with their charts, the co-occurrence heatmap, code × group
-crosstabs, quote lists per theme with downloads, and the memos with their turns.
+crosstabs, quote lists per theme with downloads, the memos with their turns, the thematic
+write-up, the framework matrix and saturation.
 
 Every figure comes from :mod:`qualcode.analyse.report` (SQLite does the counting) and is cached
 until the project changes; only the chosen report is computed. Tables longer than a page are
@@ -9,21 +10,31 @@ shown a page at a time, and quotes are read a page at a time from the library's 
 from __future__ import annotations
 
 import html
+import io
 from itertools import islice
 
 import pandas as pd
 import streamlit as st
 
-from qualcode.analyse.charts import cooccurrence_chart, crosstab_chart, frequency_chart
+from qualcode.analyse.charts import (
+    cooccurrence_chart,
+    crosstab_chart,
+    frequency_chart,
+    saturation_chart,
+)
 from qualcode.analyse.common import consensus_coders
 from qualcode.analyse.memos import COLUMNS as MEMO_COLUMNS
 from qualcode.analyse.memos import memo_table
 from qualcode.analyse.report import cooccurrence, crosstab, frequency
+from qualcode.analyse.saturation import saturation
 from qualcode.app import session
-from qualcode.app.downloads import MIME, quote_file
+from qualcode.app.downloads import MIME, framework_file, quote_file, writeup_file
 from qualcode.app.markup import STYLE, literal
 from qualcode.errors import QualcodeError
+from qualcode.export.framework import framework
 from qualcode.export.quotes import FORMATS, quotes
+from qualcode.export.themes import themes
+from qualcode.export.writeup import FRAMEWORK_FORMATS, WRITEUP_FORMATS, writeup_body
 from qualcode.files import csv_text
 from qualcode.store import Project
 
@@ -33,6 +44,9 @@ VIEWS = {
     "crosstab": "Crosstab",
     "quotes": "Quotes",
     "memos": "Memos",
+    "themes": "Write-up",
+    "framework": "Framework",
+    "saturation": "Saturation",
 }
 BY = {
     "group": "Group",
@@ -46,8 +60,14 @@ TABLE_ROWS = 500
 CHART_VALUES = 12  # at most this many groups (speakers, transcripts…) side by side in a chart
 HEATMAP_COLUMNS = 40
 QUOTES_PER_PAGE = 20
-FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel", "docx": "Word", "md": "Markdown"}
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel", "docx": "Word", "md": "Markdown", "html": "HTML"}
 AUTOMATIC = "(automatic)"
+WRITEUP_STYLE = """<style>
+.qc-writeup { line-height: 1.55; }
+.qc-writeup blockquote { margin: 0.8rem 0 0.8rem 0.5rem; padding-left: 0.9rem;
+    border-left: 3px solid #bbb; white-space: normal; }
+.qc-writeup cite { display: block; font-size: 0.85rem; color: #555; margin-top: 0.2rem; }
+</style>"""
 
 
 def choose_coder(project: Project) -> str | None:
@@ -224,6 +244,73 @@ def memos_view(project: Project, coder: str | None) -> None:
     )
 
 
+def downloads(formats: tuple[str, ...], make, name: str, key: str) -> None:
+    """One download button per format; ``make(fmt)`` makes the file only when clicked."""
+    columns = st.columns(len(formats) + 2)
+    for column, fmt in zip(columns, formats, strict=False):
+        column.download_button(
+            FORMAT_NAMES.get(fmt, fmt.upper()),
+            data=lambda fmt=fmt: make(fmt),
+            file_name=f"{name}.{fmt}",
+            mime=MIME[fmt],
+            icon=":material/download:",
+            key=f"{key}-{fmt}",
+            on_click="ignore",
+        )
+
+
+def writeup_view(project: Project, coder: str | None) -> None:
+    """The thematic write-up: a preview (all text escaped) and its downloads."""
+    found = session.derived(themes, project, coder)
+    st.caption(
+        "Per theme: its description, how widely it was raised, where, its sub-codes, the "
+        "themes coded with it, the coders' agreement and quotes cited by pseudonym and group. "
+        "Every number and quote comes from the project; edit the downloaded file."
+    )
+    downloads(
+        WRITEUP_FORMATS,
+        lambda fmt: writeup_file(project.path, fmt, coder),
+        "themes",
+        "writeup",
+    )
+    preview = io.StringIO()
+    writeup_body(found, preview)
+    with st.container(border=True, height=700, key="writeup-preview"):
+        st.html(WRITEUP_STYLE + f'<div class="qc-writeup">{preview.getvalue()}</div>')
+
+
+def framework_view(project: Project, coder: str | None) -> None:
+    """Participants × themes, each cell the participant's coded passages; downloads."""
+    pseudonymize = st.toggle("Pseudonymize speakers", value=True, key="framework_pseudonymize")
+    counts = st.toggle("Count the passages", key="framework_counts")
+    found = session.derived(framework, project, coder, pseudonymize=pseudonymize, counts=counts)
+    st.caption(literal(found.describe()))
+    downloads(
+        FRAMEWORK_FORMATS,
+        lambda fmt: framework_file(project.path, fmt, coder, pseudonymize),
+        "framework",
+        "framework",
+    )
+    labels = [label for _, label in found.themes]
+    table = pd.DataFrame(
+        [[row.group, row.participant, *found.cells(row)] for row in found.rows],
+        columns=["Group", "Participant", *labels],
+    )
+    table_page(table, "framework")
+
+
+def saturation_view(project: Project, coder: str | None) -> None:
+    """New codes per transcript and the share of the codebook seen, as a chart and a table."""
+    order = session.choose(
+        st, "Order", {"name": "By name", "imported": "By import"}, "name", "saturation_order"
+    )
+    found = session.derived(saturation, project, coder, order)
+    st.caption(literal(found.describe()))
+    if len(found.table):
+        st.altair_chart(saturation_chart(found))
+    st.dataframe(found.table, hide_index=True)
+
+
 def page() -> None:
     st.title("Reports")
     session.show_messages()
@@ -245,6 +332,9 @@ def page() -> None:
             "crosstab": lambda: crosstab_view(project, coder, rollup),
             "quotes": lambda: quotes_view(project, coder),
             "memos": lambda: memos_view(project, coder),
+            "themes": lambda: writeup_view(project, coder),
+            "framework": lambda: framework_view(project, coder),
+            "saturation": lambda: saturation_view(project, coder),
         }[view or "frequency"]()
     except QualcodeError as error:  # e.g. no codings yet
         st.info(literal(str(error)))
