@@ -15,10 +15,11 @@ from click.testing import CliRunner
 
 from qualcode.analyse import charts, report
 from qualcode.analyse.common import choose_coder
-from qualcode.analyse.consensus import build_consensus
+from qualcode.analyse.consensus import adjudicate_turn, build_consensus
 from qualcode.analyse.project_agreement import project_agreement
 from qualcode.cli import cli
 from qualcode.errors import QualcodeError
+from qualcode.export.quotes import quotes
 from qualcode.store import Project
 
 
@@ -247,3 +248,108 @@ def test_memos_are_listed_with_their_turns_and_the_coders_codes(demo):
         memo_table(demo, coder="zed")
     with pytest.raises(QualcodeError, match="unknown code 'nope'"):
         memo_table(demo, code="nope")
+
+
+# ---------------------------------------------------------------- transcripts not coded
+
+# ben has not coded t3 (its one participant turn is ann's conditions). ben's coded turns, all
+# participants': t1#2 awareness, t1#3 conditions + boundaries, t1#5 boundaries, t2#2
+# awareness.body, t2#3 and t2#4 community. The participant turns of the transcripts ben coded:
+# t1 4, t2 3, 7 in all (the 7 units agreement compares ann and ben on, too).
+
+
+def test_a_coders_shares_are_over_the_transcripts_that_coder_coded(study):
+    result = report.frequency(study, coder="ben")
+    figures = {row["code"]: (row["turns"], row["share"], row["not_coded"]) for row in result.rows()}
+    assert figures == {
+        "awareness": (2, round(2 / 7, 4), "t3"),  # t1#2, t2#2; .25 if t3 counted "no"
+        "awareness.body": (1, round(1 / 7, 4), "t3"),
+        "conditions": (1, round(1 / 7, 4), "t3"),
+        "boundaries": (2, round(2 / 7, 4), "t3"),
+        "community": (2, round(2 / 7, 4), "t3"),
+        "unused": (0, 0.0, "t3"),
+    }
+    assert "ben has not coded 1 transcript(s), left out: t3." in result.describe()
+    assert "Shares are over the turns of the transcripts ben coded" in result.describe()
+    assert project_agreement(study, ["ann", "ben"])["n_units"] == 7
+    by_transcript = rows(
+        report.frequency(study, by="transcript", coder="ben"), "transcript", "code"
+    )
+    assert by_transcript[("t3", "conditions")]["share"] is None  # not coded: no share
+    assert by_transcript[("t3", "conditions")]["not_coded"] == "t3"
+    assert by_transcript[("t2", "community")]["share"] == round(2 / 3, 4)
+    assert by_transcript[("t2", "community")]["not_coded"] == ""
+    by_group = rows(report.frequency(study, by="group", coder="ben"), "group", "code")
+    assert by_group[("G2", "community")]["share"] == round(2 / 3, 4)  # t2's 3 turns, not t3's
+    assert (
+        by_group[("G2", "community")]["not_coded"],
+        by_group[("G1", "awareness")]["not_coded"],
+    ) == ("t3", "")
+    for by in ("code", "group", "transcript", "role"):
+        counted = report.frequency(study, by=by, coder="ben").table
+        assert counted.equals(report.recount_frequency(study, by=by, coder="ben").table), by
+    shares = {
+        row["code"]: row for row in report.crosstab(study, "transcript", "share", "ben").rows()
+    }
+    assert shares["conditions"]["t3"] is None and shares["conditions"]["t1"] == 0.25
+    # ann coded every transcript: nothing left out, her shares over all 8 participant turns.
+    ann = report.frequency(study, coder="ann")
+    assert {row["not_coded"] for row in ann.rows()} == {""}
+    assert "has not coded" not in ann.describe()
+
+
+def test_the_consensus_report_names_the_transcripts_it_leaves_out(study):
+    build_consensus(study, "ann", "ben")
+    result = report.frequency(study)
+    assert "It leaves out 1 transcript(s): t3 (not coded by ben)." in result.describe()
+    # the codes both applied: t1#3 conditions, t1#5 boundaries, t2#2 awareness.body, t2#3
+    # community; over the 7 participant turns of t1 and t2.
+    figures = {row["code"]: (row["turns"], row["share"]) for row in result.rows()}
+    assert figures["conditions"] == (1, round(1 / 7, 4))
+    assert figures["awareness"] == (1, round(1 / 7, 4))
+    assert {row["not_coded"] for row in result.rows()} == {"t3"}
+    found = quotes(study)
+    assert "It leaves out 1 transcript(s): t3 (not coded by ben)." in found.describe()
+
+
+def test_cli_reports_list_the_transcripts_not_coded(study):
+    runner = CliRunner()
+    base = ["--project", str(study.path), "report", "frequency", "--coder", "ben"]
+    result = runner.invoke(cli, [*base, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    listing = json.loads(result.stdout)
+    assert {row["not_coded"] for row in listing} == {"t3"}
+    assert "left out: t3" in result.stderr
+    result = runner.invoke(cli, base)
+    assert "left out: t3" in result.stdout.splitlines()[0]
+    assert "not_coded" in result.stdout
+
+
+# ---------------------------------------------------------------- open disagreements
+
+# Where ann and ben differ in t1 and t2 (by hand): t1#1 (ann community), t1#2 (awareness.body
+# against awareness), t1#3 (ben adds boundaries), t1#6 (ann only), t2#4 (ben only): 5 turns.
+
+
+def test_a_consensus_with_open_disagreements_says_how_many_and_offers_the_coders(study):
+    adjudicate_turn(study, study.turn_id("t1", 3), "b", coders=["ann", "ben"])
+    result = report.frequency(study)
+    assert (result.coder.disagreements, result.coder.open_disagreements) == (5, 4)
+    assert "4 of the 5 turn(s) where ann and ben differ are not adjudicated yet" in (
+        result.describe()
+    )
+    runner = CliRunner()
+    base = ["--project", str(study.path)]
+    for command in (["report", "frequency"], ["report", "crosstab"], ["quotes"]):
+        shown = runner.invoke(cli, [*base, *command])
+        assert shown.exit_code == 0, shown.output
+        assert "4 of the 5 turn(s)" in shown.stdout
+        assert "For the coders' own figures: --coder ann or --coder ben." in shown.stdout
+    as_json = runner.invoke(cli, [*base, "report", "frequency", "--format", "json"])
+    assert "--coder ann or --coder ben" in as_json.stderr
+    json.loads(as_json.stdout)
+    for transcript, turn in (("t1", 1), ("t1", 2), ("t1", 6), ("t2", 4)):
+        adjudicate_turn(study, study.turn_id(transcript, turn), "a")
+    settled = runner.invoke(cli, [*base, "report", "frequency"])
+    assert "not adjudicated" not in settled.stdout and "own figures" not in settled.stdout
+    assert report.frequency(study).coder.open_disagreements == 0

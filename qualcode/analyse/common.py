@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -21,14 +22,56 @@ ROLLUP_NOTE = (
 
 @dataclass(frozen=True)
 class CoderChoice:
-    """The coder whose codings an analysis counts, and why that one."""
+    """The coder whose codings an analysis counts, and why that one.
+
+    ``not_coded`` names the transcripts the coder has not coded at all (for a consensus coder:
+    those not both of its coders coded, with who did not): they are left out of the coder's
+    figures, shares included, as agreement leaves them out. ``coded_ids`` are the ids of the
+    transcripts that count. For a consensus coder, ``consensus_of`` names its two coders and
+    ``open_disagreements`` / ``disagreements`` say how far adjudication has come."""
 
     name: str
     id: int
     why: str
+    not_coded: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    coded_ids: frozenset[int] | None = None
+    consensus_of: tuple[str, str] | None = None
+    disagreements: int = 0
+    open_disagreements: int = 0
 
     def describe(self) -> str:
-        return f"Figures for coder {self.name!r} ({self.why})."
+        return " ".join([f"Figures for coder {self.name!r} ({self.why}).", *self.coverage_notes()])
+
+    def not_coded_names(self) -> list[str]:
+        return [name for name, _ in self.not_coded]
+
+    def coverage_notes(self, shares: bool = True) -> list[str]:
+        """What the figures leave out: the transcripts not coded, and for a consensus coder
+        the disagreements still open (where it keeps only the agreed codes); ``shares``: say
+        what shares are over."""
+        notes = []
+        if self.consensus_of is not None:
+            a, b = self.consensus_of
+            notes.append(f"The consensus covers the transcripts both {a} and {b} coded.")
+            if self.not_coded:
+                left_out = "; ".join(
+                    f"{name} ({'coded by neither' if len(who) == 2 else 'not coded by ' + who[0]})"
+                    for name, who in self.not_coded
+                )
+                notes.append(f"It leaves out {len(self.not_coded)} transcript(s): {left_out}.")
+            if self.open_disagreements:
+                notes.append(
+                    f"{self.open_disagreements} of the {self.disagreements} turn(s) where {a} "
+                    f"and {b} differ are not adjudicated yet: there the consensus keeps only "
+                    "the codes both applied."
+                )
+        elif self.not_coded:
+            over = f"Shares are over the turns of the transcripts {self.name} coded; "
+            notes.append(
+                f"{over if shares else ''}{self.name} has not coded {len(self.not_coded)} "
+                f"transcript(s), left out: {', '.join(self.not_coded_names())}."
+            )
+        return notes
 
 
 def consensus_coders(project: Project) -> list[dict[str, Any]]:
@@ -47,18 +90,28 @@ def consensus_coders(project: Project) -> list[dict[str, Any]]:
 
 def choose_coder(project: Project, coder: str | None = None) -> CoderChoice:
     """Whose codings to count: ``coder`` if given; else the consensus coder if there is one;
-    else the only coder; else the coder with the most codings (and the choice says so)."""
-    if coder is not None:
-        return CoderChoice(coder, project.coder_id(coder, create=False), "chosen")
+    else the only coder; else the coder with the most codings (and the choice says so); with
+    the transcripts that coder has not coded (see :class:`CoderChoice`)."""
     consensus = consensus_coders(project)
-    if consensus:
+    if coder is not None:
+        choice = CoderChoice(coder, project.coder_id(coder, create=False), "chosen")
+    elif consensus:
         named = [row for row in consensus if row["name"] == "consensus"] or consensus
         row = named[0]
-        return CoderChoice(
+        choice = CoderChoice(
             row["name"],
             row["id"],
             f"the consensus coder of {row['coder_a']} and {row['coder_b']}",
         )
+    else:
+        choice = _most_codings(project)
+    for row in consensus:
+        if row["id"] == choice.id:
+            return _consensus_coverage(project, choice, row)
+    return _coverage(project, choice)
+
+
+def _most_codings(project: Project) -> CoderChoice:
     counts = project.query(  # codings per coder, from the counts the project keeps
         "SELECT coders.id, coders.name, sum(a.codings) AS n FROM transcript_code_turns a "
         "JOIN coders ON coders.id = a.coder_id WHERE a.rollup = 0 GROUP BY coders.id "
@@ -74,6 +127,55 @@ def choose_coder(project: Project, coder: str | None = None) -> CoderChoice:
         counts[0]["id"],
         f"the coder with the most codings, {counts[0]['n']}; the project also has {others} "
         "(choose another coder, or adjudicate two coders into a consensus coder)",
+    )
+
+
+def coded_transcripts(project: Project, coder_id: int) -> set[int]:
+    """The ids of the transcripts in which the coder has at least one coding (read from the
+    counts the project keeps, so it does not grow with the number of codings)."""
+    return {
+        row[0]
+        for row in project.db.execute(
+            "SELECT DISTINCT transcript_id FROM transcript_code_turns "
+            "WHERE coder_id = ? AND rollup = 0 AND codings > 0",
+            [coder_id],
+        )
+    }
+
+
+def _transcript_names(project: Project) -> dict[int, str]:
+    return dict(project.db.execute("SELECT id, name FROM transcripts ORDER BY name").fetchall())
+
+
+def _coverage(project: Project, choice: CoderChoice) -> CoderChoice:
+    coded = coded_transcripts(project, choice.id)
+    not_coded = tuple(
+        (name, (choice.name,))
+        for transcript_id, name in _transcript_names(project).items()
+        if transcript_id not in coded
+    )
+    return replace(choice, not_coded=not_coded, coded_ids=frozenset(coded))
+
+
+def _consensus_coverage(project: Project, choice: CoderChoice, row: dict[str, Any]) -> CoderChoice:
+    """A consensus coder covers the transcripts both its coders coded."""
+    pair = (row["coder_a"], row["coder_b"])
+    ids = [project.coder_id(name, create=False) for name in pair]
+    coded = dict(zip(pair, (coded_transcripts(project, coder_id) for coder_id in ids), strict=True))
+    both = coded[pair[0]] & coded[pair[1]]
+    not_coded = tuple(
+        (name, tuple(coder for coder in pair if transcript_id not in coded[coder]))
+        for transcript_id, name in _transcript_names(project).items()
+        if transcript_id not in both
+    )
+    differing, decided = adjudication_counts(project, choice.id, *ids)
+    return replace(
+        choice,
+        not_coded=not_coded,
+        coded_ids=frozenset(both),
+        consensus_of=pair,
+        disagreements=differing,
+        open_disagreements=differing - len(decided),
     )
 
 
@@ -224,3 +326,57 @@ def presence_sql(coder_ids: list[int]) -> str:
         for i, coder_id in enumerate(coder_ids)
     )
     return f"SELECT tr.id AS transcript_id, tr.name, {terms} AS present FROM transcripts tr"
+
+
+def disagreement_sql(
+    project: Project,
+    coder_ids: Sequence[int],
+    code: str | None,
+    transcript: str | None,
+) -> tuple[str, list[Any]]:
+    """SQL selecting (turn_id, transcript name, turn number) of every turn where the coders
+    who coded its transcript differ on some code (or on ``code``)."""
+    bits = " ".join(f"WHEN {coder_id} THEN {1 << i}" for i, coder_id in enumerate(coder_ids))
+    ids = ", ".join(str(coder_id) for coder_id in coder_ids)
+    where, params = [], []
+    if code is not None:
+        where.append("code_id = ?")
+        params.append(project.code_id(code))
+    outer, outer_params = [], []
+    if transcript is not None:
+        project.transcript(transcript)
+        outer.append("p.name = ?")
+        outer_params.append(transcript)
+    sql = f"""
+        WITH presence AS MATERIALIZED ({presence_sql(coder_ids)}),
+        per AS (
+            SELECT turn_id, code_id, sum(DISTINCT CASE coder_id {bits} END) AS mask
+            FROM codings WHERE coder_id IN ({ids}) {"".join(" AND " + w for w in where)}
+            GROUP BY turn_id, code_id
+        )
+        SELECT DISTINCT per.turn_id, p.name AS transcript, t.turn, p.present
+        FROM per
+        JOIN turns t ON t.id = per.turn_id
+        JOIN presence p ON p.transcript_id = t.transcript_id
+        WHERE (p.present & (p.present - 1)) != 0 AND per.mask != p.present
+        {"".join(" AND " + w for w in outer)}
+    """
+    return sql, params + outer_params
+
+
+def adjudication_counts(
+    project: Project, consensus_id: int, a_id: int, b_id: int
+) -> tuple[int, dict[int, str]]:
+    """The number of turns where coders ``a_id`` and ``b_id`` differ, and the decisions of
+    the consensus coder on those turns (turn id -> decision)."""
+    sql, params = disagreement_sql(project, [a_id, b_id], None, None)
+    differing = {row[0] for row in project.db.execute(sql, params).fetchall()}
+    decided = {
+        row["turn_id"]: row["decision"]
+        for row in project.query(
+            "SELECT turn_id, decision FROM adjudications WHERE consensus_coder_id = ?",
+            [consensus_id],
+        )
+        if row["turn_id"] in differing
+    }
+    return len(differing), decided

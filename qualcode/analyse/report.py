@@ -7,6 +7,7 @@ pandas shapes the few resulting rows into tables. A report counts one coder's co
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,9 +102,9 @@ def frequency(
     if by == "speaker":
         counts = _speaker_rows(project, choice.id, rollup)
     else:
-        counts = _counted_rows(project, keys, choice.id, rollup, list(table["code_id"]))
+        counts = _counted_rows(project, keys, choice, rollup, list(table["code_id"]))
     result = counts.merge(table[["code_id", "code"]], on="code_id")
-    return _frequency_report(result, keys, table, choice, rollup, by)
+    return _frequency_report(project, result, keys, table, choice, rollup, by)
 
 
 def recount_frequency(
@@ -118,7 +119,7 @@ def recount_frequency(
     coder's codings) instead of the kept counts: the reference the kept counts are checked
     against, and the baseline of ``benchmarks/bench_analysis.py``."""
     keys, choice, masks, table = _scope(project, by, coder, rollup, codes, language)
-    speakers = _speaker_counts(project, masks, list(table["code"]), choice.id)
+    speakers = _speaker_counts(project, masks, list(table["code"]), choice)
     long = speakers.melt(
         id_vars=["transcript", "group", "speaker", "role", "all_participant_turns"],
         value_vars=list(table["code"]),
@@ -145,7 +146,7 @@ def recount_frequency(
     )
     if by == "speaker":
         result = result[result["turns"] > 0]
-    return _frequency_report(result, keys, table, choice, rollup, by)
+    return _frequency_report(project, result, keys, table, choice, rollup, by)
 
 
 def _scope(
@@ -165,6 +166,7 @@ def _scope(
 
 
 def _frequency_report(
+    project: Project,
     result: pd.DataFrame,
     keys: list[str],
     table: pd.DataFrame,
@@ -180,11 +182,12 @@ def _frequency_report(
     result = result.merge(table[["code", "label", "sub_codes"]], on="code")
     result["sub_codes"] = [", ".join(sub) if rollup else "" for sub in result["sub_codes"]]
     result["coder"] = choice.name
+    result["not_coded"] = _not_coded_column(project, choice, keys, result)
     order = {key: i for i, key in enumerate(table["code"])}
     result = result.sort_values(
         [*keys, "code"], key=lambda column: column.map(order) if column.name == "code" else column
     )
-    columns = [*keys, "code", "label", *FREQUENCY_COLUMNS, "sub_codes", "coder"]
+    columns = [*keys, "code", "label", *FREQUENCY_COLUMNS, "sub_codes", "coder", "not_coded"]
     return Report(
         "frequency",
         result[columns].reset_index(drop=True),
@@ -196,6 +199,35 @@ def _frequency_report(
     )
 
 
+def _not_coded_column(
+    project: Project, choice: CoderChoice, keys: list[str], result: pd.DataFrame
+) -> list[str]:
+    """Per row, the transcripts of its group (transcript; all of them for a row per code or
+    role) that the coder has not coded, comma-separated."""
+    names = choice.not_coded_names()
+    if not names or not len(result):
+        return [""] * len(result)
+    if "transcript" in keys:
+        missing = set(names)
+        return [name if name in missing else "" for name in result["transcript"]]
+    if "group" in keys:
+        marks = ", ".join("?" * len(names))
+        groups: dict[str, list[str]] = {}
+        for name, group in project.db.execute(
+            f"SELECT name, coalesce(\"group\", '{NO_GROUP}') FROM transcripts "
+            f"WHERE name IN ({marks}) ORDER BY name",
+            names,
+        ):
+            groups.setdefault(group, []).append(name)
+        return [", ".join(groups.get(group, [])) for group in result["group"]]
+    return [", ".join(names)] * len(result)
+
+
+def _coded_json(choice: CoderChoice) -> str:
+    """The ids of the transcripts whose turns a coder's shares are over, for ``json_each``."""
+    return json.dumps(sorted(choice.coded_ids or ()))
+
+
 KEY_SQL = {
     "group": f"""coalesce(tr."group", '{NO_GROUP}')""",
     "transcript": "tr.name",
@@ -205,11 +237,12 @@ COUNTS = ("turns", "participants", "transcripts", "participant_turns")
 
 
 def _counted_rows(
-    project: Project, keys: list[str], coder_id: int, rollup: bool, code_ids: list[int]
+    project: Project, keys: list[str], choice: CoderChoice, rollup: bool, code_ids: list[int]
 ) -> pd.DataFrame:
     """Per value of ``keys`` (none: the whole project) and code id, from the kept counts per
-    transcript and role: the FREQUENCY_COLUMNS counts and all participant turns, every code
-    present for every key value that has speakers (zeros included)."""
+    transcript and role: the FREQUENCY_COLUMNS counts and the participant turns of the
+    transcripts the coder coded, every code present for every key value that has speakers
+    (zeros included)."""
     names = [f'"{key}"' for key in keys]
     select = "".join(f"{KEY_SQL[key]} AS {name}, " for key, name in zip(keys, names, strict=True))
     group = "".join(f"{name}, " for name in names)
@@ -217,11 +250,14 @@ def _counted_rows(
         project.db.execute(
             f"""
             SELECT {select.format(table="s")}
-                   coalesce(sum(CASE WHEN s.role = 'participant' THEN st.turns END), 0)
+                   coalesce(sum(CASE WHEN s.role = 'participant'
+                                     AND tr.id IN (SELECT value FROM json_each(:coded))
+                                     THEN st.turns END), 0)
             FROM speakers s JOIN transcripts tr ON tr.id = s.transcript_id
             LEFT JOIN speaker_turns st ON st.speaker_id = s.id
             {"GROUP BY " + group.rstrip(", ") if keys else "HAVING count(*) > 0"}
-            """
+            """,
+            {"coded": _coded_json(choice)},
         ).fetchall(),
         columns=[*keys, "all_participant_turns"],
     )
@@ -236,7 +272,7 @@ def _counted_rows(
             WHERE a.coder_id = :coder AND a.rollup = :rollup
             GROUP BY {group} a.code_id
             """,
-            {"coder": coder_id, "rollup": int(rollup)},
+            {"coder": choice.id, "rollup": int(rollup)},
         ).fetchall(),
         columns=[*keys, "code_id", *COUNTS],
     )
@@ -278,10 +314,11 @@ def _speaker_rows(project: Project, coder_id: int, rollup: bool) -> pd.DataFrame
 
 
 def _speaker_counts(
-    project: Project, masks: CodeMasks, keys: list[str], coder_id: int
+    project: Project, masks: CodeMasks, keys: list[str], choice: CoderChoice
 ) -> pd.DataFrame:
-    """One row per speaker: transcript, group, label, role, participant turns, and for each
-    code the number of the speaker's turns coded with it. SQLite reduces the codings to one
+    """One row per speaker: transcript, group, label, role, participant turns (0 in a
+    transcript the coder has not coded), and for each code the number of the speaker's turns
+    coded with it. SQLite reduces the codings to one
     row per coded turn (its speaker and code masks) in one pass; numpy counts the turns of
     each code per speaker."""
     names = ", ".join(f"coalesce(m{j}, 0)" for j in range(len(masks.cases)))
@@ -291,7 +328,7 @@ def _speaker_counts(
         SELECT t.speaker_id, {names}
         FROM per_turn CROSS JOIN turns t ON t.id = per_turn.turn_id
         """,
-        {"coder": coder_id},
+        {"coder": choice.id},
     ).fetchall()
     table = np.array(rows, dtype=np.int64).reshape(-1, len(masks.cases) + 1)
     speaker_ids, speaker = np.unique(table[:, 0], return_inverse=True)
@@ -315,11 +352,13 @@ def _speaker_counts(
             SELECT s.id AS speaker_id, tr.name AS transcript,
                    coalesce(tr."group", '{NO_GROUP}') AS "group", s.label AS speaker, s.role,
                    CASE WHEN s.role = 'participant'
+                             AND tr.id IN (SELECT value FROM json_each(:coded))
                         THEN (SELECT count(*) FROM turns WHERE speaker_id = s.id) ELSE 0 END
                        AS all_participant_turns
             FROM speakers s JOIN transcripts tr ON tr.id = s.transcript_id
             ORDER BY tr.name, s.id
-            """
+            """,
+            {"coded": _coded_json(choice)},
         ),
         columns=["speaker_id", "transcript", "group", "speaker", "role", "all_participant_turns"],
     )
@@ -382,7 +421,9 @@ def crosstab(
     column = "transcript" if by == "transcript" else by
     if by == "speaker":
         long = long.assign(speaker=long["transcript"] + " " + long["speaker"])
-    wide = long.pivot_table(index="code", columns=column, values=value, aggfunc="first", sort=False)
+    wide = long.pivot_table(
+        index="code", columns=column, values=value, aggfunc="first", sort=False, dropna=False
+    )
     report_codes = select_codes(code_table(project, language), codes)
     codes_order = list(report_codes["code"])
     wide = wide.reindex(index=codes_order).reset_index()

@@ -9,6 +9,7 @@ import click
 
 from qualcode.agreement import CONFIDENCE, RESAMPLES
 from qualcode.analyse import charts, consensus, report
+from qualcode.analyse.common import CoderChoice
 from qualcode.analyse.project_agreement import (
     POOLED_ROW,
     UNITS,
@@ -87,8 +88,16 @@ def report_options(function: Callable) -> Callable:
     return function
 
 
+def _own_figures(choice: CoderChoice, fmt: str) -> None:
+    """Under figures of a consensus coder with open disagreements: how to get each coder's."""
+    if choice.consensus_of and choice.open_disagreements:
+        a, b = choice.consensus_of
+        _notice(f"For the coders' own figures: --coder {a} or --coder {b}.", fmt)
+
+
 def _show(result: report.Report, fmt: str, chart: str | None) -> None:
     _notice(result.describe(), fmt)
+    _own_figures(result.coder, fmt)
     emit(result.rows(), fmt, list(result.table.columns))
     if chart:
         path = charts.save_chart(charts.chart(result), chart)
@@ -210,11 +219,13 @@ def quotes_command(
         if output:
             raise QualcodeError(f"-o writes csv, xlsx, docx or md; {fmt} goes to the screen")
         _notice(found.describe(), fmt)
+        _own_figures(found.coder, fmt)
         emit([quote.row() for quote in found.quotes], fmt, COLUMNS)
         return
     count = write_quotes(found, fmt, output)
     if output:
         click.echo(f"Wrote {count} quote(s) to {shown(output)}. {found.describe()}")
+        _own_figures(found.coder, "table")
 
 
 # ---------------------------------------------------------------- agreement

@@ -82,7 +82,12 @@ class QuoteList:
     notes: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
-        text = f"Quotes coded by {self.coder.name} ({self.coder.why})."
+        text = " ".join(
+            [
+                f"Quotes coded by {self.coder.name} ({self.coder.why}).",
+                *self.coder.coverage_notes(shares=False),
+            ]
+        )
         if self.pseudonymized:
             text += " Speakers are pseudonymized (P01, P02…; interviewers I01…)."
         return text

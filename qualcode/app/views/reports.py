@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from qualcode.analyse.charts import cooccurrence_chart, crosstab_chart, frequency_chart
-from qualcode.analyse.common import consensus_coders
+from qualcode.analyse.common import CoderChoice, consensus_coders
 from qualcode.analyse.memos import COLUMNS as MEMO_COLUMNS
 from qualcode.analyse.memos import memo_table
 from qualcode.analyse.report import cooccurrence, crosstab, frequency
@@ -69,6 +69,29 @@ def choose_coder(project: Project) -> str | None:
     return None if chosen == AUTOMATIC else chosen
 
 
+def own_figures(choice: CoderChoice) -> None:
+    """Under figures of a consensus coder with disagreements still open: a choice of the two
+    coders' own figures (it sets the Coder box above)."""
+    if not (choice.consensus_of and choice.open_disagreements):
+        return
+    a, b = choice.consensus_of
+    st.warning(
+        literal(
+            f"{choice.open_disagreements} of the {choice.disagreements} turns where {a} and {b} "
+            "differ are not adjudicated yet, so these figures count only the codes both "
+            "applied there. Settle them on the Agreement page, or see each coder's own figures:"
+        )
+    )
+    with st.container(horizontal=True):
+        for name in (a, b):
+            st.button(
+                literal(f"{name}'s figures"),
+                key=f"own_figures_{name}",
+                on_click=st.session_state.update,
+                kwargs={"report_coder": name},
+            )
+
+
 def table_page(table: pd.DataFrame, key: str) -> None:
     """A table, a page of rows at a time when it is long."""
     if len(table) <= TABLE_ROWS:
@@ -86,7 +109,8 @@ def frequency_view(project: Project, coder: str | None, rollup: bool) -> None:
     by = session.choose(by_column, "Counted by", BY, "group", "report_by")
     value = session.choose(value_column, "Chart", VALUES, "share", "report_value")
     report = session.derived(frequency, project, by, coder=coder, rollup=rollup)
-    st.caption(report.describe())
+    st.caption(literal(report.describe()))
+    own_figures(report.coder)
     table_page(report.table, "frequency")
     shown = report
     if by != "code":
@@ -104,7 +128,8 @@ def frequency_view(project: Project, coder: str | None, rollup: bool) -> None:
 
 def cooccurrence_view(project: Project, coder: str | None, rollup: bool) -> None:
     report = session.derived(cooccurrence, project, coder=coder, rollup=rollup)
-    st.caption(report.describe())
+    st.caption(literal(report.describe()))
+    own_figures(report.coder)
     st.altair_chart(cooccurrence_chart(report))
     st.dataframe(report.table, hide_index=True)
 
@@ -116,7 +141,8 @@ def crosstab_view(project: Project, coder: str | None, rollup: bool) -> None:
     )
     value = session.choose(value_column, "Cells", VALUES, "turns", "crosstab_value")
     report = session.derived(crosstab, project, by, value, coder=coder, rollup=rollup)
-    st.caption(report.describe())
+    st.caption(literal(report.describe()))
+    own_figures(report.coder)
     columns = len(report.table.columns) - 2
     if columns <= HEATMAP_COLUMNS:
         st.altair_chart(crosstab_chart(report))
@@ -135,7 +161,8 @@ def quote_cards(project: Project, theme: str, coder: str | None, pseudonymize: b
     page = list(islice(found.quotes, start, start + QUOTES_PER_PAGE + 1))
     more = len(page) > QUOTES_PER_PAGE
     page = page[:QUOTES_PER_PAGE]
-    st.caption(found.describe())
+    st.caption(literal(found.describe()))
+    own_figures(found.coder)
     if not page:
         st.info("No quotes for this theme." if number == 1 else "No more quotes.")
     cards = [

@@ -1,0 +1,58 @@
+"""The Reports page on the hand-counted study (tests/conftest.py): what its figures leave out
+and whose they are, checked against the counts by hand in tests/test_report.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from qualcode.analyse.consensus import adjudicate_turn
+from qualcode.app import APP_SCRIPT
+from qualcode.store import PROJECT_ENV
+
+
+@pytest.fixture
+def app(study, monkeypatch) -> AppTest:
+    monkeypatch.setenv(PROJECT_ENV, str(study.path))
+    return AppTest.from_file(str(APP_SCRIPT), default_timeout=30)
+
+
+def reports(app: AppTest) -> AppTest:
+    app.run()
+    app.switch_page("views/reports.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def shown(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def captions(app: AppTest) -> str:
+    return " ".join(shown(c.value) for c in app.caption)
+
+
+def test_the_reports_page_names_the_transcripts_a_coder_has_not_coded(app):
+    reports(app)
+    app.selectbox(key="report_coder").set_value("ben").run()
+    app.segmented_control(key="report_by").set_value("code").run()
+    assert "ben has not coded 1 transcript(s), left out: t3." in captions(app)
+    table = app.dataframe[0].value.set_index("code")
+    assert table.loc["awareness", "share"] == round(2 / 7, 4)
+    assert table.loc["awareness", "not_coded"] == "t3"
+
+
+def test_an_unfinished_consensus_says_how_many_are_open_and_offers_each_coders_figures(app, study):
+    adjudicate_turn(study, study.turn_id("t1", 3), "b", coders=["ann", "ben"])
+    reports(app)
+    assert app.selectbox(key="report_coder").value == "(automatic)"
+    assert "It leaves out 1 transcript(s): t3 (not coded by ben)." in captions(app)
+    (warning,) = app.warning
+    assert shown(warning.value).startswith("4 of the 5 turns where ann and ben differ")
+    assert "Agreement page" in warning.value and "--" not in warning.value
+    app.button(key="own_figures_ben").click().run()
+    assert app.selectbox(key="report_coder").value == "ben"
+    assert not app.warning
+    assert "Figures for coder 'ben' (chosen)." in captions(app)
