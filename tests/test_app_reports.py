@@ -56,3 +56,40 @@ def test_an_unfinished_consensus_says_how_many_are_open_and_offers_each_coders_f
     assert app.selectbox(key="report_coder").value == "ben"
     assert not app.warning
     assert "Figures for coder 'ben' (chosen)." in captions(app)
+
+
+GENDERS = {("t1", "D1"): "f", ("t1", "D2"): "m", ("t2", "P1"): "f", ("t2", "P2"): "m"}
+
+
+def test_speaker_attributes_break_reports_down_and_narrow_them(app, study):
+    for (transcript, label), gender in GENDERS.items():
+        study.set_speaker(transcript, label, attributes={"gender": gender})
+    reports(app)
+    app.selectbox(key="report_coder").set_value("ann").run()
+    app.segmented_control(key="report_by").set_value("attribute:gender").run()
+    table = app.dataframe[0].value.set_index(["gender", "code"])
+    assert table.loc[("f", "awareness"), "share"] == 0.5  # t1#2, t2#2 of f's 4 turns
+    assert table.loc[("(not set)", "conditions"), "share"] == 1.0  # t3's P1
+    assert not app.exception
+    app.segmented_control(key="report_view").set_value("crosstab").run()
+    app.segmented_control(key="crosstab_by").set_value("attribute:gender").run()
+    crosstab = app.dataframe[0].value
+    assert list(crosstab.columns) == ["code", "label", "f", "m", "(not set)", "total"]
+    app.selectbox(key="report_coder").set_value("ben").run()
+    app.multiselect(key="report_speakers").set_value(["gender=f"]).run()
+    app.segmented_control(key="report_view").set_value("frequency").run()
+    app.segmented_control(key="report_by").set_value("code").run()
+    shares = app.dataframe[0].value.set_index("code")["share"]
+    assert (shares["awareness"], shares["community"]) == (0.5, 0.25)  # of f's 4 turns
+    assert "Only speakers with gender = f" in captions(app)
+
+
+def test_quotes_of_every_coder_on_the_reports_page(app):
+    reports(app)
+    app.segmented_control(key="report_view").set_value("quotes").run()
+    app.selectbox(key="quote_theme").set_value("boundaries").run()
+    app.toggle(key="quotes_every_coder").set_value(True).run()
+    text = " ".join(h.proto.body for h in app.get("html"))
+    assert text.count('class="qc-text"') == 4  # ann t1#5, t1#6; ben t1#3, t1#5
+    assert text.count("coded by ann") == 2 and text.count("coded by ben") == 2
+    assert "Quotes coded by every coder (ann, ben)" in captions(app)

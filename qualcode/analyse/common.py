@@ -301,11 +301,35 @@ def code_masks(project: Project, rollup: bool, language: str | None = None) -> C
     return CodeMasks(table, rollup)
 
 
-def per_turn_sql(masks: CodeMasks, coder_param: str = ":coder") -> str:
+def per_turn_sql(masks: CodeMasks, coder_param: str = ":coder", where: str | None = None) -> str:
     """One row per turn the coder coded: ``turn_id`` and its code masks ``m0``, ``m1``…
-    (DISTINCT: a code coded twice in a turn, on two spans, counts once)."""
+    (DISTINCT: a code coded twice in a turn, on two spans, counts once); ``where``: only the
+    turns of the speakers ``s`` it selects (a :func:`speaker_filter`)."""
     sums = ", ".join(f"sum(DISTINCT {case}) AS m{j}" for j, case in enumerate(masks.cases))
-    return f"SELECT turn_id, {sums} FROM codings WHERE coder_id = {coder_param} GROUP BY turn_id"
+    speakers = (
+        f" AND turn_id IN (SELECT t.id FROM turns t JOIN speakers s ON s.id = t.speaker_id "
+        f"WHERE {where})"
+        if where
+        else ""
+    )
+    return (
+        f"SELECT turn_id, {sums} FROM codings WHERE coder_id = {coder_param}{speakers} "
+        "GROUP BY turn_id"
+    )
+
+
+def speaker_filter(attributes: Sequence[tuple[str, str]]) -> tuple[str, dict[str, Any]]:
+    """SQL on speakers ``s`` selecting those with every ``(name, value)`` attribute (values
+    compared as text, as the search does), and its named parameters; ``1`` for none."""
+    parts, params = [], {}
+    for i, (name, value) in enumerate(attributes):
+        parts.append(
+            f"EXISTS (SELECT 1 FROM json_each(s.attributes) attr WHERE attr.key = "
+            f":attr_name{i} AND CAST(attr.value AS TEXT) = :attr_value{i})"
+        )
+        params[f"attr_name{i}"] = name
+        params[f"attr_value{i}"] = value
+    return " AND ".join(parts) or "1", params
 
 
 def mask_bits(masks: np.ndarray, selectors: dict[int, int]) -> np.ndarray:
@@ -380,3 +404,13 @@ def adjudication_counts(
         if row["turn_id"] in differing
     }
     return len(differing), decided
+
+
+def check_attributes(project: Project, attributes: Sequence[tuple[str, str]]) -> None:
+    """Refuse a speaker filter that no speaker passes (a misspelt name or value)."""
+    if not attributes:
+        return
+    where, params = speaker_filter(attributes)
+    if not project.db.execute(f"SELECT 1 FROM speakers s WHERE {where} LIMIT 1", params).fetchone():
+        said = " and ".join(f"{name} = {value}" for name, value in attributes)
+        raise QualcodeError(f"no speaker has {said}", project.path)

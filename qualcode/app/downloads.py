@@ -30,11 +30,14 @@ def quote_file(
     codes: list[str] | None = None,
     coder: str | None = None,
     pseudonymize: bool = False,
+    attributes: tuple[tuple[str, str], ...] = (),
 ) -> bytes:
-    """The quote lists of ``codes`` (all when None) as a ``fmt`` file (csv, xlsx, docx, md)."""
+    """The quote lists of ``codes`` (all when None) as a ``fmt`` file (csv, xlsx, docx, md),
+    of the speakers with ``attributes``."""
     with Project(path) as project, tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"quotes.{fmt}"
-        write_quotes(quotes(project, codes, coder, pseudonymize), fmt, target)
+        found = quotes(project, codes, coder, pseudonymize, attributes=attributes)
+        write_quotes(found, fmt, target)
         return target.read_bytes()
 
 

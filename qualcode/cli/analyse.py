@@ -19,6 +19,8 @@ from qualcode.analyse.project_agreement import (
 )
 from qualcode.cli.common import (
     FilePath,
+    attribute_pairs,
+    attributes_option,
     emit,
     emit_document,
     format_option,
@@ -76,6 +78,10 @@ def report_options(function: Callable) -> Callable:
                 show_default=True,
                 help="Count sub-codes in their parents.",
             ),
+            attributes_option(
+                "Only the turns of speakers with this attribute (e.g. gender=f; set with "
+                "'qualcode speakers set'); repeatable: speakers with all of them."
+            ),
             click.option(
                 "--chart",
                 type=FilePath(dir_okay=False),
@@ -109,13 +115,17 @@ def report_group() -> None:
     """Theme reports: frequency, cooccurrence, crosstab."""
 
 
+BY_METAVAR = "[code|group|transcript|speaker|role|attribute:NAME]"
+
+
 @report_group.command("frequency")
 @click.option(
     "--by",
-    type=click.Choice(report.BY),
     default="code",
     show_default=True,
-    help="Break the figures down by group, transcript, speaker or role.",
+    metavar=BY_METAVAR,
+    help="Break the figures down by group, transcript, speaker, role or the values of a "
+    "speaker attribute (attribute:gender).",
 )
 @report_options
 @pass_project
@@ -125,12 +135,16 @@ def report_frequency(
     coder: str | None,
     codes: tuple[str, ...],
     rollup: bool,
+    attributes: tuple[str, ...],
     chart: str | None,
     fmt: str,
 ) -> None:
     """Per code: turns coded, participants who raised it, transcripts, share of participant
     turns."""
-    _show(report.frequency(project, by, coder, rollup, list(codes)), fmt, chart)
+    found = report.frequency(
+        project, by, coder, rollup, list(codes), attributes=attribute_pairs(attributes)
+    )
+    _show(found, fmt, chart)
 
 
 @report_group.command("cooccurrence")
@@ -141,20 +155,25 @@ def report_cooccurrence(
     coder: str | None,
     codes: tuple[str, ...],
     rollup: bool,
+    attributes: tuple[str, ...],
     chart: str | None,
     fmt: str,
 ) -> None:
     """Code × code: turns coded with both codes."""
-    _show(report.cooccurrence(project, coder, rollup, list(codes)), fmt, chart)
+    found = report.cooccurrence(
+        project, coder, rollup, list(codes), attributes=attribute_pairs(attributes)
+    )
+    _show(found, fmt, chart)
 
 
 @report_group.command("crosstab")
 @click.option(
     "--by",
-    type=click.Choice([by for by in report.BY if by != "code"]),
     default="group",
     show_default=True,
-    help="The columns of the table.",
+    metavar="[group|transcript|speaker|role|attribute:NAME]",
+    help="The columns of the table: groups, transcripts, speakers, roles or the values of "
+    "a speaker attribute (attribute:gender).",
 )
 @click.option(
     "--value",
@@ -172,11 +191,16 @@ def report_crosstab(
     coder: str | None,
     codes: tuple[str, ...],
     rollup: bool,
+    attributes: tuple[str, ...],
     chart: str | None,
     fmt: str,
 ) -> None:
-    """Code × group (or transcript, speaker, role): turns, participants or share."""
-    _show(report.crosstab(project, by, value, coder, rollup, list(codes)), fmt, chart)
+    """Code × group (or transcript, speaker, role, attribute value): turns, participants or
+    share."""
+    found = report.crosstab(
+        project, by, value, coder, rollup, list(codes), attributes=attribute_pairs(attributes)
+    )
+    _show(found, fmt, chart)
 
 
 # ---------------------------------------------------------------- quotes
@@ -184,7 +208,15 @@ def report_crosstab(
 
 @click.command("quotes")
 @click.argument("codes", nargs=-1)
-@click.option("--coder", help="Quote this coder's codings (default as for reports).")
+@click.option(
+    "--coder",
+    help="Quote this coder's codings (default as for reports); 'all': every coder's, each "
+    "quote with its coder.",
+)
+@attributes_option(
+    "Only the quotes of speakers with this attribute (e.g. gender=f); repeatable: speakers "
+    "with all of them."
+)
 @click.option(
     "--format",
     "fmt",
@@ -202,6 +234,7 @@ def quotes_command(
     project: Project,
     codes: tuple[str, ...],
     coder: str | None,
+    attributes: tuple[str, ...],
     fmt: str | None,
     output: str | None,
     pseudonymize: bool,
@@ -214,7 +247,9 @@ def quotes_command(
             output,
         )
     fmt = fmt or (format_for(output) if output else None) or "table"
-    found = quotes(project, list(codes), coder, pseudonymize)
+    found = quotes(
+        project, list(codes), coder, pseudonymize, attributes=attribute_pairs(attributes)
+    )
     if fmt in ("json", "table"):
         if output:
             raise QualcodeError(f"-o writes csv, xlsx, docx or md; {fmt} goes to the screen")
@@ -222,6 +257,9 @@ def quotes_command(
         _own_figures(found.coder, fmt)
         emit([quote.row() for quote in found.quotes], fmt, COLUMNS)
         return
+    if not output:  # csv or md on stdout: which coder, on stderr
+        _notice(found.describe(), fmt)
+        _own_figures(found.coder, fmt)
     count = write_quotes(found, fmt, output)
     if output:
         click.echo(f"Wrote {count} quote(s) to {shown(output)}. {found.describe()}")

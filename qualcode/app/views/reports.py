@@ -18,14 +18,15 @@ from qualcode.analyse.charts import cooccurrence_chart, crosstab_chart, frequenc
 from qualcode.analyse.common import CoderChoice, consensus_coders
 from qualcode.analyse.memos import COLUMNS as MEMO_COLUMNS
 from qualcode.analyse.memos import memo_table
-from qualcode.analyse.report import cooccurrence, crosstab, frequency
+from qualcode.analyse.report import ATTRIBUTE, Attributes, cooccurrence, crosstab, frequency
 from qualcode.app import session
 from qualcode.app.downloads import MIME, quote_file
 from qualcode.app.markup import STYLE, literal
 from qualcode.errors import QualcodeError
-from qualcode.export.quotes import FORMATS, quotes
+from qualcode.export.quotes import ALL_CODERS, FORMATS, quotes
 from qualcode.files import csv_text
 from qualcode.store import Project
+from qualcode.workbench import speaker_attributes
 
 VIEWS = {
     "frequency": "Frequency",
@@ -104,43 +105,75 @@ def table_page(table: pd.DataFrame, key: str) -> None:
     st.dataframe(table.iloc[start : start + TABLE_ROWS], hide_index=True)
 
 
-def frequency_view(project: Project, coder: str | None, rollup: bool) -> None:
+def breakdowns(project: Project) -> dict[str, str]:
+    """The breakdowns a report offers: BY, then one per speaker attribute in the project."""
+    names = dict.fromkeys(name for name, _ in session.derived(speaker_attributes, project))
+    return {**BY, **{f"{ATTRIBUTE}{name}": literal(name) for name in names}}
+
+
+def choose_speakers(project: Project) -> Attributes:
+    """The speaker attributes the reports are narrowed to (none: every speaker)."""
+    pairs = {
+        f"{name}={value}": (name, value)
+        for name, value in session.derived(speaker_attributes, project)
+    }
+    if not pairs:
+        return ()
+    chosen = st.multiselect(
+        "Speakers with",
+        list(pairs),
+        format_func=lambda value: " = ".join(pairs[value]),
+        placeholder="Every speaker",
+        key="report_speakers",
+        help="Count and quote only the turns of speakers with every one of these attributes "
+        "(set on the Project page); shares are then over their participant turns.",
+    )
+    return tuple(pairs[value] for value in chosen if value in pairs)
+
+
+def frequency_view(project: Project, coder: str | None, rollup: bool, where: Attributes) -> None:
     by_column, value_column = st.columns(2)
-    by = session.choose(by_column, "Counted by", BY, "group", "report_by")
+    by = session.choose(by_column, "Counted by", breakdowns(project), "group", "report_by")
     value = session.choose(value_column, "Chart", VALUES, "share", "report_value")
-    report = session.derived(frequency, project, by, coder=coder, rollup=rollup)
+    report = session.derived(frequency, project, by, coder=coder, rollup=rollup, attributes=where)
     st.caption(literal(report.describe()))
     own_figures(report.coder)
     table_page(report.table, "frequency")
     shown = report
     if by != "code":
-        column = "speaker" if by == "speaker" else by
+        column = report.column
         values = report.table[["transcript", column] if by == "speaker" else [column]]
         distinct = len(values.drop_duplicates())
         if distinct > CHART_VALUES:
             st.caption(
-                f"{distinct} {by}s are too many to chart side by side: the chart shows the "
-                "codes over all of them."
+                literal(
+                    f"{distinct} values of {column} are too many to chart side by side: the "
+                    "chart shows the codes over all of them."
+                )
             )
-            shown = session.derived(frequency, project, "code", coder=coder, rollup=rollup)
+            shown = session.derived(
+                frequency, project, "code", coder=coder, rollup=rollup, attributes=where
+            )
     st.altair_chart(frequency_chart(shown, value))
 
 
-def cooccurrence_view(project: Project, coder: str | None, rollup: bool) -> None:
-    report = session.derived(cooccurrence, project, coder=coder, rollup=rollup)
+def cooccurrence_view(project: Project, coder: str | None, rollup: bool, where: Attributes) -> None:
+    report = session.derived(cooccurrence, project, coder=coder, rollup=rollup, attributes=where)
     st.caption(literal(report.describe()))
     own_figures(report.coder)
     st.altair_chart(cooccurrence_chart(report))
     st.dataframe(report.table, hide_index=True)
 
 
-def crosstab_view(project: Project, coder: str | None, rollup: bool) -> None:
+def crosstab_view(project: Project, coder: str | None, rollup: bool, where: Attributes) -> None:
     by_column, value_column = st.columns(2)
-    by = session.choose(
-        by_column, "Columns", BY, "group", "crosstab_by", options=[b for b in BY if b != "code"]
-    )
+    names = breakdowns(project)
+    columns = [b for b in names if b != "code"]
+    by = session.choose(by_column, "Columns", names, "group", "crosstab_by", options=columns)
     value = session.choose(value_column, "Cells", VALUES, "turns", "crosstab_value")
-    report = session.derived(crosstab, project, by, value, coder=coder, rollup=rollup)
+    report = session.derived(
+        crosstab, project, by, value, coder=coder, rollup=rollup, attributes=where
+    )
     st.caption(literal(report.describe()))
     own_figures(report.coder)
     columns = len(report.table.columns) - 2
@@ -151,13 +184,16 @@ def crosstab_view(project: Project, coder: str | None, rollup: bool) -> None:
     st.dataframe(report.table, hide_index=True)
 
 
-def quote_cards(project: Project, theme: str, coder: str | None, pseudonymize: bool) -> None:
+def quote_cards(
+    project: Project, theme: str, coder: str | None, pseudonymize: bool, where: Attributes
+) -> None:
     """One page of the theme's quotes (read from the library's stream, in codebook, transcript
     and turn order), with previous/next."""
-    key = f"quotes-{theme}-{coder}-{pseudonymize}"
+    key = f"quotes-{theme}-{coder}-{pseudonymize}-{where}"
     number = int(st.session_state.get(key, 1))
     start = (number - 1) * QUOTES_PER_PAGE
-    found = quotes(project, [theme], coder, pseudonymize)
+    found = quotes(project, [theme], coder, pseudonymize, attributes=where)
+    every = found.every_coder
     page = list(islice(found.quotes, start, start + QUOTES_PER_PAGE + 1))
     more = len(page) > QUOTES_PER_PAGE
     page = page[:QUOTES_PER_PAGE]
@@ -168,7 +204,7 @@ def quote_cards(project: Project, theme: str, coder: str | None, pseudonymize: b
     cards = [
         f'<div class="qc-turn qc-participant" style="--qc-speaker:#3b6ea5">'
         f'<div class="qc-head"><b>{html.escape(q.label)}</b> · '
-        f"{html.escape(q.citation())}</div>"
+        f"{html.escape(q.citation(every))}</div>"
         f'<div class="qc-text">{html.escape(q.text)}</div>'
         f"{f'<div class=qc-memo>Memo: {html.escape(q.memo)}</div>' if q.memo else ''}</div>"
         for q in page
@@ -195,13 +231,15 @@ def quote_cards(project: Project, theme: str, coder: str | None, pseudonymize: b
     )
 
 
-def quotes_view(project: Project, coder: str | None) -> None:
+def quotes_view(project: Project, coder: str | None, where: Attributes) -> None:
     book = project.codebook()
     themes = {code.key: code.display() for code, parent in book.walk() if parent is None}
     if not themes:
         st.info("The codebook has no codes yet.")
         return
-    theme_column, pseudonym_column = st.columns([2, 1], vertical_alignment="bottom")
+    theme_column, pseudonym_column, every_column = st.columns(
+        [2, 1, 1], vertical_alignment="bottom"
+    )
     theme = theme_column.selectbox(
         "Theme",
         list(themes),
@@ -214,19 +252,27 @@ def quotes_view(project: Project, coder: str | None) -> None:
         help="Speaker labels become P01, P02… (interviewers I01…), the same in every export. "
         "Names said inside the quotes stay.",
     )
+    if every_column.toggle(
+        "Every coder",
+        key="quotes_every_coder",
+        help="The quotes of every coder, each naming its coder (instead of the Coder above).",
+    ):
+        coder = ALL_CODERS
     st.markdown("**Download the quote lists of every theme**")
     with st.container(horizontal=True):
         for fmt in FORMATS:
             st.download_button(
                 FORMAT_NAMES[fmt],
-                data=lambda fmt=fmt: quote_file(project.path, fmt, None, coder, pseudonymize),
+                data=lambda fmt=fmt: quote_file(
+                    project.path, fmt, None, coder, pseudonymize, where
+                ),
                 file_name=f"quotes.{fmt}",
                 mime=MIME[fmt],
                 icon=":material/download:",
                 key=f"quotes_{fmt}",
                 on_click="ignore",
             )
-    quote_cards(project, theme, coder, pseudonymize)
+    quote_cards(project, theme, coder, pseudonymize, where)
 
 
 def memos_view(project: Project, coder: str | None) -> None:
@@ -258,6 +304,7 @@ def page() -> None:
     coder_column, rollup_column = st.columns([2, 1], vertical_alignment="bottom")
     with coder_column:
         coder = choose_coder(project)
+    where = choose_speakers(project)
     rollup = rollup_column.toggle(
         "Count sub-codes in their themes",
         value=True,
@@ -267,10 +314,10 @@ def page() -> None:
     view = session.choose(st, "Report", VIEWS, "frequency", "report_view")
     try:
         {
-            "frequency": lambda: frequency_view(project, coder, rollup),
-            "cooccurrence": lambda: cooccurrence_view(project, coder, rollup),
-            "crosstab": lambda: crosstab_view(project, coder, rollup),
-            "quotes": lambda: quotes_view(project, coder),
+            "frequency": lambda: frequency_view(project, coder, rollup, where),
+            "cooccurrence": lambda: cooccurrence_view(project, coder, rollup, where),
+            "crosstab": lambda: crosstab_view(project, coder, rollup, where),
+            "quotes": lambda: quotes_view(project, coder, where),
             "memos": lambda: memos_view(project, coder),
         }[view or "frequency"]()
     except QualcodeError as error:  # e.g. no codings yet
