@@ -3,13 +3,18 @@ and whose they are, checked against the counts by hand in tests/test_report.py."
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from qualcode.analyse.consensus import adjudicate_turn
 from qualcode.app import APP_SCRIPT
+from qualcode.app.downloads import download_name
+from qualcode.app.session import error_text, in_page_terms
+from qualcode.errors import QualcodeError
 from qualcode.store import PROJECT_ENV
 
 
@@ -93,3 +98,80 @@ def test_quotes_of_every_coder_on_the_reports_page(app):
     assert text.count('class="qc-text"') == 4  # ann t1#5, t1#6; ben t1#3, t1#5
     assert text.count("coded by ann") == 2 and text.count("coded by ben") == 2
     assert "Quotes coded by every coder (ann, ben)" in captions(app)
+
+
+# ---------------------------------------------------------------- the app's own words
+
+APP = Path(__file__).parent.parent / "qualcode" / "app"
+COMMAND_LINE = re.compile(r"(?<![\w-])--(?!qc-)[a-z]|\bqualcode [a-z]+\b|\bcommand[- ]line flag")
+
+
+def shown_strings(path: Path) -> list[str]:
+    """The string literals of a module (f-strings' text parts too), docstrings and regular
+    expressions left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    patterns = {  # re.compile's patterns are read, not shown
+        id(argument)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "compile"
+        for argument in node.args
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if id(node) not in docstrings | patterns
+    ]
+
+
+def test_the_app_never_speaks_in_command_line_terms():
+    modules = [*sorted((APP / "views").glob("*.py")), APP / "session.py", APP / "main.py"]
+    found = [
+        (path.name, text)
+        for path in modules
+        for text in shown_strings(path)
+        if COMMAND_LINE.search(text)
+    ]
+    assert found == []
+    assert COMMAND_LINE.search("choose with --coder") and COMMAND_LINE.search(
+        "'qualcode adjudicate'"
+    )
+    # what the library says in the command line's terms, the pages say in their own
+    notice = "x.txt: 3 line(s) look like … (lines 7, 8); check them, or ask for that layout "
+    notice += "(--layout labels)"
+    assert in_page_terms(notice).endswith(
+        "ask for that layout (choose labels under Layout of text and document files)"
+    )
+    assert error_text(QualcodeError("the codebook has no codes yet", fix="codebook")) == (
+        "the codebook has no codes yet; add codes, or load a codebook, on the Codebook page"
+    )
+
+
+def test_the_reports_page_names_its_own_controls(app):
+    reports(app)  # ann and ben, no consensus: ann, who has the most codings
+    text = captions(app)
+    assert "the project also has ben" in text
+    assert "Choose another coder in the Coder box above" in text and "--" not in text
+
+
+def test_download_names_say_project_theme_report_and_coder():
+    assert (
+        download_name("/data/leaders.db", "quotes", "coder-a", "docx", "boundaries")
+        == "leaders-boundaries-quotes-coder-a.docx"
+    )
+    assert download_name("Ledere i Balance.db", "quotes", "all", "xlsx") == (
+        "ledere-i-balance-quotes-every-coder.xlsx"
+    )
+    assert download_name("p.db", "memos", "Søren/../Ærø", "csv") == "p-memos-soeren-aeroe.csv"
+    assert download_name("p.db", "memos", None, "csv", "self-priority") == (
+        "p-self-priority-memos-every-coder.csv"
+    )
+    assert download_name("«».db", "quotes", "…", "md") == "project-quotes-coder.md"

@@ -469,6 +469,7 @@ def test_quotes_of_every_coder_name_their_coder(study, tmp_path):
     result = runner.invoke(cli, [*base, "--format", "csv"])
     assert result.stderr.startswith("Quotes coded by ann (the coder with the most codings")
     assert result.stdout.startswith("code,label,transcript")
+    assert "Choose another coder with --coder NAME" in result.stderr
     result = runner.invoke(cli, [*base, "--format", "md"])
     assert "Quotes coded by ann" in result.stderr
     (tmp_path / "all.xlsx").unlink(missing_ok=True)

@@ -38,6 +38,7 @@ class CoderChoice:
     consensus_of: tuple[str, str] | None = None
     disagreements: int = 0
     open_disagreements: int = 0
+    others: tuple[str, ...] = ()  # chosen for having the most codings: the other coders
 
     def describe(self) -> str:
         return " ".join([f"Figures for coder {self.name!r} ({self.why}).", *self.coverage_notes()])
@@ -121,12 +122,13 @@ def _most_codings(project: Project) -> CoderChoice:
         raise QualcodeError("the project has no codings yet; code some turns first", project.path)
     if len(counts) == 1:
         return CoderChoice(counts[0]["name"], counts[0]["id"], "the only coder")
-    others = ", ".join(row["name"] for row in counts[1:])
+    others = tuple(row["name"] for row in counts[1:])
     return CoderChoice(
         counts[0]["name"],
         counts[0]["id"],
-        f"the coder with the most codings, {counts[0]['n']}; the project also has {others} "
-        "(choose another coder, or adjudicate two coders into a consensus coder)",
+        f"the coder with the most codings, {counts[0]['n']}; the project also has "
+        f"{', '.join(others)}",
+        others=others,
     )
 
 

@@ -95,10 +95,17 @@ def report_options(function: Callable) -> Callable:
 
 
 def _own_figures(choice: CoderChoice, fmt: str) -> None:
-    """Under figures of a consensus coder with open disagreements: how to get each coder's."""
+    """Under the line that says whose figures these are: how to see another coder's (each
+    coder's own, under a consensus coder with open disagreements)."""
     if choice.consensus_of and choice.open_disagreements:
         a, b = choice.consensus_of
         _notice(f"For the coders' own figures: --coder {a} or --coder {b}.", fmt)
+    elif choice.others:
+        _notice(
+            "Choose another coder with --coder NAME, or count the consensus of two coders "
+            "after 'qualcode adjudicate --coders A B'.",
+            fmt,
+        )
 
 
 def _show(result: report.Report, fmt: str, chart: str | None) -> None:

@@ -16,11 +16,12 @@ import streamlit as st
 
 from qualcode.analyse.charts import cooccurrence_chart, crosstab_chart, frequency_chart
 from qualcode.analyse.common import CoderChoice, consensus_coders
+from qualcode.analyse.common import choose_coder as library_choose_coder
 from qualcode.analyse.memos import COLUMNS as MEMO_COLUMNS
 from qualcode.analyse.memos import memo_table
 from qualcode.analyse.report import ATTRIBUTE, Attributes, cooccurrence, crosstab, frequency
 from qualcode.app import session
-from qualcode.app.downloads import MIME, quote_file
+from qualcode.app.downloads import MIME, download_name, quote_file
 from qualcode.app.markup import STYLE, literal
 from qualcode.errors import QualcodeError
 from qualcode.export.quotes import ALL_CODERS, FORMATS, quotes
@@ -70,9 +71,20 @@ def choose_coder(project: Project) -> str | None:
     return None if chosen == AUTOMATIC else chosen
 
 
+def automatic_coder(project: Project) -> str:
+    """The name of the coder Automatic counts (for download names)."""
+    return library_choose_coder(project).name
+
+
 def own_figures(choice: CoderChoice) -> None:
-    """Under figures of a consensus coder with disagreements still open: a choice of the two
-    coders' own figures (it sets the Coder box above)."""
+    """Under the line that says whose figures these are: how to see another coder's, in this
+    page's controls; under a consensus coder with disagreements still open, a choice of the
+    two coders' own figures (it sets the Coder box above)."""
+    if choice.others:
+        st.caption(
+            "Choose another coder in the Coder box above, or settle two coders' "
+            "disagreements on the Agreement page to count their consensus."
+        )
     if not (choice.consensus_of and choice.open_disagreements):
         return
     a, b = choice.consensus_of
@@ -258,15 +270,25 @@ def quotes_view(project: Project, coder: str | None, where: Attributes) -> None:
         help="The quotes of every coder, each naming its coder (instead of the Coder above).",
     ):
         coder = ALL_CODERS
-    st.markdown("**Download the quote lists of every theme**")
-    with st.container(horizontal=True):
+    scope_column, buttons = st.columns([1, 3], vertical_alignment="bottom")
+    scope = scope_column.segmented_control(
+        "Download the quotes of",
+        ["theme", "every"],
+        format_func={"theme": "This theme", "every": "Every theme"}.get,
+        default="every",
+        required=True,
+        key="quotes_scope",
+    )
+    chosen = [theme] if scope == "theme" else None
+    whose = coder if coder is not None else session.derived(automatic_coder, project)
+    with buttons.container(horizontal=True):
         for fmt in FORMATS:
             st.download_button(
                 FORMAT_NAMES[fmt],
                 data=lambda fmt=fmt: quote_file(
-                    project.path, fmt, None, coder, pseudonymize, where
+                    project.path, fmt, chosen, coder, pseudonymize, where
                 ),
-                file_name=f"quotes.{fmt}",
+                file_name=download_name(project.path, "quotes", whose, fmt, chosen and theme),
                 mime=MIME[fmt],
                 icon=":material/download:",
                 key=f"quotes_{fmt}",
@@ -289,7 +311,7 @@ def memos_view(project: Project, coder: str | None) -> None:
     st.download_button(
         "CSV",
         data=lambda: csv_text(rows, MEMO_COLUMNS),
-        file_name="memos.csv",
+        file_name=download_name(project.path, "memos", coder, "csv", code),
         mime="text/csv",
         icon=":material/download:",
         key="memos_csv",
@@ -321,7 +343,7 @@ def page() -> None:
             "memos": lambda: memos_view(project, coder),
         }[view or "frequency"]()
     except QualcodeError as error:  # e.g. no codings yet
-        st.info(literal(str(error)))
+        st.info(literal(session.error_text(error)))
 
 
 page()
