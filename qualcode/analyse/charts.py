@@ -18,6 +18,10 @@ from qualcode.errors import QualcodeError
 from qualcode.files import written
 
 WIDTH = 480
+ROW = 28  # px per row of a heatmap: room for its label and the counts written in
+# Fit the width to the page and keep the height: the plot's rows keep ROW px whatever the axis
+# labels take (with "fit", Streamlit's default, rotated labels squeeze the rows together).
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 BREAKDOWN = "breakdown"  # the field a chart's groups (transcripts, attribute values…) are in
 SCRIPT_SAFE = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -104,8 +108,8 @@ def cooccurrence_chart(report: Report) -> alt.Chart:
             alt.datum.turns > long["turns"].max() / 2, alt.value("white"), alt.value("black")
         ),
     )
-    size = max(200, 28 * len(codes))
-    return (heat + text).properties(width=size, height=size)
+    size = max(200, ROW * len(codes))
+    return (heat + text).properties(width=size, height=ROW * len(codes), autosize=FIT_WIDTH)
 
 
 def crosstab_chart(report: Report) -> alt.Chart:
@@ -121,7 +125,7 @@ def crosstab_chart(report: Report) -> alt.Chart:
     cell = report.notes[-1].removeprefix("Cells: ").rstrip(".") if report.notes else "value"
     base = alt.Chart(long, title=f"{cell.capitalize()} — coder {report.coder.name}")
     heat = base.mark_rect().encode(
-        x=alt.X(f"{BREAKDOWN}:N", sort=columns, title=None),
+        x=alt.X(f"{BREAKDOWN}:N", sort=columns, title=None, axis=alt.Axis(labelLimit=240)),
         y=alt.Y("code:N", sort=codes, title=None),
         color=alt.Color("value:Q", scale=alt.Scale(scheme="blues"), title=cell.split(" per ")[0]),
         tooltip=["code", "label", alt.Tooltip(f"{BREAKDOWN}:N", title=name), "value"],
@@ -131,7 +135,9 @@ def crosstab_chart(report: Report) -> alt.Chart:
         y=alt.Y("code:N", sort=codes),
         text=alt.Text("value:Q", format=".2~f"),
     )
-    return (heat + text).properties(width=max(200, 90 * len(columns)), height=28 * len(codes))
+    return (heat + text).properties(
+        width=max(200, 90 * len(columns)), height=ROW * len(codes), autosize=FIT_WIDTH
+    )
 
 
 class ScriptSafeJSON(json.JSONEncoder):
