@@ -55,7 +55,9 @@ def test_an_unfinished_consensus_says_how_many_are_open_and_offers_each_coders_f
     assert app.selectbox(key="report_coder").value == "(automatic)"
     assert "It leaves out 1 transcript(s): t3 (not coded by ben)." in captions(app)
     (warning,) = app.warning
-    assert shown(warning.value).startswith("4 of the 5 turns where ann and ben differ")
+    assert shown(warning.value).startswith(
+        "4 of the 5 turn(s) where ann and ben differ are not adjudicated yet, so"
+    )
     assert "Agreement page" in warning.value and "--" not in warning.value
     app.button(key="own_figures_ben").click().run()
     assert app.selectbox(key="report_coder").value == "ben"

@@ -332,6 +332,10 @@ def test_cli_reports_list_the_transcripts_not_coded(study):
 
 
 def test_a_consensus_with_open_disagreements_says_how_many_and_offers_the_coders(study):
+    build_consensus(study, "ann", "ben")
+    assert "None of the 5 turn(s) where ann and ben differ is adjudicated yet" in (
+        report.frequency(study).describe()
+    )
     adjudicate_turn(study, study.turn_id("t1", 3), "b", coders=["ann", "ben"])
     result = report.frequency(study)
     assert (result.coder.disagreements, result.coder.open_disagreements) == (5, 4)

@@ -43,6 +43,16 @@ class CoderChoice:
     def describe(self) -> str:
         return " ".join([f"Figures for coder {self.name!r} ({self.why}).", *self.coverage_notes()])
 
+    def still_open(self) -> str:
+        """How many of the consensus coder's disagreements are open: '4 of the 5 turn(s)
+        where ann and ben differ are not adjudicated yet'."""
+        a, b = self.consensus_of or ("", "")
+        where = f"turn(s) where {a} and {b} differ"
+        if self.open_disagreements == self.disagreements:
+            return f"None of the {self.disagreements} {where} is adjudicated yet"
+        count = f"{self.open_disagreements} of the {self.disagreements}"
+        return f"{count} {where} are not adjudicated yet"
+
     def not_coded_names(self) -> list[str]:
         return [name for name, _ in self.not_coded]
 
@@ -62,9 +72,7 @@ class CoderChoice:
                 notes.append(f"It leaves out {len(self.not_coded)} transcript(s): {left_out}.")
             if self.open_disagreements:
                 notes.append(
-                    f"{self.open_disagreements} of the {self.disagreements} turn(s) where {a} "
-                    f"and {b} differ are not adjudicated yet: there the consensus keeps only "
-                    "the codes both applied."
+                    f"{self.still_open()}: there the consensus keeps only the codes both applied."
                 )
         elif self.not_coded:
             over = f"Shares are over the turns of the transcripts {self.name} coded; "

@@ -170,12 +170,12 @@ def recount_frequency(
     keys = dimension.keys
     speakers = _speaker_counts(project, masks, list(table["code"]), choice, dimension, attributes)
     speakers = speakers[speakers["passes"] == 1]
+    described = ["transcript", "group", "speaker", "role", "all_participant_turns"]
     if dimension.attribute is not None:
         speakers = speakers.assign(**{keys[0]: speakers["attribute"]})
+        described.append(keys[0])
     long = speakers.melt(
-        id_vars=["transcript", "group", "speaker", "role", "all_participant_turns", *keys[:1]]
-        if dimension.attribute
-        else ["transcript", "group", "speaker", "role", "all_participant_turns"],
+        id_vars=described,
         value_vars=list(table["code"]),
         var_name="code",
         value_name="turns",

@@ -90,9 +90,8 @@ def own_figures(choice: CoderChoice) -> None:
     a, b = choice.consensus_of
     st.warning(
         literal(
-            f"{choice.open_disagreements} of the {choice.disagreements} turns where {a} and {b} "
-            "differ are not adjudicated yet, so these figures count only the codes both "
-            "applied there. Settle them on the Agreement page, or see each coder's own figures:"
+            f"{choice.still_open()}, so these figures count only the codes both applied "
+            "there. Settle them on the Agreement page, or see each coder's own figures:"
         )
     )
     with st.container(horizontal=True):
