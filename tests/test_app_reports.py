@@ -88,7 +88,8 @@ def test_speaker_attributes_break_reports_down_and_narrow_them(app, study):
     app.segmented_control(key="report_by").set_value("code").run()
     shares = app.dataframe[0].value.set_index("code")["share"]
     assert (shares["awareness"], shares["community"]) == (0.5, 0.25)  # of f's 4 turns
-    assert "Only speakers with gender = f" in captions(app)
+    said = "Only the turns of speakers with gender = f: shares are over their participant turns."
+    assert said in captions(app)
 
 
 def test_quotes_of_every_coder_on_the_reports_page(app):

@@ -427,7 +427,7 @@ def test_speaker_attributes_filter_every_report(gendered):
         "community": (1, 0.25),
         "unused": (0, 0.0),
     }
-    assert "Only speakers with gender = f" in result.describe()
+    assert "Only the turns of speakers with gender = f: shares are over" in result.describe()
     men = {
         row["code"]: row
         for row in report.cooccurrence(gendered, "ann", attributes=(("gender", "m"),)).rows()
@@ -436,12 +436,14 @@ def test_speaker_attributes_filter_every_report(gendered):
     assert men["awareness"]["boundaries"] == 1 and men["awareness"]["awareness"] == 1
     assert men["community"]["community"] == 1  # 2 without the filter (t1#1 is TK's)
     assert men["conditions"]["conditions"] == 1 and men["awareness.body"]["awareness.body"] == 0
+    described = report.cooccurrence(gendered, "ann", attributes=(("gender", "m"),)).describe()
+    assert "Only the turns of speakers with gender = m." in described
     found = quotes(gendered, ["awareness"], "ann", attributes=women)
     assert [(q.code, q.transcript, q.turn) for q in found.quotes] == [
         ("awareness.body", "t1", 2),
         ("awareness.body", "t2", 2),
     ]
-    assert "Only speakers with gender = f." in found.describe()
+    assert "Only the quotes of speakers with gender = f." in found.describe()
     with pytest.raises(QualcodeError, match="no speaker has gender = x"):
         report.frequency(gendered, attributes=(("gender", "x"),))
 

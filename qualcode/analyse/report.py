@@ -114,11 +114,13 @@ def _colors(codes: pd.DataFrame) -> dict[str, str]:
     return {row.code: row.color for row in codes.itertuples() if isinstance(row.color, str)}
 
 
-def _filter_note(attributes: Attributes) -> list[str]:
+def _filter_note(attributes: Attributes, shares: bool = True) -> list[str]:
+    """What a report narrowed to speakers with ``attributes`` counts."""
     if not attributes:
         return []
     said = " and ".join(f"{name} = {value}" for name, value in attributes)
-    return [f"Only speakers with {said}: shares are over their participant turns."]
+    over = ": shares are over their participant turns" if shares else ""
+    return [f"Only the turns of speakers with {said}{over}."]
 
 
 def frequency(
@@ -529,7 +531,7 @@ def cooccurrence(
     matrix.insert(0, "code", list(table["code"]))
     notes = [
         *_notes(rollup, table),
-        *_filter_note(attributes)[:1],
+        *_filter_note(attributes, shares=False),
         "Each cell counts the turns coded with both codes.",
     ]
     return Report("cooccurrence", matrix, choice, rollup, "code", notes, _colors(table))

@@ -130,7 +130,7 @@ def quotes(
     if attributes:
         check_attributes(project, attributes)
         said = " and ".join(f"{name} = {value}" for name, value in attributes)
-        notes.append(f"Only speakers with {said}.")
+        notes.append(f"Only the quotes of speakers with {said}.")
     return QuoteList(
         choice,
         chosen,
