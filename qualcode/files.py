@@ -13,8 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import secrets
 import shutil
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +24,7 @@ from typing import IO, Any
 
 from qualcode.errors import QualcodeError
 
+FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe"})
 # What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -83,3 +86,13 @@ def csv_text(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
 def csv_value(text: str) -> str:
     """The text :func:`csv_cell` was given: one leading ``'`` taken off, if there is one."""
     return text.removeprefix(QUOTE)
+
+
+def slug(name: str, fallback: str = "file", width: int = 60) -> str:
+    """``name`` as lower-case ASCII letters, digits and hyphens, safe in a file name or a key
+    on every system: ``Ledere i Balance`` → ``ledere-i-balance``, ``Søren Ærø`` →
+    ``soeren-aeroe``; ``fallback`` when nothing is left."""
+    text = unicodedata.normalize("NFKD", name.casefold().translate(FOLD))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:width].strip("-")
+    return text or fallback

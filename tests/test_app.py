@@ -793,7 +793,7 @@ def test_agreement_page_needs_two_coders(app, demo):
     open_page(app, "agreement")
     assert app.multiselect(key="agreement_coders").value == ["coder-a", "coder-b"]
     app.multiselect(key="agreement_coders").set_value(["coder-a"]).run()
-    assert app.info[0].value == "Choose two or more coders to compare."
+    assert app.info[0].value == "Choose two or more coders under Coders to compare."
     app.multiselect(key="agreement_coders").set_value(["coder-a", "coder-b"])
     app.segmented_control(key="agreement_unit").set_value("sentence").run()
     assert not app.exception and not app.error

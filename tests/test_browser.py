@@ -128,6 +128,7 @@ def test_accept_a_suggestion_and_see_it_counted(chromium, served):
         expect(page.get_by_text("Quotes 1–1")).to_be_visible()
         with page.expect_download() as download:
             page.get_by_role("button", name="CSV").click()
+        assert download.value.suggested_filename == "demo-quotes-browser-coder.csv"
         rows = download.value.path().read_text(encoding="utf-8").splitlines()
         assert rows[0].startswith("code,label,transcript,group,turn,speaker,text")
         assert len(rows) == 2 and rows[1].startswith("awareness,")

@@ -15,10 +15,11 @@ from click.testing import CliRunner
 
 from qualcode.analyse import charts, report
 from qualcode.analyse.common import choose_coder
-from qualcode.analyse.consensus import build_consensus
+from qualcode.analyse.consensus import adjudicate_turn, build_consensus
 from qualcode.analyse.project_agreement import project_agreement
 from qualcode.cli import cli
 from qualcode.errors import QualcodeError
+from qualcode.export.quotes import quotes
 from qualcode.store import Project
 
 
@@ -247,3 +248,267 @@ def test_memos_are_listed_with_their_turns_and_the_coders_codes(demo):
         memo_table(demo, coder="zed")
     with pytest.raises(QualcodeError, match="unknown code 'nope'"):
         memo_table(demo, code="nope")
+
+
+# ---------------------------------------------------------------- transcripts not coded
+
+# ben has not coded t3 (its one participant turn is ann's conditions). ben's coded turns, all
+# participants': t1#2 awareness, t1#3 conditions + boundaries, t1#5 boundaries, t2#2
+# awareness.body, t2#3 and t2#4 community. The participant turns of the transcripts ben coded:
+# t1 4, t2 3, 7 in all (the 7 units agreement compares ann and ben on, too).
+
+
+def test_a_coders_shares_are_over_the_transcripts_that_coder_coded(study):
+    result = report.frequency(study, coder="ben")
+    figures = {row["code"]: (row["turns"], row["share"], row["not_coded"]) for row in result.rows()}
+    assert figures == {
+        "awareness": (2, round(2 / 7, 4), "t3"),  # t1#2, t2#2; .25 if t3 counted "no"
+        "awareness.body": (1, round(1 / 7, 4), "t3"),
+        "conditions": (1, round(1 / 7, 4), "t3"),
+        "boundaries": (2, round(2 / 7, 4), "t3"),
+        "community": (2, round(2 / 7, 4), "t3"),
+        "unused": (0, 0.0, "t3"),
+    }
+    assert "ben has not coded 1 transcript(s), left out: t3." in result.describe()
+    assert "Shares are over the turns of the transcripts ben coded" in result.describe()
+    assert project_agreement(study, ["ann", "ben"])["n_units"] == 7
+    by_transcript = rows(
+        report.frequency(study, by="transcript", coder="ben"), "transcript", "code"
+    )
+    assert by_transcript[("t3", "conditions")]["share"] is None  # not coded: no share
+    assert by_transcript[("t3", "conditions")]["not_coded"] == "t3"
+    assert by_transcript[("t2", "community")]["share"] == round(2 / 3, 4)
+    assert by_transcript[("t2", "community")]["not_coded"] == ""
+    by_group = rows(report.frequency(study, by="group", coder="ben"), "group", "code")
+    assert by_group[("G2", "community")]["share"] == round(2 / 3, 4)  # t2's 3 turns, not t3's
+    assert (
+        by_group[("G2", "community")]["not_coded"],
+        by_group[("G1", "awareness")]["not_coded"],
+    ) == ("t3", "")
+    for by in ("code", "group", "transcript", "role"):
+        counted = report.frequency(study, by=by, coder="ben").table
+        assert counted.equals(report.recount_frequency(study, by=by, coder="ben").table), by
+    shares = {
+        row["code"]: row for row in report.crosstab(study, "transcript", "share", "ben").rows()
+    }
+    assert shares["conditions"]["t3"] is None and shares["conditions"]["t1"] == 0.25
+    # ann coded every transcript: nothing left out, her shares over all 8 participant turns.
+    ann = report.frequency(study, coder="ann")
+    assert {row["not_coded"] for row in ann.rows()} == {""}
+    assert "has not coded" not in ann.describe()
+
+
+def test_the_consensus_report_names_the_transcripts_it_leaves_out(study):
+    build_consensus(study, "ann", "ben")
+    result = report.frequency(study)
+    assert "It leaves out 1 transcript(s): t3 (not coded by ben)." in result.describe()
+    # the codes both applied: t1#3 conditions, t1#5 boundaries, t2#2 awareness.body, t2#3
+    # community; over the 7 participant turns of t1 and t2.
+    figures = {row["code"]: (row["turns"], row["share"]) for row in result.rows()}
+    assert figures["conditions"] == (1, round(1 / 7, 4))
+    assert figures["awareness"] == (1, round(1 / 7, 4))
+    assert {row["not_coded"] for row in result.rows()} == {"t3"}
+    found = quotes(study)
+    assert "It leaves out 1 transcript(s): t3 (not coded by ben)." in found.describe()
+
+
+def test_cli_reports_list_the_transcripts_not_coded(study):
+    runner = CliRunner()
+    base = ["--project", str(study.path), "report", "frequency", "--coder", "ben"]
+    result = runner.invoke(cli, [*base, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    listing = json.loads(result.stdout)
+    assert {row["not_coded"] for row in listing} == {"t3"}
+    assert "left out: t3" in result.stderr
+    result = runner.invoke(cli, base)
+    assert "left out: t3" in result.stdout.splitlines()[0]
+    assert "not_coded" in result.stdout
+
+
+# ---------------------------------------------------------------- open disagreements
+
+# Where ann and ben differ in t1 and t2 (by hand): t1#1 (ann community), t1#2 (awareness.body
+# against awareness), t1#3 (ben adds boundaries), t1#6 (ann only), t2#4 (ben only): 5 turns.
+
+
+def test_a_consensus_with_open_disagreements_says_how_many_and_offers_the_coders(study):
+    build_consensus(study, "ann", "ben")
+    assert "None of the 5 turn(s) where ann and ben differ is adjudicated yet" in (
+        report.frequency(study).describe()
+    )
+    adjudicate_turn(study, study.turn_id("t1", 3), "b", coders=["ann", "ben"])
+    result = report.frequency(study)
+    assert (result.coder.disagreements, result.coder.open_disagreements) == (5, 4)
+    assert "4 of the 5 turn(s) where ann and ben differ are not adjudicated yet" in (
+        result.describe()
+    )
+    runner = CliRunner()
+    base = ["--project", str(study.path)]
+    for command in (["report", "frequency"], ["report", "crosstab"], ["quotes"]):
+        shown = runner.invoke(cli, [*base, *command])
+        assert shown.exit_code == 0, shown.output
+        assert "4 of the 5 turn(s)" in shown.stdout
+        assert "For the coders' own figures: --coder ann or --coder ben." in shown.stdout
+    as_json = runner.invoke(cli, [*base, "report", "frequency", "--format", "json"])
+    assert "--coder ann or --coder ben" in as_json.stderr
+    json.loads(as_json.stdout)
+    for transcript, turn in (("t1", 1), ("t1", 2), ("t1", 6), ("t2", 4)):
+        adjudicate_turn(study, study.turn_id(transcript, turn), "a")
+    settled = runner.invoke(cli, [*base, "report", "frequency"])
+    assert "not adjudicated" not in settled.stdout and "own figures" not in settled.stdout
+    assert report.frequency(study).coder.open_disagreements == 0
+
+
+# ---------------------------------------------------------------- speaker attributes
+
+# Genders in the study: t1 D1 f, t1 D2 m, t2 P1 f, t2 P2 m; t3 P1 and the interviewers have
+# none. Participant turns: f 4 (t1 D1: 2 and 5; t2 P1: 2 and 4), m 3 (t1 D2: 3, 6; t2 P2: 3),
+# not set 1 (t3 P1: 2).
+GENDERS = {("t1", "D1"): "f", ("t1", "D2"): "m", ("t2", "P1"): "f", ("t2", "P2"): "m"}
+
+
+@pytest.fixture
+def gendered(study):
+    for (transcript, label), gender in GENDERS.items():
+        study.set_speaker(transcript, label, attributes={"gender": gender})
+    return study
+
+
+def test_a_report_by_a_speaker_attribute(gendered):
+    result = report.frequency(gendered, by="attribute:gender", coder="ann")
+    assert list(result.table.columns)[:2] == ["gender", "code"] and result.column == "gender"
+    figures = {
+        (row["gender"], row["code"]): (row["turns"], row["participants"], row["share"])
+        for row in result.rows()
+    }
+    # ann: t1#2 (D1) and t2#2 (P1) awareness.body, t1#5 (D1) boundaries; t1#3 (D2) conditions,
+    # t1#6 (D2) boundaries + awareness, t2#3 (P2) community; t3#2 (P1, no gender) conditions
+    # and t1#1 (TK, no gender) community.
+    assert figures[("f", "awareness")] == (2, 2, 0.5)
+    assert figures[("f", "boundaries")] == (1, 1, 0.25)
+    assert figures[("m", "awareness")] == (1, 1, round(1 / 3, 4))
+    assert figures[("m", "community")] == (1, 1, round(1 / 3, 4))
+    assert figures[("(not set)", "community")] == (1, 0, 0.0)  # the interviewer's turn
+    assert figures[("(not set)", "conditions")] == (1, 1, 1.0)
+    assert len(figures) == 3 * 6
+    for by in ("attribute:gender", "code", "group", "transcript", "speaker"):
+        for where in ((), (("gender", "f"),)):
+            for coder in ("ann", "ben"):
+                counted = report.frequency(gendered, by, coder, attributes=where).table
+                recounted = report.recount_frequency(gendered, by, coder, attributes=where)
+                assert counted.equals(recounted.table), (by, where, coder)
+    table = {
+        row["code"]: row
+        for row in report.crosstab(gendered, "attribute:gender", "turns", "ann").rows()
+    }
+    assert (table["awareness"]["f"], table["awareness"]["m"], table["awareness"]["(not set)"]) == (
+        2,
+        1,
+        0,
+    )
+    assert table["conditions"]["total"] == 2 and table["community"]["(not set)"] == 1
+    spec = charts.chart(result).to_dict()  # the chart reads the values under its own name
+    assert spec["encoding"]["yOffset"]["field"] == "breakdown"
+    assert report.breakdown("attribute:role").keys == ["attribute role"]  # role is taken
+    with pytest.raises(QualcodeError, match="or attribute:NAME"):
+        report.frequency(gendered, by="gender")
+
+
+def test_speaker_attributes_filter_every_report(gendered):
+    women = (("gender", "f"),)
+    result = report.frequency(gendered, coder="ben", attributes=women)
+    figures = {row["code"]: (row["turns"], row["share"]) for row in result.rows()}
+    # ben on f's 4 turns: t1#2 awareness, t1#5 boundaries, t2#2 awareness.body, t2#4 community
+    assert figures == {
+        "awareness": (2, 0.5),
+        "awareness.body": (1, 0.25),
+        "conditions": (0, 0.0),
+        "boundaries": (1, 0.25),
+        "community": (1, 0.25),
+        "unused": (0, 0.0),
+    }
+    assert "Only the turns of speakers with gender = f: shares are over" in result.describe()
+    men = {
+        row["code"]: row
+        for row in report.cooccurrence(gendered, "ann", attributes=(("gender", "m"),)).rows()
+    }
+    # ann on m's turns: t1#3 conditions, t1#6 boundaries + awareness, t2#3 community
+    assert men["awareness"]["boundaries"] == 1 and men["awareness"]["awareness"] == 1
+    assert men["community"]["community"] == 1  # 2 without the filter (t1#1 is TK's)
+    assert men["conditions"]["conditions"] == 1 and men["awareness.body"]["awareness.body"] == 0
+    described = report.cooccurrence(gendered, "ann", attributes=(("gender", "m"),)).describe()
+    assert "Only the turns of speakers with gender = m." in described
+    found = quotes(gendered, ["awareness"], "ann", attributes=women)
+    assert [(q.code, q.transcript, q.turn) for q in found.quotes] == [
+        ("awareness.body", "t1", 2),
+        ("awareness.body", "t2", 2),
+    ]
+    assert "Only the quotes of speakers with gender = f." in found.describe()
+    with pytest.raises(QualcodeError, match="no speaker has gender = x"):
+        report.frequency(gendered, attributes=(("gender", "x"),))
+
+
+def test_quotes_of_every_coder_name_their_coder(study, tmp_path):
+    found = quotes(study, ["boundaries"], "all")
+    assert [(q.transcript, q.turn, q.coder) for q in found.quotes] == [
+        ("t1", 3, "ben"),
+        ("t1", 5, "ann"),
+        ("t1", 5, "ben"),
+        ("t1", 6, "ann"),
+    ]
+    assert found.describe().startswith("Quotes coded by every coder (ann, ben)")
+    runner = CliRunner()
+    base = ["--project", str(study.path), "quotes", "boundaries"]
+    result = runner.invoke(cli, [*base, "--coder", "all", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith(",coder") and [line.rsplit(",", 1)[1] for line in lines[1:]] == [
+        "ben",
+        "ann",
+        "ben",
+        "ann",
+    ]
+    assert "Quotes coded by every coder" in result.stderr
+    markdown = runner.invoke(cli, [*base, "--coder", "all", "--format", "md"]).stdout
+    assert "t1, turn 5, coded by ann" in markdown and "t1, turn 5, coded by ben" in markdown
+    # to the screen, as to a file: which coder it chose (on stderr, the quotes stay clean)
+    result = runner.invoke(cli, [*base, "--format", "csv"])
+    assert result.stderr.startswith("Quotes coded by ann (the coder with the most codings")
+    assert result.stdout.startswith("code,label,transcript")
+    assert "Choose another coder with --coder NAME" in result.stderr
+    result = runner.invoke(cli, [*base, "--format", "md"])
+    assert "Quotes coded by ann" in result.stderr
+    (tmp_path / "all.xlsx").unlink(missing_ok=True)
+    written = runner.invoke(cli, [*base, "--coder", "all", "-o", str(tmp_path / "all.xlsx")])
+    assert "Wrote 4 quote(s)" in written.stdout
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "all.xlsx")["boundaries"]
+    assert [cell.value for cell in sheet[1]][-1] == "coder"
+    assert [row[-1].value for row in sheet.iter_rows(min_row=2)] == ["ben", "ann", "ben", "ann"]
+
+
+def test_cli_reports_by_and_filtered_by_speaker_attributes(gendered):
+    runner = CliRunner()
+    base = ["--project", str(gendered.path), "report"]
+    result = runner.invoke(
+        cli,
+        [*base, "frequency", "--by", "attribute:gender", "--coder", "ann", "--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    rows_ = {(row["gender"], row["code"]): row for row in json.loads(result.stdout)}
+    assert rows_[("f", "awareness")]["share"] == 0.5
+    result = runner.invoke(
+        cli, [*base, "crosstab", "--by", "attribute:gender", "--coder", "ann", "--format", "csv"]
+    )
+    assert result.stdout.splitlines()[0] == "code,label,f,m,(not set),total"
+    result = runner.invoke(
+        cli,
+        [*base, "frequency", "--coder", "ben", "--attribute", "gender=f", "--format", "json"],
+    )
+    assert {row["code"]: row["share"] for row in json.loads(result.stdout)}["awareness"] == 0.5
+    result = runner.invoke(cli, [*base, "cooccurrence", "--attribute", "gender"])
+    assert result.exit_code == 1 and "must be NAME=VALUE" in result.stderr
+    result = runner.invoke(cli, [*base, "frequency", "--by", "gender"])
+    assert result.exit_code == 1 and "attribute:NAME" in result.stderr
+    assert "Traceback" not in result.output

@@ -18,6 +18,11 @@ from qualcode.errors import QualcodeError
 from qualcode.files import written
 
 WIDTH = 480
+ROW = 28  # px per row of a heatmap: room for its label and the counts written in
+# Fit the width to the page and keep the height: the plot's rows keep ROW px whatever the axis
+# labels take (with "fit", Streamlit's default, rotated labels squeeze the rows together).
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+BREAKDOWN = "breakdown"  # the field a chart's groups (transcripts, attribute values…) are in
 SCRIPT_SAFE = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 )
@@ -63,18 +68,20 @@ def frequency_chart(report: Report, value: str = "share") -> alt.Chart:
             )
             .properties(width=WIDTH)
         )
-    dimension = "speaker" if report.by == "speaker" else report.by
+    name = report.column or report.by
     if report.by == "speaker":
-        table["speaker"] = table["transcript"] + " " + table["speaker"]
+        table[BREAKDOWN] = table["transcript"] + " " + table["speaker"]
+    else:  # under a name of its own: an attribute's name may hold a Vega-Lite . or :
+        table[BREAKDOWN] = table[name]
     return (
-        alt.Chart(table, title=f"{title} by {report.by} — coder {report.coder.name}")
+        alt.Chart(table, title=f"{title} by {name} — coder {report.coder.name}")
         .mark_bar()
         .encode(
             y=alt.Y("code:N", sort=order, title=None),
-            yOffset=alt.YOffset(f"{dimension}:N"),
+            yOffset=alt.YOffset(f"{BREAKDOWN}:N"),
             x=alt.X(f"{value}:Q", title=title, axis=axis),
-            color=alt.Color(f"{dimension}:N", title=report.by),
-            tooltip=[dimension, *tooltip],
+            color=alt.Color(f"{BREAKDOWN}:N", title=name),
+            tooltip=[alt.Tooltip(f"{BREAKDOWN}:N", title=name), *tooltip],
         )
         .properties(width=WIDTH)
     )
@@ -101,33 +108,36 @@ def cooccurrence_chart(report: Report) -> alt.Chart:
             alt.datum.turns > long["turns"].max() / 2, alt.value("white"), alt.value("black")
         ),
     )
-    size = max(200, 28 * len(codes))
-    return (heat + text).properties(width=size, height=size)
+    size = max(200, ROW * len(codes))
+    return (heat + text).properties(width=size, height=ROW * len(codes), autosize=FIT_WIDTH)
 
 
 def crosstab_chart(report: Report) -> alt.Chart:
     """A heatmap of code × group (or transcript, speaker, role)."""
     table = report.table.drop(columns=["total"], errors="ignore")
     columns = [c for c in table.columns if c not in ("code", "label")]
+    name = report.column or report.by
     long = table.melt(
-        id_vars=["code", "label"], value_vars=columns, var_name=report.by, value_name="value"
+        id_vars=["code", "label"], value_vars=columns, var_name=BREAKDOWN, value_name="value"
     )
     long["value"] = pd.to_numeric(long["value"], errors="coerce")
     codes = list(table["code"])
     cell = report.notes[-1].removeprefix("Cells: ").rstrip(".") if report.notes else "value"
     base = alt.Chart(long, title=f"{cell.capitalize()} — coder {report.coder.name}")
     heat = base.mark_rect().encode(
-        x=alt.X(f"{report.by}:N", sort=columns, title=None),
+        x=alt.X(f"{BREAKDOWN}:N", sort=columns, title=None, axis=alt.Axis(labelLimit=240)),
         y=alt.Y("code:N", sort=codes, title=None),
         color=alt.Color("value:Q", scale=alt.Scale(scheme="blues"), title=cell.split(" per ")[0]),
-        tooltip=["code", "label", report.by, "value"],
+        tooltip=["code", "label", alt.Tooltip(f"{BREAKDOWN}:N", title=name), "value"],
     )
     text = base.mark_text(fontSize=10).encode(
-        x=alt.X(f"{report.by}:N", sort=columns),
+        x=alt.X(f"{BREAKDOWN}:N", sort=columns),
         y=alt.Y("code:N", sort=codes),
         text=alt.Text("value:Q", format=".2~f"),
     )
-    return (heat + text).properties(width=max(200, 90 * len(columns)), height=28 * len(codes))
+    return (heat + text).properties(
+        width=max(200, 90 * len(columns)), height=ROW * len(codes), autosize=FIT_WIDTH
+    )
 
 
 def saturation_chart(found) -> alt.LayerChart:

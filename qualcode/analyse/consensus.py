@@ -23,7 +23,12 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from qualcode.analyse.common import consensus_coders, presence_sql
+from qualcode.analyse.common import (
+    adjudication_counts,
+    consensus_coders,
+    disagreement_sql,
+    presence_sql,
+)
 from qualcode.errors import QualcodeError
 from qualcode.store import CodingRow, Project
 
@@ -40,42 +45,6 @@ Span = tuple[int, int] | None
 
 
 # ---------------------------------------------------------------- disagreements
-
-
-def _disagreement_sql(
-    project: Project,
-    coder_ids: Sequence[int],
-    code: str | None,
-    transcript: str | None,
-) -> tuple[str, list[Any]]:
-    """SQL selecting (turn_id, transcript name, turn number) of every turn where the coders
-    who coded its transcript differ on some code (or on ``code``)."""
-    bits = " ".join(f"WHEN {coder_id} THEN {1 << i}" for i, coder_id in enumerate(coder_ids))
-    ids = ", ".join(str(coder_id) for coder_id in coder_ids)
-    where, params = [], []
-    if code is not None:
-        where.append("code_id = ?")
-        params.append(project.code_id(code))
-    outer, outer_params = [], []
-    if transcript is not None:
-        project.transcript(transcript)
-        outer.append("p.name = ?")
-        outer_params.append(transcript)
-    sql = f"""
-        WITH presence AS MATERIALIZED ({presence_sql(coder_ids)}),
-        per AS (
-            SELECT turn_id, code_id, sum(DISTINCT CASE coder_id {bits} END) AS mask
-            FROM codings WHERE coder_id IN ({ids}) {"".join(" AND " + w for w in where)}
-            GROUP BY turn_id, code_id
-        )
-        SELECT DISTINCT per.turn_id, p.name AS transcript, t.turn, p.present
-        FROM per
-        JOIN turns t ON t.id = per.turn_id
-        JOIN presence p ON p.transcript_id = t.transcript_id
-        WHERE (p.present & (p.present - 1)) != 0 AND per.mask != p.present
-        {"".join(" AND " + w for w in outer)}
-    """
-    return sql, params + outer_params
 
 
 def disagreements(
@@ -98,7 +67,7 @@ def disagreements(
     if (limit is not None and limit < 1) or offset < 0:
         raise QualcodeError(f"a page needs limit >= 1 and offset >= 0, not {limit}/{offset}")
     names, coder_ids = _coders(project, coders)
-    sql, params = _disagreement_sql(project, coder_ids, code, transcript)
+    sql, params = disagreement_sql(project, coder_ids, code, transcript)
     total = project.db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
     page_sql = f"SELECT turn_id, present FROM ({sql}) ORDER BY transcript, turn"
     page_params = list(params)
@@ -316,19 +285,10 @@ def adjudication_status(project: Project, consensus: str = DEFAULT_CONSENSUS) ->
     them are adjudicated, the decisions taken, and the consensus coder's codings."""
     consensus_id, a_id, b_id = _registered(project, consensus)
     names = [_coder_name(project, a_id), _coder_name(project, b_id)]
-    sql, params = _disagreement_sql(project, [a_id, b_id], None, None)
-    differing = {row[0] for row in project.db.execute(sql, params).fetchall()}
-    decided = {
-        row["turn_id"]: row["decision"]
-        for row in project.query(
-            "SELECT turn_id, decision FROM adjudications WHERE consensus_coder_id = ?",
-            [consensus_id],
-        )
-    }
-    adjudicated = [turn_id for turn_id in differing if turn_id in decided]
+    differing, decided = adjudication_counts(project, consensus_id, a_id, b_id)
     counts = {decision: 0 for decision in DECISIONS}
-    for turn_id in adjudicated:
-        counts[decided[turn_id]] += 1
+    for decision in decided.values():
+        counts[decision] += 1
     codings = project.db.execute(
         "SELECT count(*) FROM codings WHERE coder_id = ?", [consensus_id]
     ).fetchone()[0]
@@ -336,9 +296,9 @@ def adjudication_status(project: Project, consensus: str = DEFAULT_CONSENSUS) ->
         "consensus": consensus,
         "coders": names,
         "transcripts": len(_both_coded(project, a_id, b_id)),
-        "disagreements": len(differing),
-        "adjudicated": len(adjudicated),
-        "open": len(differing) - len(adjudicated),
+        "disagreements": differing,
+        "adjudicated": len(decided),
+        "open": differing - len(decided),
         "decisions": counts,
         "consensus_codings": codings,
     }

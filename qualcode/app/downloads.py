@@ -11,7 +11,8 @@ import tempfile
 from pathlib import Path
 
 from qualcode.codebook import Codebook
-from qualcode.export.quotes import quotes, write_quotes
+from qualcode.export.quotes import ALL_CODERS, quotes, write_quotes
+from qualcode.files import slug
 from qualcode.refi.qdc import export_qdc
 from qualcode.store import Project
 
@@ -25,17 +26,30 @@ MIME = {
 }
 
 
+def download_name(
+    project: str | Path, report: str, coder: str | None, extension: str, theme: str | None = None
+) -> str:
+    """The name a download is saved under: project, theme, report and coder, each a safe slug
+    (``leaders-boundaries-quotes-coder-a.docx``; ``every-coder`` for every coder's)."""
+    who = "every-coder" if coder in (None, ALL_CODERS) else slug(coder, "coder")
+    parts = [slug(Path(project).stem, "project"), *([slug(theme, "theme")] if theme else [])]
+    return "-".join([*parts, report, who]) + f".{extension}"
+
+
 def quote_file(
     path: str | Path,
     fmt: str,
     codes: list[str] | None = None,
     coder: str | None = None,
     pseudonymize: bool = False,
+    attributes: tuple[tuple[str, str], ...] = (),
 ) -> bytes:
-    """The quote lists of ``codes`` (all when None) as a ``fmt`` file (csv, xlsx, docx, md)."""
+    """The quote lists of ``codes`` (all when None) as a ``fmt`` file (csv, xlsx, docx, md),
+    of the speakers with ``attributes``."""
     with Project(path) as project, tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"quotes.{fmt}"
-        write_quotes(quotes(project, codes, coder, pseudonymize), fmt, target)
+        found = quotes(project, codes, coder, pseudonymize, attributes=attributes)
+        write_quotes(found, fmt, target)
         return target.read_bytes()
 
 

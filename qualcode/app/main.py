@@ -72,7 +72,7 @@ def main() -> None:
         page.run()
     except (QualcodeError, sqlite3.DatabaseError) as error:
         # e.g. a transcript or code removed by another session while this page showed it
-        st.error(literal(str(error)), icon=":material/error:")
+        st.error(literal(session.error_text(error)), icon=":material/error:")
 
 
 if __name__ == "__main__":

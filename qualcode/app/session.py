@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,6 +35,33 @@ from qualcode.store.codebook import coding_counts
 PROJECT_KEY = "project_path"
 MESSAGES_KEY = "messages"
 WRITE_ERRORS = (QualcodeError, sqlite3.Error, OSError)
+# How the app fixes what a library error names as its remedy (QualcodeError.fix), in the
+# words of its own pages and controls (the command line has its own: qualcode.cli.common).
+FIXES = {
+    "init": "create one, or open another, on the Project page",
+    "force": "merge instead, or confirm that those codings go",
+    "coders": "choose them under Coders to compare on the Agreement page",
+    "consensus": "give the consensus coder another name",
+    "adjudicate": "adjudicate a disagreement on the Agreement page first",
+    "uncode": "remove the coding on the Code page",
+    "codebook": "add codes, or load a codebook, on the Codebook page",
+}
+
+
+def error_text(error: Exception) -> str:
+    """The line the app shows for ``error``: its message, with its remedy in the app's terms
+    (a :class:`QualcodeError`'s ``fix``)."""
+    fix = FIXES.get(getattr(error, "fix", None) or "")
+    return f"{error}; {fix}" if fix else str(error)
+
+
+LAYOUT_FLAG = re.compile(r"\(--layout ([\w-]+)\)")
+
+
+def in_page_terms(notice: str) -> str:
+    """A reader's notice in this page's terms: the layout it names is chosen under "Layout of
+    text and document files", not with the command line's --layout."""
+    return LAYOUT_FLAG.sub(r"(choose \1 under Layout of text and document files)", notice)
 
 
 def project_path() -> Path:
@@ -89,7 +117,7 @@ def current_project() -> Project | None:
     try:
         project = _connection(str(open_path().resolve()))
     except QualcodeError as error:
-        st.error(literal(str(error)))
+        st.error(literal(error_text(error)))
         return None
     if project.damage:
         st.warning(str(project.damage_warning))
@@ -183,7 +211,7 @@ def attempt(
             value = action(*args, **kwargs)
         except WRITE_ERRORS as error:
             outcome = Outcome(False)
-            message = str(error)
+            message = error_text(error)
         else:
             forget_tables()
             if done:

@@ -9,6 +9,7 @@ import click
 
 from qualcode.agreement import CONFIDENCE, RESAMPLES
 from qualcode.analyse import charts, consensus, report
+from qualcode.analyse.common import CoderChoice
 from qualcode.analyse.project_agreement import (
     POOLED_ROW,
     UNITS,
@@ -18,6 +19,8 @@ from qualcode.analyse.project_agreement import (
 )
 from qualcode.cli.common import (
     FilePath,
+    attribute_pairs,
+    attributes_option,
     emit,
     emit_document,
     format_option,
@@ -75,6 +78,10 @@ def report_options(function: Callable) -> Callable:
                 show_default=True,
                 help="Count sub-codes in their parents.",
             ),
+            attributes_option(
+                "Only the turns of speakers with this attribute (e.g. gender=f; set with "
+                "'qualcode speakers set'); repeatable: speakers with all of them."
+            ),
             click.option(
                 "--chart",
                 type=FilePath(dir_okay=False),
@@ -87,8 +94,23 @@ def report_options(function: Callable) -> Callable:
     return function
 
 
+def _own_figures(choice: CoderChoice, fmt: str) -> None:
+    """Under the line that says whose figures these are: how to see another coder's (each
+    coder's own, under a consensus coder with open disagreements)."""
+    if choice.consensus_of and choice.open_disagreements:
+        a, b = choice.consensus_of
+        _notice(f"For the coders' own figures: --coder {a} or --coder {b}.", fmt)
+    elif choice.others:
+        _notice(
+            "Choose another coder with --coder NAME, or count the consensus of two coders "
+            "after 'qualcode adjudicate --coders A B'.",
+            fmt,
+        )
+
+
 def _show(result: report.Report, fmt: str, chart: str | None) -> None:
     _notice(result.describe(), fmt)
+    _own_figures(result.coder, fmt)
     emit(result.rows(), fmt, list(result.table.columns))
     if chart:
         path = charts.save_chart(charts.chart(result), chart)
@@ -101,13 +123,17 @@ def report_group() -> None:
     matrix and saturation."""
 
 
+BY_METAVAR = "[code|group|transcript|speaker|role|attribute:NAME]"
+
+
 @report_group.command("frequency")
 @click.option(
     "--by",
-    type=click.Choice(report.BY),
     default="code",
     show_default=True,
-    help="Break the figures down by group, transcript, speaker or role.",
+    metavar=BY_METAVAR,
+    help="Break the figures down by group, transcript, speaker, role or the values of a "
+    "speaker attribute (attribute:gender).",
 )
 @report_options
 @pass_project
@@ -117,12 +143,16 @@ def report_frequency(
     coder: str | None,
     codes: tuple[str, ...],
     rollup: bool,
+    attributes: tuple[str, ...],
     chart: str | None,
     fmt: str,
 ) -> None:
     """Per code: turns coded, participants who raised it, transcripts, share of participant
     turns."""
-    _show(report.frequency(project, by, coder, rollup, list(codes)), fmt, chart)
+    found = report.frequency(
+        project, by, coder, rollup, list(codes), attributes=attribute_pairs(attributes)
+    )
+    _show(found, fmt, chart)
 
 
 @report_group.command("cooccurrence")
@@ -133,20 +163,25 @@ def report_cooccurrence(
     coder: str | None,
     codes: tuple[str, ...],
     rollup: bool,
+    attributes: tuple[str, ...],
     chart: str | None,
     fmt: str,
 ) -> None:
     """Code × code: turns coded with both codes."""
-    _show(report.cooccurrence(project, coder, rollup, list(codes)), fmt, chart)
+    found = report.cooccurrence(
+        project, coder, rollup, list(codes), attributes=attribute_pairs(attributes)
+    )
+    _show(found, fmt, chart)
 
 
 @report_group.command("crosstab")
 @click.option(
     "--by",
-    type=click.Choice([by for by in report.BY if by != "code"]),
     default="group",
     show_default=True,
-    help="The columns of the table.",
+    metavar="[group|transcript|speaker|role|attribute:NAME]",
+    help="The columns of the table: groups, transcripts, speakers, roles or the values of "
+    "a speaker attribute (attribute:gender).",
 )
 @click.option(
     "--value",
@@ -164,11 +199,16 @@ def report_crosstab(
     coder: str | None,
     codes: tuple[str, ...],
     rollup: bool,
+    attributes: tuple[str, ...],
     chart: str | None,
     fmt: str,
 ) -> None:
-    """Code × group (or transcript, speaker, role): turns, participants or share."""
-    _show(report.crosstab(project, by, value, coder, rollup, list(codes)), fmt, chart)
+    """Code × group (or transcript, speaker, role, attribute value): turns, participants or
+    share."""
+    found = report.crosstab(
+        project, by, value, coder, rollup, list(codes), attributes=attribute_pairs(attributes)
+    )
+    _show(found, fmt, chart)
 
 
 CODER_OPTION = click.option(
@@ -275,7 +315,15 @@ def report_saturation(
 
 @click.command("quotes")
 @click.argument("codes", nargs=-1)
-@click.option("--coder", help="Quote this coder's codings (default as for reports).")
+@click.option(
+    "--coder",
+    help="Quote this coder's codings (default as for reports); 'all': every coder's, each "
+    "quote with its coder.",
+)
+@attributes_option(
+    "Only the quotes of speakers with this attribute (e.g. gender=f); repeatable: speakers "
+    "with all of them."
+)
 @click.option(
     "--format",
     "fmt",
@@ -293,6 +341,7 @@ def quotes_command(
     project: Project,
     codes: tuple[str, ...],
     coder: str | None,
+    attributes: tuple[str, ...],
     fmt: str | None,
     output: str | None,
     pseudonymize: bool,
@@ -305,16 +354,23 @@ def quotes_command(
             output,
         )
     fmt = fmt or (format_for(output) if output else None) or "table"
-    found = quotes(project, list(codes), coder, pseudonymize)
+    found = quotes(
+        project, list(codes), coder, pseudonymize, attributes=attribute_pairs(attributes)
+    )
     if fmt in ("json", "table"):
         if output:
             raise QualcodeError(f"-o writes csv, xlsx, docx or md; {fmt} goes to the screen")
         _notice(found.describe(), fmt)
+        _own_figures(found.coder, fmt)
         emit([quote.row() for quote in found.quotes], fmt, COLUMNS)
         return
+    if not output:  # csv or md on stdout: which coder, on stderr
+        _notice(found.describe(), fmt)
+        _own_figures(found.coder, fmt)
     count = write_quotes(found, fmt, output)
     if output:
         click.echo(f"Wrote {count} quote(s) to {shown(output)}. {found.describe()}")
+        _own_figures(found.coder, "table")
 
 
 # ---------------------------------------------------------------- agreement

@@ -149,6 +149,22 @@ def turn_id_option(text: str) -> Callable[[Callable], Callable]:
     return click.option("--turn-id", "--turn", "turn_id", type=int, metavar="ID", help=text)
 
 
+def attribute_pairs(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """``--attribute NAME=VALUE`` options as ``(name, value)`` pairs."""
+    pairs = []
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise QualcodeError(f"attribute {item!r} must be NAME=VALUE")
+        pairs.append((name.strip(), value.strip()))
+    return tuple(pairs)
+
+
+def attributes_option(text: str) -> Callable[[Callable], Callable]:
+    """``--attribute NAME=VALUE``, repeatable: only speakers with every one of them."""
+    return click.option("--attribute", "attributes", multiple=True, metavar="NAME=VALUE", help=text)
+
+
 def pass_project(function: Callable) -> Callable:
     """Open the project named by ``--project`` and pass it as the first argument."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import click
 
-from qualcode.cli.common import emit, format_option, pass_project
+from qualcode.cli.common import attribute_pairs, emit, format_option, pass_project
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
 from qualcode.workbench import PAGE_SIZE, TurnFilter, find_speaker, search_turns, shown_range
@@ -68,7 +68,7 @@ def search(
         code=code,
         speaker=label,
         text=text,
-        attributes=tuple(_attribute(item) for item in attributes),
+        attributes=attribute_pairs(attributes),
     )
     page = search_turns(project, transcripts, coder, where, limit=limit, offset=offset)
     rows = [
@@ -77,13 +77,6 @@ def search(
     emit(rows, fmt, SEARCH_COLUMNS)
     if fmt == "table":
         click.echo(shown_range(page))
-
-
-def _attribute(item: str) -> tuple[str, str]:
-    name, sep, value = item.partition("=")
-    if not sep or not name.strip():
-        raise QualcodeError(f"attribute {item!r} must be NAME=VALUE")
-    return name.strip(), value.strip()
 
 
 COMMANDS = [search]

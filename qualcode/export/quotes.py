@@ -14,18 +14,26 @@ import html
 import io
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
-from qualcode.analyse.common import CoderChoice, choose_coder, code_table, select_codes
+from qualcode.analyse.common import (
+    CoderChoice,
+    check_attributes,
+    choose_coder,
+    code_table,
+    select_codes,
+    speaker_filter,
+)
 from qualcode.errors import QualcodeError
 from qualcode.files import write_csv_rows, written
 from qualcode.store import Project
 
 FORMATS = ("csv", "xlsx", "docx", "md")
+ALL_CODERS = "all"  # quotes(coder="all"): every coder's quotes, each naming its coder
 COLUMNS = (
     "code",
     "label",
@@ -64,9 +72,12 @@ class Quote:
     def row(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if key in COLUMNS}
 
-    def citation(self) -> str:
-        """Speaker, group, transcript and turn: 'P03, Netværk 1, netvaerk-1, turn 12'."""
+    def citation(self, coder: bool = False) -> str:
+        """Speaker, group, transcript and turn: 'P03, Netværk 1, netvaerk-1, turn 12' (with
+        ``coder``, then 'coded by ann')."""
         parts = [self.speaker, self.group, self.transcript, f"turn {self.turn}"]
+        if coder:
+            parts.append(f"coded by {self.coder}")
         return ", ".join(part for part in parts if part)
 
 
@@ -80,9 +91,14 @@ class QuoteList:
     quotes: Iterable[Quote]
     pseudonymized: bool = False
     notes: list[str] = field(default_factory=list)
+    every_coder: bool = False
 
     def describe(self) -> str:
-        text = f"Quotes coded by {self.coder.name} ({self.coder.why})."
+        if self.every_coder:
+            lead = f"Quotes coded by every coder ({self.coder.why}); each names its coder."
+        else:
+            lead = f"Quotes coded by {self.coder.name} ({self.coder.why})."
+        text = " ".join([lead, *self.coder.coverage_notes(shares=False), *self.notes])
         if self.pseudonymized:
             text += " Speakers are pseudonymized (P01, P02…; interviewers I01…)."
         return text
@@ -94,22 +110,55 @@ def quotes(
     coder: str | None = None,
     pseudonymize: bool = False,
     language: str | None = None,
+    attributes: Sequence[tuple[str, str]] = (),
 ) -> QuoteList:
     """The quotes of ``codes`` (a theme brings its sub-codes; all codes when None), streamed
-    from the project in codebook, transcript and turn order."""
-    choice = choose_coder(project, coder)
+    from the project in codebook, transcript and turn order; of one coder (see
+    :func:`~qualcode.analyse.common.choose_coder`) or, with ``coder="all"``, of every coder
+    (then in coder order within a turn). ``attributes``: only the turns of speakers with
+    every one of these ``(name, value)`` attributes."""
+    every = coder == ALL_CODERS
+    if every:
+        choice, coder_ids = _every_coder(project)
+    else:
+        choice = choose_coder(project, coder)
+        coder_ids = [choice.id]
     table = select_codes(code_table(project, language), codes)
     chosen = [(row.code, row.label, int(row.depth)) for row in table.itertuples()]
     names = pseudonyms(project) if pseudonymize else {}
+    notes = []
+    if attributes:
+        check_attributes(project, attributes)
+        said = " and ".join(f"{name} = {value}" for name, value in attributes)
+        notes.append(f"Only the quotes of speakers with {said}.")
     return QuoteList(
         choice,
         chosen,
-        _stream(project, choice, table, names),
+        _stream(project, coder_ids, table, names, attributes),
         pseudonymize,
+        notes,
+        every,
     )
 
 
-def _stream(project: Project, choice: CoderChoice, table, names: dict[int, str]) -> Iterator:
+def _every_coder(project: Project) -> tuple[CoderChoice, list[int]]:
+    """Every coder with codings (by name), as a choice, and their ids."""
+    rows = project.db.execute(
+        "SELECT id, name FROM coders "
+        "WHERE EXISTS (SELECT 1 FROM codings WHERE coder_id = coders.id) ORDER BY name"
+    ).fetchall()
+    if not rows:
+        raise QualcodeError("the project has no codings yet; code some turns first", project.path)
+    return CoderChoice(ALL_CODERS, 0, ", ".join(name for _, name in rows)), [i for i, _ in rows]
+
+
+def _stream(
+    project: Project,
+    coder_ids: list[int],
+    table,
+    names: dict[int, str],
+    attributes: Sequence[tuple[str, str]] = (),
+) -> Iterator:
     labels = dict(
         zip(
             table["code_id"],
@@ -119,11 +168,15 @@ def _stream(project: Project, choice: CoderChoice, table, names: dict[int, str])
     )
     if not labels:
         return
-    marks = ", ".join("?" * len(labels))
+    where, params = speaker_filter(attributes)
+    code_marks = ", ".join(f":code{i}" for i in range(len(labels)))
+    coder_marks = ", ".join(f":coder{i}" for i in range(len(coder_ids)))
+    params.update({f"code{i}": int(code_id) for i, code_id in enumerate(labels)})
+    params.update({f"coder{i}": coder_id for i, coder_id in enumerate(coder_ids)})
     order = " ".join(f"WHEN {int(code_id)} THEN {i}" for i, code_id in enumerate(labels))
     cursor = project.db.execute(
         f"""
-        SELECT c.code_id, td.transcript, td."group", td.turn, td.id, td.speaker_id,
+        SELECT co.name, c.code_id, td.transcript, td."group", td.turn, td.id, td.speaker_id,
                td.speaker, td.role,
                CASE WHEN c.start IS NULL THEN td.text
                     ELSE substr(td.text, c.start + 1, c."end" - c.start) END AS text,
@@ -131,15 +184,17 @@ def _stream(project: Project, choice: CoderChoice, table, names: dict[int, str])
                CASE WHEN c.memo IS NOT NULL AND m.text IS NOT NULL THEN c.memo || ' · ' || m.text
                     ELSE COALESCE(c.memo, m.text) END AS memo
         FROM codings c
+        JOIN coders co ON co.id = c.coder_id
         JOIN turn_details td ON td.id = c.turn_id
+        JOIN speakers s ON s.id = td.speaker_id
         LEFT JOIN memos m ON m.turn_id = c.turn_id AND m.coder_id = c.coder_id
-        WHERE c.coder_id = ? AND c.code_id IN ({marks})
-        ORDER BY CASE c.code_id {order} END, td.transcript, td.turn, c.start
+        WHERE c.coder_id IN ({coder_marks}) AND c.code_id IN ({code_marks}) AND {where}
+        ORDER BY CASE c.code_id {order} END, td.transcript, td.turn, co.name, c.start
         """,
-        [choice.id, *labels],
+        params,
     )
     for row in cursor:
-        code_id, transcript, group, turn, turn_id, speaker_id, speaker, role, text = row[:9]
+        coder, code_id, transcript, group, turn, turn_id, speaker_id, speaker, role, text = row[:10]
         key, label, depth = labels[code_id]
         yield Quote(
             key,
@@ -152,8 +207,8 @@ def _stream(project: Project, choice: CoderChoice, table, names: dict[int, str])
             names.get(speaker_id, speaker),
             role,
             text,
-            *row[9:],
-            coder=choice.name,
+            *row[10:],
+            coder=coder,
         )
 
 
@@ -240,7 +295,7 @@ def write_markdown(quote_list: QuoteList, handle: IO[str]) -> int:
         for quote in found:
             lines = quote.text.splitlines() or [""]
             handle.write("".join(f"> {_markdown(line)}\n" for line in lines))
-            handle.write(f">\n> — {_markdown(quote.citation())}\n\n")
+            handle.write(f">\n> — {_markdown(quote.citation(quote_list.every_coder))}\n\n")
             if quote.memo:
                 handle.write(f"Memo: {_markdown(quote.memo)}\n\n")
             count += 1
@@ -289,7 +344,9 @@ def write_xlsx(quote_list: QuoteList, path: Path) -> int:
         sheet = book.create_sheet(title)
         for column, width in widths.items():
             sheet.column_dimensions[column].width = width
-        header(sheet, ["transcript", "group", "turn", "speaker", "text", "memo"])
+        every = quote_list.every_coder
+        columns = ["transcript", "group", "turn", "speaker", "text", "memo"]
+        header(sheet, columns + ["coder"] * every)
         count = 0
         for quote in chain([first], group):
             cells = [
@@ -298,7 +355,8 @@ def write_xlsx(quote_list: QuoteList, path: Path) -> int:
             ]
             text = _text_cell(sheet, quote.text)
             text.alignment = wrap
-            sheet.append([*cells, text, _text_cell(sheet, quote.memo)])
+            coder = [_text_cell(sheet, quote.coder)] if every else []
+            sheet.append([*cells, text, _text_cell(sheet, quote.memo), *coder])
             count += 1
         counts[key] = (count, title)
     for key, label, _ in quote_list.codes:
@@ -365,7 +423,7 @@ def write_docx(quote_list: QuoteList, path: Path) -> int:
         before = count
         for quote in found:
             add(f"“{_xml_text(quote.text)}”", "Quote")
-            add(_xml_text(quote.citation()), citation=True)
+            add(_xml_text(quote.citation(quote_list.every_coder)), citation=True)
             if quote.memo:
                 add(_xml_text(f"Memo: {quote.memo}"), citation=True)
             count += 1

@@ -21,6 +21,7 @@ from typing import IO
 
 from lxml import etree
 
+from qualcode import files
 from qualcode.errors import QualcodeError
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -33,7 +34,6 @@ RGB = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 GUID_NAMESPACE = uuid.UUID("6f0c2a52-3d55-4c1e-9a43-1d0cdbb0c0de")
 """Namespace of the GUIDs derived for things the store keeps no GUID for (turn selections,
 variables, sets, notes of coding memos): the same project exports the same GUIDs every time."""
-_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss", "đ": "d", "ł": "l", "œ": "oe"})
 
 
 def qualcode_version() -> str:
@@ -199,10 +199,7 @@ def refi_color(value: str | None) -> str | None:
 
 def slug(name: str) -> str:
     """A code key from a code's name: ``Prioritering af arbejde`` → ``prioritering-af-arbejde``."""
-    text = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
-    return text or "code"
+    return files.slug(name, "code")
 
 
 def unique_key(name: str, taken: set[str], parent: str | None = None) -> str:

@@ -224,7 +224,7 @@ def disagreement_list(project: Project, coders: list[str]) -> None:
         )
     else:
         consensus = DEFAULT_CONSENSUS
-        st.caption("Choose exactly two coders to adjudicate their disagreements.")
+        st.caption("Choose exactly two under Coders to compare to adjudicate their disagreements.")
     first = disagreements(project, coders, limit=1, offset=0, consensus=consensus)
     total = first["total"]
     if not total:
@@ -267,7 +267,7 @@ def page() -> None:
         "(2007), kappa's and AC1's over units.",
     )
     if len(coders) < 2:
-        st.info("Choose two or more coders to compare.")
+        st.info("Choose two or more coders under Coders to compare.")
         return
     section = session.choose(st, "Show", SECTIONS, "statistics", "agreement_section")
     if section == "disagreements":

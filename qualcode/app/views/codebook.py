@@ -236,7 +236,7 @@ def load_and_export(project: Project, book: Codebook) -> None:
             try:
                 incoming = incoming_codebook(project, file.name, file.getvalue(), mode == "merge")
             except QualcodeError as error:
-                st.error(literal(str(error)))
+                st.error(literal(session.error_text(error)))
                 return
             dropped = dropped_codes(project, incoming) if mode == "replace" else {}
             losing = {key: n for key, n in dropped.items() if n}

@@ -96,7 +96,7 @@ def upload(project: Project) -> None:
             )
             transcript = read_upload(file.getvalue(), file.name, layout=chosen)
         except QualcodeError as error:
-            st.error(literal(str(error)))
+            st.error(literal(session.error_text(error)))
             continue
         shown = preview(transcript)
         with st.container(border=True):
@@ -110,7 +110,7 @@ def upload(project: Project) -> None:
             how = summary(transcript)
             st.caption(literal(how[:1].upper() + how[1:]))
             for notice in transcript.notices:
-                st.warning(literal(notice))
+                st.warning(literal(session.in_page_terms(notice)))
             if shown["left_out"]:
                 with st.expander(
                     f"{len(shown['left_out'])} line(s) left out: no speaker says them"

@@ -22,21 +22,29 @@ from qualcode.analyse.charts import (
     frequency_chart,
     saturation_chart,
 )
-from qualcode.analyse.common import consensus_coders
+from qualcode.analyse.common import CoderChoice, consensus_coders
+from qualcode.analyse.common import choose_coder as library_choose_coder
 from qualcode.analyse.memos import COLUMNS as MEMO_COLUMNS
 from qualcode.analyse.memos import memo_table
-from qualcode.analyse.report import cooccurrence, crosstab, frequency
+from qualcode.analyse.report import ATTRIBUTE, Attributes, cooccurrence, crosstab, frequency
 from qualcode.analyse.saturation import saturation
 from qualcode.app import session
-from qualcode.app.downloads import MIME, framework_file, quote_file, writeup_file
+from qualcode.app.downloads import (
+    MIME,
+    download_name,
+    framework_file,
+    quote_file,
+    writeup_file,
+)
 from qualcode.app.markup import STYLE, literal
 from qualcode.errors import QualcodeError
 from qualcode.export.framework import framework
-from qualcode.export.quotes import FORMATS, quotes
+from qualcode.export.quotes import ALL_CODERS, FORMATS, quotes
 from qualcode.export.themes import themes
 from qualcode.export.writeup import FRAMEWORK_FORMATS, WRITEUP_FORMATS, writeup_body
 from qualcode.files import csv_text
 from qualcode.store import Project
+from qualcode.workbench import speaker_attributes
 
 VIEWS = {
     "frequency": "Frequency",
@@ -89,6 +97,39 @@ def choose_coder(project: Project) -> str | None:
     return None if chosen == AUTOMATIC else chosen
 
 
+def automatic_coder(project: Project) -> str:
+    """The name of the coder Automatic counts (for download names)."""
+    return library_choose_coder(project).name
+
+
+def own_figures(choice: CoderChoice) -> None:
+    """Under the line that says whose figures these are: how to see another coder's, in this
+    page's controls; under a consensus coder with disagreements still open, a choice of the
+    two coders' own figures (it sets the Coder box above)."""
+    if choice.others:
+        st.caption(
+            "Choose another coder in the Coder box above, or settle two coders' "
+            "disagreements on the Agreement page to count their consensus."
+        )
+    if not (choice.consensus_of and choice.open_disagreements):
+        return
+    a, b = choice.consensus_of
+    st.warning(
+        literal(
+            f"{choice.still_open()}, so these figures count only the codes both applied "
+            "there. Settle them on the Agreement page, or see each coder's own figures:"
+        )
+    )
+    with st.container(horizontal=True):
+        for name in (a, b):
+            st.button(
+                literal(f"{name}'s figures"),
+                key=f"own_figures_{name}",
+                on_click=st.session_state.update,
+                kwargs={"report_coder": name},
+            )
+
+
 def table_page(table: pd.DataFrame, key: str) -> None:
     """A table, a page of rows at a time when it is long."""
     if len(table) <= TABLE_ROWS:
@@ -101,42 +142,77 @@ def table_page(table: pd.DataFrame, key: str) -> None:
     st.dataframe(table.iloc[start : start + TABLE_ROWS], hide_index=True)
 
 
-def frequency_view(project: Project, coder: str | None, rollup: bool) -> None:
+def breakdowns(project: Project) -> dict[str, str]:
+    """The breakdowns a report offers: BY, then one per speaker attribute in the project."""
+    names = dict.fromkeys(name for name, _ in session.derived(speaker_attributes, project))
+    return {**BY, **{f"{ATTRIBUTE}{name}": literal(name) for name in names}}
+
+
+def choose_speakers(project: Project) -> Attributes:
+    """The speaker attributes the reports are narrowed to (none: every speaker)."""
+    pairs = {
+        f"{name}={value}": (name, value)
+        for name, value in session.derived(speaker_attributes, project)
+    }
+    if not pairs:
+        return ()
+    chosen = st.multiselect(
+        "Speakers with",
+        list(pairs),
+        format_func=lambda value: " = ".join(pairs[value]),
+        placeholder="Every speaker",
+        key="report_speakers",
+        help="Count and quote only the turns of speakers with every one of these attributes "
+        "(set on the Project page); shares are then over their participant turns.",
+    )
+    return tuple(pairs[value] for value in chosen if value in pairs)
+
+
+def frequency_view(project: Project, coder: str | None, rollup: bool, where: Attributes) -> None:
     by_column, value_column = st.columns(2)
-    by = session.choose(by_column, "Counted by", BY, "group", "report_by")
+    by = session.choose(by_column, "Counted by", breakdowns(project), "group", "report_by")
     value = session.choose(value_column, "Chart", VALUES, "share", "report_value")
-    report = session.derived(frequency, project, by, coder=coder, rollup=rollup)
-    st.caption(report.describe())
+    report = session.derived(frequency, project, by, coder=coder, rollup=rollup, attributes=where)
+    st.caption(literal(report.describe()))
+    own_figures(report.coder)
     table_page(report.table, "frequency")
     shown = report
     if by != "code":
-        column = "speaker" if by == "speaker" else by
+        column = report.column
         values = report.table[["transcript", column] if by == "speaker" else [column]]
         distinct = len(values.drop_duplicates())
         if distinct > CHART_VALUES:
             st.caption(
-                f"{distinct} {by}s are too many to chart side by side: the chart shows the "
-                "codes over all of them."
+                literal(
+                    f"{distinct} values of {column} are too many to chart side by side: the "
+                    "chart shows the codes over all of them."
+                )
             )
-            shown = session.derived(frequency, project, "code", coder=coder, rollup=rollup)
+            shown = session.derived(
+                frequency, project, "code", coder=coder, rollup=rollup, attributes=where
+            )
     st.altair_chart(frequency_chart(shown, value))
 
 
-def cooccurrence_view(project: Project, coder: str | None, rollup: bool) -> None:
-    report = session.derived(cooccurrence, project, coder=coder, rollup=rollup)
-    st.caption(report.describe())
+def cooccurrence_view(project: Project, coder: str | None, rollup: bool, where: Attributes) -> None:
+    report = session.derived(cooccurrence, project, coder=coder, rollup=rollup, attributes=where)
+    st.caption(literal(report.describe()))
+    own_figures(report.coder)
     st.altair_chart(cooccurrence_chart(report))
     st.dataframe(report.table, hide_index=True)
 
 
-def crosstab_view(project: Project, coder: str | None, rollup: bool) -> None:
+def crosstab_view(project: Project, coder: str | None, rollup: bool, where: Attributes) -> None:
     by_column, value_column = st.columns(2)
-    by = session.choose(
-        by_column, "Columns", BY, "group", "crosstab_by", options=[b for b in BY if b != "code"]
-    )
+    names = breakdowns(project)
+    columns = [b for b in names if b != "code"]
+    by = session.choose(by_column, "Columns", names, "group", "crosstab_by", options=columns)
     value = session.choose(value_column, "Cells", VALUES, "turns", "crosstab_value")
-    report = session.derived(crosstab, project, by, value, coder=coder, rollup=rollup)
-    st.caption(report.describe())
+    report = session.derived(
+        crosstab, project, by, value, coder=coder, rollup=rollup, attributes=where
+    )
+    st.caption(literal(report.describe()))
+    own_figures(report.coder)
     columns = len(report.table.columns) - 2
     if columns <= HEATMAP_COLUMNS:
         st.altair_chart(crosstab_chart(report))
@@ -145,23 +221,27 @@ def crosstab_view(project: Project, coder: str | None, rollup: bool) -> None:
     st.dataframe(report.table, hide_index=True)
 
 
-def quote_cards(project: Project, theme: str, coder: str | None, pseudonymize: bool) -> None:
+def quote_cards(
+    project: Project, theme: str, coder: str | None, pseudonymize: bool, where: Attributes
+) -> None:
     """One page of the theme's quotes (read from the library's stream, in codebook, transcript
     and turn order), with previous/next."""
-    key = f"quotes-{theme}-{coder}-{pseudonymize}"
+    key = f"quotes-{theme}-{coder}-{pseudonymize}-{where}"
     number = int(st.session_state.get(key, 1))
     start = (number - 1) * QUOTES_PER_PAGE
-    found = quotes(project, [theme], coder, pseudonymize)
+    found = quotes(project, [theme], coder, pseudonymize, attributes=where)
+    every = found.every_coder
     page = list(islice(found.quotes, start, start + QUOTES_PER_PAGE + 1))
     more = len(page) > QUOTES_PER_PAGE
     page = page[:QUOTES_PER_PAGE]
-    st.caption(found.describe())
+    st.caption(literal(found.describe()))
+    own_figures(found.coder)
     if not page:
         st.info("No quotes for this theme." if number == 1 else "No more quotes.")
     cards = [
         f'<div class="qc-turn qc-participant" style="--qc-speaker:#3b6ea5">'
         f'<div class="qc-head"><b>{html.escape(q.label)}</b> · '
-        f"{html.escape(q.citation())}</div>"
+        f"{html.escape(q.citation(every))}</div>"
         f'<div class="qc-text">{html.escape(q.text)}</div>'
         f"{f'<div class=qc-memo>Memo: {html.escape(q.memo)}</div>' if q.memo else ''}</div>"
         for q in page
@@ -188,13 +268,15 @@ def quote_cards(project: Project, theme: str, coder: str | None, pseudonymize: b
     )
 
 
-def quotes_view(project: Project, coder: str | None) -> None:
+def quotes_view(project: Project, coder: str | None, where: Attributes) -> None:
     book = project.codebook()
     themes = {code.key: code.display() for code, parent in book.walk() if parent is None}
     if not themes:
         st.info("The codebook has no codes yet.")
         return
-    theme_column, pseudonym_column = st.columns([2, 1], vertical_alignment="bottom")
+    theme_column, pseudonym_column, every_column = st.columns(
+        [2, 1, 1], vertical_alignment="bottom"
+    )
     theme = theme_column.selectbox(
         "Theme",
         list(themes),
@@ -207,19 +289,37 @@ def quotes_view(project: Project, coder: str | None) -> None:
         help="Speaker labels become P01, P02… (interviewers I01…), the same in every export. "
         "Names said inside the quotes stay.",
     )
-    st.markdown("**Download the quote lists of every theme**")
-    with st.container(horizontal=True):
+    if every_column.toggle(
+        "Every coder",
+        key="quotes_every_coder",
+        help="The quotes of every coder, each naming its coder (instead of the Coder above).",
+    ):
+        coder = ALL_CODERS
+    scope_column, buttons = st.columns([1, 3], vertical_alignment="bottom")
+    scope = scope_column.segmented_control(
+        "Download the quotes of",
+        ["theme", "every"],
+        format_func={"theme": "This theme", "every": "Every theme"}.get,
+        default="every",
+        required=True,
+        key="quotes_scope",
+    )
+    chosen = [theme] if scope == "theme" else None
+    whose = coder if coder is not None else session.derived(automatic_coder, project)
+    with buttons.container(horizontal=True):
         for fmt in FORMATS:
             st.download_button(
                 FORMAT_NAMES[fmt],
-                data=lambda fmt=fmt: quote_file(project.path, fmt, None, coder, pseudonymize),
-                file_name=f"quotes.{fmt}",
+                data=lambda fmt=fmt: quote_file(
+                    project.path, fmt, chosen, coder, pseudonymize, where
+                ),
+                file_name=download_name(project.path, "quotes", whose, fmt, chosen and theme),
                 mime=MIME[fmt],
                 icon=":material/download:",
                 key=f"quotes_{fmt}",
                 on_click="ignore",
             )
-    quote_cards(project, theme, coder, pseudonymize)
+    quote_cards(project, theme, coder, pseudonymize, where)
 
 
 def memos_view(project: Project, coder: str | None) -> None:
@@ -236,7 +336,7 @@ def memos_view(project: Project, coder: str | None) -> None:
     st.download_button(
         "CSV",
         data=lambda: csv_text(rows, MEMO_COLUMNS),
-        file_name="memos.csv",
+        file_name=download_name(project.path, "memos", coder, "csv", code),
         mime="text/csv",
         icon=":material/download:",
         key="memos_csv",
@@ -244,17 +344,21 @@ def memos_view(project: Project, coder: str | None) -> None:
     )
 
 
-def downloads(formats: tuple[str, ...], make, name: str, key: str) -> None:
-    """One download button per format; ``make(fmt)`` makes the file only when clicked."""
+def downloads(
+    project: Project, coder: str | None, formats: tuple[str, ...], make, report: str
+) -> None:
+    """One download button per format; ``make(fmt)`` makes the file only when clicked. The
+    file is named after project, report and coder."""
     columns = st.columns(len(formats) + 2)
+    who = coder or automatic_coder(project)
     for column, fmt in zip(columns, formats, strict=False):
         column.download_button(
             FORMAT_NAMES.get(fmt, fmt.upper()),
             data=lambda fmt=fmt: make(fmt),
-            file_name=f"{name}.{fmt}",
+            file_name=download_name(project.path, report, who, fmt),
             mime=MIME[fmt],
             icon=":material/download:",
-            key=f"{key}-{fmt}",
+            key=f"{report}-{fmt}",
             on_click="ignore",
         )
 
@@ -267,12 +371,8 @@ def writeup_view(project: Project, coder: str | None) -> None:
         "themes coded with it, the coders' agreement and quotes cited by pseudonym and group. "
         "Every number and quote comes from the project; edit the downloaded file."
     )
-    downloads(
-        WRITEUP_FORMATS,
-        lambda fmt: writeup_file(project.path, fmt, coder),
-        "themes",
-        "writeup",
-    )
+    make = lambda fmt: writeup_file(project.path, fmt, coder)  # noqa: E731
+    downloads(project, coder, WRITEUP_FORMATS, make, "themes")
     preview = io.StringIO()
     writeup_body(found, preview)
     with st.container(border=True, height=700, key="writeup-preview"):
@@ -286,9 +386,10 @@ def framework_view(project: Project, coder: str | None) -> None:
     found = session.derived(framework, project, coder, pseudonymize=pseudonymize, counts=counts)
     st.caption(literal(found.describe()))
     downloads(
+        project,
+        coder,
         FRAMEWORK_FORMATS,
         lambda fmt: framework_file(project.path, fmt, coder, pseudonymize),
-        "framework",
         "framework",
     )
     labels = [label for _, label in found.themes]
@@ -318,6 +419,7 @@ def page() -> None:
     coder_column, rollup_column = st.columns([2, 1], vertical_alignment="bottom")
     with coder_column:
         coder = choose_coder(project)
+    where = choose_speakers(project)
     rollup = rollup_column.toggle(
         "Count sub-codes in their themes",
         value=True,
@@ -327,17 +429,17 @@ def page() -> None:
     view = session.choose(st, "Report", VIEWS, "frequency", "report_view")
     try:
         {
-            "frequency": lambda: frequency_view(project, coder, rollup),
-            "cooccurrence": lambda: cooccurrence_view(project, coder, rollup),
-            "crosstab": lambda: crosstab_view(project, coder, rollup),
-            "quotes": lambda: quotes_view(project, coder),
+            "frequency": lambda: frequency_view(project, coder, rollup, where),
+            "cooccurrence": lambda: cooccurrence_view(project, coder, rollup, where),
+            "crosstab": lambda: crosstab_view(project, coder, rollup, where),
+            "quotes": lambda: quotes_view(project, coder, where),
             "memos": lambda: memos_view(project, coder),
             "themes": lambda: writeup_view(project, coder),
             "framework": lambda: framework_view(project, coder),
             "saturation": lambda: saturation_view(project, coder),
         }[view or "frequency"]()
     except QualcodeError as error:  # e.g. no codings yet
-        st.info(literal(str(error)))
+        st.info(literal(session.error_text(error)))
 
 
 page()
