@@ -208,3 +208,38 @@ def test_the_commands_write_the_files_and_refuse_a_wrong_name(study, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1].startswith("1,t1,G1,5,5,")
+
+
+def test_pseudonyms_are_the_same_in_the_writeup_the_framework_and_the_quote_lists(study):
+    from qualcode.export.quotes import quotes
+
+    listed = {
+        (q.transcript, q.turn): q.speaker
+        for q in quotes(study, coder="ann", pseudonymize=True).quotes
+        if q.role == "participant"
+    }
+    matrix = framework(study, coder="ann", pseudonymize=True)
+    in_matrix = {
+        (row.transcript, turn): row.participant
+        for row in matrix.rows
+        for passages in row.passages.values()
+        for turn, _ in passages
+    }
+    in_writeup = {
+        (q.transcript, q.turn): q.speaker
+        for theme in themes(study, coder="ann").themes
+        for q in theme.quotes
+    }
+    assert in_matrix == listed
+    assert in_writeup.items() <= listed.items() and len(in_writeup) == 7
+
+
+def test_the_word_file_opens_in_python_docx(study, tmp_path):
+    from docx import Document
+
+    write_writeup(themes(study, coder="ann"), tmp_path / "themes.docx")
+    document = Document(tmp_path / "themes.docx")
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Awareness", "Conditions", "Boundaries", "Community", "Nobody uses this"]
+    quoted = [p.text for p in document.paragraphs if p.style.name == "Quote"]
+    assert quoted[0] == f"“{T1_TURNS[1]}”"
