@@ -59,6 +59,7 @@ def test_an_unfinished_consensus_says_how_many_are_open_and_offers_each_coders_f
         "4 of the 5 turn(s) where ann and ben differ are not adjudicated yet, so"
     )
     assert "Agreement page" in warning.value and "--" not in warning.value
+    assert "adjudicated yet" not in captions(app)  # said once, in the warning
     app.button(key="own_figures_ben").click().run()
     assert app.selectbox(key="report_coder").value == "ben"
     assert not app.warning

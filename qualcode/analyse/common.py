@@ -40,8 +40,11 @@ class CoderChoice:
     open_disagreements: int = 0
     others: tuple[str, ...] = ()  # chosen for having the most codings: the other coders
 
-    def describe(self) -> str:
-        return " ".join([f"Figures for coder {self.name!r} ({self.why}).", *self.coverage_notes()])
+    def describe(self, still_open: bool = True) -> str:
+        """Whose figures, why, and what they leave out (``still_open``: with the consensus
+        coder's open disagreements, for a page that does not show them on their own)."""
+        lead = f"Figures for coder {self.name!r} ({self.why})."
+        return " ".join([lead, *self.coverage_notes(still_open=still_open)])
 
     def still_open(self) -> str:
         """How many of the consensus coder's disagreements are open: '4 of the 5 turn(s)
@@ -56,7 +59,7 @@ class CoderChoice:
     def not_coded_names(self) -> list[str]:
         return [name for name, _ in self.not_coded]
 
-    def coverage_notes(self, shares: bool = True) -> list[str]:
+    def coverage_notes(self, shares: bool = True, still_open: bool = True) -> list[str]:
         """What the figures leave out: the transcripts not coded, and for a consensus coder
         the disagreements still open (where it keeps only the agreed codes); ``shares``: say
         what shares are over."""
@@ -70,7 +73,7 @@ class CoderChoice:
                     for name, who in self.not_coded
                 )
                 notes.append(f"It leaves out {len(self.not_coded)} transcript(s): {left_out}.")
-            if self.open_disagreements:
+            if self.open_disagreements and still_open:
                 notes.append(
                     f"{self.still_open()}: there the consensus keeps only the codes both applied."
                 )

@@ -96,9 +96,9 @@ class Report:
         """The table as JSON-ready rows (no NaN)."""
         return none_for_nan(self.table.to_dict("records"))
 
-    def describe(self) -> str:
-        """One or two sentences for the top of the report."""
-        return " ".join([self.coder.describe(), *self.notes])
+    def describe(self, still_open: bool = True) -> str:
+        """One or two sentences for the top of the report (see CoderChoice.describe)."""
+        return " ".join([self.coder.describe(still_open), *self.notes])
 
 
 def _notes(rollup: bool, codes: pd.DataFrame) -> list[str]:

@@ -93,12 +93,12 @@ class QuoteList:
     notes: list[str] = field(default_factory=list)
     every_coder: bool = False
 
-    def describe(self) -> str:
+    def describe(self, still_open: bool = True) -> str:
         if self.every_coder:
             lead = f"Quotes coded by every coder ({self.coder.why}); each names its coder."
         else:
             lead = f"Quotes coded by {self.coder.name} ({self.coder.why})."
-        text = " ".join([lead, *self.coder.coverage_notes(shares=False), *self.notes])
+        text = " ".join([lead, *self.coder.coverage_notes(False, still_open), *self.notes])
         if self.pseudonymized:
             text += " Speakers are pseudonymized (P01, P02…; interviewers I01…)."
         return text

@@ -102,7 +102,13 @@ def automatic_coder(project: Project) -> str:
     return library_choose_coder(project).name
 
 
-def own_figures(choice: CoderChoice) -> None:
+def still_open(choice: CoderChoice) -> bool:
+    """Whether the page warns of the consensus coder's open disagreements (the caption above
+    the warning then leaves them out)."""
+    return bool(choice.consensus_of and choice.open_disagreements)
+
+
+def own_figures(choice: CoderChoice, what: str = "figures") -> None:
     """Under the line that says whose figures these are: how to see another coder's, in this
     page's controls; under a consensus coder with disagreements still open, a choice of the
     two coders' own figures (it sets the Coder box above)."""
@@ -111,19 +117,19 @@ def own_figures(choice: CoderChoice) -> None:
             "Choose another coder in the Coder box above, or settle two coders' "
             "disagreements on the Agreement page to count their consensus."
         )
-    if not (choice.consensus_of and choice.open_disagreements):
+    if not still_open(choice):
         return
     a, b = choice.consensus_of
     st.warning(
         literal(
-            f"{choice.still_open()}, so these figures count only the codes both applied "
-            "there. Settle them on the Agreement page, or see each coder's own figures:"
+            f"{choice.still_open()}, so these {what} hold only the codes both applied "
+            f"there. Settle them on the Agreement page, or see each coder's own {what}:"
         )
     )
     with st.container(horizontal=True):
         for name in (a, b):
             st.button(
-                literal(f"{name}'s figures"),
+                literal(f"{name}'s {what}"),
                 key=f"own_figures_{name}",
                 on_click=st.session_state.update,
                 kwargs={"report_coder": name},
@@ -173,7 +179,7 @@ def frequency_view(project: Project, coder: str | None, rollup: bool, where: Att
     by = session.choose(by_column, "Counted by", breakdowns(project), "group", "report_by")
     value = session.choose(value_column, "Chart", VALUES, "share", "report_value")
     report = session.derived(frequency, project, by, coder=coder, rollup=rollup, attributes=where)
-    st.caption(literal(report.describe()))
+    st.caption(literal(report.describe(still_open=not still_open(report.coder))))
     own_figures(report.coder)
     table_page(report.table, "frequency")
     shown = report
@@ -196,7 +202,7 @@ def frequency_view(project: Project, coder: str | None, rollup: bool, where: Att
 
 def cooccurrence_view(project: Project, coder: str | None, rollup: bool, where: Attributes) -> None:
     report = session.derived(cooccurrence, project, coder=coder, rollup=rollup, attributes=where)
-    st.caption(literal(report.describe()))
+    st.caption(literal(report.describe(still_open=not still_open(report.coder))))
     own_figures(report.coder)
     st.altair_chart(cooccurrence_chart(report))
     st.dataframe(report.table, hide_index=True)
@@ -211,7 +217,7 @@ def crosstab_view(project: Project, coder: str | None, rollup: bool, where: Attr
     report = session.derived(
         crosstab, project, by, value, coder=coder, rollup=rollup, attributes=where
     )
-    st.caption(literal(report.describe()))
+    st.caption(literal(report.describe(still_open=not still_open(report.coder))))
     own_figures(report.coder)
     columns = len(report.table.columns) - 2
     if columns <= HEATMAP_COLUMNS:
@@ -234,8 +240,8 @@ def quote_cards(
     page = list(islice(found.quotes, start, start + QUOTES_PER_PAGE + 1))
     more = len(page) > QUOTES_PER_PAGE
     page = page[:QUOTES_PER_PAGE]
-    st.caption(literal(found.describe()))
-    own_figures(found.coder)
+    st.caption(literal(found.describe(still_open=not still_open(found.coder))))
+    own_figures(found.coder, "quotes")
     if not page:
         st.info("No quotes for this theme." if number == 1 else "No more quotes.")
     cards = [
