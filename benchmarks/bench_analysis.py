@@ -21,6 +21,12 @@ puts 3–7 codes on every participant turn (1,000,000 codings), coder-b and code
    (``project_agreement``: from the project file to the finished JSON document) against calling
    the ``krippendorff`` package alone on the same 20 coders × units matrices, built beforehand.
    Target: < 10 s. The run also checks that both give the same alpha for every code.
+3. The thematic write-up of coder-a (``export.themes.themes``: counts, co-occurrence,
+   agreement of the three coders with bootstrap intervals, five quotes a theme) against the
+   library calls it is made of, timed one after the other (the frequency report by transcript,
+   co-occurrence, agreement with intervals, reading every theme's quotes); the framework matrix
+   (counts) and saturation beside it. Target: a ratio near 1 (the write-up adds no work of its
+   own worth timing) and under 30 s.
 """
 
 from __future__ import annotations
@@ -210,6 +216,7 @@ def main() -> None:
         with Project(path) as project:
             report_frequency(project, args.runs)
             report_agreement(project, path, args.runs)
+            report_writeup(project)
 
 
 def report_frequency(project: Project, runs: int) -> None:
@@ -254,3 +261,34 @@ def report_agreement(project: Project, path: Path, runs: int) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def report_writeup(project: Project) -> None:
+    from qualcode.analyse.report import cooccurrence
+    from qualcode.analyse.saturation import saturation
+    from qualcode.export.framework import framework
+    from qualcode.export.quotes import quotes
+    from qualcode.export.themes import themes
+
+    themes_keys = [c.key for c in project.codebook().codes]
+    parts = {
+        "frequency by transcript": lambda: frequency(project, "transcript", coder="coder-a"),
+        "co-occurrence": lambda: cooccurrence(project, coder="coder-a"),
+        "agreement with intervals": lambda: project_agreement(
+            project, list(CODERS), rollup=True, ci=True, seed=1
+        ),
+        "every theme's quotes read": lambda: [
+            sum(1 for _ in quotes(project, [key], "coder-a", pseudonymize=True).quotes)
+            for key in themes_keys
+        ],
+    }
+    times = {name: best_of(1, part)[0] for name, part in parts.items()}
+    ours, found = best_of(1, themes, project, "coder-a")
+    matrix, _ = best_of(1, framework, project, "coder-a", counts=True)
+    saturated, _ = best_of(1, saturation, project, "coder-a")
+    print(f"\nthe write-up of {len(found.themes)} themes of coder-a")
+    for name, seconds in times.items():
+        print(f"  {name + ':':<37}{seconds:.2f} s")
+    print(f"  qualcode themes (the write-up):      {ours:.2f} s")
+    print(f"  ratio to its parts: {ours / sum(times.values()):.2f}")
+    print(f"  framework matrix (counts): {matrix:.2f} s; saturation: {saturated:.2f} s")

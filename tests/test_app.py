@@ -890,9 +890,11 @@ def test_agreement_page_shows_intervals_and_the_figures_per_source(app, demo):
     expected = project_agreement(demo, ["coder-a", "coder-b"], ci=True, seed=2007)
     row = {r["code"]: r for r in expected["codes"]}["awareness"]
     bounds = row["intervals"]["krippendorff_alpha"]
-    assert table.loc["awareness", "krippendorff_alpha_ci"] == (
-        f"{round(bounds['low'], 3):.3f} – {round(bounds['high'], 3):.3f}"
+    assert table.loc["awareness", "krippendorff_alpha"] == (  # one column: it and its interval
+        f"{round(row['krippendorff_alpha'], 3):.3f} "
+        f"({round(bounds['low'], 3):.2f}–{round(bounds['high'], 3):.2f})"
     )
+    assert "fleiss_kappa" not in table  # for two coders: Cohen's kappa
     assert table.loc["awareness", "reading"] == row["reading"]
     assert any("lower bound of its alpha interval" in c.value for c in app.caption)
     app.segmented_control(key="agreement_unit").set_value("character").run()

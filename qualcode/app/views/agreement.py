@@ -74,20 +74,23 @@ def choose_coders(project: Project) -> list[str]:
     )
 
 
-def _with_intervals(rows: list[dict]) -> pd.DataFrame:
-    """The table with each interval as one text column "low – high" beside its statistic."""
+def _with_intervals(rows: list[dict], two_coders: bool) -> pd.DataFrame:
+    """The table as the page shows it, to fit its width: each statistic with an interval as
+    one text column, "0.927 (0.83–1.00)"; Fleiss' kappa left out for two coders (Cohen's
+    kappa is there) and Cohen's for more (it has none); the reading beside the label."""
     table = pd.DataFrame(rows)
     for name in INTERVAL_COLUMNS:
         low, high = f"{name}_low", f"{name}_high"
         if low not in table:
             continue
-        text = [
-            "" if pd.isna(a) or pd.isna(b) else f"{a:.3f} – {b:.3f}"
-            for a, b in zip(table[low], table[high], strict=True)
+        table[name] = [
+            "" if pd.isna(value) else f"{value:.3f}" + ("" if pd.isna(a) else f" ({a:.2f}–{b:.2f})")
+            for value, a, b in zip(table[name], table[low], table[high], strict=True)
         ]
         table = table.drop(columns=[low, high])
-        table.insert(table.columns.get_loc(name) + 1, f"{name}_ci", text)
-    return table
+    table = table.drop(columns=["fleiss_kappa" if two_coders else "cohen_kappa"], errors="ignore")
+    order = ["code", "label", "reading"]
+    return table[[*order, *(column for column in table.columns if column not in order)]]
 
 
 def statistics(project: Project, coders: list[str], unit: str, rollup: bool, ci: bool) -> None:
@@ -97,13 +100,25 @@ def statistics(project: Project, coders: list[str], unit: str, rollup: bool, ci:
         f"{result['n_units']} units ({result['unit_description']}) in {result['transcripts']} "
         f"transcripts coded by at least two of {literal(', '.join(result['coders']))}."
     )
-    columns = {name: st.column_config.NumberColumn(label) for name, label in NAMES.items()}
-    columns["label"] = st.column_config.TextColumn("label", width="medium")
+    columns = {
+        name: st.column_config.NumberColumn(label, width=90) for name, label in NAMES.items()
+    }
+    columns.update(
+        code=st.column_config.TextColumn("code", width=100),
+        label=st.column_config.TextColumn("label", width=130),
+        reading=st.column_config.TextColumn("reading", width=90),
+        n_units=st.column_config.NumberColumn("units", width=60),
+        units_disagreed=st.column_config.NumberColumn(
+            "differed", width=70, help="Units where the coders decided differently"
+        ),
+    )
     if ci:
         level = f"{result['intervals']['confidence']:.0%}"
         for name in INTERVAL_COLUMNS:
-            columns[f"{name}_ci"] = st.column_config.TextColumn(
-                f"{SHORT[name]} {level} interval", help=f"Bootstrap interval of {NAMES[name]}"
+            columns[name] = st.column_config.TextColumn(
+                f"{SHORT[name]} ({level})",
+                width=130,
+                help=f"{NAMES[name]} and its {level} bootstrap interval",
             )
         st.caption(
             f"Intervals: {level}, {result['intervals']['resamples']} bootstrap resamples "
@@ -111,7 +126,7 @@ def statistics(project: Project, coders: list[str], unit: str, rollup: bool, ci:
             "units. Each code's reading goes by the lower bound of its alpha interval."
         )
     st.dataframe(
-        _with_intervals(agreement_table(result)),
+        _with_intervals(agreement_table(result), len(result["coders"]) == 2),
         hide_index=True,
         column_config=columns,
         key="agreement_table",
