@@ -259,10 +259,6 @@ def report_agreement(project: Project, path: Path, runs: int) -> None:
     print(f"  overall alpha {result['overall']['krippendorff_alpha']:.3f}; per-code alphas equal")
 
 
-if __name__ == "__main__":
-    main()
-
-
 def report_writeup(project: Project) -> None:
     from qualcode.analyse.report import cooccurrence
     from qualcode.analyse.saturation import saturation
@@ -292,3 +288,7 @@ def report_writeup(project: Project) -> None:
     print(f"  qualcode themes (the write-up):      {ours:.2f} s")
     print(f"  ratio to its parts: {ours / sum(times.values()):.2f}")
     print(f"  framework matrix (counts): {matrix:.2f} s; saturation: {saturated:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

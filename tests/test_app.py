@@ -927,3 +927,25 @@ def test_the_writeup_framework_and_saturation_views(app, demo):
     assert list(app.dataframe[0].value["transcript"]) == sorted(
         t["name"] for t in demo.transcripts()
     )
+
+
+def test_keywords_proposed_on_the_codebook_page_are_added_when_ticked(app, demo):
+    from qualcode.suggest.discover import discover_keywords
+
+    expected = discover_keywords(demo, "boundaries")
+    open_page(app, "codebook")
+    app.selectbox(key="edit_code").set_value("boundaries").run()
+    app.button(key="find-boundaries").click().run()
+    assert not app.exception, app.exception
+    table = app.dataframe[0].value
+    assert list(table["term"]) == [row["term"] for row in expected["terms"]]
+    assert "sende mail" not in demo.codebook().get("boundaries").keywords["da"]
+    app.multiselect(key="proposed-boundaries-da").set_value(["sende mail", "snak"]).run()
+    app.button(key="add-keywords-boundaries").click().run()
+    assert not app.exception and not app.error
+    keywords = demo.codebook().get("boundaries").keywords["da"]
+    assert keywords[-2:] == ["sende mail", "snak"]
+    assert app.text_area(key="keywords-boundaries-da").value.splitlines()[-2:] == [
+        "sende mail",
+        "snak",
+    ]

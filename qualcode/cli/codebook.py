@@ -89,3 +89,57 @@ def export(project: Project, file: str) -> None:
 
 
 COMMANDS = [codebook]
+
+
+@codebook.command("keywords")
+@click.argument("code")
+@click.option("--coder", help="The turns this coder coded (default: anyone's codings).")
+@click.option("--language", help="The turns of this language (default: most coded turns').")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option(
+    "--min-turns",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Only terms found in at least this many coded turns.",
+)
+@click.option(
+    "--add",
+    "adding",
+    multiple=True,
+    metavar="TERM",
+    help="Add this proposed term to the code's keywords (repeatable); nothing else is added.",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@pass_project
+def keywords_command(
+    project: Project,
+    code: str,
+    coder: str | None,
+    language: str | None,
+    limit: int,
+    min_turns: int,
+    adding: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Propose keywords for CODE: the words and two-word phrases that set its coded turns
+    apart from the other turns, with their counts; --add TERM adds the ones you accept."""
+    from qualcode.suggest.discover import COLUMNS, add_keywords, discover_keywords
+
+    found = discover_keywords(project, code, coder, language, limit, min_turns)
+    if adding:
+        added = add_keywords(project, code, found["language"], list(adding))
+        kept = len(adding) - len(added)
+        click.echo(
+            f"Added {len(added)} keyword(s) to {code} ({found['language']}): "
+            f"{', '.join(added) or 'none'}" + (f"; {kept} it already had." if kept else "."),
+            err=True,
+        )
+        return
+    click.echo(
+        f"Terms of the {found['coded_turns']} turns coded with {code} against "
+        f"{found['other_turns']} other participant turns ({found['language']}); "
+        f"add one with --add TERM.",
+        err=fmt != "table",
+    )
+    emit(found["terms"], fmt, list(COLUMNS))

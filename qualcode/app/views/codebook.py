@@ -1,11 +1,12 @@
-"""Codebook page: browse the codes, add, edit, move and delete them, load YAML, export YAML or
-REFI-QDA (.qdc)."""
+"""Codebook page: browse the codes, add, edit, move and delete them, keywords proposed from
+the coded turns, load YAML, export YAML or REFI-QDA (.qdc)."""
 
 from __future__ import annotations
 
 import html
 import re
 
+import pandas as pd
 import streamlit as st
 
 from qualcode.app import session
@@ -25,6 +26,7 @@ from qualcode.store.codebook import (
     set_codebook,
     shift_code,
 )
+from qualcode.suggest.discover import add_keywords, discover_keywords
 
 NEW = ""
 SELECTED = "edit_code"
@@ -170,6 +172,7 @@ def editor(project: Project, book: Codebook, languages: list[str]) -> None:
                 st.rerun()
     if code.key:
         actions(project, code)
+        proposals(project, code, languages)
 
 
 def actions(project: Project, code: Code) -> None:
@@ -211,6 +214,52 @@ def actions(project: Project, code: Code) -> None:
         if no.button("Cancel", key="confirm_no"):
             del st.session_state[CONFIRM]
             st.rerun()
+
+
+def proposals(project: Project, code: Code, languages: list[str]) -> None:
+    """Keywords proposed from the turns coded with the code (words and two-word phrases that
+    set them apart, with their counts); only the chosen ones are added, on a click."""
+    with st.expander("Propose keywords from the coded turns"):
+        language = st.segmented_control(
+            "Language", languages, default=languages[0], key=f"propose-language-{code.key}"
+        )
+        wanted = f"propose-{code.key}"
+        if st.button("Find keywords", key=f"find-{code.key}", icon=":material/search:"):
+            st.session_state[wanted] = True
+        if not st.session_state.get(wanted):
+            return
+        try:
+            found = session.derived(discover_keywords, project, code.key, language=language or None)
+        except QualcodeError as error:  # e.g. no turn coded with it yet
+            st.info(literal(session.error_text(error)))
+            return
+        st.caption(
+            f"{found['coded_turns']} turns coded with {literal(code.key)} against "
+            f"{found['other_turns']} other participant turns ({found['language']}): turns with "
+            "the term in each, and Dunning's G² (higher: more typical of the code). Choose the "
+            "ones to add below."
+        )
+        if not found["terms"]:
+            st.info("No term sets these turns apart yet (code more turns, or lower the bar).")
+            return
+        st.dataframe(pd.DataFrame(found["terms"]), hide_index=True)
+        chosen = st.multiselect(
+            "Keywords to add",
+            [row["term"] for row in found["terms"]],
+            key=f"proposed-{code.key}-{found['language']}",
+        )
+        if st.button(
+            f"Add {len(chosen)} keyword(s)", key=f"add-keywords-{code.key}", disabled=not chosen
+        ):
+            outcome = session.attempt(add_keywords, project, code.key, found["language"], chosen)
+            if outcome.ok:
+                session.say(
+                    "success", f"Added to {code.key}: {', '.join(outcome.value) or 'nothing new'}."
+                )
+                for language_code in languages:  # the form shows the stored keywords again
+                    st.session_state.pop(f"keywords-{code.key}-{language_code}", None)
+                st.session_state.pop(wanted, None)
+                st.rerun()
 
 
 def load_and_export(project: Project, book: Codebook) -> None:
