@@ -111,6 +111,11 @@ def test_written_through_a_link_replaces_the_file_it_points_to(tmp_path):
         (["codebook", "export"], "codebook.qdc"),
         (["report", "frequency", "--coder", "ann", "--chart"], "chart.html"),
         (["export"], "project.qdpx"),
+        (["report", "themes", "--coder", "ann", "-o"], "themes.docx"),
+        (["report", "themes", "--coder", "ann", "-o"], "themes.html"),
+        (["report", "framework", "--coder", "ann", "-o"], "framework.xlsx"),
+        (["report", "framework", "--coder", "ann", "-o"], "framework.md"),
+        (["report", "saturation", "--coder", "ann", "--chart"], "saturation.html"),
     ],
 )
 def test_every_export_on_a_full_disk_is_one_line_and_the_old_file_intact(
@@ -235,3 +240,65 @@ def test_a_chart_label_cannot_end_the_script_element(study, tmp_path):
         values = json.dumps(embedded_spec(page)["datasets"], ensure_ascii=False)
         assert SCRIPT + "&\u2028" in values or result.by == "group"
         assert SCRIPT in values
+
+
+# ---------------------------------------------------------------- the write-up and the matrix
+
+
+def hostile_transcript(study, tmp_path) -> list[str]:
+    """A transcript whose turns are formulas, markup and table pipes, coded by ann."""
+    texts = [*HOSTILE[:4], SCRIPT, "a | b || c", "# heading *bold* [link](http://h)"]
+    body = "".join(f"P{i}: {text}\n\n" for i, text in enumerate(texts, start=1))
+    (tmp_path / "t5.txt").write_text(body, encoding="utf-8")
+    study.import_files([tmp_path / "t5.txt"], group=SCRIPT, language="en")
+    for turn in range(1, len(texts) + 1):
+        study.add_codings(study.turn_id("t5", turn), ["awareness"], "ann")
+    return texts
+
+
+def test_the_framework_workbook_holds_formulas_as_text_and_markdown_keeps_its_columns(
+    study, tmp_path
+):
+    from openpyxl import load_workbook
+
+    from qualcode.export.framework import framework
+    from qualcode.export.writeup import write_framework
+
+    texts = hostile_transcript(study, tmp_path)
+    matrix = framework(study, coder="ann")
+    write_framework(matrix, tmp_path / "framework.xlsx")
+    sheet = load_workbook(tmp_path / "framework.xlsx")["Framework"]
+    cells = [row[2] for row in sheet.iter_rows(min_row=2) if row[1].value.startswith("t5 ·")]
+    assert [cell.value for cell in cells] == [f"{t} (turn {i})" for i, t in enumerate(texts, 1)]
+    assert {cell.data_type for cell in cells} == {"s"}
+    write_framework(matrix, tmp_path / "framework.md")
+    table = [
+        line for line in (tmp_path / "framework.md").read_text().splitlines() if "t5 ·" in line
+    ]
+    columns = 2 + len(matrix.themes)
+    assert all(len(re.split(r"(?<!\\)\|", line)) == columns + 2 for line in table)
+    assert not any("<script>" in line for line in table)
+
+
+def test_the_writeup_shows_hostile_text_as_text(study, tmp_path):
+    from qualcode.export.themes import themes
+    from qualcode.export.writeup import write_writeup
+
+    hostile_transcript(study, tmp_path)
+    book = study.codebook()
+    book.codes[0].label = {language: SCRIPT for language in book.languages}
+    book.codes[0].description = "# not a heading <img src=x onerror=alert(1)>"
+    study.load_codebook(book, merge=True)
+    writeup = themes(study, coder="ann")
+    write_writeup(writeup, tmp_path / "themes.html")
+    page = (tmp_path / "themes.html").read_text()
+    assert (
+        "<script>" not in page
+        and "<img" not in page
+        and "src=" not in page.lower()
+        or ("&lt;img src=x" in page)
+    )
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    write_writeup(writeup, tmp_path / "themes.md")
+    text = (tmp_path / "themes.md").read_text()
+    assert "\n# not a heading" not in text and "\\# not a heading &lt;img" in text
