@@ -140,14 +140,29 @@ def reject(
     type=click.IntRange(min=0),
     help="Learn from only the first N coded turns of each training fold (a learning curve).",
 )
+@click.option(
+    "--held-out",
+    "held_out",
+    multiple=True,
+    metavar="TRANSCRIPT",
+    help="Score only this transcript (repeatable), suggested by a suggester fitted on all the "
+    "others, instead of cross-validating.",
+)
 @format_option
 @pass_project
-def evaluate(project: Project, coder: str, method: str, coded_turns: int | None, fmt: str) -> None:
+def evaluate(
+    project: Project,
+    coder: str,
+    method: str,
+    coded_turns: int | None,
+    held_out: tuple[str, ...],
+    fmt: str,
+) -> None:
     """Precision, recall and F1 of the suggestions against --coder's codings, per code and
     macro-averaged, and the share of coded participant turns with one of their codes among
     the top-2 suggestions. Cross-validated by transcript: no turn is scored by a model that
     saw it."""
-    result = evaluate_suggestions(project, coder, method, coded_turns)
+    result = evaluate_suggestions(project, coder, method, coded_turns, list(held_out) or None)
     if fmt == "json":
         emit_document(result.to_dict())
         return

@@ -167,14 +167,16 @@ def cross_validate(
     labels: Mapping[int, Mapping[str, bool]],
     coded_turns: int | None = None,
     notes: list[str] | None = None,
+    held_out: Sequence[str] | None = None,
 ) -> tuple[list[Suggestion], int]:
     """Every turn suggested by a suggester fitted on the other transcripts' turns only
-    (with ``coded_turns``: on their first that many coded turns only).
+    (with ``coded_turns``: on their first that many coded turns only). With ``held_out``: one
+    fold, the turns of those transcripts suggested by a suggester fitted on all the others.
 
     Returns all suggestions (with scores below the threshold, for ranking) and the number of
     folds."""
     groups = [turn.turn.transcript or "" for turn in turns]
-    splits = folds(groups)
+    splits = [list(held_out)] if held_out is not None else folds(groups)
     suggestions: list[Suggestion] = []
     for held_out in splits:
         held = set(held_out)
@@ -227,37 +229,61 @@ def make_suggester(method: str, codebook: Codebook, coder: str | None = None) ->
 
 
 def evaluate(
-    project: Project, coder: str, method: str = "keywords", coded_turns: int | None = None
+    project: Project,
+    coder: str,
+    method: str = "keywords",
+    coded_turns: int | None = None,
+    held_out: Sequence[str] | None = None,
 ) -> Evaluation:
     """Score ``method``'s suggestions against ``coder``'s codings (see the module docstring),
     each transcript suggested by a suggester fitted on the other transcripts only.
 
     ``coded_turns`` simulates a coder early in the work: each fold's suggester learns from
-    only the first that many coded turns of the other transcripts (a learning curve)."""
+    only the first that many coded turns of the other transcripts (a learning curve).
+    ``held_out`` names held-out transcripts: only their turns are scored, by a suggester fitted
+    on every other transcript the coder has coded."""
     if coded_turns is not None and coded_turns < 0:
         raise QualcodeError("the number of coded turns cannot be negative")
     codebook = project.codebook()
     make_suggester(method, codebook)
     turns, gold = evaluation_data(project, coder)
-    units = [turn.id for turn in turns]
+    if held_out is not None:
+        held_out = sorted(set(held_out))
+        coded = {turn.transcript for turn in turns}
+        for name in held_out:
+            project.transcript(name)
+            if name not in coded:
+                raise QualcodeError(f"{coder} has not coded transcript {name!r}", project.path)
+    units = [turn.id for turn in turns if held_out is None or turn.transcript in held_out]
     if not turns:
         raise QualcodeError(f"{coder} has not coded any participant turn", project.path)
     codes = codebook.keys()
-    labels = {unit: {code: code in gold.get(unit, ()) for code in codes} for unit in units}
+    labels = {t.id: {code: code in gold.get(t.id, ()) for code in codes} for t in turns}
     notes: list[str] = []
     with nlp.batch_mode():
         analysed = list(Analyser(codebook).analyse(turns, terms=method == "learned"))
         suggestions, n_folds = cross_validate(
-            lambda: make_suggester(method, codebook, coder), analysed, labels, coded_turns, notes
+            lambda: make_suggester(method, codebook, coder),
+            analysed,
+            labels,
+            coded_turns,
+            notes,
+            held_out,
         )
     threshold = make_suggester(method, codebook).threshold
     rows, macro, top2 = score(units, gold, suggestions, codes, threshold)
-    transcripts = len({turn.transcript for turn in turns})
-    validation = (
-        f"cross-validation grouped by transcript ({n_folds} fold{'' if n_folds == 1 else 's'}): "
-        "each transcript suggested by a suggester fitted on the others"
-        + (f", on their first {coded_turns} coded turns" if coded_turns is not None else "")
-    )
+    transcripts = len(held_out or {turn.transcript for turn in turns})
+    first = f", on their first {coded_turns} coded turns" if coded_turns is not None else ""
+    if held_out is not None:
+        validation = (
+            f"held out: {', '.join(held_out)} suggested by a suggester fitted on the other "
+            f"transcripts{first}"
+        )
+    else:
+        validation = (
+            f"cross-validation grouped by transcript ({n_folds} fold{'' if n_folds == 1 else 's'}"
+            f"): each transcript suggested by a suggester fitted on the others{first}"
+        )
     return Evaluation(
         method=method,
         coder=coder,
