@@ -40,9 +40,11 @@ SCORE_COLUMNS = ("code", "support", "suggested", "tp", "fp", "fn", "precision", 
 @click.option(
     "--method",
     type=click.Choice(workflow.CHOICES),
-    default="keywords",
+    default="combined",
     show_default=True,
-    help="keywords (from the codebook), learned (from a coder's codings) or all.",
+    help="combined (keywords, and what a coder has coded once there is enough of it), "
+    "keywords (from the codebook), learned (from a coder's codings) or all (keywords and "
+    "learned, each on its own).",
 )
 @click.option(
     "--coder",
@@ -132,7 +134,7 @@ def reject(
 @click.option(
     "--method",
     type=click.Choice(workflow.METHODS),
-    default="keywords",
+    default="combined",
     show_default=True,
 )
 @click.option(

@@ -85,7 +85,8 @@ class AnalysedTurn:
 
 class Evidence(NamedTuple):
     """Why a code was suggested: a word or phrase of the turn, with its offsets in the turn
-    text (end exclusive), and the keyword or model term it stands for."""
+    text (end exclusive), and the keyword or model term it stands for; ``method``, in a
+    combined suggestion, says which part it comes from (``keywords`` or ``learned``)."""
 
     text: str
     start: int
@@ -93,6 +94,7 @@ class Evidence(NamedTuple):
     keyword: str | None = None
     term: str | None = None
     weight: float | None = None
+    method: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"text": self.text, "start": self.start, "end": self.end}
@@ -102,6 +104,8 @@ class Evidence(NamedTuple):
             data["term"] = self.term
         if self.weight is not None:
             data["weight"] = round(self.weight, 3)
+        if self.method is not None:
+            data["method"] = self.method
         return data
 
     @classmethod
@@ -113,6 +117,7 @@ class Evidence(NamedTuple):
             keyword=data.get("keyword"),
             term=data.get("term"),
             weight=data.get("weight"),
+            method=data.get("method"),
         )
 
 

@@ -35,6 +35,7 @@ from qualcode.errors import QualcodeError
 from qualcode.store import Project
 from qualcode.suggest.analysis import Analyser
 from qualcode.suggest.base import AnalysedTurn, Suggester, Suggestion, TurnText
+from qualcode.suggest.combined import CombinedSuggester
 from qualcode.suggest.keywords import KeywordSuggester
 from qualcode.suggest.learned import LearnedSuggester
 
@@ -178,8 +179,8 @@ def cross_validate(
     groups = [turn.turn.transcript or "" for turn in turns]
     splits = [list(held_out)] if held_out is not None else folds(groups)
     suggestions: list[Suggestion] = []
-    for held_out in splits:
-        held = set(held_out)
+    for fold in splits:
+        held = set(fold)
         train = [t for t, g in zip(turns, groups, strict=True) if g not in held]
         if coded_turns is not None:
             train = first_coded(train, labels, coded_turns)
@@ -188,7 +189,8 @@ def cross_validate(
         suggester = make().fit(train, train_labels)
         if notes is not None and getattr(suggester, "trained", True) is False:
             reason = next(iter(getattr(suggester, "skipped", {}).values()), "too few codings")
-            notes.append(f"no model for {', '.join(held_out)}: {reason}")
+            fallback = " (keyword part only)" if suggester.method == "combined" else ""
+            notes.append(f"no model for {', '.join(fold)}: {reason}{fallback}")
         suggestions.extend(suggester.suggest(test, min_score=0.0))
     return suggestions, len(splits)
 
@@ -221,17 +223,19 @@ def evaluation_data(project: Project, coder: str) -> tuple[list[TurnText], dict[
 
 def make_suggester(method: str, codebook: Codebook, coder: str | None = None) -> Suggester:
     """A fresh, unfitted suggester of ``method``."""
+    if method == "combined":
+        return CombinedSuggester(codebook, coder=coder)
     if method == "keywords":
         return KeywordSuggester(codebook)
     if method == "learned":
         return LearnedSuggester(codebook, coder=coder)
-    raise QualcodeError(f"unknown method {method!r} (choose keywords or learned)")
+    raise QualcodeError(f"unknown method {method!r} (choose combined, keywords or learned)")
 
 
 def evaluate(
     project: Project,
     coder: str,
-    method: str = "keywords",
+    method: str = "combined",
     coded_turns: int | None = None,
     held_out: Sequence[str] | None = None,
 ) -> Evaluation:
@@ -261,7 +265,7 @@ def evaluate(
     labels = {t.id: {code: code in gold.get(t.id, ()) for code in codes} for t in turns}
     notes: list[str] = []
     with nlp.batch_mode():
-        analysed = list(Analyser(codebook).analyse(turns, terms=method == "learned"))
+        analysed = list(Analyser(codebook).analyse(turns, terms=method != "keywords"))
         suggestions, n_folds = cross_validate(
             lambda: make_suggester(method, codebook, coder),
             analysed,

@@ -63,6 +63,7 @@ class LearnedSuggester:
         self.models: dict[str, LogisticRegression] = {}
         self.skipped: dict[str, str] = {}
         self.coded_turns = 0
+        self._names: list[str] | None = None
 
     @property
     def trained(self) -> bool:
@@ -75,7 +76,7 @@ class LearnedSuggester:
         saw the turn without applying it (or rejected the suggestion)."""
         examples = [turn for turn in turns if labels.get(turn.turn.id)]
         self.coded_turns = sum(1 for t in examples if any(labels[t.turn.id].values()))
-        self.models, self.skipped, self.vectorizer = {}, {}, None
+        self.models, self.skipped, self.vectorizer, self._names = {}, {}, None, None
         if self.coded_turns < MIN_CODED_TURNS:
             reason = f"only {self.coded_turns} coded turns (needs {MIN_CODED_TURNS})"
             self.skipped = dict.fromkeys(self.codes, reason)
@@ -117,14 +118,11 @@ class LearnedSuggester:
         if not self.models:
             return
         floor = self.threshold if min_score is None else min_score
-        names = self.feature_names()
         iterator = iter(turns)
         while batch := list(islice(iterator, BATCH)):
-            matrix = self._features(batch)
-            for code, model in self.models.items():
-                probabilities = model.predict_proba(matrix)[:, 1]
-                weights = model.coef_[0]
-                for row, probability in enumerate(probabilities.tolist()):
+            matrix, probabilities = self.predict(batch)
+            for code, column in probabilities.items():
+                for row, probability in enumerate(column):
                     if probability < floor or probability <= 0:
                         continue
                     turn = batch[row]
@@ -133,9 +131,26 @@ class LearnedSuggester:
                         code=code,
                         score=probability,
                         method=METHOD,
-                        evidence=self._evidence(turn, matrix.getrow(row), weights, names),
+                        evidence=self.evidence(turn, matrix, row, code),
                         coder=self.coder,
                     )
+
+    def predict(
+        self, turns: Sequence[AnalysedTurn]
+    ) -> tuple[sparse.csr_matrix, dict[str, list[float]]]:
+        """The feature matrix of ``turns`` and, per learned code, each turn's probability."""
+        matrix = self._features(turns)
+        return matrix, {
+            code: model.predict_proba(matrix)[:, 1].tolist() for code, model in self.models.items()
+        }
+
+    def evidence(
+        self, turn: AnalysedTurn, matrix: sparse.csr_matrix, row: int, code: str
+    ) -> list[Evidence]:
+        """Why ``code`` is suggested for ``turn`` (row ``row`` of ``predict``'s matrix)."""
+        if self._names is None:
+            self._names = self.feature_names()
+        return self._evidence(turn, matrix.getrow(row), self.models[code].coef_[0], self._names)
 
     def _evidence(
         self,

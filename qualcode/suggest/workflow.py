@@ -30,11 +30,12 @@ from qualcode.errors import QualcodeError
 from qualcode.store import Project
 from qualcode.suggest.analysis import Analyser
 from qualcode.suggest.base import AnalysedTurn, Evidence, Suggestion, TurnText
+from qualcode.suggest.combined import CombinedSuggester
 from qualcode.suggest.keywords import KeywordSuggester
 from qualcode.suggest.learned import LearnedSuggester
 
-METHODS = ("keywords", "learned")
-CHOICES = (*METHODS, "all")
+METHODS = ("combined", "keywords", "learned")
+CHOICES = (*METHODS, "all")  # all: keywords and learned, each stored as its own method
 STATUSES = ("open", "accepted", "rejected", "coded")
 PAGE = 2000
 # One encoder for every stored row, compact (evidence is read by programs).
@@ -226,10 +227,13 @@ def compute_suggestions(
     """Compute suggestions for a transcript, some turns or the whole project, and store them
     in place of the stored ones of the same method (and coder) for those turns.
 
-    ``method`` is keywords, learned or all. Learned suggestions are made for ``coder``, or for
-    every coder with enough codings when no coder is given, and only for turns that coder has
-    not coded yet. Interviewer turns are skipped unless ``include_interviewer``. All of it is
-    one transaction."""
+    ``method`` is combined, keywords, learned or all (keywords and learned). Learned
+    suggestions are made for ``coder``, or for every coder with enough codings when no coder
+    is given, and only for turns that coder has not coded yet. Combined suggestions are made
+    for every turn: for ``coder`` (or every coder) with a model, for that coder; and, when no
+    coder is given or the coder has no model yet, for nobody, from the keyword part alone.
+    Interviewer turns are skipped unless ``include_interviewer``. All of it is one
+    transaction."""
     checked_method(method)
     transcript_id = project.transcript(transcript)["id"] if transcript is not None else None
     turn_ids = sorted(set(turn_ids)) if turn_ids is not None else None
@@ -250,6 +254,22 @@ def compute_suggestions(
                 result.notices.append(f"no learned suggestions for {name}: {reason}")
                 continue
             suggesters.append((model, coder_id, coded_turn_ids(project, coder_id)))
+    if method == "combined":
+        models = []
+        for name in [coder] if coder else learning_coders(project):
+            model = learned_model(project, name)
+            coder_id = project.find_coder(name)
+            if model.trained and coder_id is not None:
+                models.append((CombinedSuggester(codebook).use(model), coder_id, set()))
+            elif coder:
+                reason = next(iter(model.skipped.values()), "no codings")
+                result.notices.append(
+                    f"combined suggestions for {name} are the keyword ones until a model can "
+                    f"be learned: {reason}"
+                )
+        if not coder or not models:
+            suggesters.append((CombinedSuggester(codebook), None, set()))
+        suggesters.extend(models)
     code_ids = project.code_ids()
     pieces: dict[tuple[str, str | None], tuple[str, str]] = {}
     with project.transaction(), nlp.batch_mode():
@@ -257,7 +277,7 @@ def compute_suggestions(
             project.forget_suggestions(suggester.method, coder_id, transcript_id, turn_ids)
             result.stored.setdefault(suggester.method, 0)
         turns = iter_turns(project, transcript, turn_ids, include_interviewer)
-        terms = any(s.method == "learned" for s, _, _ in suggesters)
+        terms = any(getattr(s, "trained", False) for s, _, _ in suggesters)
         analysed_turns = Analyser(codebook).analyse(turns, terms=terms)
         for batch in _batches(analysed_turns, PAGE):
             result.turns += len(batch)
@@ -310,8 +330,14 @@ def _evidence_json(
     run on the benchmark study). Other evidence goes through the encoder."""
     parts = []
     for item in evidence:
-        text, start, end, keyword, term, weight = item
-        if term is not None or weight is not None or type(start) is not int or type(end) is not int:
+        text, start, end, keyword, term, weight, method = item
+        if (
+            term is not None
+            or weight is not None
+            or method is not None
+            or type(start) is not int
+            or type(end) is not int
+        ):
             parts.append(_json(item.to_dict()))
             continue
         piece = pieces.get((text, keyword))
@@ -351,7 +377,8 @@ def list_suggestions(
 ) -> list[dict[str, Any]]:
     """Stored suggestions, in turn order, best first within a turn.
 
-    With ``coder``: the suggestions that coder sees (keyword ones and their own learned ones),
+    With ``coder``: the suggestions that coder sees (keyword ones and their own learned ones;
+    their own combined ones in place of the keyword-only combined ones),
     each with that coder's status: ``accepted``, ``rejected``, ``coded`` (they applied the
     code without the suggestion) or ``open``. Without a coder: every suggestion, once per coder
     who decided on it (``coder`` = who decided, ``status`` = their decision), or once with
@@ -374,6 +401,12 @@ def list_suggestions(
         )
         coder_sql = ":name"
         where.append("(s.coder_id IS NULL OR s.coder_id = :coder)")
+        # A coder's own combined suggestion stands in for the keyword-only one of nobody.
+        where.append(
+            "NOT (s.coder_id IS NULL AND s.method = 'combined' AND EXISTS (SELECT 1 FROM "
+            "suggestions own WHERE own.turn_id = s.turn_id AND own.code_id = s.code_id "
+            "AND own.method = 'combined' AND own.coder_id = :coder))"
+        )
         named: dict[str, Any] = {"coder": coder_id, "name": coder}
     else:
         join = (
