@@ -41,7 +41,7 @@ def test_before_a_model_exists_it_is_the_keyword_method(project):
         assert mine_one.coder is None
 
 
-NIGHT = "Om natten ligger jeg og tænker på regnskabet"  # no keyword of the codebook
+NIGHT = "Ved midnat ligger jeg og tænker på regnskabet"  # no keyword of the codebook
 BOSS = "Jeg talte med direktøren om opgaverne og weekenderne"
 
 
@@ -59,7 +59,7 @@ def test_the_model_can_suggest_a_code_no_keyword_found_and_says_so(project):
     book = project.codebook()
     combined = night_and_boss(book)
     assert combined.trained
-    new = [TurnText(100, "Om natten tænker jeg på regnskabet.", "da")]
+    new = [TurnText(100, "Ved midnat tænker jeg på regnskabet.", "da")]
     analysed = list(analyse(new, book, terms=True))
     assert analysed[0].hits == {}
     [suggestion] = list(combined.suggest(analysed))
@@ -67,7 +67,7 @@ def test_the_model_can_suggest_a_code_no_keyword_found_and_says_so(project):
     assert suggestion.code == "awareness" and probabilities["awareness"][0] >= 0.35
     assert suggestion.score == pytest.approx(common_scale(probabilities["awareness"][0], 0.35))
     assert [(e.text, e.method) for e in suggestion.evidence] == [
-        ("natten", "learned"),
+        ("midnat", "learned"),
         ("tænker", "learned"),
         ("regnskabet", "learned"),
     ]
@@ -76,19 +76,37 @@ def test_the_model_can_suggest_a_code_no_keyword_found_and_says_so(project):
 
 def test_when_both_parts_fire_both_give_evidence_each_place_once(project):
     book = project.codebook()
-    turns, labels = labelled(40, 20)
-    combined = CombinedSuggester(book).fit(analyse(turns, book, terms=True), labels)
-    # "sover dårligt" is a keyword of awareness; the coder's awareness turns were about
-    # sleeping badly at night, so the model also finds "sover", "dårligt" and "natten".
-    new = [TurnText(100, "Jeg sover dårligt om natten, nummer 3.", "da")]
+    combined = night_and_boss(book)
+    # "sover dårligt" is a keyword of awareness; the model knows the coder's night words.
+    new = [TurnText(100, "Ved midnat tænker jeg på regnskabet og sover dårligt.", "da")]
     analysed = list(analyse(new, book, terms=True))
     assert keywords.scores(analysed[0].hits, analysed[0].words)["awareness"] >= 0.6
     [suggestion] = [s for s in combined.suggest(analysed) if s.code == "awareness"]
-    # The model's "sover" lies inside the keyword's "sover dårligt": shown once, as keyword.
     assert [(e.text, e.method) for e in suggestion.evidence] == [
+        ("midnat", "learned"),
+        ("tænker", "learned"),
+        ("regnskabet", "learned"),
         ("sover dårligt", "keywords"),
-        ("natten", "learned"),
     ]
+
+
+def test_a_learned_term_inside_a_keyword_match_is_shown_once_as_the_keyword(project):
+    book = project.codebook()
+    turns, labels = labelled(40, 20)  # awareness: "Jeg mærker kroppen og sover dårligt ..."
+    combined = CombinedSuggester(book).fit(analyse(turns, book, terms=True), labels)
+    new = [TurnText(100, "Jeg sover dårligt.", "da")]
+    [suggestion] = [
+        s for s in combined.suggest(analyse(new, book, terms=True)) if s.code == "awareness"
+    ]
+    # The model's strongest terms include "sover" and "dårligt", inside "sover dårligt".
+    reasons = combined.learned.evidence(
+        next(iter(analyse(new, book, terms=True))),
+        combined.learned.predict(list(analyse(new, book, terms=True)))[0],
+        0,
+        "awareness",
+    )
+    assert {"sover", "dårligt"} <= {e.text for e in reasons}
+    assert [(e.text, e.method) for e in suggestion.evidence] == [("sover dårligt", "keywords")]
 
 
 def test_a_coder_with_a_model_sees_their_combined_suggestions_once(demo):

@@ -62,14 +62,24 @@ class Keyword:
     any_order: bool
     anchor: int = 0
     weight: float = 1.0
+    content: tuple[int, ...] = ()  # the positions of its content words (not stop words)
 
 
 @dataclass(slots=True)
 class KeywordHit:
-    """A keyword found in a turn: where (character spans inside the turn, one per piece)."""
+    """A keyword found in a turn: where (character spans inside the turn, one per piece).
+
+    ``word`` is set when only that word of a phrase keyword was found, apart from the rest
+    of the phrase (it earns partial credit, see :mod:`qualcode.suggest.keywords`)."""
 
     keyword: Keyword
     spans: list[tuple[int, int]]
+    word: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str, int | None]:
+        """What the hit is, for counting how common it is: code, keyword, word apart."""
+        return (self.keyword.code, self.keyword.text, self.word)
 
 
 @dataclass
@@ -81,6 +91,8 @@ class AnalysedTurn:
     words: int
     hits: dict[str, list[KeywordHit]] = field(default_factory=dict)
     terms: list[Term] | None = None
+    # Long turns only: each sentence's (first character, words), for best-window scoring.
+    sentences: list[tuple[int, int]] | None = None
 
 
 class Evidence(NamedTuple):

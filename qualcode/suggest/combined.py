@@ -66,10 +66,15 @@ class CombinedSuggester:
     method = METHOD
     threshold = THRESHOLD
 
-    def __init__(self, codebook: Codebook, coder: str | None = None):
+    def __init__(
+        self,
+        codebook: Codebook,
+        coder: str | None = None,
+        weights: keywords.Specificity | None = None,
+    ):
         self.codebook = codebook
         self.coder = coder
-        self.keywords = KeywordSuggester(codebook)
+        self.keywords = KeywordSuggester(codebook, weights=weights)
         self.learned = LearnedSuggester(codebook, coder=coder)
 
     @property
@@ -104,9 +109,9 @@ class CombinedSuggester:
                 self.learned.predict(batch) if self.learned.trained else (None, {})
             )
             for row, turn in enumerate(batch):
-                found = keywords.scores(turn.hits, turn.words, self.keywords.relative)
+                found = self.keywords.scored(turn)
                 for code in self.learned.codes if probabilities else found:
-                    keyword_score = found.get(code, 0.0)
+                    keyword_score, hits = found.get(code, (0.0, []))
                     probability = probabilities[code][row] if code in probabilities else 0.0
                     by_keywords = common_scale(keyword_score, keyword_threshold)
                     by_model = common_scale(probability, learned_threshold)
@@ -115,7 +120,6 @@ class CombinedSuggester:
                         continue
                     parts = []
                     if keyword_score and (by_keywords >= THRESHOLD or by_keywords >= by_model):
-                        hits = turn.hits.get(code, [])
                         parts.append(
                             tagged(keywords.evidence(hits, turn.turn.text), keywords.METHOD)
                         )

@@ -33,11 +33,13 @@ from qualcode import nlp
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
+from qualcode.suggest import keywords
 from qualcode.suggest.analysis import Analyser
 from qualcode.suggest.base import AnalysedTurn, Suggester, Suggestion, TurnText
 from qualcode.suggest.combined import CombinedSuggester
 from qualcode.suggest.keywords import KeywordSuggester
 from qualcode.suggest.learned import LearnedSuggester
+from qualcode.suggest.workflow import keyword_weights
 
 MAX_FOLDS = 10
 
@@ -221,12 +223,18 @@ def evaluation_data(project: Project, coder: str) -> tuple[list[TurnText], dict[
     return [TurnText.from_row(row) for row in rows], gold
 
 
-def make_suggester(method: str, codebook: Codebook, coder: str | None = None) -> Suggester:
-    """A fresh, unfitted suggester of ``method``."""
+def make_suggester(
+    method: str,
+    codebook: Codebook,
+    coder: str | None = None,
+    weights: keywords.Specificity | None = None,
+) -> Suggester:
+    """A fresh, unfitted suggester of ``method`` (``weights``: how specific each keyword is
+    in the project's turns, :func:`qualcode.suggest.keywords.specificity`)."""
     if method == "combined":
-        return CombinedSuggester(codebook, coder=coder)
+        return CombinedSuggester(codebook, coder=coder, weights=weights)
     if method == "keywords":
-        return KeywordSuggester(codebook)
+        return KeywordSuggester(codebook, weights=weights)
     if method == "learned":
         return LearnedSuggester(codebook, coder=coder)
     raise QualcodeError(f"unknown method {method!r} (choose combined, keywords or learned)")
@@ -266,8 +274,9 @@ def evaluate(
     notes: list[str] = []
     with nlp.batch_mode():
         analysed = list(Analyser(codebook).analyse(turns, terms=method != "keywords"))
+        weights = keyword_weights(project)
         suggestions, n_folds = cross_validate(
-            lambda: make_suggester(method, codebook, coder),
+            lambda: make_suggester(method, codebook, coder, weights),
             analysed,
             labels,
             coded_turns,

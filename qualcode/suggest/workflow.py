@@ -22,6 +22,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from threading import Lock
 from typing import Any
 
@@ -31,7 +32,7 @@ from qualcode.store import Project
 from qualcode.suggest.analysis import Analyser
 from qualcode.suggest.base import AnalysedTurn, Evidence, Suggestion, TurnText
 from qualcode.suggest.combined import CombinedSuggester
-from qualcode.suggest.keywords import KeywordSuggester
+from qualcode.suggest.keywords import KeywordSuggester, Specificity, specificity
 from qualcode.suggest.learned import LearnedSuggester
 
 METHODS = ("combined", "keywords", "learned")
@@ -41,7 +42,9 @@ PAGE = 2000
 # One encoder for every stored row, compact (evidence is read by programs).
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 CACHE_SIZE = 16
+WEIGHT_SAMPLE = 2000
 
+_weights: OrderedDict[tuple, Specificity] = OrderedDict()
 _models: OrderedDict[tuple[str, str], tuple[str, LearnedSuggester]] = OrderedDict()
 _models_lock = Lock()
 
@@ -110,6 +113,36 @@ def coded_turn_ids(project: Project, coder_id: int) -> set[int]:
         "SELECT DISTINCT turn_id FROM codings WHERE coder_id = ?", [coder_id]
     ).fetchall()
     return {row[0] for row in rows}
+
+
+# ---------------------------------------------------------------- keyword weights
+
+
+def keyword_weights(project: Project) -> Specificity:
+    """How specific each keyword of the codebook is in this project
+    (:func:`qualcode.suggest.keywords.specificity` over its participant turns, or over an
+    even sample of :data:`WEIGHT_SAMPLE` of them in a larger project). Cached until the turns
+    or the keywords change."""
+    count, last = project.db.execute(
+        "SELECT count(*), max(id) FROM turn_details WHERE role = 'participant'"
+    ).fetchone()
+    digest = hashlib.sha256()
+    for row in project.db.execute("SELECT key, keywords FROM codes ORDER BY id"):
+        digest.update(json.dumps(row, ensure_ascii=False).encode())
+    key = (str(project.path.resolve()), count, last, digest.hexdigest())
+    with _models_lock:
+        if key in _weights:
+            _weights.move_to_end(key)
+            return _weights[key]
+    step = max(1, -(-count // WEIGHT_SAMPLE))
+    sample = islice(iter_turns(project), 0, None, step)
+    with nlp.batch_mode():
+        weights = specificity(Analyser(project.codebook()).analyse(sample))
+    with _models_lock:
+        _weights[key] = weights
+        while len(_weights) > CACHE_SIZE:
+            _weights.popitem(last=False)
+    return weights
 
 
 # ---------------------------------------------------------------- the learned model
@@ -240,8 +273,9 @@ def compute_suggestions(
     codebook = project.codebook()
     result = SuggestResult()
     suggesters: list[tuple[Any, int | None, set[int]]] = []
+    weights = keyword_weights(project)
     if method in ("keywords", "all"):
-        suggesters.append((KeywordSuggester(codebook), None, set()))
+        suggesters.append((KeywordSuggester(codebook, weights=weights), None, set()))
     if method in ("learned", "all"):
         names = [coder] if coder else learning_coders(project)
         if not names:
@@ -260,7 +294,8 @@ def compute_suggestions(
             model = learned_model(project, name)
             coder_id = project.find_coder(name)
             if model.trained and coder_id is not None:
-                models.append((CombinedSuggester(codebook).use(model), coder_id, set()))
+                combined = CombinedSuggester(codebook, weights=weights).use(model)
+                models.append((combined, coder_id, set()))
             elif coder:
                 reason = next(iter(model.skipped.values()), "no codings")
                 result.notices.append(
@@ -268,7 +303,7 @@ def compute_suggestions(
                     f"be learned: {reason}"
                 )
         if not coder or not models:
-            suggesters.append((CombinedSuggester(codebook), None, set()))
+            suggesters.append((CombinedSuggester(codebook, weights=weights), None, set()))
         suggesters.extend(models)
     code_ids = project.code_ids()
     pieces: dict[tuple[str, str | None], tuple[str, str]] = {}
