@@ -11,6 +11,7 @@ from qualcode.suggest.base import TurnText
 from qualcode.suggest.combined import CombinedSuggester, common_scale
 from qualcode.suggest.evaluate import evaluate
 from qualcode.suggest.keywords import KeywordSuggester
+from qualcode.suggest.learned import LearnedSuggester
 from qualcode.suggest.workflow import compute_suggestions, list_suggestions, open_suggestions
 
 
@@ -98,14 +99,14 @@ def test_a_learned_term_inside_a_keyword_match_is_shown_once_as_the_keyword(proj
     [suggestion] = [
         s for s in combined.suggest(analyse(new, book, terms=True)) if s.code == "awareness"
     ]
-    # The model's strongest terms include "sover" and "dårligt", inside "sover dårligt".
+    # The model's reasons cover the same place as the keyword part: shown once.
     reasons = combined.learned.evidence(
         next(iter(analyse(new, book, terms=True))),
         combined.learned.predict(list(analyse(new, book, terms=True)))[0],
         0,
         "awareness",
     )
-    assert {"sover", "dårligt"} <= {e.text for e in reasons}
+    assert reasons and all(e.start < 10 and e.end > 4 for e in reasons)  # in "sover dårligt"
     assert [(e.text, e.method) for e in suggestion.evidence] == [("sover dårligt", "keywords")]
 
 
@@ -129,3 +130,27 @@ def test_evaluating_combined_with_no_coded_turns_gives_the_keyword_figures(demo)
     plain = evaluate(demo, "coder-a", "keywords")
     assert before.macro == plain.macro and before.top2 == plain.top2
     assert all("keyword part only" in note for note in before.notes) and before.notes
+
+
+def test_learned_evidence_is_never_another_codes_keyword(project):
+    book = project.codebook()
+    # The coder applied awareness to turns about the boss: the model learns that the
+    # boundaries keyword score goes with awareness, but that keyword is not awareness's.
+    turns, labels = [], {}
+    for i in range(60):
+        boss = i % 2 == 0
+        text = "Jeg talte med min chef om weekendarbejde" if boss else "Vi drak kaffe i kantinen"
+        turns.append(TurnText(i, f"{text} nummer {i}.", "da"))
+        labels[i] = {"awareness": boss, "boundaries": False}
+    model = LearnedSuggester(book).fit(analyse(turns, book, terms=True), labels)
+    names = model.feature_names()
+    weights = model.models["awareness"].coef_[0]
+    assert weights[names.index("keywords:boundaries")] > 0
+    new = [TurnText(100, "Min chef ville have weekendarbejde.", "da")]
+    [suggestion] = [
+        s for s in model.suggest(analyse(new, book, terms=True)) if s.code == "awareness"
+    ]
+    assert suggestion.evidence
+    assert all(e.keyword is None and e.term for e in suggestion.evidence)
+    places = [(e.start, e.end) for e in suggestion.evidence]
+    assert len(places) == len(set(places))

@@ -18,6 +18,7 @@ from qualcode.store import Project
 from qualcode.suggest.analysis import analyse
 from qualcode.suggest.evaluate import cross_validate, evaluate, evaluation_data
 from qualcode.suggest.learned import LearnedSuggester
+from qualcode.suggest.workflow import compute_suggestions
 
 SAMPLES = Path(__file__).parent / "suggestions"
 BOOK = load_codebook(SAMPLES / "food-at-home.yaml")
@@ -102,3 +103,31 @@ def test_a_held_out_fold_never_trains_on_the_held_out_transcripts(tmp_path):
     assert "interview-kwame" not in fitted[0] and "interview-aisha" in fitted[0]
     kwame = {t.id for t in turns if t.transcript == "interview-kwame"}
     assert {s.turn_id for s in suggestions} == kwame
+
+
+DANISH = "TK: Hvordan går det?\n\nD1: Jeg har sat grænser over for min chef.\n"
+
+
+def test_no_keywords_in_a_transcripts_language_is_said_not_hidden(tmp_path):
+    # The food-at-home codebook has English keywords only; this transcript is Danish.
+    project = interviews(tmp_path)
+    (tmp_path / "gruppe.txt").write_text(DANISH, encoding="utf-8")
+    project.import_files([tmp_path / "gruppe.txt"], language="da")
+    project.import_codings(
+        [{"transcript": "gruppe", "turn": "2", "code": "time", "coder": "researcher"}], "inline"
+    )
+    notice = "no Danish keywords: keyword suggestions are off for gruppe"
+    for method in ("combined", "keywords", "all"):
+        result = compute_suggestions(project, transcript="gruppe", method=method)
+        assert result.notices[0] == notice, method
+    english = compute_suggestions(project, transcript="interview-ben", method="keywords")
+    assert english.notices == [] and english.stored["keywords"] > 0
+    assert evaluate(project, "researcher", "keywords").notes == [notice]
+    assert notice not in evaluate(project, "researcher", "learned").notes
+    project.close()
+    runner = CliRunner()
+    base = ["--project", str(tmp_path / "food.db")]
+    out = runner.invoke(cli, [*base, "suggest", "--transcript", "gruppe"])
+    assert out.exit_code == 0 and out.stderr.splitlines()[0] == notice
+    out = runner.invoke(cli, [*base, "evaluate", "--coder", "researcher"])
+    assert f"Note: {notice}" in out.stdout

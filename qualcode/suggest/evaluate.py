@@ -271,7 +271,9 @@ def evaluate(
         raise QualcodeError(f"{coder} has not coded any participant turn", project.path)
     codes = codebook.keys()
     labels = {t.id: {code: code in gold.get(t.id, ()) for code in codes} for t in turns}
-    notes: list[str] = []
+    unit_set = set(units)
+    languages = {(t.transcript or "", t.language) for t in turns if t.id in unit_set}
+    notes = keywords.keyword_notices(codebook, languages) if method != "learned" else []
     with nlp.batch_mode():
         analysed = list(Analyser(codebook).analyse(turns, terms=method != "keywords"))
         weights = keyword_weights(project)

@@ -628,6 +628,31 @@ def evidence(hits: list[KeywordHit], text: str) -> list[Evidence]:
 _PLACE = itemgetter(1, 2)  # an Evidence's start and end
 
 
+def language_name(language: str) -> str:
+    """ "Danish" for ``da``: how a notice names a language."""
+    return nlp.LANGUAGES[language].capitalize() if language in nlp.LANGUAGES else language
+
+
+def keyword_notices(codebook: Codebook, transcripts: Iterable[tuple[str, str]]) -> list[str]:
+    """One notice per language of ``transcripts`` ((name, language) pairs) in which the
+    codebook has no keyword: "no Danish keywords: keyword suggestions are off for netvaerk-1"."""
+    languages = {
+        language
+        for code, _ in codebook.walk()
+        for language, words in code.keywords.items()
+        if words
+    }
+    off: dict[str, set[str]] = {}
+    for name, language in transcripts:
+        if language not in languages:
+            off.setdefault(language, set()).add(name)
+    return [
+        f"no {language_name(language)} keywords: keyword suggestions are off for "
+        + ", ".join(sorted(names))
+        for language, names in sorted(off.items())
+    ]
+
+
 class KeywordSuggester:
     """Suggests the codes whose keywords a turn contains (see the module docstring).
 

@@ -14,8 +14,9 @@ to at least :data:`MIN_POSITIVES` of them. The model is derived state: it is reb
 codings (see :func:`qualcode.suggest.workflow.learned_model`) and never stored.
 
 Evidence for a suggestion: the terms of the turn that pushed the score up most (weight times
-TF-IDF value), with their places in the turn, and the keyword matches when the keyword score
-was among the strongest reasons.
+TF-IDF value), with their places in the turn, and the code's own keyword matches when its
+keyword score was among the strongest reasons. Another code's keywords never appear (even
+where the model learned that they go with this code), and no place of the turn twice.
 """
 
 from __future__ import annotations
@@ -150,7 +151,8 @@ class LearnedSuggester:
         """Why ``code`` is suggested for ``turn`` (row ``row`` of ``predict``'s matrix)."""
         if self._names is None:
             self._names = self.feature_names()
-        return self._evidence(turn, matrix.getrow(row), self.models[code].coef_[0], self._names)
+        weights = self.models[code].coef_[0]
+        return self._evidence(turn, matrix.getrow(row), weights, self._names, code)
 
     def _evidence(
         self,
@@ -158,38 +160,38 @@ class LearnedSuggester:
         row: sparse.csr_matrix,
         weights: numpy.ndarray,
         names: list[str],
+        code: str,
     ) -> list[Evidence]:
-        """The terms of the turn that raised the score most, with their places."""
+        """The terms of the turn that raised ``code``'s score most, with their places: its
+        content words and its own keyword matches (never another code's keywords), each
+        place once (the stronger reason's)."""
+        own = f"keywords:{code}"
         contributions = sorted(
             (
                 (weights[j] * value, names[j])
                 for j, value in zip(row.indices, row.data, strict=True)
+                if not names[j].startswith("keywords:") or names[j] == own
             ),
             reverse=True,
         )
         items: list[Evidence] = []
         text = turn.turn.text
+
+        def add(item: Evidence) -> None:
+            if not any(item.start < other.end and other.start < item.end for other in items):
+                items.append(item)
+
         for weight, name in contributions[:EVIDENCE_TERMS]:
             if weight <= 0:
                 break
-            if name.startswith("keywords:"):
-                code = name.split(":", 1)[1]
-                for item in keywords.evidence(turn.hits.get(code, []), text):
-                    items.append(
-                        Evidence(
-                            item.text,
-                            item.start,
-                            item.end,
-                            keyword=item.keyword,
-                            weight=float(weight),
-                        )
-                    )
+            if name == own:
+                whole = [hit for hit in turn.hits.get(code, []) if hit.word is None]
+                for item in keywords.evidence(whole, text):
+                    add(item._replace(weight=float(weight)))
                 continue
             for term, start, end in turn.terms or []:
                 if term == name:
-                    items.append(
-                        Evidence(text[start:end], start, end, term=name, weight=float(weight))
-                    )
+                    add(Evidence(text[start:end], start, end, term=name, weight=float(weight)))
         return sorted(items, key=lambda item: (item.start, item.end))
 
 

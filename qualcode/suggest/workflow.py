@@ -32,7 +32,12 @@ from qualcode.store import Project
 from qualcode.suggest.analysis import Analyser
 from qualcode.suggest.base import AnalysedTurn, Evidence, Suggestion, TurnText
 from qualcode.suggest.combined import CombinedSuggester
-from qualcode.suggest.keywords import KeywordSuggester, Specificity, specificity
+from qualcode.suggest.keywords import (
+    KeywordSuggester,
+    Specificity,
+    keyword_notices,
+    specificity,
+)
 from qualcode.suggest.learned import LearnedSuggester
 
 METHODS = ("combined", "keywords", "learned")
@@ -307,6 +312,7 @@ def compute_suggestions(
         suggesters.extend(models)
     code_ids = project.code_ids()
     pieces: dict[tuple[str, str | None], tuple[str, str]] = {}
+    seen: set[tuple[str, str]] = set()
     with project.transaction(), nlp.batch_mode():
         for suggester, coder_id, _ in suggesters:
             project.forget_suggestions(suggester.method, coder_id, transcript_id, turn_ids)
@@ -316,6 +322,7 @@ def compute_suggestions(
         analysed_turns = Analyser(codebook).analyse(turns, terms=terms)
         for batch in _batches(analysed_turns, PAGE):
             result.turns += len(batch)
+            seen.update((t.turn.transcript or "", t.turn.language) for t in batch)
             for suggester, coder_id, coded in suggesters:
                 todo = [t for t in batch if t.turn.id not in coded]
                 rows = [
@@ -324,6 +331,8 @@ def compute_suggestions(
                 ]
                 project.insert_suggestions(rows)
                 result.stored[suggester.method] += len(rows)
+    if method != "learned":
+        result.notices[:0] = keyword_notices(codebook, seen)
     return result
 
 
