@@ -405,7 +405,12 @@ def _attach_suggestions(project: Project, turns: list[dict[str, Any]], coder: st
 SUGGEST_METHODS = dict(
     zip(
         workflow.CHOICES,
-        ("Keywords of the codebook", "Learned from your codings", "Both"),
+        (
+            "Keywords and your codings",
+            "Keywords of the codebook",
+            "Learned from your codings",
+            "Keywords and learned, apart",
+        ),
         strict=True,
     )
 )
@@ -437,17 +442,21 @@ def suggestion_count(project: Project, transcript: str, coder: str | None = None
 
 
 def suggest_transcript(
-    project: Project, transcript: str, coder: str | None, method: str = "keywords"
+    project: Project, transcript: str, coder: str | None, method: str = "combined"
 ) -> workflow.SuggestResult:
     """(Re)compute the suggestions for one transcript: keyword ones for everybody and, with
-    ``learned``/``all``, the ones learned from ``coder``'s codings (one transaction; the
-    coder's earlier accept/reject decisions stay)."""
+    ``learned``/``all``, the ones learned from ``coder``'s codings; ``combined`` (the default)
+    is both in one, the keyword ones until ``coder`` has coded enough for a model (one
+    transaction; the coder's earlier accept/reject decisions stay)."""
     workflow.checked_method(method)
-    if method != "keywords" and not (coder and coder.strip()):
+    chosen = coder.strip() if coder and coder.strip() else None
+    if method in ("learned", "all") and chosen is None:
         raise QualcodeError("learned suggestions are made for a coder: choose who you are first")
-    learned_for = coder.strip() if method != "keywords" and coder else None
+    learned_for = chosen if method != "keywords" else None
     if learned_for is not None and project.find_coder(learned_for) is None:
-        raise QualcodeError(f"{learned_for} has no codings yet to learn from; code some turns")
+        if method != "combined":
+            raise QualcodeError(f"{learned_for} has no codings yet to learn from; code some turns")
+        learned_for = None
     return workflow.compute_suggestions(project, transcript, method=method, coder=learned_for)
 
 

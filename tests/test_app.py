@@ -14,7 +14,8 @@ from qualcode.analyse.project_agreement import project_agreement
 from qualcode.app import APP_SCRIPT
 from qualcode.app.downloads import qdc_file
 from qualcode.app.main import PAGES, project_path
-from qualcode.codebook import default_codebook_path, load_codebook
+from qualcode.app.markup import literal
+from qualcode.codebook import default_codebook_path, load_codebook, parse_codebook
 from qualcode.store import PROJECT_ENV, Project
 from qualcode.store.codebook import coding_counts
 
@@ -770,6 +771,30 @@ def test_learned_suggestions_need_codings_first(fresh, project, tmp_path: Path):
     fresh.button(key="suggest").click().run()
     assert not fresh.error
     assert project.query("SELECT count(*) AS n FROM suggestions")[0]["n"] == 4
+
+
+DANISH_ONLY = """
+name: Kun dansk
+languages: [da]
+codes:
+  - key: boundaries
+    label: {da: Grænser}
+    keywords: {da: [chef, grænse]}
+"""
+
+
+def test_a_codebook_without_keywords_in_the_transcripts_language_says_so(fresh, project, tmp_path):
+    project.load_codebook(parse_codebook(DANISH_ONLY, "kun-dansk.yaml"), force=True)
+    (tmp_path / "pilot.txt").write_bytes(PILOT)
+    project.import_files([tmp_path / "pilot.txt"], language="en")
+    open_page(fresh, "code")
+    choose_coder(fresh, "ann")
+    fresh.button(key="suggest").click().run()
+    assert not fresh.exception and not fresh.error
+    # shown literally (markup.literal escapes the colon Streamlit would read as markup)
+    assert [w.value for w in fresh.warning] == [
+        literal("no English keywords: keyword suggestions are off for pilot")
+    ]
 
 
 def test_a_suggestion_accepted_in_another_session_is_not_offered_again(fresh, project, tmp_path):

@@ -34,7 +34,7 @@ def run(tmp_path, monkeypatch):
 
 
 def test_suggest_json_lists_the_stored_suggestions(run):
-    code, out, err = run("suggest", "--format", "json")
+    code, out, err = run("suggest", "--method", "keywords", "--format", "json")
     assert code == 0
     assert err == "Stored suggestions for 3 turns: 2 keywords.\n"
     rows = json.loads(out)
@@ -65,6 +65,25 @@ def test_suggest_json_lists_the_stored_suggestions(run):
     ]
     # sætte grænse (a phrase, 1.5) + min chef (1.5) in a 10-word turn: 1 - e^-3.
     assert rows[0]["score"] == pytest.approx(0.9502, abs=1e-4)
+
+
+def test_suggest_is_combined_by_default_and_the_keyword_method_before_a_model(run):
+    code, out, err = run("suggest", "--format", "json")
+    assert code == 0
+    assert err == "Stored suggestions for 3 turns: 2 combined.\n"
+    rows = json.loads(out)
+    assert [(row["turn"], row["code"], row["method"]) for row in rows] == [
+        (2, "boundaries", "combined"),
+        (4, "community", "combined"),
+    ]
+    # Nobody has coded anything: the keyword part alone, its evidence marked as such.
+    assert [(e["text"], e["method"]) for e in rows[0]["evidence"]] == [
+        ("sætte grænser", "keywords"),
+        ("min chef", "keywords"),
+    ]
+    # The keyword score 0.9502 on the combined scale, where the keyword threshold 0.6 is 0.5:
+    # 0.5 + 0.5 * (0.9502 - 0.6) / (1 - 0.6).
+    assert rows[0]["score"] == pytest.approx(0.9378, abs=1e-4)
 
 
 def test_suggest_with_interviewer_turns_and_csv(run):
@@ -143,7 +162,7 @@ def test_evaluate_on_the_demo_project(tmp_path, monkeypatch):
     result = runner.invoke(cli, ["evaluate", "--coder", "coder-a", "--format", "json"])
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["method"] == "keywords" and data["coder"] == "coder-a"
+    assert data["method"] == "combined" and data["coder"] == "coder-a"
     assert (data["n_transcripts"], data["n_turns"]) == (4, 188)
     assert data["top2"]["turns"] == 100  # participant turns coder-a applied a code to
     assert [row["code"] for row in data["codes"]] == [

@@ -11,7 +11,7 @@ from qualcode import nlp
 from qualcode.codebook import default_codebook_path, load_codebook, parse_codebook
 from qualcode.suggest.analysis import analyse
 from qualcode.suggest.base import TurnText
-from qualcode.suggest.keywords import KeywordIndex, KeywordSuggester, score
+from qualcode.suggest.keywords import KeywordIndex, KeywordSuggester, score, specificity
 
 CODEBOOK = """
 name: Test
@@ -77,9 +77,14 @@ def test_danish_inflections_count_for_the_keyword(codebook, text, expected):
 
 
 def test_phrases_stay_inside_one_sentence(codebook):
-    assert hits_of(codebook, "Det skal man sætte. Grænser er svære.") == {
-        "boundaries": [("grænse", "Grænser")]
+    text = "Det skal man sætte. Grænser er svære."
+    # Not the phrase "sætte grænse": "Grænser" is the keyword "grænse", and "sætte", a word
+    # of the phrase found apart from it, is partial credit (hit.word: the phrase's word 0).
+    assert hits_of(codebook, text) == {
+        "boundaries": [("sætte grænse", "sætte"), ("grænse", "Grænser")]
     }
+    (analysed,) = analyse([TurnText(1, text, "da")], codebook)
+    assert [hit.word for hit in analysed.hits["boundaries"]] == [None, 0]
 
 
 def test_phrases_with_function_words_keep_their_order(codebook):
@@ -210,3 +215,65 @@ def test_compiled_keywords_are_shared_until_the_keywords_change(codebook):
         "chef",
         "direktør",
     ]
+
+
+def suggested(codebook, text: str, language: str = "da", weights=None) -> dict:
+    """code -> (score, [evidence text]) of the keyword suggester for one turn."""
+    analysed = list(analyse([TurnText(1, text, language)], codebook))
+    return {
+        s.code: (s.score, [e.text for e in s.evidence])
+        for s in KeywordSuggester(codebook, weights=weights).suggest(analysed, min_score=0)
+    }
+
+
+def test_a_phrase_word_found_apart_earns_partial_credit(codebook):
+    # grænse (1) + "sætte", the phrase's other word, found in another sentence (0.3).
+    found = suggested(codebook, "Det skal man sætte. Grænser er svære.")
+    assert found["boundaries"][0] == pytest.approx(1 - math.exp(-1.3))
+    assert found["boundaries"][1] == ["sætte", "Grænser"]
+    # A word of the phrase that is already a keyword of the code counts once, as itself.
+    assert suggested(codebook, "Grænser er svære.")["boundaries"][0] == pytest.approx(
+        1 - math.exp(-1)
+    )
+
+
+FILLER = "Vi drak kaffe i kantinen og talte om vejret hele formiddagen. "  # 11 words
+
+
+def test_a_long_turn_is_scored_by_its_best_window_with_that_windows_evidence(codebook):
+    # 10 + 7 x 11 + 3 = 90 words. Whole turn: sætte grænse 1.5 + chef 1 + grænse 1 (its
+    # last place, outside the phrase) = 3.5, divided by sqrt(90 / 40) = 1.5. The first
+    # sentence and one filler (21 words, at most 30) hold 2.5 of it, undivided: better.
+    text = "Jeg satte en grænse over for min chef i går. " + FILLER * 7 + "Grænsen var tydelig."
+    assert len(text.split()) == 90
+    score, evidence = suggested(codebook, text)["boundaries"]
+    assert 1 - math.exp(-2.5) > 1 - math.exp(-3.5 / 1.5)
+    assert score == pytest.approx(1 - math.exp(-2.5))
+    assert evidence == ["satte", "grænse", "chef"]
+    # One keyword in a long answer: the whole turn alone would not reach the threshold.
+    lone = FILLER * 3 + "Min chef lyttede. " + FILLER * 4
+    assert len(lone.split()) == 80
+    assert 1 - math.exp(-1 / math.sqrt(2)) < 0.6
+    assert suggested(codebook, lone)["boundaries"] == (pytest.approx(1 - math.exp(-1)), ["chef"])
+    # Up to 70 words a turn is scored whole.
+    short = FILLER * 2 + "Min chef lyttede. " + FILLER * 2
+    assert suggested(codebook, short)["boundaries"][0] == pytest.approx(
+        1 - math.exp(-1 / math.sqrt(len(short.split()) / 40))
+    )
+
+
+def test_a_keyword_in_many_turns_counts_less(codebook):
+    # 60 Danish turns: "chef" in 30 of them (50 %), "grænse" in 3 (5 %).
+    turns = [
+        TurnText(i, "Min chef." if i < 30 else "Grænser." if i < 33 else "Kaffe.", "da")
+        for i in range(60)
+    ]
+    weights = specificity(analyse(turns, codebook))
+    # idf(n) = ln(1 + (60 - n + 0.5) / (n + 0.5)); the reference is 30 % of 60 turns = 18.
+    chef = math.log(2) / math.log(1 + 42.5 / 18.5)
+    assert weights == {("da", "boundaries", "chef", None): pytest.approx(chef)}
+    assert chef == pytest.approx(0.581, abs=1e-3)
+    found = suggested(codebook, "Min chef og mine grænser.", weights=weights)
+    assert found["boundaries"][0] == pytest.approx(1 - math.exp(-(1 + chef)))
+    # Fewer than 50 turns of a language say nothing: every keyword counts fully.
+    assert specificity(analyse(turns[:49], codebook)) == {}

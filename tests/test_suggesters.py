@@ -13,14 +13,19 @@ import pytest
 from qualcode.codebook import default_codebook_path, load_codebook
 from qualcode.suggest.analysis import analyse
 from qualcode.suggest.base import TurnText
+from qualcode.suggest.combined import CombinedSuggester
 from qualcode.suggest.keywords import KeywordSuggester
 from qualcode.suggest.learned import LearnedSuggester
 
 BOOK = load_codebook(default_codebook_path())
 CODES = set(BOOK.keys())
-SUGGESTERS = {"keywords": KeywordSuggester, "learned": LearnedSuggester}
-# Which analysis each suggester reads: the learned one needs the turns' content terms.
-TERMS = {"keywords": False, "learned": True}
+SUGGESTERS = {
+    "keywords": KeywordSuggester,
+    "learned": LearnedSuggester,
+    "combined": CombinedSuggester,
+}
+# Which analysis each suggester reads: a learned one needs the turns' content terms.
+TERMS = {"keywords": False, "learned": True, "combined": True}
 
 BODY = "Jeg sover dårligt, og kroppen siger fra om natten"
 BOSS = "Jeg har sagt nej til min chef om weekendarbejde"

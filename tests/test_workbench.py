@@ -175,7 +175,7 @@ def test_suggestions_come_with_the_page_for_a_coder(pilot):
 
     assert suggestion_count(pilot, "pilot", "ann") == 0
     result = suggest_transcript(pilot, "pilot", "ann")
-    assert result.stored == {"keywords": 4} and result.turns == 4
+    assert result.stored == {"combined": 4} and result.turns == 4
     assert suggestion_count(pilot, "pilot", "ann") == 4
     page = turn_page(pilot, "pilot", "ann")
     offered = {t["turn"]: [s["code"] for s in t["suggestions"]] for t in page.turns}

@@ -40,9 +40,11 @@ SCORE_COLUMNS = ("code", "support", "suggested", "tp", "fp", "fn", "precision", 
 @click.option(
     "--method",
     type=click.Choice(workflow.CHOICES),
-    default="keywords",
+    default="combined",
     show_default=True,
-    help="keywords (from the codebook), learned (from a coder's codings) or all.",
+    help="combined (keywords, and what a coder has coded once there is enough of it), "
+    "keywords (from the codebook), learned (from a coder's codings) or all (keywords and "
+    "learned, each on its own).",
 )
 @click.option(
     "--coder",
@@ -132,7 +134,7 @@ def reject(
 @click.option(
     "--method",
     type=click.Choice(workflow.METHODS),
-    default="keywords",
+    default="combined",
     show_default=True,
 )
 @click.option(
@@ -140,14 +142,29 @@ def reject(
     type=click.IntRange(min=0),
     help="Learn from only the first N coded turns of each training fold (a learning curve).",
 )
+@click.option(
+    "--held-out",
+    "held_out",
+    multiple=True,
+    metavar="TRANSCRIPT",
+    help="Score only this transcript (repeatable), suggested by a suggester fitted on all the "
+    "others, instead of cross-validating.",
+)
 @format_option
 @pass_project
-def evaluate(project: Project, coder: str, method: str, coded_turns: int | None, fmt: str) -> None:
+def evaluate(
+    project: Project,
+    coder: str,
+    method: str,
+    coded_turns: int | None,
+    held_out: tuple[str, ...],
+    fmt: str,
+) -> None:
     """Precision, recall and F1 of the suggestions against --coder's codings, per code and
     macro-averaged, and the share of coded participant turns with one of their codes among
     the top-2 suggestions. Cross-validated by transcript: no turn is scored by a model that
     saw it."""
-    result = evaluate_suggestions(project, coder, method, coded_turns)
+    result = evaluate_suggestions(project, coder, method, coded_turns, list(held_out) or None)
     if fmt == "json":
         emit_document(result.to_dict())
         return

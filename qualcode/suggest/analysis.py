@@ -53,9 +53,9 @@ class Analyser:
         return results  # type: ignore[return-value]
 
     def _one(self, turn: TurnText, doc: Doc, terms: bool) -> AnalysedTurn:
-        hits, words = self.index.match(doc, turn.language)
+        hits, words, sentences = self.index.match(doc, turn.language)
         if not terms:
-            return AnalysedTurn(turn, words, hits)
+            return AnalysedTurn(turn, words, hits, None, sentences)
         rows = doc.to_array([IS_ALPHA, IS_STOP, LEMMA, IDX, LENGTH]).tolist() if len(doc) else []
         strings = doc.vocab.strings
         content = [
@@ -63,7 +63,7 @@ class Analyser:
             for alpha, stop, lemma, start, length in rows
             if alpha and not stop
         ]
-        return AnalysedTurn(turn, words, hits, content)
+        return AnalysedTurn(turn, words, hits, content, sentences)
 
 
 def analyse(

@@ -62,14 +62,24 @@ class Keyword:
     any_order: bool
     anchor: int = 0
     weight: float = 1.0
+    content: tuple[int, ...] = ()  # the positions of its content words (not stop words)
 
 
 @dataclass(slots=True)
 class KeywordHit:
-    """A keyword found in a turn: where (character spans inside the turn, one per piece)."""
+    """A keyword found in a turn: where (character spans inside the turn, one per piece).
+
+    ``word`` is set when only that word of a phrase keyword was found, apart from the rest
+    of the phrase (it earns partial credit, see :mod:`qualcode.suggest.keywords`)."""
 
     keyword: Keyword
     spans: list[tuple[int, int]]
+    word: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str, int | None]:
+        """What the hit is, for counting how common it is: code, keyword, word apart."""
+        return (self.keyword.code, self.keyword.text, self.word)
 
 
 @dataclass
@@ -81,11 +91,14 @@ class AnalysedTurn:
     words: int
     hits: dict[str, list[KeywordHit]] = field(default_factory=dict)
     terms: list[Term] | None = None
+    # Long turns only: each sentence's (first character, words), for best-window scoring.
+    sentences: list[tuple[int, int]] | None = None
 
 
 class Evidence(NamedTuple):
     """Why a code was suggested: a word or phrase of the turn, with its offsets in the turn
-    text (end exclusive), and the keyword or model term it stands for."""
+    text (end exclusive), and the keyword or model term it stands for; ``method``, in a
+    combined suggestion, says which part it comes from (``keywords`` or ``learned``)."""
 
     text: str
     start: int
@@ -93,6 +106,7 @@ class Evidence(NamedTuple):
     keyword: str | None = None
     term: str | None = None
     weight: float | None = None
+    method: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"text": self.text, "start": self.start, "end": self.end}
@@ -102,6 +116,8 @@ class Evidence(NamedTuple):
             data["term"] = self.term
         if self.weight is not None:
             data["weight"] = round(self.weight, 3)
+        if self.method is not None:
+            data["method"] = self.method
         return data
 
     @classmethod
@@ -113,6 +129,7 @@ class Evidence(NamedTuple):
             keyword=data.get("keyword"),
             term=data.get("term"),
             weight=data.get("weight"),
+            method=data.get("method"),
         )
 
 

@@ -33,10 +33,13 @@ from qualcode import nlp
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
+from qualcode.suggest import keywords
 from qualcode.suggest.analysis import Analyser
 from qualcode.suggest.base import AnalysedTurn, Suggester, Suggestion, TurnText
+from qualcode.suggest.combined import CombinedSuggester
 from qualcode.suggest.keywords import KeywordSuggester
 from qualcode.suggest.learned import LearnedSuggester
+from qualcode.suggest.workflow import keyword_weights
 
 MAX_FOLDS = 10
 
@@ -167,17 +170,19 @@ def cross_validate(
     labels: Mapping[int, Mapping[str, bool]],
     coded_turns: int | None = None,
     notes: list[str] | None = None,
+    held_out: Sequence[str] | None = None,
 ) -> tuple[list[Suggestion], int]:
     """Every turn suggested by a suggester fitted on the other transcripts' turns only
-    (with ``coded_turns``: on their first that many coded turns only).
+    (with ``coded_turns``: on their first that many coded turns only). With ``held_out``: one
+    fold, the turns of those transcripts suggested by a suggester fitted on all the others.
 
     Returns all suggestions (with scores below the threshold, for ranking) and the number of
     folds."""
     groups = [turn.turn.transcript or "" for turn in turns]
-    splits = folds(groups)
+    splits = [list(held_out)] if held_out is not None else folds(groups)
     suggestions: list[Suggestion] = []
-    for held_out in splits:
-        held = set(held_out)
+    for fold in splits:
+        held = set(fold)
         train = [t for t, g in zip(turns, groups, strict=True) if g not in held]
         if coded_turns is not None:
             train = first_coded(train, labels, coded_turns)
@@ -186,7 +191,8 @@ def cross_validate(
         suggester = make().fit(train, train_labels)
         if notes is not None and getattr(suggester, "trained", True) is False:
             reason = next(iter(getattr(suggester, "skipped", {}).values()), "too few codings")
-            notes.append(f"no model for {', '.join(held_out)}: {reason}")
+            fallback = " (keyword part only)" if suggester.method == "combined" else ""
+            notes.append(f"no model for {', '.join(fold)}: {reason}{fallback}")
         suggestions.extend(suggester.suggest(test, min_score=0.0))
     return suggestions, len(splits)
 
@@ -217,47 +223,82 @@ def evaluation_data(project: Project, coder: str) -> tuple[list[TurnText], dict[
     return [TurnText.from_row(row) for row in rows], gold
 
 
-def make_suggester(method: str, codebook: Codebook, coder: str | None = None) -> Suggester:
-    """A fresh, unfitted suggester of ``method``."""
+def make_suggester(
+    method: str,
+    codebook: Codebook,
+    coder: str | None = None,
+    weights: keywords.Specificity | None = None,
+) -> Suggester:
+    """A fresh, unfitted suggester of ``method`` (``weights``: how specific each keyword is
+    in the project's turns, :func:`qualcode.suggest.keywords.specificity`)."""
+    if method == "combined":
+        return CombinedSuggester(codebook, coder=coder, weights=weights)
     if method == "keywords":
-        return KeywordSuggester(codebook)
+        return KeywordSuggester(codebook, weights=weights)
     if method == "learned":
         return LearnedSuggester(codebook, coder=coder)
-    raise QualcodeError(f"unknown method {method!r} (choose keywords or learned)")
+    raise QualcodeError(f"unknown method {method!r} (choose combined, keywords or learned)")
 
 
 def evaluate(
-    project: Project, coder: str, method: str = "keywords", coded_turns: int | None = None
+    project: Project,
+    coder: str,
+    method: str = "combined",
+    coded_turns: int | None = None,
+    held_out: Sequence[str] | None = None,
 ) -> Evaluation:
     """Score ``method``'s suggestions against ``coder``'s codings (see the module docstring),
     each transcript suggested by a suggester fitted on the other transcripts only.
 
     ``coded_turns`` simulates a coder early in the work: each fold's suggester learns from
-    only the first that many coded turns of the other transcripts (a learning curve)."""
+    only the first that many coded turns of the other transcripts (a learning curve).
+    ``held_out`` names held-out transcripts: only their turns are scored, by a suggester fitted
+    on every other transcript the coder has coded."""
     if coded_turns is not None and coded_turns < 0:
         raise QualcodeError("the number of coded turns cannot be negative")
     codebook = project.codebook()
     make_suggester(method, codebook)
     turns, gold = evaluation_data(project, coder)
-    units = [turn.id for turn in turns]
+    if held_out is not None:
+        held_out = sorted(set(held_out))
+        coded = {turn.transcript for turn in turns}
+        for name in held_out:
+            project.transcript(name)
+            if name not in coded:
+                raise QualcodeError(f"{coder} has not coded transcript {name!r}", project.path)
+    units = [turn.id for turn in turns if held_out is None or turn.transcript in held_out]
     if not turns:
         raise QualcodeError(f"{coder} has not coded any participant turn", project.path)
     codes = codebook.keys()
-    labels = {unit: {code: code in gold.get(unit, ()) for code in codes} for unit in units}
-    notes: list[str] = []
+    labels = {t.id: {code: code in gold.get(t.id, ()) for code in codes} for t in turns}
+    unit_set = set(units)
+    languages = {(t.transcript or "", t.language) for t in turns if t.id in unit_set}
+    notes = keywords.keyword_notices(codebook, languages) if method != "learned" else []
     with nlp.batch_mode():
-        analysed = list(Analyser(codebook).analyse(turns, terms=method == "learned"))
+        analysed = list(Analyser(codebook).analyse(turns, terms=method != "keywords"))
+        weights = keyword_weights(project)
         suggestions, n_folds = cross_validate(
-            lambda: make_suggester(method, codebook, coder), analysed, labels, coded_turns, notes
+            lambda: make_suggester(method, codebook, coder, weights),
+            analysed,
+            labels,
+            coded_turns,
+            notes,
+            held_out,
         )
     threshold = make_suggester(method, codebook).threshold
     rows, macro, top2 = score(units, gold, suggestions, codes, threshold)
-    transcripts = len({turn.transcript for turn in turns})
-    validation = (
-        f"cross-validation grouped by transcript ({n_folds} fold{'' if n_folds == 1 else 's'}): "
-        "each transcript suggested by a suggester fitted on the others"
-        + (f", on their first {coded_turns} coded turns" if coded_turns is not None else "")
-    )
+    transcripts = len(held_out or {turn.transcript for turn in turns})
+    first = f", on their first {coded_turns} coded turns" if coded_turns is not None else ""
+    if held_out is not None:
+        validation = (
+            f"held out: {', '.join(held_out)} suggested by a suggester fitted on the other "
+            f"transcripts{first}"
+        )
+    else:
+        validation = (
+            f"cross-validation grouped by transcript ({n_folds} fold{'' if n_folds == 1 else 's'}"
+            f"): each transcript suggested by a suggester fitted on the others{first}"
+        )
     return Evaluation(
         method=method,
         coder=coder,

@@ -25,12 +25,19 @@ How a (turn, code) is scored
 ----------------------------
 ``strength`` is the sum over the *distinct* keywords of the code found in the turn (a keyword
 repeated five times counts once), a single word weighing 1 and each further word of a phrase
-0.5 more. Long turns mention many things in passing, so the strength is divided by
-``sqrt(max(words, REFERENCE_WORDS) / REFERENCE_WORDS)``; the score is
-``1 - exp(-strength / length_factor)``, in 0..1. Most turns are about one or two themes, so a
+0.5 more. A content word of a phrase found without the rest of its phrase weighs
+:data:`PARTIAL` (once per word of the turn and code, and not where it already counts as a
+keyword of the code). With ``weights`` (:func:`specificity`), each weight is multiplied by how
+specific the keyword is in the project's turns (BM25's inverse document frequency, relative
+to a keyword found in :data:`SPECIFIC_SHARE` of them). Long turns mention many things in
+passing, so the strength is divided by ``sqrt(max(words, REFERENCE_WORDS) / REFERENCE_WORDS)``;
+the score is ``1 - exp(-strength / length_factor)``, in 0..1. A turn longer than
+:data:`LONG_TURN` words is also scored window by window (runs of whole sentences of at most
+:data:`WINDOW_WORDS` words): the code's score is the better of the whole turn's and its best
+window's, whose hits are then the evidence. Most turns are about one or two themes, so a
 code scoring below :data:`RELATIVE` times the turn's best code is discounted by its share of
 that (the order of the codes in the turn is kept). A code is suggested when its score reaches
-:data:`THRESHOLD`: one keyword in a short turn is enough, a long turn needs more.
+:data:`THRESHOLD`: one keyword in a short turn or passage is enough.
 """
 
 from __future__ import annotations
@@ -56,11 +63,17 @@ PHRASE_BONUS = 0.5
 REFERENCE_WORDS = 40
 THRESHOLD = 0.6
 RELATIVE = 0.85
+PARTIAL = 0.3
+LONG_TURN = 70
+WINDOW_WORDS = 30
+SPECIFIC_SHARE = 0.3
+MIN_SPECIFICITY = 0.1
+MIN_WEIGHT_TURNS = 50
 
 
-# What a word form triggers: the single-word keywords it is, the phrases it anchors, and a bit
-# mask of the phrase words it can stand for.
-_Form = tuple[tuple[int, ...], tuple[int, ...], int]
+# What a word form triggers: the single-word keywords it is, the phrases it anchors, a bit
+# mask of the phrase words it can stand for, and the (phrase, content word) pairs it is.
+_Form = tuple[tuple[int, ...], tuple[int, ...], int, tuple[tuple[int, int], ...]]
 
 
 @dataclass
@@ -75,6 +88,8 @@ class _Compiled:
     bits_by_lemma: dict[int, int]
     bits_by_stem: dict[int, int]
     phrase_masks: dict[int, int]
+    words_by_lemma: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    words_by_stem: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     triggers: dict[int, _Form] = field(default_factory=dict)
     alpha: dict[int, int] = field(default_factory=dict)
     length: dict[int, int] = field(default_factory=dict)
@@ -93,7 +108,10 @@ class _Compiled:
         singles = tuple(k for k in found if len(self.keywords[k].lemmas) == 1)
         phrases = tuple(k for k in found if len(self.keywords[k].lemmas) > 1)
         mask = self.bits_by_lemma.get(lemma, 0) | self.bits_by_stem.get(stem, 0)
-        entry = (singles, phrases, mask) if (found or mask) else None
+        apart = tuple(
+            dict.fromkeys([*self.words_by_lemma.get(lemma, ()), *self.words_by_stem.get(stem, ())])
+        )
+        entry = (singles, phrases, mask, apart) if (found or mask or apart) else None
         if entry is not None:
             self.triggers[orth] = entry
         return entry
@@ -119,9 +137,12 @@ class KeywordIndex:
             compiled = self._compiled[language] = _compiled(self._words, language)
         return compiled
 
-    def match(self, doc: Doc, language: str) -> tuple[dict[str, list[KeywordHit]], int]:
+    def match(
+        self, doc: Doc, language: str
+    ) -> tuple[dict[str, list[KeywordHit]], int, list[tuple[int, int]] | None]:
         """The distinct keywords of each code found in ``doc`` (a turn from ``nlp.pipe``),
-        and the number of words (alphabetic tokens) of the turn."""
+        the number of words (alphabetic tokens) of the turn and, for a turn longer than
+        :data:`WINDOW_WORDS`, its sentences as (first character, words)."""
         compiled = self._compile(language)
         orths = nlp.orths(doc)
         triggers, alpha = compiled.triggers, compiled.alpha
@@ -130,9 +151,10 @@ class KeywordIndex:
             compiled.learn(orth, doc[orths.index(orth)])
         singles: dict[int, list[int]] = {}
         anchors: list[tuple[int, int]] = []
+        apart: list[tuple[int, tuple[tuple[int, int], ...]]] = []
         present = 0
         for i in [i for i, orth in enumerate(orths) if orth in triggers]:
-            words, anchored, mask = triggers[orths[i]]
+            words, anchored, mask, pieces = triggers[orths[i]]
             present |= mask
             for k in words:
                 places = singles.get(k)
@@ -142,16 +164,66 @@ class KeywordIndex:
                     places.append(i)
             for k in anchored:
                 anchors.append((k, i))
+            if pieces:
+                apart.append((i, pieces))
         words = sum(map(alpha.__getitem__, orths))
+        sentences = _sentences(doc, orths, compiled) if words > LONG_TURN else None
         phrases: dict[int, list[tuple[int, ...]]] = {}
         if anchors:
             masks = compiled.phrase_masks
             anchors = [(k, i) for k, i in anchors if masks[k] & present == masks[k]]
             if anchors:
                 phrases = _match_phrases(compiled, orths, anchors)
-        if not singles and not phrases:
-            return {}, words
-        return _hits_by_code(doc, orths, compiled, singles, phrases), words
+        found_apart = _words_apart(compiled, singles, phrases, apart) if apart else {}
+        if not singles and not phrases and not found_apart:
+            return {}, words, sentences
+        hits = _hits_by_code(doc, orths, compiled, singles, phrases, found_apart)
+        return hits, words, sentences
+
+
+def _sentences(doc: Doc, orths: list[int], compiled: _Compiled) -> list[tuple[int, int]]:
+    """The sentences of a turn: (character where it starts, its words)."""
+    alpha, ends = compiled.alpha, compiled.ends
+    starts = doc.to_array(IDX).tolist()
+    sentences = []
+    first, count = starts[0], 0
+    for j, orth in enumerate(orths):
+        count += alpha[orth]
+        if orth in ends and j + 1 < len(orths) and orths[j + 1] not in ends:
+            sentences.append((first, count))
+            first, count = starts[j + 1], 0
+    sentences.append((first, count))
+    return sentences
+
+
+def _words_apart(
+    compiled: _Compiled,
+    singles: dict[int, list[int]],
+    phrases: dict[int, list[tuple[int, ...]]],
+    apart: list[tuple[int, tuple[tuple[int, int], ...]]],
+) -> dict[tuple[int, int], list[int]]:
+    """The content words of phrase keywords found apart from the rest of their phrase:
+    (phrase, word) -> token positions. A token counts once per code, and not at all where it
+    is already a single keyword or part of a whole phrase of that code."""
+    keywords = compiled.keywords
+    used: dict[str, set[int]] = {}
+    for k, places in singles.items():
+        used.setdefault(keywords[k].code, set()).update(places)
+    for k, occurrences in phrases.items():
+        taken = used.setdefault(keywords[k].code, set())
+        for occurrence in occurrences:
+            taken.update(occurrence)
+    found: dict[tuple[int, int], list[int]] = {}
+    for i, pieces in apart:
+        for k, q in pieces:
+            if k in phrases:
+                continue
+            taken = used.setdefault(keywords[k].code, set())
+            if i in taken:
+                continue
+            taken.add(i)
+            found.setdefault((k, q), []).append(i)
+    return found
 
 
 _CACHE: OrderedDict[tuple, _Compiled] = OrderedDict()
@@ -202,6 +274,7 @@ def _compile(words: dict[str, dict[str, list[str]]], language: str) -> _Compiled
                 any_order=len(tokens) > 1 and len(content) == len(tokens),
                 anchor=content[0] if content else longest,
                 weight=1.0 + PHRASE_BONUS * (len(tokens) - 1),
+                content=tuple(content),
             )
             keywords.append(keyword)
             by_lemma.setdefault(keyword.lemmas[keyword.anchor], []).append(len(keywords) - 1)
@@ -210,7 +283,13 @@ def _compile(words: dict[str, dict[str, list[str]]], language: str) -> _Compiled
     bits_by_lemma: dict[int, int] = {}
     bits_by_stem: dict[int, int] = {}
     phrase_masks: dict[int, int] = {}
+    words_by_lemma: dict[int, list[tuple[int, int]]] = {}
+    words_by_stem: dict[int, list[tuple[int, int]]] = {}
     for k, keyword in enumerate(keywords):
+        if len(keyword.content) > 1:
+            for q in keyword.content:
+                words_by_lemma.setdefault(keyword.lemmas[q], []).append((k, q))
+                words_by_stem.setdefault(keyword.stems[q], []).append((k, q))
         if len(keyword.lemmas) > 1:
             mask = 0
             for lemma, stem in zip(keyword.lemmas, keyword.stems, strict=True):
@@ -226,6 +305,8 @@ def _compile(words: dict[str, dict[str, list[str]]], language: str) -> _Compiled
         bits_by_lemma,
         bits_by_stem,
         phrase_masks,
+        words_by_lemma,
+        words_by_stem,
         ends=nlp.sentence_ends(language),
         lemmas=nlp.forms(language),
     )
@@ -307,9 +388,11 @@ def _hits_by_code(
     compiled: _Compiled,
     singles: dict[int, list[int]],
     phrases: dict[int, list[tuple[int, ...]]],
+    apart: dict[tuple[int, int], list[int]],
 ) -> dict[str, list[KeywordHit]]:
     """Group the keywords found by code, with their spans; a keyword whose every occurrence
-    lies inside a longer keyword of the same code found in the turn is dropped."""
+    lies inside a longer keyword of the same code found in the turn is dropped. Phrase words
+    found apart come last."""
     keywords, lengths = compiled.keywords, compiled.length
     starts = doc.to_array(IDX).tolist()
     found: dict[str, list[tuple[Keyword, list]]] = {}
@@ -337,6 +420,10 @@ def _hits_by_code(
             KeywordHit(keyword, _spans(doc, starts, orths, lengths, occurrences))
             for keyword, occurrences in _longest_first(matched)
         ]
+    for (k, q), tokens in apart.items():
+        keyword = keywords[k]
+        spans = [(starts[i], starts[i] + lengths[orths[i]]) for i in tokens]
+        hits.setdefault(keyword.code, []).append(KeywordHit(keyword, spans, q))
     return hits
 
 
@@ -377,36 +464,153 @@ def _spans(
     return spans
 
 
-def score(hits: Iterable[KeywordHit], words: int) -> float:
+# How specific each hit is: (language, code, keyword, word apart) -> a factor in
+# MIN_SPECIFICITY..1 (see :func:`specificity`); a hit not in it counts fully.
+Specificity = dict[tuple[str, str, str, int | None], float]
+
+
+def score(
+    hits: Iterable[KeywordHit],
+    words: int,
+    weights: Specificity | None = None,
+    language: str = "",
+) -> float:
     """The score of a code in a turn of ``words`` words, from its distinct keyword hits."""
-    return _score(hits, _length_factor(words))
+    return _score(hits, _length_factor(words), weights, language)
 
 
 def _length_factor(words: int) -> float:
     return math.sqrt(words / REFERENCE_WORDS) if words > REFERENCE_WORDS else 1.0
 
 
-def _score(hits: Iterable[KeywordHit], length_factor: float) -> float:
-    strength = sum([hit.keyword.weight for hit in hits])
-    return 1.0 - math.exp(-strength / length_factor)
+def strength(
+    hits: Iterable[KeywordHit], weights: Specificity | None = None, language: str = ""
+) -> float:
+    """The sum over distinct hits of their weight (a phrase's word found apart weighs
+    :data:`PARTIAL`), each times its specificity."""
+    if not weights:
+        return sum([hit.keyword.weight if hit.word is None else PARTIAL for hit in hits])
+    return sum(
+        [
+            (hit.keyword.weight if hit.word is None else PARTIAL)
+            * weights.get((language, *hit.key), 1.0)
+            for hit in hits
+        ]
+    )
+
+
+def _score(
+    hits: Iterable[KeywordHit],
+    length_factor: float,
+    weights: Specificity | None = None,
+    language: str = "",
+) -> float:
+    return 1.0 - math.exp(-strength(hits, weights, language) / length_factor)
 
 
 def scores(
     hits: dict[str, list[KeywordHit]], words: int, relative: float = RELATIVE
 ) -> dict[str, float]:
-    """The score of every code found in a turn: :func:`score`, discounted for a code much
-    weaker than the turn's strongest (below ``relative`` times the best score, the score is
-    multiplied by its share of ``relative`` times the best). The order within the turn is kept."""
+    """The score of every code found in a turn, from the whole turn (:func:`score`),
+    discounted as :func:`discounted` says."""
     factor = _length_factor(words)
-    values = {code: _score(found, factor) for code, found in hits.items()}
+    return discounted({code: _score(found, factor) for code, found in hits.items()}, relative)
+
+
+def discounted(values: dict[str, float], relative: float = RELATIVE) -> dict[str, float]:
+    """Scores of a turn's codes with a code much weaker than the turn's strongest discounted
+    (below ``relative`` times the best score, the score is multiplied by its share of
+    ``relative`` times the best). The order within the turn is kept."""
     if len(values) < 2 or not relative:
         return values
     best = max(values.values())
+    if best <= 0:
+        return values
     for code, value in values.items():
         share = value / best
         if share < relative:
             values[code] = value * share / relative
     return values
+
+
+def scored(
+    turn: AnalysedTurn, relative: float = RELATIVE, weights: Specificity | None = None
+) -> dict[str, tuple[float, list[KeywordHit]]]:
+    """Every code found in ``turn``: its score and the hits it rests on.
+
+    A turn longer than :data:`WINDOW_WORDS` words is also scored window by window (runs of
+    whole sentences of at most that many words, or one longer sentence): a code's score is
+    the best of the whole turn's and its best window's, and the hits are that window's."""
+    language = turn.turn.language
+    factor = _length_factor(turn.words)
+    windows = _windows(turn.sentences, len(turn.turn.text)) if turn.sentences else []
+    found: dict[str, tuple[float, list[KeywordHit]]] = {}
+    for code, hits in turn.hits.items():
+        best, shown = _score(hits, factor, weights, language), hits
+        for start, end, words in windows:
+            inside = _inside(hits, start, end)
+            if inside and words < turn.words:
+                value = _score(inside, _length_factor(words), weights, language)
+                if value > best:
+                    best, shown = value, inside
+        found[code] = (best, shown)
+    values = discounted({code: value for code, (value, _) in found.items()}, relative)
+    return {code: (values[code], hits) for code, (_, hits) in found.items()}
+
+
+def _windows(sentences: list[tuple[int, int]], end: int) -> list[tuple[int, int, int]]:
+    """(first character, end character, words) of each run of whole sentences of at most
+    :data:`WINDOW_WORDS` words (a longer sentence is a window of its own)."""
+    bounds = [start for start, _ in sentences[1:]] + [end]
+    windows = []
+    for i, (start, words) in enumerate(sentences):
+        j, total = i, words
+        while j + 1 < len(sentences) and total + sentences[j + 1][1] <= WINDOW_WORDS:
+            j += 1
+            total += sentences[j][1]
+        windows.append((start, bounds[j], total))
+    return windows
+
+
+def _inside(hits: list[KeywordHit], start: int, end: int) -> list[KeywordHit]:
+    """The hits with their places between ``start`` and ``end`` (a phrase by its first piece)."""
+    inside = []
+    for hit in hits:
+        spans = [span for span in hit.spans if start <= span[0] < end]
+        if spans:
+            inside.append(
+                hit if len(spans) == len(hit.spans) else KeywordHit(hit.keyword, spans, hit.word)
+            )
+    return inside
+
+
+def specificity(turns: Iterable[AnalysedTurn]) -> Specificity:
+    """How specific each hit is in ``turns`` (BM25's inverse document frequency): a hit found
+    in at most :data:`SPECIFIC_SHARE` of a language's turns counts fully, a more common one
+    by ``idf(share) / idf(SPECIFIC_SHARE)``, never below :data:`MIN_SPECIFICITY`, where
+    ``idf = ln(1 + (N - n + 0.5) / (n + 0.5))`` for a hit in n of N turns. A language with
+    fewer than :data:`MIN_WEIGHT_TURNS` turns is too small to say: its keywords count fully."""
+    counts: dict[tuple[str, str, str, int | None], int] = {}
+    totals: dict[str, int] = {}
+    for turn in turns:
+        language = turn.turn.language
+        totals[language] = totals.get(language, 0) + 1
+        for key in {hit.key for hits in turn.hits.values() for hit in hits}:
+            counts[(language, *key)] = counts.get((language, *key), 0) + 1
+    weights: Specificity = {}
+    for key, n in counts.items():
+        total = totals[key[0]]
+        if total < MIN_WEIGHT_TURNS:
+            continue
+        reference = _idf(SPECIFIC_SHARE * total, total)
+        value = _idf(n, total) / reference if reference > 0 else 1.0
+        if value < 1.0:
+            weights[key] = max(MIN_SPECIFICITY, value)
+    return weights
+
+
+def _idf(n: float, total: int) -> float:
+    return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
 
 def evidence(hits: list[KeywordHit], text: str) -> list[Evidence]:
@@ -424,34 +628,70 @@ def evidence(hits: list[KeywordHit], text: str) -> list[Evidence]:
 _PLACE = itemgetter(1, 2)  # an Evidence's start and end
 
 
+def language_name(language: str) -> str:
+    """ "Danish" for ``da``: how a notice names a language."""
+    return nlp.LANGUAGES[language].capitalize() if language in nlp.LANGUAGES else language
+
+
+def keyword_notices(codebook: Codebook, transcripts: Iterable[tuple[str, str]]) -> list[str]:
+    """One notice per language of ``transcripts`` ((name, language) pairs) in which the
+    codebook has no keyword: "no Danish keywords: keyword suggestions are off for netvaerk-1"."""
+    languages = {
+        language
+        for code, _ in codebook.walk()
+        for language, words in code.keywords.items()
+        if words
+    }
+    off: dict[str, set[str]] = {}
+    for name, language in transcripts:
+        if language not in languages:
+            off.setdefault(language, set()).add(name)
+    return [
+        f"no {language_name(language)} keywords: keyword suggestions are off for "
+        + ", ".join(sorted(names))
+        for language, names in sorted(off.items())
+    ]
+
+
 class KeywordSuggester:
-    """Suggests the codes whose keywords a turn contains (see the module docstring)."""
+    """Suggests the codes whose keywords a turn contains (see the module docstring).
+
+    ``weights`` (from :func:`specificity` over the project's turns) makes common keywords
+    count less; without it every keyword counts fully."""
 
     method = METHOD
 
     def __init__(
-        self, codebook: Codebook, threshold: float = THRESHOLD, relative: float = RELATIVE
+        self,
+        codebook: Codebook,
+        threshold: float = THRESHOLD,
+        relative: float = RELATIVE,
+        weights: Specificity | None = None,
     ):
         self.codebook = codebook
         self.threshold = threshold
         self.relative = relative
+        self.weights = weights
 
     def fit(self, turns: Iterable[AnalysedTurn], labels: Labels) -> KeywordSuggester:
         """Keywords are rules written by people: there is nothing to learn."""
         return self
+
+    def scored(self, turn: AnalysedTurn) -> dict[str, tuple[float, list[KeywordHit]]]:
+        """Every code found in the turn: its score and the hits it rests on (:func:`scored`)."""
+        return scored(turn, self.relative, self.weights) if turn.hits else {}
 
     def suggest(
         self, turns: Iterable[AnalysedTurn], min_score: float | None = None
     ) -> Iterator[Suggestion]:
         floor = self.threshold if min_score is None else min_score
         for analysed in turns:
-            values = scores(analysed.hits, analysed.words, self.relative)
-            for code, value in values.items():
+            for code, (value, hits) in self.scored(analysed).items():
                 if value >= floor and value > 0:
                     yield Suggestion(
                         analysed.turn.id,
                         code,
                         value,
                         METHOD,
-                        evidence(analysed.hits[code], analysed.turn.text),
+                        evidence(hits, analysed.turn.text),
                     )

@@ -14,8 +14,9 @@ to at least :data:`MIN_POSITIVES` of them. The model is derived state: it is reb
 codings (see :func:`qualcode.suggest.workflow.learned_model`) and never stored.
 
 Evidence for a suggestion: the terms of the turn that pushed the score up most (weight times
-TF-IDF value), with their places in the turn, and the keyword matches when the keyword score
-was among the strongest reasons.
+TF-IDF value), with their places in the turn, and the code's own keyword matches when its
+keyword score was among the strongest reasons. Another code's keywords never appear (even
+where the model learned that they go with this code), and no place of the turn twice.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class LearnedSuggester:
         self.models: dict[str, LogisticRegression] = {}
         self.skipped: dict[str, str] = {}
         self.coded_turns = 0
+        self._names: list[str] | None = None
 
     @property
     def trained(self) -> bool:
@@ -75,7 +77,7 @@ class LearnedSuggester:
         saw the turn without applying it (or rejected the suggestion)."""
         examples = [turn for turn in turns if labels.get(turn.turn.id)]
         self.coded_turns = sum(1 for t in examples if any(labels[t.turn.id].values()))
-        self.models, self.skipped, self.vectorizer = {}, {}, None
+        self.models, self.skipped, self.vectorizer, self._names = {}, {}, None, None
         if self.coded_turns < MIN_CODED_TURNS:
             reason = f"only {self.coded_turns} coded turns (needs {MIN_CODED_TURNS})"
             self.skipped = dict.fromkeys(self.codes, reason)
@@ -101,7 +103,7 @@ class LearnedSuggester:
         text = self.vectorizer.transform([_terms(turn) for turn in turns])
         rows = []
         for turn in turns:
-            found = keywords.scores(turn.hits, turn.words) if turn.hits else {}
+            found = _keyword_scores(turn) if turn.hits else {}
             rows.append([found.get(code, 0.0) for code in self.codes])
         scores = numpy.array(rows).reshape(len(turns), len(self.codes))
         return sparse.hstack([text, sparse.csr_matrix(scores * KEYWORD_WEIGHT)], format="csr")
@@ -117,14 +119,11 @@ class LearnedSuggester:
         if not self.models:
             return
         floor = self.threshold if min_score is None else min_score
-        names = self.feature_names()
         iterator = iter(turns)
         while batch := list(islice(iterator, BATCH)):
-            matrix = self._features(batch)
-            for code, model in self.models.items():
-                probabilities = model.predict_proba(matrix)[:, 1]
-                weights = model.coef_[0]
-                for row, probability in enumerate(probabilities.tolist()):
+            matrix, probabilities = self.predict(batch)
+            for code, column in probabilities.items():
+                for row, probability in enumerate(column):
                     if probability < floor or probability <= 0:
                         continue
                     turn = batch[row]
@@ -133,9 +132,27 @@ class LearnedSuggester:
                         code=code,
                         score=probability,
                         method=METHOD,
-                        evidence=self._evidence(turn, matrix.getrow(row), weights, names),
+                        evidence=self.evidence(turn, matrix, row, code),
                         coder=self.coder,
                     )
+
+    def predict(
+        self, turns: Sequence[AnalysedTurn]
+    ) -> tuple[sparse.csr_matrix, dict[str, list[float]]]:
+        """The feature matrix of ``turns`` and, per learned code, each turn's probability."""
+        matrix = self._features(turns)
+        return matrix, {
+            code: model.predict_proba(matrix)[:, 1].tolist() for code, model in self.models.items()
+        }
+
+    def evidence(
+        self, turn: AnalysedTurn, matrix: sparse.csr_matrix, row: int, code: str
+    ) -> list[Evidence]:
+        """Why ``code`` is suggested for ``turn`` (row ``row`` of ``predict``'s matrix)."""
+        if self._names is None:
+            self._names = self.feature_names()
+        weights = self.models[code].coef_[0]
+        return self._evidence(turn, matrix.getrow(row), weights, self._names, code)
 
     def _evidence(
         self,
@@ -143,39 +160,47 @@ class LearnedSuggester:
         row: sparse.csr_matrix,
         weights: numpy.ndarray,
         names: list[str],
+        code: str,
     ) -> list[Evidence]:
-        """The terms of the turn that raised the score most, with their places."""
+        """The terms of the turn that raised ``code``'s score most, with their places: its
+        content words and its own keyword matches (never another code's keywords), each
+        place once (the stronger reason's)."""
+        own = f"keywords:{code}"
         contributions = sorted(
             (
                 (weights[j] * value, names[j])
                 for j, value in zip(row.indices, row.data, strict=True)
+                if not names[j].startswith("keywords:") or names[j] == own
             ),
             reverse=True,
         )
         items: list[Evidence] = []
         text = turn.turn.text
+
+        def add(item: Evidence) -> None:
+            if not any(item.start < other.end and other.start < item.end for other in items):
+                items.append(item)
+
         for weight, name in contributions[:EVIDENCE_TERMS]:
             if weight <= 0:
                 break
-            if name.startswith("keywords:"):
-                code = name.split(":", 1)[1]
-                for item in keywords.evidence(turn.hits.get(code, []), text):
-                    items.append(
-                        Evidence(
-                            item.text,
-                            item.start,
-                            item.end,
-                            keyword=item.keyword,
-                            weight=float(weight),
-                        )
-                    )
+            if name == own:
+                whole = [hit for hit in turn.hits.get(code, []) if hit.word is None]
+                for item in keywords.evidence(whole, text):
+                    add(item._replace(weight=float(weight)))
                 continue
             for term, start, end in turn.terms or []:
                 if term == name:
-                    items.append(
-                        Evidence(text[start:end], start, end, term=name, weight=float(weight))
-                    )
+                    add(Evidence(text[start:end], start, end, term=name, weight=float(weight)))
         return sorted(items, key=lambda item: (item.start, item.end))
+
+
+def _keyword_scores(turn: AnalysedTurn) -> dict[str, float]:
+    """The keyword features: each code's score from its whole keyword matches over the whole
+    turn (no partial credit, no windows: the model weighs the evidence itself, and these
+    features measured better than the keyword suggester's own scores)."""
+    whole = {code: [h for h in hits if h.word is None] for code, hits in turn.hits.items()}
+    return keywords.scores({code: hits for code, hits in whole.items() if hits}, turn.words)
 
 
 def _identity(terms: list[str]) -> list[str]:

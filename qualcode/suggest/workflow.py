@@ -22,6 +22,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from threading import Lock
 from typing import Any
 
@@ -30,17 +31,25 @@ from qualcode.errors import QualcodeError
 from qualcode.store import Project
 from qualcode.suggest.analysis import Analyser
 from qualcode.suggest.base import AnalysedTurn, Evidence, Suggestion, TurnText
-from qualcode.suggest.keywords import KeywordSuggester
+from qualcode.suggest.combined import CombinedSuggester
+from qualcode.suggest.keywords import (
+    KeywordSuggester,
+    Specificity,
+    keyword_notices,
+    specificity,
+)
 from qualcode.suggest.learned import LearnedSuggester
 
-METHODS = ("keywords", "learned")
-CHOICES = (*METHODS, "all")
+METHODS = ("combined", "keywords", "learned")
+CHOICES = (*METHODS, "all")  # all: keywords and learned, each stored as its own method
 STATUSES = ("open", "accepted", "rejected", "coded")
 PAGE = 2000
 # One encoder for every stored row, compact (evidence is read by programs).
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 CACHE_SIZE = 16
+WEIGHT_SAMPLE = 2000
 
+_weights: OrderedDict[tuple, Specificity] = OrderedDict()
 _models: OrderedDict[tuple[str, str], tuple[str, LearnedSuggester]] = OrderedDict()
 _models_lock = Lock()
 
@@ -109,6 +118,36 @@ def coded_turn_ids(project: Project, coder_id: int) -> set[int]:
         "SELECT DISTINCT turn_id FROM codings WHERE coder_id = ?", [coder_id]
     ).fetchall()
     return {row[0] for row in rows}
+
+
+# ---------------------------------------------------------------- keyword weights
+
+
+def keyword_weights(project: Project) -> Specificity:
+    """How specific each keyword of the codebook is in this project
+    (:func:`qualcode.suggest.keywords.specificity` over its participant turns, or over an
+    even sample of :data:`WEIGHT_SAMPLE` of them in a larger project). Cached until the turns
+    or the keywords change."""
+    count, last = project.db.execute(
+        "SELECT count(*), max(id) FROM turn_details WHERE role = 'participant'"
+    ).fetchone()
+    digest = hashlib.sha256()
+    for row in project.db.execute("SELECT key, keywords FROM codes ORDER BY id"):
+        digest.update(json.dumps(row, ensure_ascii=False).encode())
+    key = (str(project.path.resolve()), count, last, digest.hexdigest())
+    with _models_lock:
+        if key in _weights:
+            _weights.move_to_end(key)
+            return _weights[key]
+    step = max(1, -(-count // WEIGHT_SAMPLE))
+    sample = islice(iter_turns(project), 0, None, step)
+    with nlp.batch_mode():
+        weights = specificity(Analyser(project.codebook()).analyse(sample))
+    with _models_lock:
+        _weights[key] = weights
+        while len(_weights) > CACHE_SIZE:
+            _weights.popitem(last=False)
+    return weights
 
 
 # ---------------------------------------------------------------- the learned model
@@ -226,18 +265,22 @@ def compute_suggestions(
     """Compute suggestions for a transcript, some turns or the whole project, and store them
     in place of the stored ones of the same method (and coder) for those turns.
 
-    ``method`` is keywords, learned or all. Learned suggestions are made for ``coder``, or for
-    every coder with enough codings when no coder is given, and only for turns that coder has
-    not coded yet. Interviewer turns are skipped unless ``include_interviewer``. All of it is
-    one transaction."""
+    ``method`` is combined, keywords, learned or all (keywords and learned). Learned
+    suggestions are made for ``coder``, or for every coder with enough codings when no coder
+    is given, and only for turns that coder has not coded yet. Combined suggestions are made
+    for every turn: for ``coder`` (or every coder) with a model, for that coder; and, when no
+    coder is given or the coder has no model yet, for nobody, from the keyword part alone.
+    Interviewer turns are skipped unless ``include_interviewer``. All of it is one
+    transaction."""
     checked_method(method)
     transcript_id = project.transcript(transcript)["id"] if transcript is not None else None
     turn_ids = sorted(set(turn_ids)) if turn_ids is not None else None
     codebook = project.codebook()
     result = SuggestResult()
     suggesters: list[tuple[Any, int | None, set[int]]] = []
+    weights = keyword_weights(project)
     if method in ("keywords", "all"):
-        suggesters.append((KeywordSuggester(codebook), None, set()))
+        suggesters.append((KeywordSuggester(codebook, weights=weights), None, set()))
     if method in ("learned", "all"):
         names = [coder] if coder else learning_coders(project)
         if not names:
@@ -250,17 +293,36 @@ def compute_suggestions(
                 result.notices.append(f"no learned suggestions for {name}: {reason}")
                 continue
             suggesters.append((model, coder_id, coded_turn_ids(project, coder_id)))
+    if method == "combined":
+        models = []
+        for name in [coder] if coder else learning_coders(project):
+            model = learned_model(project, name)
+            coder_id = project.find_coder(name)
+            if model.trained and coder_id is not None:
+                combined = CombinedSuggester(codebook, weights=weights).use(model)
+                models.append((combined, coder_id, set()))
+            elif coder:
+                reason = next(iter(model.skipped.values()), "no codings")
+                result.notices.append(
+                    f"combined suggestions for {name} are the keyword ones until a model can "
+                    f"be learned: {reason}"
+                )
+        if not coder or not models:
+            suggesters.append((CombinedSuggester(codebook, weights=weights), None, set()))
+        suggesters.extend(models)
     code_ids = project.code_ids()
     pieces: dict[tuple[str, str | None], tuple[str, str]] = {}
+    seen: set[tuple[str, str]] = set()
     with project.transaction(), nlp.batch_mode():
         for suggester, coder_id, _ in suggesters:
             project.forget_suggestions(suggester.method, coder_id, transcript_id, turn_ids)
             result.stored.setdefault(suggester.method, 0)
         turns = iter_turns(project, transcript, turn_ids, include_interviewer)
-        terms = any(s.method == "learned" for s, _, _ in suggesters)
+        terms = any(getattr(s, "trained", False) for s, _, _ in suggesters)
         analysed_turns = Analyser(codebook).analyse(turns, terms=terms)
         for batch in _batches(analysed_turns, PAGE):
             result.turns += len(batch)
+            seen.update((t.turn.transcript or "", t.turn.language) for t in batch)
             for suggester, coder_id, coded in suggesters:
                 todo = [t for t in batch if t.turn.id not in coded]
                 rows = [
@@ -269,6 +331,8 @@ def compute_suggestions(
                 ]
                 project.insert_suggestions(rows)
                 result.stored[suggester.method] += len(rows)
+    if method != "learned":
+        result.notices[:0] = keyword_notices(codebook, seen)
     return result
 
 
@@ -310,8 +374,14 @@ def _evidence_json(
     run on the benchmark study). Other evidence goes through the encoder."""
     parts = []
     for item in evidence:
-        text, start, end, keyword, term, weight = item
-        if term is not None or weight is not None or type(start) is not int or type(end) is not int:
+        text, start, end, keyword, term, weight, method = item
+        if (
+            term is not None
+            or weight is not None
+            or method is not None
+            or type(start) is not int
+            or type(end) is not int
+        ):
             parts.append(_json(item.to_dict()))
             continue
         piece = pieces.get((text, keyword))
@@ -351,7 +421,8 @@ def list_suggestions(
 ) -> list[dict[str, Any]]:
     """Stored suggestions, in turn order, best first within a turn.
 
-    With ``coder``: the suggestions that coder sees (keyword ones and their own learned ones),
+    With ``coder``: the suggestions that coder sees (keyword ones and their own learned ones;
+    their own combined ones in place of the keyword-only combined ones),
     each with that coder's status: ``accepted``, ``rejected``, ``coded`` (they applied the
     code without the suggestion) or ``open``. Without a coder: every suggestion, once per coder
     who decided on it (``coder`` = who decided, ``status`` = their decision), or once with
@@ -374,6 +445,12 @@ def list_suggestions(
         )
         coder_sql = ":name"
         where.append("(s.coder_id IS NULL OR s.coder_id = :coder)")
+        # A coder's own combined suggestion stands in for the keyword-only one of nobody.
+        where.append(
+            "NOT (s.coder_id IS NULL AND s.method = 'combined' AND EXISTS (SELECT 1 FROM "
+            "suggestions own WHERE own.turn_id = s.turn_id AND own.code_id = s.code_id "
+            "AND own.method = 'combined' AND own.coder_id = :coder))"
+        )
         named: dict[str, Any] = {"coder": coder_id, "name": coder}
     else:
         join = (
