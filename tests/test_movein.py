@@ -165,7 +165,7 @@ def test_a_qualcoder_project_moves_in_with_every_coding_on_its_text(project, tmp
     assert [(m["turn_id"], m["text"]) for m in memos] == [(turns[0]["id"], "Åbningsspørgsmålet")]
     # the case D1 is the speaker D1: its attributes; the file's group is the transcript's
     speakers = {s["label"]: s for s in project.speakers("netvaerk-1")}
-    assert speakers["D1"]["attributes"] == {"køn": "kvinde", "alder": "52"}
+    assert speakers["D1"]["attributes"] == {"Køn": "kvinde", "Alder": "52"}
     assert project.transcripts()[0]["group"] == "Netværk 1"
     notices = "\n".join(result.notices)
     assert "1 coding(s) cross a turn boundary and were split" in notices

@@ -247,13 +247,22 @@ def test_users_codes_cases_and_notes(coded, tmp_path):
         )
         for v in d1.iterfind("q:VariableValue", NS)
     }
-    assert values == {
-        "speaker": "D1",
-        "role": "participant",
-        "group": "Netværk 1",
-        "gender": "f",
-        "age": "45",
+    # the speaker's attributes are case variables; the group is its transcript's, a source
+    # variable, and no variable is both (QualCoder makes each a case or a file attribute)
+    assert values == {"speaker": "D1", "role": "participant", "gender": "f", "age": "45"}
+    source = next(s for s in root.iterfind(".//q:TextSource", NS) if s.get("name") == "netvaerk-1")
+    source_values = {
+        variables[v.find("q:VariableRef", NS).get("targetGUID")]: v.findtext(
+            "q:TextValue", namespaces=NS
+        )
+        for v in source.iterfind("q:VariableValue", NS)
     }
+    assert source_values == {"group": "Netværk 1", "language": "da"}
+    refs = {
+        scope: {r.get("targetGUID") for r in root.iterfind(f".//q:{scope}//q:VariableRef", NS)}
+        for scope in ("Case", "TextSource")
+    }
+    assert refs["Case"] and refs["TextSource"] and not refs["Case"] & refs["TextSource"]
     d1_turns = [t for t in coded.turns("netvaerk-1") if t["speaker"] == "D1"]
     assert len(d1.findall("q:SelectionRef", NS)) == len(d1_turns)
     assert "?" not in {c.split(" ")[0] for c in cases}

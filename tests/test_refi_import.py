@@ -61,6 +61,7 @@ def write_qdpx(
     extra: str = "",
     cases: str = "",
     source_extra: str = "",
+    variables: str = "",
 ) -> Path:
     """A small project with one text source and two codes, written as another tool would."""
     xml = f"""<?xml version="1.0" encoding="utf-8"?>
@@ -75,6 +76,7 @@ def write_qdpx(
   <Variables>
     <Variable guid="cccccccc-0000-0000-0000-000000000001" name="age" typeOfVariable="Integer"/>
     <Variable guid="cccccccc-0000-0000-0000-000000000002" name="role" typeOfVariable="Text"/>
+    {variables}
   </Variables>
   {cases}
   <Sources>
@@ -599,6 +601,39 @@ def test_cases_give_speakers_their_role_and_attributes(project, tmp_path):
         "D1": ("interviewer", {}),
         "D2": ("participant", {"age": "52"}),
     }
+
+
+def test_a_group_of_the_sources_is_the_transcripts_and_a_group_of_the_cases_the_speakers(
+    project, tmp_path
+):
+    """Older qualcode exports gave cases the source's ``group`` variable (the transcript's
+    group); a case variable of its own (QualCoder's case attribute) is the speaker's."""
+    shared, own = "cccccccc-0000-0000-0000-000000000003", "cccccccc-0000-0000-0000-000000000004"
+
+    def value(guid: str, text: str) -> str:
+        return (
+            f'<VariableValue><VariableRef targetGUID="{guid}"/>'
+            f"<TextValue>{text}</TextValue></VariableValue>"
+        )
+
+    cases = f"""<Cases>
+      <Case guid="{derived("c1")}" name="D1">{value(shared, "Netværk 5")}</Case>
+      <Case guid="{derived("c2")}" name="D2">
+        {value(own, "A-holdet")}{value(shared, "Netværk 5")}
+      </Case>
+    </Cases>"""
+    path = write_qdpx(
+        tmp_path / "p.qdpx",
+        "",
+        cases=cases,
+        source_extra=value(shared, "Netværk 5"),
+        variables=f'<Variable guid="{shared}" name="group" typeOfVariable="Text"/>'
+        f'<Variable guid="{own}" name="Group" typeOfVariable="Text"/>',
+    )
+    import_qdpx(project, path)
+    assert project.transcripts()[0]["group"] == "Netværk 5"
+    speakers = {s["label"]: s["attributes"] for s in project.speakers("pilot")}
+    assert speakers == {"TK": {}, "D1": {}, "D2": {"Group": "A-holdet"}}
 
 
 def test_codes_and_coders_already_in_the_project_are_matched(demo, tmp_path):

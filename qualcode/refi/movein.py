@@ -43,8 +43,7 @@ if TYPE_CHECKING:
 
 FALLBACK_CODER = "unknown"
 LISTED = 10
-TRANSCRIPT_VALUES = {"group", "language"}
-SPEAKER_RESERVED = {"speaker", "role", "group", "language"}
+SPEAKER_RESERVED = {"speaker", "role"}
 
 
 @dataclass
@@ -90,6 +89,10 @@ class Case:
     values: dict[str, str]
     documents: set[Any]
     """The documents it is linked to (empty: not linked, it may be in any)."""
+
+    def value(self, name: str) -> str:
+        """The value of attribute ``name``, whatever its case."""
+        return next((v for k, v in self.values.items() if k.casefold() == name), "")
 
 
 @dataclass
@@ -249,7 +252,7 @@ class _Landing:
                 f"of the unknown speaker {UNKNOWN_SPEAKER}"
             )
         title = self.free_name(DOCUMENT_SUFFIX.sub("", document.name).strip() or document.name)
-        roles = {c.name: c.values.get("role", "").casefold() for c in cases}
+        roles = {c.name: c.value("role").casefold() for c in cases}
         interviewers = {label for label in self.interviewers if roles.get(label) != "participant"}
         interviewers |= {label for label, role in roles.items() if role == "interviewer"}
         language = self.language or document.values.get("language")
@@ -287,7 +290,9 @@ class _Landing:
             if case is None:
                 continue
             self.matched.add(case.name)
-            attributes = {k: v for k, v in case.values.items() if k not in SPEAKER_RESERVED and v}
+            attributes = {
+                k: v for k, v in case.values.items() if k.casefold() not in SPEAKER_RESERVED and v
+            }
             if attributes:
                 self.project.set_speaker(title, speaker["label"], attributes=attributes)
 

@@ -13,15 +13,17 @@ end counts 1).
 What goes where:
 
 - coders → ``<User>``; the codebook → ``<Code>`` (nesting, colour, description);
-- a transcript → ``<TextSource>`` with its group and language as variable values, and its
-  group as a ``<Set>``;
+- a transcript → ``<TextSource>`` with its attributes, group and language, as values of source
+  variables, and its group as a ``<Set>``;
 - every turn → a ``<PlainTextSelection>`` over the turn's text (``[start, end)``),
   which the turn's speaker's ``<Case>`` points to; turn memos hang on it as ``<NoteRef>``;
 - every coding → its own ``<PlainTextSelection>`` (the whole turn, or turn start + span) with
   one ``<Coding>`` (creating user and date); its memo is the selection's description and a
   ``<Note>`` the coding points to;
-- every speaker but the unknown one → a ``<Case>`` with the variables ``speaker``, ``role``,
-  ``group`` and the speaker's attributes.
+- every speaker but the unknown one → a ``<Case>`` with the case variables ``speaker``,
+  ``role`` and the speaker's attributes (its group is its transcript's). No variable is both a
+  source's and a case's: QualCoder makes each either a file or a case attribute, and would
+  lose one of them; a speaker attribute named ``group`` is a variable of its own.
 
 GUIDs come from the store (project, transcripts, speakers, codes, coders, codings, memos) or
 are derived from them (turn selections, variables, sets, notes of coding memos), so the same
@@ -54,6 +56,7 @@ from qualcode.refi.xmlutil import (
     PROJECT_NS,
     derived_guid,
     excerpt,
+    local,
     origin,
     refi_datetime,
     validate,
@@ -64,7 +67,10 @@ if TYPE_CHECKING:
     from qualcode.store import Project
 
 EXTRAS = "qualcode.json"
-RESERVED_VARIABLES = ("speaker", "role", "group", "language")
+SOURCE_VARIABLES = ("group", "language")
+"""A transcript's attributes, variables of its source."""
+CASE_VARIABLES = ("speaker", "role")
+"""What every case says of its speaker; the speaker's attributes follow."""
 NSMAP = {None: PROJECT_NS}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -168,6 +174,10 @@ class _Writer:
         self.users: dict[int, str] = {}
         self.codes: dict[int, str] = {}
         self.variables: dict[str, str] = {}
+        """Name → GUID of the sources' variables."""
+        self.case_variables: dict[str, str] = {}
+        """Name → GUID of the cases' variables (a speaker attribute named like a source
+        variable, ``group``, is a variable of its own)."""
         self.units = utf16_units("")
         """Character offset → UTF-16 position in the transcript being written."""
         self.book = project.codebook()
@@ -206,8 +216,9 @@ class _Writer:
         self.xf.write("\n")
 
     def value(self, parent: etree._Element, variable: str, text: str) -> None:
+        guids = self.case_variables if local(parent.tag) == "Case" else self.variables
         value = _sub(parent, "VariableValue")
-        _sub(value, "VariableRef", {"targetGUID": self.variables[variable]})
+        _sub(value, "VariableRef", {"targetGUID": guids[variable]})
         _sub(value, "TextValue", text=text)
 
     # ------------------------------------------------------------------ sections
@@ -249,13 +260,22 @@ class _Writer:
             "SELECT DISTINCT a.key AS name FROM speakers, json_each(speakers.attributes) a "
             "ORDER BY a.key"
         )
-        names = [*RESERVED_VARIABLES, *(r["name"] for r in rows if not _reserved(r["name"]))]
-        project_guid = self._project_guid()
-        self.variables = {name: derived_guid("variable", project_guid, name) for name in names}
+        names = [*CASE_VARIABLES, *(r["name"] for r in rows if not _reserved(r["name"]))]
+        project = self._project_guid()
+        self.variables = {
+            name: derived_guid("variable", project, name) for name in SOURCE_VARIABLES
+        }
+        self.case_variables = {
+            name: derived_guid(
+                "case variable" if name in self.variables else "variable", project, name
+            )
+            for name in names
+        }
         with self.section("Variables"):
-            for name in names:
-                attributes = {"guid": self.variables[name], "name": name, "typeOfVariable": "Text"}
-                self.emit(_item("Variable", attributes))
+            for guids in (self.variables, self.case_variables):
+                for name, guid in guids.items():
+                    attributes = {"guid": guid, "name": name, "typeOfVariable": "Text"}
+                    self.emit(_item("Variable", attributes))
 
     def write_cases(self) -> None:
         speakers = self.project.query(
@@ -280,8 +300,6 @@ class _Writer:
         )
         self.value(case, "speaker", speaker["label"])
         self.value(case, "role", speaker["role"])
-        if speaker["group"]:
-            self.value(case, "group", speaker["group"])
         for key, text in sorted(json.loads(speaker["attributes"]).items()):
             if not _reserved(key):
                 self.value(case, key, str(text))
@@ -483,4 +501,6 @@ def _cleaned(attributes: dict[str, str]) -> dict[str, str]:
 
 
 def _reserved(name: str) -> bool:
-    return name.casefold() in RESERVED_VARIABLES
+    """Whether a speaker attribute is named like what every case says (``speaker``,
+    ``role``): not exported, the case's own value is."""
+    return name.casefold() in CASE_VARIABLES

@@ -223,7 +223,7 @@ class _Reader:
             "SELECT name, value, id FROM attribute WHERE attr_type = 'case' ORDER BY attrid"
         ):
             if name and value not in (None, ""):
-                values.setdefault(caseid, {})[str(name).strip().casefold()] = str(value).strip()
+                values.setdefault(caseid, {})[str(name).strip()] = str(value).strip()
         for caseid, name, _memo in self.query(
             "SELECT caseid, name, memo FROM cases ORDER BY caseid"
         ):
