@@ -294,6 +294,31 @@ def test_memos_hang_on_the_turn_and_on_the_coding(coded, tmp_path):
     assert coding_refs == ["Spejling & <ro>"]
 
 
+def test_turn_memos_are_notes_of_the_source_on_the_turns_text_as_qualcoder_reads_them(
+    emoji, tmp_path
+):
+    """QualCoder takes a source's ``NoteRef`` to a note with text and a selection as an
+    annotation (its ``insert_annotation``: the note's positions, ``modifyingUser``)."""
+    d2 = next(t for t in emoji.turns("emoji") if t["speaker"] == "D2")
+    emoji.set_memo(d2["id"], "coder-a", "Efter 🙅‍♀️: vigtig")
+    export_qdpx(emoji, tmp_path / "emoji.qdpx")
+    with zipfile.ZipFile(tmp_path / "emoji.qdpx") as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+        users = {u.get("name"): u.get("guid") for u in root.iterfind(".//q:User", NS)}
+        notes = {n.get("guid"): n for n in root.iterfind(".//q:Note", NS)}
+        (source,) = root.iterfind(".//q:TextSource", NS)
+        text = archive.read(f"sources/{source.get('guid')}.txt").decode("utf-8")
+        refs = [r.get("targetGUID") for r in source.iterfind("q:NoteRef", NS)]
+        assert len(refs) == 1
+        note = notes[refs[0]]
+        assert note.findtext("q:PlainTextContent", namespaces=NS) == "Efter 🙅‍♀️: vigtig"
+        assert note.get("modifyingUser") == users["coder-a"]
+        marked = note.find("q:PlainTextSelection", NS)
+        start, end = int(marked.get("startPosition")), int(marked.get("endPosition"))
+        assert utf16_slice(text, start, end) == d2["text"]
+        assert start > d2["start"]  # the emoji before the turn count 2
+
+
 def test_guids_are_stable_across_exports(coded, tmp_path):
     export_qdpx(coded, tmp_path / "first.qdpx")
     export_qdpx(coded, tmp_path / "second.qdpx")

@@ -16,7 +16,9 @@ What goes where:
 - a transcript → ``<TextSource>`` with its attributes, group and language, as values of source
   variables, and its group as a ``<Set>``;
 - every turn → a ``<PlainTextSelection>`` over the turn's text (``[start, end)``),
-  which the turn's speaker's ``<Case>`` points to; turn memos hang on it as ``<NoteRef>``;
+  which the turn's speaker's ``<Case>`` points to; turn memos hang on it as ``<NoteRef>``,
+  and on the source as ``<NoteRef>`` to a ``<Note>`` that marks the turn's text (QualCoder
+  reads those, as annotations);
 - every coding → its own ``<PlainTextSelection>`` (the whole turn, or turn start + span) with
   one ``<Coding>`` (creating user and date); its memo is the selection's description and a
   ``<Note>`` the coding points to;
@@ -349,6 +351,9 @@ class _Writer:
                 _sub(selection, "NoteRef", {"targetGUID": memo_guid})
             for coding in codings.get(turn, []):
                 self.coding(source, coding, start)
+        for memo_guids in memos.values():
+            for memo_guid in memo_guids:  # QualCoder reads the notes its sources point to
+                _sub(source, "NoteRef", {"targetGUID": memo_guid})
         if transcript["group"]:
             self.value(source, "group", transcript["group"])
         self.value(source, "language", transcript["language"])
@@ -412,7 +417,8 @@ class _Writer:
 
     def write_notes(self) -> None:
         memos = self.project.query(
-            """SELECT m.id, m.guid, m.text, m.coder_id, m.updated_at, t.turn, tr.name
+            """SELECT m.id, m.guid, m.text, m.coder_id, m.updated_at, t.turn, tr.name,
+                      t.start, t."end", tr.id AS transcript_id
                FROM memos m JOIN turns t ON t.id = m.turn_id
                JOIN transcripts tr ON tr.id = t.transcript_id ORDER BY tr.name, t.turn, m.id"""
         )
@@ -425,22 +431,42 @@ class _Writer:
         if not memos and not coding_memos:
             return
         with self.section("Notes"):
+            transcript = None
             for memo in memos:
+                if memo["transcript_id"] != transcript:
+                    transcript = memo["transcript_id"]
+                    self.units = utf16_units(self.project.transcript(memo["name"])["text"])
                 guid = xml_guid(memo["guid"], "memo", memo["id"])
                 title = f"Memo on {memo['name']} turn {memo['turn']}"
-                self.note(guid, title, memo["text"], memo["coder_id"], memo["updated_at"])
+                turn = (memo["start"], memo["end"])
+                self.note(guid, title, memo["text"], memo["coder_id"], memo["updated_at"], turn)
             for coding in coding_memos:
                 guid = coding_note_guid(xml_guid(coding["guid"], "coding", coding["id"]))
                 title = f"Memo on coding {coding['key']}, {coding['name']} turn {coding['turn']}"
                 self.note(guid, title, coding["memo"], coding["coder_id"], coding["created_at"])
         self.summary.memos = len(memos) + len(coding_memos)
 
-    def note(self, guid: str, name: str, text: str, coder_id: int, when: str | None) -> None:
-        attributes = {"guid": guid, "name": name, "creatingUser": self.users[coder_id]}
+    def note(
+        self,
+        guid: str,
+        name: str,
+        text: str,
+        coder_id: int,
+        when: str | None,
+        turn: tuple[int, int] | None = None,
+    ) -> None:
+        """A memo as a note; a turn's memo marks the turn's text (``[start, end)``), so that
+        QualCoder, which reads the notes a source points to, shows it on the turn."""
+        user = self.users[coder_id]
+        attributes = {"guid": guid, "name": name, "creatingUser": user}
         if refi_datetime(when):
             attributes["creationDateTime"] = refi_datetime(when)
+            attributes.update(modifyingUser=user, modifiedDateTime=refi_datetime(when))
         note = _item("Note", attributes)
         _sub(note, "PlainTextContent", text=text)
+        if turn is not None:
+            marked = {"guid": derived_guid("memo-selection", guid), **self.range(*turn)}
+            _sub(note, "PlainTextSelection", marked)
         self.emit(note)
 
     def write_sets(self) -> None:
