@@ -23,6 +23,7 @@ ATLAS_84 = REFI / "atlasti" / "atlasti8.4-mac_spec-standard-project_TestProject.
 ATLAS_84_QDE = REFI / "atlasti" / "atlasti8.4-mac_spec-standard-project_Project.qde"
 ATLAS_232 = REFI / "atlasti" / "atlasti23.2-win_target-atlas-project.qdpx"
 ANNEX_QDC = REFI / "qdc" / "refi-1.5-annexA1-example-codebook.qdc"
+NS = {"q": "urn:QDA-XML:project:1.0"}
 
 # A focus-group transcript as another tool stores it: BOM, CRLF, æøå, emoji, a heading.
 RAW = (
@@ -171,6 +172,28 @@ def test_nvivo_for_mac_imports_all_297_codings(nvivo):
     assert result.codings == 297 and result.coding_rows == 297
     assert project.query("SELECT count(*) AS n FROM codings")[0]["n"] == 297
     assert not [n for n in result.notices if "not imported" in n]
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "count"), [("win", NVIVO_WIN, 303), ("mac", NVIVO_MAC, 297)]
+)
+def test_nvivo_selection_and_coding_guids_are_kept_on_re_export(nvivo, tmp_path, name, path, count):
+    def coded_selections(archive_path: Path) -> dict[str, set[str]]:
+        """Selection GUID → the GUIDs of its codings, for every coded text selection."""
+        with zipfile.ZipFile(archive_path) as archive:
+            member = next(n for n in archive.namelist() if n.endswith(".qde"))
+            root = etree.fromstring(archive.read(member))
+        return {
+            s.get("guid").lower(): {c.get("guid").lower() for c in s.iterfind("q:Coding", NS)}
+            for s in root.iterfind(".//q:TextSource/q:PlainTextSelection", NS)
+            if s.find("q:Coding", NS) is not None
+        }
+
+    project, _ = nvivo[name]
+    export_qdpx(project, tmp_path / "again.qdpx")
+    theirs, ours = coded_selections(path), coded_selections(tmp_path / "again.qdpx")
+    assert len(theirs) == count
+    assert {guid: ours.get(guid) for guid in theirs} == theirs
 
 
 def test_mac_codings_land_on_the_same_text_as_windows(nvivo):

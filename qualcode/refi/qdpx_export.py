@@ -59,6 +59,7 @@ from qualcode.refi.xmlutil import (
     derived_guid,
     excerpt,
     local,
+    normal_guid,
     origin,
     refi_datetime,
     validate,
@@ -177,6 +178,8 @@ class _Writer:
         self.codes: dict[int, str] = {}
         self.variables: dict[str, str] = {}
         """Name → GUID of the sources' variables."""
+        self.selections: set[str] = set()
+        """GUIDs of the coding selections written so far."""
         self.case_variables: dict[str, str] = {}
         """Name → GUID of the cases' variables (a speaker attribute named like a source
         variable, ``group``, is a variable of its own)."""
@@ -370,7 +373,11 @@ class _Writer:
         when = refi_datetime(coding["created_at"])
         if when:
             dated["creationDateTime"] = when
-        attributes = {"guid": derived_guid("coding-selection", guid)}
+        kept = normal_guid(coding["selection_guid"])  # another tool's, NVivo's
+        if kept is None or kept in self.selections:
+            kept = derived_guid("coding-selection", guid)
+        self.selections.add(kept)
+        attributes = {"guid": kept}
         attributes["name"] = excerpt(coding["text"])
         selection = _sub(
             source, "PlainTextSelection", {**attributes, **self.range(start, end), **dated}
@@ -391,7 +398,8 @@ class _Writer:
     def _codings_by_turn(self, transcript_id: int) -> dict[int, list[dict[str, Any]]]:
         rows = self.project.query(
             """SELECT c.id, c.guid, c.code_id, c.coder_id, c.start, c."end", c.memo,
-                      c.created_at, t.turn, t.start AS turn_start, t."end" AS turn_end,
+                      c.created_at, c.selection_guid, t.turn, t.start AS turn_start,
+                      t."end" AS turn_end,
                       CASE WHEN c.start IS NULL THEN t.text
                            ELSE substr(t.text, c.start + 1, c."end" - c.start) END AS text
                FROM codings c JOIN turns t ON t.id = c.turn_id
