@@ -214,6 +214,17 @@ def test_bad_qualcoder_projects_are_one_line_naming_the_file(project, tmp_path):
         tmp_path / "c.qda",
         f"{tmp_path / 'c.qda' / 'data.qda'}: not a QualCoder project: it has no table annotation",
     )
+    # "Fællesskabet" counted in UTF-8 bytes (æ is 2): no reading of the positions puts it on
+    # its text, which is in the document
+    bytes_off = [*CODINGS[:1], (2, 3, "Fællesskabet", 63, 76, "coder-b", "")]
+    qualcoder_project(tmp_path / "e.qda", codings=bytes_off)
+    qualcoder_rows_are_refused(
+        project,
+        tmp_path / "e.qda",
+        f"{tmp_path / 'e.qda' / 'data.qda'}: code_text ctid 2: the passage 63-76 in "
+        "'netvaerk-1.txt' cannot be placed: its name is text of the document, but no reading "
+        "puts it there",
+    )
     (tmp_path / "d.qda").mkdir()
     (tmp_path / "d.qda" / "data.qda").write_text("TK: ikke en database\n", encoding="utf-8")
     qualcoder_rows_are_refused(
@@ -273,6 +284,28 @@ def test_bad_taguette_files_are_refused_and_nothing_is_stored(project, tmp_path)
     assert str(error.value) == (
         f"{copy}: highlights id 4: offsets 287-5000 lie outside the text of document 1 (442 bytes)"
     )
+    assert project.transcripts() == [] and project.codings() == []
+
+
+def test_a_taguette_file_without_highlights_or_off_its_snippets_is_refused(project, tmp_path):
+    copy = tmp_path / "taguette.sqlite3"
+    shutil.copyfile(TAGUETTE, copy)
+    db = sqlite3.connect(copy)
+    db.execute("UPDATE highlights SET start_offset = start_offset + 4 WHERE id = 1")
+    db.commit()
+    db.close()
+    with pytest.raises(QualcodeError) as error:
+        import_project(project, copy)
+    assert str(error.value) == (
+        f"{copy}: highlights id 1: the text at offsets 76-145 is not the highlight's snippet"
+    )
+    db = sqlite3.connect(copy)
+    db.execute("DROP TABLE highlight_tags")
+    db.commit()
+    db.close()
+    with pytest.raises(QualcodeError) as error:
+        import_project(project, copy)
+    assert str(error.value) == f"{copy}: not a Taguette project: it has no table highlight_tags"
     assert project.transcripts() == [] and project.codings() == []
 
 

@@ -29,12 +29,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import QualcodeError
+from qualcode.read import MAX_BYTES
 from qualcode.read.labels import split_turns
 from qualcode.read.transcript import UNKNOWN_SPEAKER, ParsedTranscript
 from qualcode.refi.codebook import RefiCode, plan_codebook
 from qualcode.refi.positions import SourceText, Span
-from qualcode.refi.qdpx_import import DOCUMENT_SUFFIX, RefiImportResult, _join, _Turns
-from qualcode.refi.qdpx_import import _with_preamble as with_preamble
+from qualcode.refi.qdpx_import import (  # what a .qdpx import and moving in share
+    DOCUMENT_SUFFIX,
+    RefiImportResult,
+    _join,
+    _too_long,
+    _Turns,
+    _with_preamble,
+)
 from qualcode.refi.xmlutil import derived_guid, stored_datetime
 from qualcode.store import DEFAULT_INTERVIEWERS, CodingRow
 
@@ -184,6 +191,13 @@ class _Landing:
     # ------------------------------------------------------------------ documents
 
     def document(self, document: Document, passages: list[Passage]) -> None:
+        if _too_long(document.text):  # the limit of a transcript file
+            self.result.notices.append(
+                f"{self.moving.where}: skipped document {document.name!r}: over "
+                f"{MAX_BYTES // 1_000_000} MB of text ({len(passages)} passage(s) on it not "
+                "imported)"
+            )
+            return
         text = SourceText(document.text)
         if not text.text.strip():
             self.result.notices.append(
@@ -244,7 +258,7 @@ class _Landing:
     def add_transcript(self, document: Document, source: str, text: str, spans: list[Span]):
         cases = [c for c in self.moving.cases if not c.documents or document.key in c.documents]
         split = split_turns(text, source, known_labels=[case.name for case in cases])
-        turns = with_preamble(split, spans)
+        turns = _with_preamble(split, spans)
         parsed = ParsedTranscript(source, text, turns, split.labelled, split.notices)
         if len(turns) > len(split.turns):
             parsed.notices.append(
