@@ -132,6 +132,8 @@ def move_in(
 
 
 class _Landing:
+    """Stores one :class:`Moving` (inside the import's transaction)."""
+
     def __init__(
         self,
         project: Project,
@@ -148,8 +150,8 @@ class _Landing:
         self.codings: list[CodingRow] = []
         self.split = 0
         self.untouched: list[str] = []
-        self.unmatched: set[str] = set()
         self.matched: set[str] = set()
+        """Names of the cases that were speakers."""
 
     def run(self) -> None:
         self.load_codes()
