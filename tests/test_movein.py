@@ -270,6 +270,8 @@ def test_taguette_offsets_are_utf8_bytes_of_the_text_nodes():
     assert text.char(9, at_end=False) == 6  # the "\n" text node, after the line end we add
     assert text.char(10, at_end=False) == 7  # "b"
     assert text.char(11, at_end=False) == 9  # "c": the <br> adds a line end, no byte
+    # as Taguette's html5lib parses it: a <pre>'s first line end and comments are no text
+    assert document_text("<pre>\nTK: a</pre><!-- x -->").pieces == ["TK: a"]
 
 
 def test_bad_taguette_files_are_refused_and_nothing_is_stored(project, tmp_path):

@@ -116,7 +116,10 @@ def document_text(contents: str) -> DocumentText:
         if block:
             newline()
         if isinstance(element.tag, str):
-            add(element.text)
+            text = element.text
+            if element.tag.lower() == "pre" and text and text.startswith("\n"):
+                text = text[1:]  # an HTML parser drops it, as Taguette's (html5lib) does
+            add(text)
             for child in element:
                 walk(child)
                 add(child.tail)
