@@ -247,13 +247,22 @@ def test_users_codes_cases_and_notes(coded, tmp_path):
         )
         for v in d1.iterfind("q:VariableValue", NS)
     }
-    assert values == {
-        "speaker": "D1",
-        "role": "participant",
-        "group": "Netværk 1",
-        "gender": "f",
-        "age": "45",
+    # the speaker's attributes are case variables; the group is its transcript's, a source
+    # variable, and no variable is both (QualCoder makes each a case or a file attribute)
+    assert values == {"speaker": "D1", "role": "participant", "gender": "f", "age": "45"}
+    source = next(s for s in root.iterfind(".//q:TextSource", NS) if s.get("name") == "netvaerk-1")
+    source_values = {
+        variables[v.find("q:VariableRef", NS).get("targetGUID")]: v.findtext(
+            "q:TextValue", namespaces=NS
+        )
+        for v in source.iterfind("q:VariableValue", NS)
     }
+    assert source_values == {"group": "Netværk 1", "language": "da"}
+    refs = {
+        scope: {r.get("targetGUID") for r in root.iterfind(f".//q:{scope}//q:VariableRef", NS)}
+        for scope in ("Case", "TextSource")
+    }
+    assert refs["Case"] and refs["TextSource"] and not refs["Case"] & refs["TextSource"]
     d1_turns = [t for t in coded.turns("netvaerk-1") if t["speaker"] == "D1"]
     assert len(d1.findall("q:SelectionRef", NS)) == len(d1_turns)
     assert "?" not in {c.split(" ")[0] for c in cases}
@@ -283,6 +292,31 @@ def test_memos_hang_on_the_turn_and_on_the_coding(coded, tmp_path):
     ]
     assert turn_refs == ["Vigtig pointe om fællesskab 😀"]
     assert coding_refs == ["Spejling & <ro>"]
+
+
+def test_turn_memos_are_notes_of_the_source_on_the_turns_text_as_qualcoder_reads_them(
+    emoji, tmp_path
+):
+    """QualCoder takes a source's ``NoteRef`` to a note with text and a selection as an
+    annotation (its ``insert_annotation``: the note's positions, ``modifyingUser``)."""
+    d2 = next(t for t in emoji.turns("emoji") if t["speaker"] == "D2")
+    emoji.set_memo(d2["id"], "coder-a", "Efter 🙅‍♀️: vigtig")
+    export_qdpx(emoji, tmp_path / "emoji.qdpx")
+    with zipfile.ZipFile(tmp_path / "emoji.qdpx") as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+        users = {u.get("name"): u.get("guid") for u in root.iterfind(".//q:User", NS)}
+        notes = {n.get("guid"): n for n in root.iterfind(".//q:Note", NS)}
+        (source,) = root.iterfind(".//q:TextSource", NS)
+        text = archive.read(f"sources/{source.get('guid')}.txt").decode("utf-8")
+        refs = [r.get("targetGUID") for r in source.iterfind("q:NoteRef", NS)]
+        assert len(refs) == 1
+        note = notes[refs[0]]
+        assert note.findtext("q:PlainTextContent", namespaces=NS) == "Efter 🙅‍♀️: vigtig"
+        assert note.get("modifyingUser") == users["coder-a"]
+        marked = note.find("q:PlainTextSelection", NS)
+        start, end = int(marked.get("startPosition")), int(marked.get("endPosition"))
+        assert utf16_slice(text, start, end) == d2["text"]
+        assert start > d2["start"]  # the emoji before the turn count 2
 
 
 def test_guids_are_stable_across_exports(coded, tmp_path):

@@ -23,6 +23,7 @@ ATLAS_84 = REFI / "atlasti" / "atlasti8.4-mac_spec-standard-project_TestProject.
 ATLAS_84_QDE = REFI / "atlasti" / "atlasti8.4-mac_spec-standard-project_Project.qde"
 ATLAS_232 = REFI / "atlasti" / "atlasti23.2-win_target-atlas-project.qdpx"
 ANNEX_QDC = REFI / "qdc" / "refi-1.5-annexA1-example-codebook.qdc"
+NS = {"q": "urn:QDA-XML:project:1.0"}
 
 # A focus-group transcript as another tool stores it: BOM, CRLF, æøå, emoji, a heading.
 RAW = (
@@ -61,6 +62,7 @@ def write_qdpx(
     extra: str = "",
     cases: str = "",
     source_extra: str = "",
+    variables: str = "",
 ) -> Path:
     """A small project with one text source and two codes, written as another tool would."""
     xml = f"""<?xml version="1.0" encoding="utf-8"?>
@@ -75,6 +77,7 @@ def write_qdpx(
   <Variables>
     <Variable guid="cccccccc-0000-0000-0000-000000000001" name="age" typeOfVariable="Integer"/>
     <Variable guid="cccccccc-0000-0000-0000-000000000002" name="role" typeOfVariable="Text"/>
+    {variables}
   </Variables>
   {cases}
   <Sources>
@@ -169,6 +172,28 @@ def test_nvivo_for_mac_imports_all_297_codings(nvivo):
     assert result.codings == 297 and result.coding_rows == 297
     assert project.query("SELECT count(*) AS n FROM codings")[0]["n"] == 297
     assert not [n for n in result.notices if "not imported" in n]
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "count"), [("win", NVIVO_WIN, 303), ("mac", NVIVO_MAC, 297)]
+)
+def test_nvivo_selection_and_coding_guids_are_kept_on_re_export(nvivo, tmp_path, name, path, count):
+    def coded_selections(archive_path: Path) -> dict[str, set[str]]:
+        """Selection GUID → the GUIDs of its codings, for every coded text selection."""
+        with zipfile.ZipFile(archive_path) as archive:
+            member = next(n for n in archive.namelist() if n.endswith(".qde"))
+            root = etree.fromstring(archive.read(member))
+        return {
+            s.get("guid").lower(): {c.get("guid").lower() for c in s.iterfind("q:Coding", NS)}
+            for s in root.iterfind(".//q:TextSource/q:PlainTextSelection", NS)
+            if s.find("q:Coding", NS) is not None
+        }
+
+    project, _ = nvivo[name]
+    export_qdpx(project, tmp_path / "again.qdpx")
+    theirs, ours = coded_selections(path), coded_selections(tmp_path / "again.qdpx")
+    assert len(theirs) == count
+    assert {guid: ours.get(guid) for guid in theirs} == theirs
 
 
 def test_mac_codings_land_on_the_same_text_as_windows(nvivo):
@@ -599,6 +624,39 @@ def test_cases_give_speakers_their_role_and_attributes(project, tmp_path):
         "D1": ("interviewer", {}),
         "D2": ("participant", {"age": "52"}),
     }
+
+
+def test_a_group_of_the_sources_is_the_transcripts_and_a_group_of_the_cases_the_speakers(
+    project, tmp_path
+):
+    """Older qualcode exports gave cases the source's ``group`` variable (the transcript's
+    group); a case variable of its own (QualCoder's case attribute) is the speaker's."""
+    shared, own = "cccccccc-0000-0000-0000-000000000003", "cccccccc-0000-0000-0000-000000000004"
+
+    def value(guid: str, text: str) -> str:
+        return (
+            f'<VariableValue><VariableRef targetGUID="{guid}"/>'
+            f"<TextValue>{text}</TextValue></VariableValue>"
+        )
+
+    cases = f"""<Cases>
+      <Case guid="{derived("c1")}" name="D1">{value(shared, "Netværk 5")}</Case>
+      <Case guid="{derived("c2")}" name="D2">
+        {value(own, "A-holdet")}{value(shared, "Netværk 5")}
+      </Case>
+    </Cases>"""
+    path = write_qdpx(
+        tmp_path / "p.qdpx",
+        "",
+        cases=cases,
+        source_extra=value(shared, "Netværk 5"),
+        variables=f'<Variable guid="{shared}" name="group" typeOfVariable="Text"/>'
+        f'<Variable guid="{own}" name="Group" typeOfVariable="Text"/>',
+    )
+    import_qdpx(project, path)
+    assert project.transcripts()[0]["group"] == "Netværk 5"
+    speakers = {s["label"]: s["attributes"] for s in project.speakers("pilot")}
+    assert speakers == {"TK": {}, "D1": {}, "D2": {"Group": "A-holdet"}}
 
 
 def test_codes_and_coders_already_in_the_project_are_matched(demo, tmp_path):

@@ -63,6 +63,9 @@ def original(demo, tmp_path):
     demo.set_memo(d2["id"], "coder-a", "Grænser på arbejdet 🙅‍♀️")
     demo.set_memo(demo.turns("netvaerk-1")[5]["id"], "coder-b", "Sammenlign med netværk 2.")
     demo.set_speaker("netvaerk-4", "D2", attributes={"gender": "f", "age": "52"})
+    # attributes named like a transcript's, and spelt with capitals, are the speaker's own
+    demo.set_speaker("netvaerk-4", "D3", attributes={"Køn": "m", "group": "A-holdet"})
+    demo.set_speaker("netvaerk-1", "D1", attributes={"language": "fransk"})
     demo.set_speaker("netvaerk-1", "TK", role="interviewer")
     return demo
 

@@ -311,8 +311,12 @@ def test_an_older_project_gets_consensus_origins_and_keeps_every_coding(
         )
         after = upgraded.query("SELECT * FROM codings ORDER BY id")
         assert len(after) == len(codings) == 18
-        expected = [
-            {**row, "origin": "consensus" if row["coder_id"] == consensus else row["origin"]}
+        expected = [  # later migrations add the selection GUID of imported codings
+            {
+                **row,
+                "origin": "consensus" if row["coder_id"] == consensus else row["origin"],
+                "selection_guid": None,
+            }
             for row in codings
         ]
         assert after == expected

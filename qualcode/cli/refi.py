@@ -10,7 +10,9 @@ import click
 
 from qualcode.cli.common import FilePath, pass_project
 from qualcode.errors import QualcodeError, shown
-from qualcode.refi import export_qdpx, import_qdpx, load_qdc
+from qualcode.refi import RefiImportResult, export_qdpx, import_qdpx, load_qdc
+from qualcode.refi.projects import import_project
+from qualcode.refi.projects import is_tool_project as _is_tool_project
 from qualcode.store import Project
 
 REFI_SUFFIXES = (".qdpx", ".qde", ".qdc")
@@ -35,6 +37,28 @@ def is_refi(files: Sequence[str]) -> bool:
     return any(Path(file).suffix.lower() in REFI_SUFFIXES for file in files)
 
 
+def is_tool_project(files: Sequence[str]) -> bool:
+    """Whether ``import`` was given a folder or an SQLite file: another tool's project."""
+    return any(_is_tool_project(file) for file in files)
+
+
+def import_tool_project(
+    project: Project,
+    files: Sequence[str],
+    group: str | None,
+    language: str | None,
+    interviewers: Sequence[str],
+) -> None:
+    """Import one QualCoder project folder or Taguette project file."""
+    if len(files) != 1:
+        first = next(file for file in files if _is_tool_project(file))
+        raise QualcodeError(
+            "import a QualCoder or Taguette project on its own, one at a time", first
+        )
+    result = import_project(project, files[0], group, language, interviewers)
+    _print_result(result, files[0])
+
+
 def import_refi(
     project: Project,
     files: Sequence[str],
@@ -53,6 +77,11 @@ def import_refi(
         click.echo(f"Merged the codebook {shown(file)}: {len(result['added'])} new code(s).")
         return
     result = import_qdpx(project, file, group, language, interviewers)
+    _print_result(result, file)
+
+
+def _print_result(result: RefiImportResult, file: str) -> None:
+    """What came in, and what did not."""
     click.echo(
         f"Imported {len(result.transcripts)} transcript(s) with {result.turns} turns, "
         f"{len(result.codes_added)} new code(s), {len(result.coders_added)} new coder(s), "

@@ -8,7 +8,7 @@ import sys
 import click
 
 from qualcode.cli.common import FilePath, emit, format_option, pass_project
-from qualcode.cli.refi import import_refi, is_refi
+from qualcode.cli.refi import import_refi, import_tool_project, is_refi, is_tool_project
 from qualcode.codebook import default_codebook_path, load_codebook
 from qualcode.errors import QualcodeError, shown
 from qualcode.read import DESCRIPTIONS, LAYOUTS
@@ -39,7 +39,7 @@ def _list_layouts(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, required=True, type=FilePath(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=FilePath())
 @click.option("--group", help="The group (e.g. network) the transcripts belong to.")
 @click.option(
     "--language",
@@ -84,9 +84,13 @@ def import_(
     Content already in the project is reported and skipped. If any file cannot be read,
     nothing is stored. A REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA or QualCoder
     is imported whole (transcripts, codes, coders, codings, memos); a .qdc codebook is merged
-    into the codebook.
+    into the codebook. A QualCoder project (its NAME.qda folder) or a Taguette project file
+    (SQLite) is imported whole too, straight from the tool's own database.
     """
     interviewers = interviewers or DEFAULT_INTERVIEWERS
+    if is_tool_project(files):
+        import_tool_project(project, files, group, language, interviewers)
+        return
     if is_refi(files):
         import_refi(project, files, group, language, interviewers)
         return

@@ -13,15 +13,19 @@ end counts 1).
 What goes where:
 
 - coders → ``<User>``; the codebook → ``<Code>`` (nesting, colour, description);
-- a transcript → ``<TextSource>`` with its group and language as variable values, and its
-  group as a ``<Set>``;
+- a transcript → ``<TextSource>`` with its attributes, group and language, as values of source
+  variables, and its group as a ``<Set>``;
 - every turn → a ``<PlainTextSelection>`` over the turn's text (``[start, end)``),
-  which the turn's speaker's ``<Case>`` points to; turn memos hang on it as ``<NoteRef>``;
+  which the turn's speaker's ``<Case>`` points to; turn memos hang on it as ``<NoteRef>``,
+  and on the source as ``<NoteRef>`` to a ``<Note>`` that marks the turn's text (QualCoder
+  reads those, as annotations);
 - every coding → its own ``<PlainTextSelection>`` (the whole turn, or turn start + span) with
   one ``<Coding>`` (creating user and date); its memo is the selection's description and a
   ``<Note>`` the coding points to;
-- every speaker but the unknown one → a ``<Case>`` with the variables ``speaker``, ``role``,
-  ``group`` and the speaker's attributes.
+- every speaker but the unknown one → a ``<Case>`` with the case variables ``speaker``,
+  ``role`` and the speaker's attributes (its group is its transcript's). No variable is both a
+  source's and a case's: QualCoder makes each either a file or a case attribute, and would
+  lose one of them; a speaker attribute named ``group`` is a variable of its own.
 
 GUIDs come from the store (project, transcripts, speakers, codes, coders, codings, memos) or
 are derived from them (turn selections, variables, sets, notes of coding memos), so the same
@@ -54,6 +58,8 @@ from qualcode.refi.xmlutil import (
     PROJECT_NS,
     derived_guid,
     excerpt,
+    local,
+    normal_guid,
     origin,
     refi_datetime,
     validate,
@@ -64,7 +70,10 @@ if TYPE_CHECKING:
     from qualcode.store import Project
 
 EXTRAS = "qualcode.json"
-RESERVED_VARIABLES = ("speaker", "role", "group", "language")
+SOURCE_VARIABLES = ("group", "language")
+"""A transcript's attributes, variables of its source."""
+CASE_VARIABLES = ("speaker", "role")
+"""What every case says of its speaker; the speaker's attributes follow."""
 NSMAP = {None: PROJECT_NS}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -168,6 +177,12 @@ class _Writer:
         self.users: dict[int, str] = {}
         self.codes: dict[int, str] = {}
         self.variables: dict[str, str] = {}
+        """Name → GUID of the sources' variables."""
+        self.selections: set[str] = set()
+        """GUIDs of the coding selections written so far."""
+        self.case_variables: dict[str, str] = {}
+        """Name → GUID of the cases' variables (a speaker attribute named like a source
+        variable, ``group``, is a variable of its own)."""
         self.units = utf16_units("")
         """Character offset → UTF-16 position in the transcript being written."""
         self.book = project.codebook()
@@ -206,8 +221,9 @@ class _Writer:
         self.xf.write("\n")
 
     def value(self, parent: etree._Element, variable: str, text: str) -> None:
+        guids = self.case_variables if local(parent.tag) == "Case" else self.variables
         value = _sub(parent, "VariableValue")
-        _sub(value, "VariableRef", {"targetGUID": self.variables[variable]})
+        _sub(value, "VariableRef", {"targetGUID": guids[variable]})
         _sub(value, "TextValue", text=text)
 
     # ------------------------------------------------------------------ sections
@@ -249,13 +265,22 @@ class _Writer:
             "SELECT DISTINCT a.key AS name FROM speakers, json_each(speakers.attributes) a "
             "ORDER BY a.key"
         )
-        names = [*RESERVED_VARIABLES, *(r["name"] for r in rows if not _reserved(r["name"]))]
-        project_guid = self._project_guid()
-        self.variables = {name: derived_guid("variable", project_guid, name) for name in names}
+        names = [*CASE_VARIABLES, *(r["name"] for r in rows if not _reserved(r["name"]))]
+        project = self._project_guid()
+        self.variables = {
+            name: derived_guid("variable", project, name) for name in SOURCE_VARIABLES
+        }
+        self.case_variables = {
+            name: derived_guid(
+                "case variable" if name in self.variables else "variable", project, name
+            )
+            for name in names
+        }
         with self.section("Variables"):
-            for name in names:
-                attributes = {"guid": self.variables[name], "name": name, "typeOfVariable": "Text"}
-                self.emit(_item("Variable", attributes))
+            for guids in (self.variables, self.case_variables):
+                for name, guid in guids.items():
+                    attributes = {"guid": guid, "name": name, "typeOfVariable": "Text"}
+                    self.emit(_item("Variable", attributes))
 
     def write_cases(self) -> None:
         speakers = self.project.query(
@@ -280,8 +305,6 @@ class _Writer:
         )
         self.value(case, "speaker", speaker["label"])
         self.value(case, "role", speaker["role"])
-        if speaker["group"]:
-            self.value(case, "group", speaker["group"])
         for key, text in sorted(json.loads(speaker["attributes"]).items()):
             if not _reserved(key):
                 self.value(case, key, str(text))
@@ -331,6 +354,9 @@ class _Writer:
                 _sub(selection, "NoteRef", {"targetGUID": memo_guid})
             for coding in codings.get(turn, []):
                 self.coding(source, coding, start)
+        for memo_guids in memos.values():
+            for memo_guid in memo_guids:  # QualCoder reads the notes its sources point to
+                _sub(source, "NoteRef", {"targetGUID": memo_guid})
         if transcript["group"]:
             self.value(source, "group", transcript["group"])
         self.value(source, "language", transcript["language"])
@@ -347,7 +373,11 @@ class _Writer:
         when = refi_datetime(coding["created_at"])
         if when:
             dated["creationDateTime"] = when
-        attributes = {"guid": derived_guid("coding-selection", guid)}
+        kept = normal_guid(coding["selection_guid"])  # another tool's, NVivo's
+        if kept is None or kept in self.selections:
+            kept = derived_guid("coding-selection", guid)
+        self.selections.add(kept)
+        attributes = {"guid": kept}
         attributes["name"] = excerpt(coding["text"])
         selection = _sub(
             source, "PlainTextSelection", {**attributes, **self.range(start, end), **dated}
@@ -368,7 +398,8 @@ class _Writer:
     def _codings_by_turn(self, transcript_id: int) -> dict[int, list[dict[str, Any]]]:
         rows = self.project.query(
             """SELECT c.id, c.guid, c.code_id, c.coder_id, c.start, c."end", c.memo,
-                      c.created_at, t.turn, t.start AS turn_start, t."end" AS turn_end,
+                      c.created_at, c.selection_guid, t.turn, t.start AS turn_start,
+                      t."end" AS turn_end,
                       CASE WHEN c.start IS NULL THEN t.text
                            ELSE substr(t.text, c.start + 1, c."end" - c.start) END AS text
                FROM codings c JOIN turns t ON t.id = c.turn_id
@@ -394,7 +425,8 @@ class _Writer:
 
     def write_notes(self) -> None:
         memos = self.project.query(
-            """SELECT m.id, m.guid, m.text, m.coder_id, m.updated_at, t.turn, tr.name
+            """SELECT m.id, m.guid, m.text, m.coder_id, m.updated_at, t.turn, tr.name,
+                      t.start, t."end", tr.id AS transcript_id
                FROM memos m JOIN turns t ON t.id = m.turn_id
                JOIN transcripts tr ON tr.id = t.transcript_id ORDER BY tr.name, t.turn, m.id"""
         )
@@ -407,22 +439,42 @@ class _Writer:
         if not memos and not coding_memos:
             return
         with self.section("Notes"):
+            transcript = None
             for memo in memos:
+                if memo["transcript_id"] != transcript:
+                    transcript = memo["transcript_id"]
+                    self.units = utf16_units(self.project.transcript(memo["name"])["text"])
                 guid = xml_guid(memo["guid"], "memo", memo["id"])
                 title = f"Memo on {memo['name']} turn {memo['turn']}"
-                self.note(guid, title, memo["text"], memo["coder_id"], memo["updated_at"])
+                turn = (memo["start"], memo["end"])
+                self.note(guid, title, memo["text"], memo["coder_id"], memo["updated_at"], turn)
             for coding in coding_memos:
                 guid = coding_note_guid(xml_guid(coding["guid"], "coding", coding["id"]))
                 title = f"Memo on coding {coding['key']}, {coding['name']} turn {coding['turn']}"
                 self.note(guid, title, coding["memo"], coding["coder_id"], coding["created_at"])
         self.summary.memos = len(memos) + len(coding_memos)
 
-    def note(self, guid: str, name: str, text: str, coder_id: int, when: str | None) -> None:
-        attributes = {"guid": guid, "name": name, "creatingUser": self.users[coder_id]}
+    def note(
+        self,
+        guid: str,
+        name: str,
+        text: str,
+        coder_id: int,
+        when: str | None,
+        turn: tuple[int, int] | None = None,
+    ) -> None:
+        """A memo as a note; a turn's memo marks the turn's text (``[start, end)``), so that
+        QualCoder, which reads the notes a source points to, shows it on the turn."""
+        user = self.users[coder_id]
+        attributes = {"guid": guid, "name": name, "creatingUser": user}
         if refi_datetime(when):
             attributes["creationDateTime"] = refi_datetime(when)
+            attributes.update(modifyingUser=user, modifiedDateTime=refi_datetime(when))
         note = _item("Note", attributes)
         _sub(note, "PlainTextContent", text=text)
+        if turn is not None:
+            marked = {"guid": derived_guid("memo-selection", guid), **self.range(*turn)}
+            _sub(note, "PlainTextSelection", marked)
         self.emit(note)
 
     def write_sets(self) -> None:
@@ -483,4 +535,6 @@ def _cleaned(attributes: dict[str, str]) -> dict[str, str]:
 
 
 def _reserved(name: str) -> bool:
-    return name.casefold() in RESERVED_VARIABLES
+    """Whether a speaker attribute is named like what every case says (``speaker``,
+    ``role``): not exported, the case's own value is."""
+    return name.casefold() in CASE_VARIABLES

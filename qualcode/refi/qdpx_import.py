@@ -82,6 +82,7 @@ MEDIA = {
 CONTAINERS = {"Users", "Variables", "Cases", "Sources", "Notes", "Links", "Sets", "Graphs"}
 DOCUMENT_SUFFIX = re.compile(r"\.(txt|docx?|rtf|odt|md|pdf|html?)$", re.IGNORECASE)
 RESERVED = {"speaker", "role", "group", "language"}
+CASE_RESERVED = {"speaker", "role"}
 FALLBACK_CODER = "unknown"
 UNDECIDED_LISTED = 50
 
@@ -137,11 +138,31 @@ class _Case:
     guid: str | None
     name: str
     values: dict[str, str]
+    """Variable name (as the file spells it) → value."""
     sources: set[str]
+    shared: set[str] = field(default_factory=set)
+    """Names of its variables that sources use too (one ``group`` for transcripts and
+    speakers, as qualcode wrote it before it kept the two apart): the transcript's, not the
+    speaker's."""
+
+    def value(self, name: str) -> str:
+        """The value of variable ``name``, whatever its case in the file."""
+        return next((v for k, v in self.values.items() if k.casefold() == name), "")
 
     @property
     def label(self) -> str:
-        return self.values.get("speaker") or self.name
+        return self.value("speaker") or self.name
+
+    def attributes(self) -> dict[str, str]:
+        """The speaker's attributes: every variable but ``speaker`` and ``role``, and but
+        ``group`` and ``language`` where they are the sources' variables."""
+        return {
+            k: v
+            for k, v in self.values.items()
+            if v
+            and k.casefold() not in CASE_RESERVED
+            and not (k.casefold() in RESERVED and k in self.shared)
+        }
 
 
 @dataclass
@@ -162,6 +183,8 @@ class _Model:
     users: dict[str, str] = field(default_factory=dict)
     codes: list[RefiCode] = field(default_factory=list)
     variables: dict[str, str] = field(default_factory=dict)
+    source_variables: set[str] = field(default_factory=set)
+    """GUIDs of the variables sources have values of."""
     cases: list[_Case] = field(default_factory=list)
     case_guids: set[str] = field(default_factory=set)
     notes: dict[str, _Note] = field(default_factory=dict)
@@ -254,6 +277,8 @@ def _read_model(archive: Archive) -> _Model:
                 guid, source = normal_guid(element.get("guid")), normal_guid(parent.get("guid"))
                 if guid and source:
                     model.selection_source[guid] = source
+            elif name == "VariableValue" and owner in MEDIA.keys() | {"TextSource"}:
+                model.source_variables.update(_variable_values([element]))
             elif name == "Note" and owner == "Notes":
                 _read_note(element, model, archive)
             elif name == "Link" and owner == "Links":
@@ -332,8 +357,13 @@ def _case_parts(element: etree._Element) -> dict[str, Any]:
 
 def _values(element: etree._Element) -> dict[str, str]:
     """Variable GUID → value of the ``<VariableValue>`` children."""
+    return _variable_values(children(element, "VariableValue"))
+
+
+def _variable_values(elements: Iterable[etree._Element]) -> dict[str, str]:
+    """Variable GUID → value of these ``<VariableValue>`` elements."""
     values = {}
-    for value in children(element, "VariableValue"):
+    for value in elements:
         ref = next(children(value, "VariableRef"), None)
         guid = normal_guid(ref.get("targetGUID")) if ref is not None else None
         texts = [(c.text or "").strip() for c in value if local(c.tag).endswith("Value")]
@@ -347,11 +377,12 @@ def _refs(element: etree._Element, kind: str) -> set[str]:
 
 
 def _case(parts: dict[str, Any], model: _Model) -> _Case:
-    values = {model.variables.get(k, k).casefold(): v for k, v in parts["values"].items()}
+    values = {model.variables.get(k, k): v for k, v in parts["values"].items()}
+    shared = {model.variables.get(k, k) for k in parts["values"] if k in model.source_variables}
     sources = parts["sources"] | {
         model.selection_source[s] for s in parts["selections"] if s in model.selection_source
     }
-    return _Case(parts["guid"], parts["name"], values, sources)
+    return _Case(parts["guid"], parts["name"], values, sources, shared)
 
 
 def _read_note(element: etree._Element, model: _Model, archive: Archive) -> None:
@@ -784,7 +815,7 @@ class _Importer:
                 f"turn 1 of the unknown speaker {UNKNOWN_SPEAKER}"
             )
         title = self.free_name(DOCUMENT_SUFFIX.sub("", name).strip() or name)
-        roles = {c.label: c.values.get("role", "").casefold() for c in cases}
+        roles = {c.label: c.value("role").casefold() for c in cases}
         interviewers = {label for label in self.interviewers if roles.get(label) != "participant"}
         interviewers |= {label for label, role in roles.items() if role == "interviewer"}
         language = self.language or values.get("language")
@@ -838,7 +869,7 @@ class _Importer:
             case = labels.get(speaker["label"])
             if case is None:
                 continue
-            attributes = {k: v for k, v in case.values.items() if k not in RESERVED and v}
+            attributes = case.attributes()
             if attributes:
                 self.project.set_speaker(title, speaker["label"], attributes=attributes)
             self.project.adopt_speaker_guid(speaker["id"], case.guid)
@@ -884,8 +915,9 @@ class _Importer:
         for number, (turn_id, span) in enumerate(touched):
             start, end = span or (None, None)
             guid = base if number == 0 else derived_guid(base, turn_id)
+            kept = selection.guid if number == 0 else None  # exported again as it came
             self.codings.append(
-                CodingRow(turn_id, code_id, coder_id, start, end, memo or None, created, guid)
+                CodingRow(turn_id, code_id, coder_id, start, end, memo or None, created, guid, kept)
             )
         self.result.codings += 1
 

@@ -29,7 +29,8 @@ _CHUNK = 500  # values per IN (...) list
 
 class CodingRow(NamedTuple):
     """A coding to store: ids, the span inside the turn (or None, None for the whole turn),
-    and optionally a memo, the time it was made and the GUID another tool gave it."""
+    and optionally a memo, the time it was made and the GUIDs another tool gave it and the
+    selection it lies on."""
 
     turn_id: int
     code_id: int
@@ -39,6 +40,7 @@ class CodingRow(NamedTuple):
     memo: str | None = None
     created_at: str | None = None
     guid: str | None = None
+    selection_guid: str | None = None
 
 
 class CodingRecords(TranscriptRecords, CodebookRecords, HistoryRecords):
@@ -95,18 +97,31 @@ class CodingRecords(TranscriptRecords, CodebookRecords, HistoryRecords):
                 origin,
                 r.created_at or stamp,
                 guid,
+                r.selection_guid,
             )
             for r, guid in zip(rows, self._coding_guids(rows), strict=True)
         ]
         sql = (
             'INSERT OR IGNORE INTO codings (turn_id, code_id, coder_id, start, "end", memo, '
-            "origin, created_at, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "origin, created_at, guid, selection_guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
+        if not self._keeps_selection_guids():
+            values = [row[:-1] for row in values]
+            sql = sql.replace(", selection_guid", "").replace(", ?)", ")")
         with self.transaction():
             if len(values) < BULK_CODINGS:
                 return self.db.conn.executemany(sql, values).rowcount
             with self.bulk_codings({row.coder_id for row in rows}):
                 return self.db.conn.executemany(sql, values).rowcount
+
+    _has_selection_guids: bool | None = None
+
+    def _keeps_selection_guids(self) -> bool:
+        """Whether the file keeps the selection GUIDs of codings (a file of an older schema,
+        opened by code that must not upgrade it, does not)."""
+        if self._has_selection_guids is None:
+            self._has_selection_guids = "selection_guid" in self.db["codings"].columns_dict
+        return self._has_selection_guids
 
     def _coding_guids(self, rows: list[CodingRow]) -> list[str]:
         """Each row's GUID: its own unless another coding (stored, or earlier in ``rows``)

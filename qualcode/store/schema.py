@@ -503,6 +503,12 @@ CREATE TRIGGER events_are_not_deleted BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 """
 
+# The GUID of the selection another tool gave a coding (NVivo's PlainTextSelection), so that an
+# export gives it back; NULL for codings made here, whose selection GUID is derived.
+SELECTION_GUIDS = """
+ALTER TABLE codings ADD COLUMN selection_guid TEXT;
+"""
+
 # ProjectFile._check_and_upgrade refreshes the planner's statistics after the migrations it runs.
 MIGRATIONS: list[str] = [
     V1,
@@ -513,5 +519,6 @@ MIGRATIONS: list[str] = [
     SUGGESTION_INDEXES,
     CONSENSUS_ORIGIN,
     EVENTS,
+    SELECTION_GUIDS,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
