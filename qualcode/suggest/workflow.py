@@ -47,7 +47,7 @@ PAGE = 2000
 # One encoder for every stored row, compact (evidence is read by programs).
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 CACHE_SIZE = 16
-WEIGHT_SAMPLE = 2000
+WEIGHT_SAMPLE = 1000
 
 _weights: OrderedDict[tuple, Specificity] = OrderedDict()
 _models: OrderedDict[tuple[str, str], tuple[str, LearnedSuggester]] = OrderedDict()
