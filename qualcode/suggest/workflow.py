@@ -278,7 +278,7 @@ def compute_suggestions(
     codebook = project.codebook()
     result = SuggestResult()
     suggesters: list[tuple[Any, int | None, set[int]]] = []
-    weights = keyword_weights(project)
+    weights = keyword_weights(project) if method != "learned" else None
     if method in ("keywords", "all"):
         suggesters.append((KeywordSuggester(codebook, weights=weights), None, set()))
     if method in ("learned", "all"):
