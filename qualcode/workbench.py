@@ -453,10 +453,8 @@ def suggest_transcript(
     if method in ("learned", "all") and chosen is None:
         raise QualcodeError("learned suggestions are made for a coder: choose who you are first")
     learned_for = chosen if method != "keywords" else None
-    if learned_for is not None and project.find_coder(learned_for) is None:
-        if method != "combined":
-            raise QualcodeError(f"{learned_for} has no codings yet to learn from; code some turns")
-        learned_for = None
+    if method != "combined" and learned_for and project.find_coder(learned_for) is None:
+        raise QualcodeError(f"{learned_for} has no codings yet to learn from; code some turns")
     return workflow.compute_suggestions(project, transcript, method=method, coder=learned_for)
 
 

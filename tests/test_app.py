@@ -793,7 +793,11 @@ def test_a_codebook_without_keywords_in_the_transcripts_language_says_so(fresh, 
     assert not fresh.exception and not fresh.error
     # shown literally (markup.literal escapes the colon Streamlit would read as markup)
     assert [w.value for w in fresh.warning] == [
-        literal("no English keywords: keyword suggestions are off for pilot")
+        literal("no English keywords: keyword suggestions are off for pilot"),
+        literal(
+            "combined suggestions for ann are the keyword ones until a model can be learned: "
+            "only 0 coded turns (needs 30)"
+        ),
     ]
 
 

@@ -17,8 +17,9 @@ from qualcode.read.codings import read_codings_csv
 from qualcode.store import Project
 from qualcode.suggest.analysis import analyse
 from qualcode.suggest.evaluate import cross_validate, evaluate, evaluation_data
+from qualcode.suggest.keywords import specificity
 from qualcode.suggest.learned import LearnedSuggester
-from qualcode.suggest.workflow import compute_suggestions
+from qualcode.suggest.workflow import compute_suggestions, iter_turns, keyword_weights
 
 SAMPLES = Path(__file__).parent / "suggestions"
 BOOK = load_codebook(SAMPLES / "food-at-home.yaml")
@@ -131,3 +132,20 @@ def test_no_keywords_in_a_transcripts_language_is_said_not_hidden(tmp_path):
     assert out.exit_code == 0 and out.stderr.splitlines()[0] == notice
     out = runner.invoke(cli, [*base, "evaluate", "--coder", "researcher"])
     assert f"Note: {notice}" in out.stdout
+
+
+def test_keyword_specificity_comes_from_the_projects_participant_turns(tmp_path):
+    project = interviews(tmp_path)
+    weights = keyword_weights(project)
+    turns = list(analyse(iter_turns(project), BOOK))
+    assert len(turns) == 310
+    assert weights == specificity(turns) and weights
+    # The food interviews mention food everywhere: "food" (of "food bank", found apart) in
+    # more than 30 % of the turns counts less; "fridge" counts fully.
+    food = [key for key in weights if key[1:] == ("sharing", "food bank", 0)]
+    assert food and weights[food[0]] < 1
+    assert ("en", "storage", "fridge", None) not in weights
+    assert keyword_weights(project) is weights  # cached until the turns or keywords change
+    (tmp_path / "more.txt").write_text("Interviewer: Hi?\n\nAnna: The food was fine.\n")
+    project.import_files([tmp_path / "more.txt"])
+    assert keyword_weights(project) is not weights

@@ -43,6 +43,7 @@ that (the order of the codes in the turn is kept). A code is suggested when its 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -544,18 +545,43 @@ def scored(
     language = turn.turn.language
     factor = _length_factor(turn.words)
     windows = _windows(turn.sentences, len(turn.turn.text)) if turn.sentences else []
+    firsts = [start for start, _, _ in windows]  # window i starts at sentence i
     found: dict[str, tuple[float, list[KeywordHit]]] = {}
     for code, hits in turn.hits.items():
         best, shown = _score(hits, factor, weights, language), hits
-        for start, end, words in windows:
-            inside = _inside(hits, start, end)
-            if inside and words < turn.words:
-                value = _score(inside, _length_factor(words), weights, language)
-                if value > best:
-                    best, shown = value, inside
+        if windows:
+            best, shown = _best_window(hits, windows, firsts, best, weights, language)
         found[code] = (best, shown)
     values = discounted({code: value for code, (value, _) in found.items()}, relative)
     return {code: (values[code], hits) for code, (_, hits) in found.items()}
+
+
+def _best_window(
+    hits: list[KeywordHit],
+    windows: list[tuple[int, int, int]],
+    firsts: list[int],
+    whole: float,
+    weights: Specificity | None,
+    language: str,
+) -> tuple[float, list[KeywordHit]]:
+    """The better of the whole turn's score and its best window's, with that one's hits.
+    Only a window starting at a sentence with a hit can be the best, and a hit counts in a
+    window when one of its places lies there."""
+    places = [
+        (strength([hit], weights, language), {bisect_right(firsts, s[0]) - 1 for s in hit.spans})
+        for hit in hits
+    ]
+    best, chosen = whole, None
+    for i in sorted(set().union(*(sentences for _, sentences in places))):
+        start, end, words = windows[i]
+        last = bisect_right(firsts, end - 1) - 1
+        total = sum(w for w, sentences in places if any(i <= j <= last for j in sentences))
+        value = 1.0 - math.exp(-total / _length_factor(words))
+        if value > best:
+            best, chosen = value, windows[i]
+    if chosen is None:
+        return whole, hits
+    return best, _inside(hits, chosen[0], chosen[1])
 
 
 def _windows(sentences: list[tuple[int, int]], end: int) -> list[tuple[int, int, int]]:

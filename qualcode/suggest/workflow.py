@@ -47,7 +47,7 @@ PAGE = 2000
 # One encoder for every stored row, compact (evidence is read by programs).
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 CACHE_SIZE = 16
-WEIGHT_SAMPLE = 2000
+WEIGHT_SAMPLE = 1000
 
 _weights: OrderedDict[tuple, Specificity] = OrderedDict()
 _models: OrderedDict[tuple[str, str], tuple[str, LearnedSuggester]] = OrderedDict()
@@ -278,7 +278,7 @@ def compute_suggestions(
     codebook = project.codebook()
     result = SuggestResult()
     suggesters: list[tuple[Any, int | None, set[int]]] = []
-    weights = keyword_weights(project)
+    weights = keyword_weights(project) if method != "learned" else None
     if method in ("keywords", "all"):
         suggesters.append((KeywordSuggester(codebook, weights=weights), None, set()))
     if method in ("learned", "all"):
