@@ -3,7 +3,8 @@
 What becomes what:
 
 - a text source → a transcript: its text from the source file (BOM removed, line ends made LF,
-  trailing white space removed), split into speaker turns by the labels in the text
+  trailing white space removed), with the turns a qualcode export lists for it in
+  ``qualcode.json``; else split into speaker turns by the labels in the text
   (:func:`qualcode.read.labels.split_turns`, with the speakers the project's cases name), or
   one turn per paragraph where there are none; text before the first label that a selection
   codes becomes a turn of the unknown speaker ``?``;
@@ -16,7 +17,8 @@ What becomes what:
   links), the description of a selection without codes (MAXQDA's comments) and QualCoder's
   annotations become memos on the turns they touch, by the note's author;
 - cases → speakers' roles and attributes (variables ``role`` and the others), where a case
-  names a speaker of the transcript (variable ``speaker``, or the case's name);
+  names a speaker of the transcript (variable ``speaker``, or the case's name); a code with a
+  case's GUID (qualcode's case codes) is the case's, neither a code nor codings;
 - a transcript's group: the source's variable ``group``, else the one set of sources it
   belongs to, else the ``group`` given to the import.
 
@@ -299,8 +301,21 @@ def _read_model(archive: Archive) -> _Model:
     model.codes = nest_paths(model.codes, where)
     model.cases = [_case(parts, model) for parts in case_elements]
     model.case_guids = {case.guid for case in model.cases if case.guid}
+    model.codes = _without_cases(model.codes, model.case_guids)
     model.extras = _read_extras(archive)
     return model
+
+
+def _without_cases(codes: list[RefiCode], cases: set[str]) -> list[RefiCode]:
+    """The codes that are no case's: a code with a case's GUID (qualcode's case codes, which
+    code each speaker's turns for QualCoder) stands for the case, not a theme."""
+    kept = []
+    for code in codes:
+        if code.guid in cases:
+            continue
+        code.children = _without_cases(code.children, cases)
+        kept.append(code)
+    return kept
 
 
 def _read_user(
@@ -430,6 +445,23 @@ EXTRAS_SCHEMA = {
                 "languages": {"type": "array", "items": {"$ref": "#/$defs/language"}},
             },
         },
+        "turns": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "array",
+                "items": {
+                    "type": "array",
+                    "prefixItems": [
+                        {"type": "integer", "minimum": 0},
+                        {"type": "integer", "minimum": 0},
+                        {"type": "string", "minLength": 1},
+                        {"type": ["string", "null"]},
+                    ],
+                    "minItems": 3,
+                    "maxItems": 4,
+                },
+            },
+        },
         "codes": {
             "type": "object",
             "additionalProperties": {
@@ -479,6 +511,7 @@ def _read_extras(archive: Archive) -> dict[str, Any]:
             where,
         )
     extras["codes"] = {normal_guid(k): v for k, v in extras.get("codes", {}).items()}
+    extras["turns"] = {normal_guid(k): v for k, v in extras.get("turns", {}).items()}
     return extras
 
 
@@ -805,9 +838,14 @@ class _Importer:
         cases = [
             case for case in self.model.cases if not case.sources or source_guid in case.sources
         ]
-        split = split_turns(parsed.text, parsed.source, known_labels=[c.label for c in cases])
-        spans = [s.span for s in selections if s.span] + [span for _guid, span in note_spans]
-        turns = _with_preamble(split, spans)
+        split = self.kept_turns(source_guid, name, parsed)
+        if split is None:
+            labels = [c.label for c in cases]
+            split = split_turns(parsed.text, parsed.source, known_labels=labels)
+            spans = [s.span for s in selections if s.span] + [span for _guid, span in note_spans]
+            turns = _with_preamble(split, spans)
+        else:
+            turns = split.turns
         parsed = ParsedTranscript(parsed.source, parsed.text, turns, split.labelled, split.notices)
         if len(turns) > len(split.turns):
             parsed.notices.append(
@@ -832,6 +870,29 @@ class _Importer:
         self.project.adopt_transcript_guid(transcript_id, source_guid)
         self.describe_speakers(title, transcript_id, cases)
         return transcript_id
+
+    def kept_turns(
+        self, source_guid: str | None, name: str, parsed: ParsedTranscript
+    ) -> ParsedTranscript | None:
+        """The turns qualcode wrote for this source in ``qualcode.json``, exactly as they
+        were; None where it wrote none, or (with a notice) where they do not fit the text,
+        which is then split by its speaker labels."""
+        kept = self.model.extras.get("turns", {}).get(source_guid or "")
+        if not kept:
+            return None
+        turns = [ParsedTurn(row[2], row[0], row[1], (row + [None])[3]) for row in kept]
+        previous = 0
+        for number, turn in enumerate(turns, 1):
+            if not previous <= turn.start <= turn.end <= len(parsed.text):
+                self.result.notices.append(
+                    f"{self.archive.where(EXTRAS)}: turn {number} of {name!r} "
+                    f"({turn.start}-{turn.end}) does not fit the source's text "
+                    f"({len(parsed.text)} characters); its turns are found by speaker labels"
+                )
+                return None
+            previous = turn.end
+        labelled = any(turn.speaker != UNKNOWN_SPEAKER for turn in turns)
+        return ParsedTranscript(parsed.source, parsed.text, turns, labelled)
 
     def sole_set(self, source: str | None) -> str | None:
         """The name of the one set of sources this source belongs to (MAXQDA's document sets,
@@ -896,7 +957,8 @@ class _Importer:
         self, coding: _Coding, selection: _Selection, touched: list[tuple[int, Any]]
     ) -> None:
         if coding.code in self.model.case_guids:
-            self.not_codes["refer to a case, not a code"] += 1
+            if not self.model.extras.get("turns"):  # qualcode's case codes mark turns
+                self.not_codes["refer to a case, not a code"] += 1
             return
         code_id = self.code_ids.get(coding.code or "")
         if code_id is None:
