@@ -169,6 +169,11 @@ def test_a_qualcoder_project_moves_in_with_every_coding_on_its_text(project, tmp
     assert project.transcripts()[0]["group"] == "Netværk 1"
     notices = "\n".join(result.notices)
     assert "1 coding(s) cross a turn boundary and were split" in notices
+    # which: the row, its code, the turns and the text it covered, label and all
+    assert result.split == [
+        "code_text ctid 4 in 'netvaerk-1.txt', 'Sagde fra', turns 2-3: 'chefen. D2: Fællesskabet'"
+    ]
+    assert notices.count(result.split[0]) == 1
     assert "'D9'" in notices and "'interviewdato'" in notices
     assert "1 source(s) without text" in notices
 
@@ -259,6 +264,10 @@ def test_a_taguette_project_made_by_taguette_moves_in_with_every_highlight_on_it
     ]  # fmt: skip
     assert result.codings == 7 and result.coding_rows == 8 and result.codes_added == []
     assert any("1 coding(s) cross a turn boundary" in n for n in result.notices)
+    assert result.split == [
+        "highlights id 6 in 'Netværk 2', 'boundaries', turns 2-3: "
+        "'første gang. D2: For mig handler det om fællesskabet'"
+    ]
 
 
 def test_taguette_offsets_are_utf8_bytes_of_the_text_nodes():

@@ -769,3 +769,43 @@ def test_sources_without_text_in_the_archive_are_skipped_and_never_fetched(proje
     notices = "\n".join(result.notices)
     assert "skipped source 'linked.txt': its text is linked outside the archive" in notices
     assert "skipped source 'rich.docx': it has no plain-text version" in notices
+
+
+def test_a_coding_across_two_turns_is_split_and_the_summary_says_which(project, tmp_path):
+    """One NVivo selection from D1's turn into D2's, over the label, æøå and an emoji, in
+    UTF-16 code units after an emoji: a coding per turn, each on its own text, and the
+    summary names the selection, its code, its turns and all the text it covered."""
+    across = "fri om fredagen.\r\nD2: Jeg er enig 👍"
+    inside = "grænser er svære"
+    path = write_qdpx(
+        tmp_path / "p.qdpx",
+        selection(*units(RAW, across, "utf16")) + selection(*units(RAW, inside, "utf16")),
+        origin="NVivo 14",
+    )
+    result = import_qdpx(project, path)
+    label = '{"da": "Pauser", "en": "Pauser"}'
+    assert sorted(coded_texts(project).elements()) == [
+        ("pilot", label, "Jeg er enig 👍", "Anna"),
+        ("pilot", label, "fri om fredagen.", "Anna"),
+        ("pilot", label, "grænser er svære", "Anna"),
+    ]
+    assert [(c["turn"], c["start"] is not None) for c in project.codings()] == [
+        (2, True),
+        (3, True),
+        (3, True),
+    ]
+    assert (result.codings, result.coding_rows) == (2, 3)
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("project.qde").decode("utf-8")
+    guid = derived(*units(RAW, across, "utf16"))
+    line = xml[: xml.index(f'guid="{guid}"')].count("\n") + 1
+    which = (
+        f"selection {guid} (line {line}) in 'pilot.docx', 'Pauser', turns 2-3: "
+        "'fri om fredagen. D2: Jeg er enig 👍'"
+    )
+    assert result.split == [which]
+    assert (
+        f"{path}:project.qde: 1 coding(s) cross a turn boundary and were split into one "
+        f"coding per turn (a qualcode coding lies in one turn; what lies between the turns, "
+        f"such as the next speaker's label, is coded in none): {which}" in result.notices
+    )

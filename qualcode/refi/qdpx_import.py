@@ -87,6 +87,7 @@ RESERVED = {"speaker", "role", "group", "language"}
 CASE_RESERVED = {"speaker", "role"}
 FALLBACK_CODER = "unknown"
 UNDECIDED_LISTED = 50
+SPLIT_LISTED = 10
 
 
 @dataclass
@@ -108,6 +109,9 @@ class RefiImportResult:
     already: int = 0
     """Codings that were already in the project."""
     memos: int = 0
+    split: list[str] = field(default_factory=list)
+    """The codings that cross a turn boundary, each stored as one coding per turn it touches
+    (a qualcode coding lies in one turn): where each is, its code, turns and text."""
     undecided: list[UndecidedSelection] = field(default_factory=list)
     """Selections not imported because their position units cannot be decided."""
     notices: list[str] = field(default_factory=list)
@@ -558,6 +562,7 @@ class _Importer:
         self.interviewers: list[str] = []
         self.coders: dict[str, int] = {}
         self.code_ids: dict[str, int] = {}
+        self.code_names: dict[str, str] = {}
         self.codings: list[CodingRow] = []
         self.attached: set[str] = set()
         self.names: set[str] = set()
@@ -605,6 +610,9 @@ class _Importer:
         self.result.codes_added = plan.added
         ids = self.project.code_ids()
         self.code_ids = {guid: ids[key] for guid, key in plan.key_by_guid(self.model.codes).items()}
+        self.code_names = {
+            code.guid: code.name for top in self.model.codes for code in top.walk() if code.guid
+        }
 
     def coder(self, user: str | None) -> int:
         """The coder a REFI user is: matched by name, added when new."""
@@ -951,19 +959,23 @@ class _Importer:
                 self.attached.add(guid)
                 self.store_memo(touched, note.text, note.user or selection.user, note.date, guid)
         for coding in selection.codings:
-            self.store_coding(coding, selection, touched)
+            if self.store_coding(coding, selection, touched) and len(touched) > 1:
+                where = f"selection {selection.guid or '(no GUID)'} (line {selection.line})"
+                code = self.code_names.get(coding.code or "", "?")
+                self.result.split.append(split_coding(where, source, code, turns, selection.span))
 
     def store_coding(
         self, coding: _Coding, selection: _Selection, touched: list[tuple[int, Any]]
-    ) -> None:
+    ) -> bool:
+        """Store a coding on the turns it touches; False where it is no coding of ours."""
         if coding.code in self.model.case_guids:
             if not self.model.extras.get("turns"):  # qualcode's case codes mark turns
                 self.not_codes["refer to a case, not a code"] += 1
-            return
+            return False
         code_id = self.code_ids.get(coding.code or "")
         if code_id is None:
             self.not_codes["refer to no code of the codebook"] += 1
-            return
+            return False
         if self.nvivo:  # NVivo for Windows stamps every Coding with the exporting user
             user, date = selection.user or coding.user, selection.date or coding.date
         else:
@@ -982,6 +994,7 @@ class _Importer:
                 CodingRow(turn_id, code_id, coder_id, start, end, memo or None, created, guid, kept)
             )
         self.result.codings += 1
+        return True
 
     def store_codings(self) -> None:
         """Store the codings of the whole file at once (the bulk path for a big project); a
@@ -1010,6 +1023,8 @@ class _Importer:
 
     def report(self) -> None:
         where, notices = self.where(), self.result.notices
+        if self.result.split:
+            notices.append(split_notice(where, self.result.split))
         undecided = self.result.undecided
         notices.extend(str(selection) for selection in undecided[:UNDECIDED_LISTED])
         if len(undecided) > UNDECIDED_LISTED:
@@ -1049,12 +1064,35 @@ class _Importer:
             )
 
 
+def split_coding(where: str, source: str, code: str, turns: _Turns, span: Span) -> str:
+    """A coding split across turns, for the summary: where it is, its code, the turns it
+    touches and the text it covers (with what lies between the turns, such as a label)."""
+    numbers = turns.numbers(span)
+    text = excerpt(turns.text[span.start : span.end], 60)
+    return f"{where} in {source!r}, {code!r}, turns {numbers[0]}-{numbers[-1]}: {text!r}"
+
+
+def split_notice(where: str, split: list[str]) -> str:
+    """The summary's line on the codings split across turns: how many, and which."""
+    listed = "; ".join(split[:SPLIT_LISTED]) + (" …" if len(split) > SPLIT_LISTED else "")
+    return (
+        f"{where}: {len(split)} coding(s) cross a turn boundary and were split into one "
+        f"coding per turn (a qualcode coding lies in one turn; what lies between the turns, "
+        f"such as the next speaker's label, is coded in none): {listed}"
+    )
+
+
 class _Turns:
     """A transcript's turns, to find the ones a span touches."""
 
     def __init__(self, turns: list[tuple[int, int, int]], text: str):
         self.turns, self.text = turns, text
         self.starts = [start for _id, start, _end in turns]
+
+    def numbers(self, span: Span) -> list[int]:
+        """The numbers (1-based, in text order) of the turns a span touches."""
+        touched = {turn_id for turn_id, _ in self.touched(span)}
+        return [n for n, (turn_id, _, _) in enumerate(self.turns, 1) if turn_id in touched]
 
     def touched(self, span: Span) -> list[tuple[int, tuple[int, int] | None]]:
         """``(turn id, span inside the turn or None for the whole turn)`` for each turn whose
