@@ -337,3 +337,17 @@ def test_the_command_line_moves_in_and_refuses_other_sqlite_files(project, tmp_p
         f"Error: {project.path}: an SQLite database, but neither a QualCoder nor a Taguette "
         "project\n"
     )
+
+
+def test_a_coding_split_on_moving_in_is_exported_as_one_selection(project, tmp_path):
+    """QualCoder's coding over two turns, split on moving in, goes out to a .qdpx as the one
+    selection it was, the label between included."""
+    from test_refi_import import exported_selections
+
+    from qualcode.refi import export_qdpx
+
+    import_project(project, qualcoder_project(tmp_path / "studie.qda"))
+    export_qdpx(project, tmp_path / "out.qdpx")
+    covered = sorted(text for text, _element in exported_selections(tmp_path / "out.qdpx"))
+    assert "chefen.\nD2: Fællesskabet" in covered
+    assert len(covered) == len(project.codings()) - 1

@@ -330,12 +330,14 @@ class _Landing:
         coder_id = self.coder(passage.coder)
         created = stored_datetime(passage.date)
         base = passage.guid or derived_guid(self.moving.tool, self.moving.name, passage.row)
+        # the parts of a coding split across turns share a selection GUID: exported as one
+        selection = derived_guid("selection", base) if len(touched) > 1 else None
         for number, (turn_id, span) in enumerate(touched):
             start, end = span or (None, None)
             guid = base if number == 0 else derived_guid(base, turn_id)
             memo = _join([passage.memo]) or None
             self.codings.append(
-                CodingRow(turn_id, code_id, coder_id, start, end, memo, created, guid)
+                CodingRow(turn_id, code_id, coder_id, start, end, memo, created, guid, selection)
             )
         self.result.codings += 1
 

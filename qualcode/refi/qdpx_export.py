@@ -24,7 +24,8 @@ What goes where:
   without a coding: QualCoder makes an empty annotation of each such selection;
 - every coding → its own ``<PlainTextSelection>`` (the whole turn, or turn start + span) with
   one ``<Coding>`` (creating user and date); its memo is the selection's description and a
-  ``<Note>`` the coding points to;
+  ``<Note>`` the coding points to. The parts of another tool's coding that the import split
+  across turns (they share its selection GUID) go out as that one selection again;
 - every speaker but the unknown one → a ``<Case>`` with the case variables ``speaker``,
   ``role`` and the speaker's attributes (its group is its transcript's), its ``<SourceRef>``
   (the transcript) and ``<SelectionRef>`` (its turns), and a ``<Code>`` of the same GUID after
@@ -216,10 +217,15 @@ class _Writer:
         variable, ``group``, is a variable of its own)."""
         self.units = utf16_units("")
         """Character offset → UTF-16 position in the transcript being written."""
+        self.text = ""
+        """The text of the transcript being written."""
+        self.joined_end: dict[int, int] = {}
+        self.continued: set[int] = set()
         self.book = project.codebook()
         self.language = self.book.languages[0] if self.book.languages else None
 
     def write(self, name: str) -> None:
+        self.joined_end, self.continued = self._joined_codings()
         head = self.project.query("SELECT guid, created_at FROM project WHERE id = 1")
         attributes = {"name": _clean(name) or "qualcode", "origin": origin()}
         if head and refi_datetime(head[0]["created_at"]):
@@ -390,6 +396,7 @@ class _Writer:
             attributes["creationDateTime"] = refi_datetime(transcript["imported_at"])
         source = _item("TextSource", attributes)
         self.units = utf16_units(transcript["text"])
+        self.text = transcript["text"]
         codings = self._codings_by_turn(transcript["id"])
         memos = self._memos_by_turn(transcript["id"])
         turns = self.project.db.execute(
@@ -401,7 +408,8 @@ class _Writer:
             if label != UNKNOWN_SPEAKER:  # a turn of no case is in qualcode.json only
                 self.turn(source, guid, turn, (start, end), label, speaker_guid, memos)
             for coding in codings.get(turn, []):
-                self.coding(source, coding, start)
+                if coding["id"] not in self.continued:  # written with its first part
+                    self.coding(source, coding, start)
         for memo_guids in memos.values():
             for memo_guid in memo_guids:  # QualCoder reads the notes its sources point to
                 _sub(source, "NoteRef", {"targetGUID": memo_guid})
@@ -438,6 +446,10 @@ class _Writer:
         start, end = coding["turn_start"], coding["turn_end"]
         if coding["start"] is not None:
             start, end = turn_start + coding["start"], turn_start + coding["end"]
+        text = coding["text"]
+        if coding["id"] in self.joined_end:  # one coding of another tool, split across turns
+            end = self.joined_end[coding["id"]]
+            text = self.text[start:end]
         guid = xml_guid(coding["guid"], "coding", coding["id"])
         dated = {"creatingUser": self.users[coding["coder_id"]]}
         when = refi_datetime(coding["created_at"])
@@ -448,7 +460,7 @@ class _Writer:
             kept = derived_guid("coding-selection", guid)
         self.selections.add(kept)
         attributes = {"guid": kept}
-        attributes["name"] = excerpt(coding["text"])
+        attributes["name"] = excerpt(text)
         selection = _sub(
             source, "PlainTextSelection", {**attributes, **self.range(start, end), **dated}
         )
@@ -464,6 +476,40 @@ class _Writer:
         """The positions of ``[start, end)`` (character offsets in the transcript) in UTF-16
         code units."""
         return {"startPosition": str(self.units(start)), "endPosition": str(self.units(end))}
+
+    def _joined_codings(self) -> tuple[dict[int, int], set[int]]:
+        """The codings that are parts of one selection of another tool, split across turns
+        on import (the parts share the selection's GUID, code and coder, and each reaches
+        the edge of its turn towards the next): the end, in characters of its transcript,
+        of the selection each first part is written as; and the later parts, written with
+        it. So one coding goes out as one selection again, the label between included."""
+        rows = self.project.query(
+            """SELECT c.id, c.selection_guid, c.code_id, c.coder_id, c.start, c."end",
+                      t.transcript_id, t.turn, t.start AS turn_start, t."end" AS turn_end
+               FROM codings c JOIN turns t ON t.id = c.turn_id
+               WHERE c.selection_guid IS NOT NULL
+               ORDER BY t.transcript_id, c.selection_guid, c.code_id, c.coder_id, t.turn, c.id"""
+        )
+        ends: dict[int, int] = {}
+        continued: set[int] = set()
+        first = previous = None
+        for row in rows:
+            start = row["turn_start"] + (row["start"] or 0)
+            end = row["turn_end"] if row["start"] is None else row["turn_start"] + row["end"]
+            key = (row["transcript_id"], row["selection_guid"], row["code_id"], row["coder_id"])
+            if (
+                previous is not None
+                and previous["key"] == key
+                and row["turn"] == previous["turn"] + 1
+                and previous["end"] == previous["turn_end"]
+                and start == row["turn_start"]
+            ):
+                ends[first] = end
+                continued.add(row["id"])
+            else:
+                first = row["id"]
+            previous = {"key": key, "turn": row["turn"], "end": end, "turn_end": row["turn_end"]}
+        return ends, continued
 
     def _codings_by_turn(self, transcript_id: int) -> dict[int, list[dict[str, Any]]]:
         rows = self.project.query(
@@ -519,6 +565,8 @@ class _Writer:
                 turn = (memo["start"], memo["end"])
                 self.note(guid, title, memo["text"], memo["coder_id"], memo["updated_at"], turn)
             for coding in coding_memos:
+                if coding["id"] in self.continued:  # its first part's note is the memo
+                    continue
                 guid = coding_note_guid(xml_guid(coding["guid"], "coding", coding["id"]))
                 title = f"Memo on coding {coding['key']}, {coding['name']} turn {coding['turn']}"
                 self.note(guid, title, coding["memo"], coding["coder_id"], coding["created_at"])

@@ -989,7 +989,7 @@ class _Importer:
         for number, (turn_id, span) in enumerate(touched):
             start, end = span or (None, None)
             guid = base if number == 0 else derived_guid(base, turn_id)
-            kept = selection.guid if number == 0 else None  # exported again as it came
+            kept = selection.guid  # exported again as it came, one selection over its parts
             self.codings.append(
                 CodingRow(turn_id, code_id, coder_id, start, end, memo or None, created, guid, kept)
             )
