@@ -13,6 +13,10 @@ Sets:
   interviews are scored by a suggester fitted on the tuning interviews only
   (``qualcode evaluate --held-out interview-ben --held-out ...``).
 * ``samples``: the demo project (the study's own focus groups, coder-a and coder-b).
+* ``segments``: ``tests/suggestions/segments/`` (six interviews on cycling to work answered in
+  one or two sentences, 120 participant turns, eight codes), cross-validated by transcript.
+* ``segments-heldout``: ``tests/suggestions/segments-heldout/`` (two more, 40 turns, never
+  used for tuning), scored by a suggester fitted on the six.
 
 Each set is imported into a temporary project (``qualcode init --codebook``, ``import``,
 ``codings import``) and scored with :func:`qualcode.suggest.evaluate.evaluate`, the code
@@ -41,9 +45,12 @@ SAMPLES = ROOT / "tests" / "suggestions"
 CODED = (0, 25, 50, 100, 200)
 
 
-def interview_project(path: Path, folders: list[Path]) -> Project:
-    """A project of the food-at-home codebook with the interviews and codings of ``folders``."""
-    project = Project.create(path, load_codebook(SAMPLES / "food-at-home.yaml"))
+def interview_project(
+    path: Path, folders: list[Path], codebook: Path = SAMPLES / "food-at-home.yaml"
+) -> Project:
+    """A project of the food-at-home codebook (or ``codebook``) with the interviews and
+    codings of ``folders``."""
+    project = Project.create(path, load_codebook(codebook))
     with project.transaction():
         for folder in folders:
             project.import_files(sorted(folder.glob("*.txt")), group=folder.name)
@@ -71,6 +78,14 @@ def curve(project: Project, coder: str, held_out: list[str] | None = None) -> li
 
 
 def measure(name: str, folder: Path) -> dict[str, list[dict]]:
+    if name in ("segments", "segments-heldout"):
+        tuning = SAMPLES / "segments"
+        folders = [tuning] if name == "segments" else [tuning, SAMPLES / "segments-heldout"]
+        project = interview_project(folder / f"{name}.db", folders, SAMPLES / "cycling.yaml")
+        if name == "segments":
+            return {"researcher": curve(project, "researcher")}
+        names = [path.stem for path in sorted((SAMPLES / name).glob("*.txt"))]
+        return {"researcher": curve(project, "researcher", names)}
     if name == "samples":
         project = create_demo_project(folder / "demo.db")
         return {coder: curve(project, coder) for coder in ("coder-a", "coder-b")}
@@ -86,7 +101,11 @@ def measure(name: str, folder: Path) -> dict[str, list[dict]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", action="append", choices=("interviews", "heldout", "samples"))
+    parser.add_argument(
+        "--set",
+        action="append",
+        choices=("interviews", "heldout", "samples", "segments", "segments-heldout"),
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     results = {}

@@ -49,6 +49,25 @@ def test_the_interviews_are_long_turns_every_one_coded_with_the_codebooks_codes(
     assert all(code.keywords["en"] for code, _ in BOOK.walk())
 
 
+def test_the_segments_are_short_answers_coded_with_the_cycling_codes():
+    book = load_codebook(SAMPLES / "cycling.yaml")
+    for folder, transcripts, count, coded in (
+        ("segments", 6, 120, 142),
+        ("segments-heldout", 2, 40, 51),
+    ):
+        turns = participant_turns(SAMPLES / folder)
+        assert len({name for name, _ in turns}) == transcripts
+        assert len(turns) == count
+        assert all(3 <= len(text.split()) <= 30 for text in turns.values())
+        with open(SAMPLES / folder / "codings.csv", newline="") as file:
+            rows = list(csv.DictReader(file))
+        assert len(rows) == coded
+        assert {row["code"] for row in rows} == set(book.keys())
+        assert {(row["transcript"], int(row["turn"])) for row in rows} <= set(turns)
+    assert len(book.keys()) == 8
+    assert all(code.keywords["en"] for code, _ in book.walk())
+
+
 def interviews(tmp_path: Path) -> Project:
     project = Project.create(tmp_path / "food.db", BOOK)
     with project.transaction():
