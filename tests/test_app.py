@@ -978,3 +978,19 @@ def test_keywords_proposed_on_the_codebook_page_are_added_when_ticked(app, demo)
         "sende mail",
         "snak",
     ]
+
+
+def test_the_memos_view_follows_the_speaker_filter(app, demo):
+    turns = demo.turns(EN, role="participant")
+    first = turns[0]["id"]
+    speaker = turns[0]["speaker"]
+    second = next(t["id"] for t in turns if t["speaker"] != speaker)
+    demo.set_speaker(EN, speaker, attributes={"gender": "f"})
+    demo.set_memo(first, "coder-a", "Her breath")
+    demo.set_memo(second, "coder-a", "Another speaker")
+    assert demo.turn(second)["speaker"] != speaker
+    open_page(app, "reports")
+    app.segmented_control(key="report_view").set_value("memos").run()
+    app.multiselect(key="report_speakers").set_value(["gender=f"]).run()
+    assert not app.exception, app.exception
+    assert list(app.dataframe[0].value["memo"]) == ["Her breath"]

@@ -404,6 +404,8 @@ def test_memos_are_listed_and_their_csv_cannot_start_a_formula(run):
     assert code == 0 and out.strip() == "(none)"
     code, _, err = run("memos", "--code", "nope")
     assert code == 1 and err.strip().endswith("unknown code 'nope'")
+    code, _, err = run("memos", "--attribute", "gender=x")
+    assert code == 1 and err.strip().endswith("no speaker has gender = x")
 
 
 def test_undo_redo_and_the_history_of_coding_actions(run):

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import click
 
-from qualcode.cli.common import FilePath, coder_option, emit, format_option, pass_project
+from qualcode.cli.common import (
+    FilePath,
+    attribute_pairs,
+    attributes_option,
+    coder_option,
+    emit,
+    format_option,
+    pass_project,
+)
 from qualcode.errors import QualcodeError, shown
 from qualcode.export.codings import write_codings_csv
 from qualcode.read.codings import read_codings_csv
@@ -112,13 +120,20 @@ def history(project: Project, coder: str | None, limit: int, offset: int, fmt: s
 @click.option(
     "--code", "code_key", help="Only memos on turns coded with this code (or a sub-code)."
 )
+@attributes_option("Only memos on turns of speakers with this attribute value. Repeatable.")
 @format_option
 @pass_project
-def memos(project: Project, coder: str | None, code_key: str | None, fmt: str) -> None:
+def memos(
+    project: Project,
+    coder: str | None,
+    code_key: str | None,
+    attributes: tuple[str, ...],
+    fmt: str,
+) -> None:
     """List memos with their turns: transcript, turn, speaker, coder, the coder's codes, memo."""
     from qualcode.analyse.memos import COLUMNS, memo_table
 
-    rows = memo_table(project, coder, code_key)
+    rows = memo_table(project, coder, code_key, attribute_pairs(attributes))
     columns = COLUMNS if fmt != "table" else [c for c in COLUMNS if c not in ("text", "updated")]
     emit(rows, fmt, columns)
 

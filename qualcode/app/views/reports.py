@@ -328,14 +328,16 @@ def quotes_view(project: Project, coder: str | None, where: Attributes) -> None:
     quote_cards(project, theme, coder, pseudonymize, where)
 
 
-def memos_view(project: Project, coder: str | None) -> None:
+def memos_view(project: Project, coder: str | None, where: Attributes) -> None:
     """Every memo with its turn (of the chosen coder, or everyone's with Automatic), filtered
-    by a code, and as a CSV download."""
+    by a code and by the speakers chosen above, and as a CSV download."""
     book = project.codebook()
     code = session.choose_code(st, "On turns coded with", book, "Any code (or none)", "memo_code")
-    rows = session.derived(memo_table, project, coder, code)
+    rows = session.derived(memo_table, project, coder, code, where)
     whose = f"by {coder}" if coder else "by every coder"
-    st.caption(literal(f"{len(rows)} memo(s) {whose}."))
+    speakers = " and ".join(f"{name} = {value}" for name, value in where)
+    on = f", on turns of speakers with {speakers}" if where else ""
+    st.caption(literal(f"{len(rows)} memo(s) {whose}{on}."))
     if not rows:
         return
     table_page(pd.DataFrame(rows, columns=MEMO_COLUMNS), "memos")
@@ -439,7 +441,7 @@ def page() -> None:
             "cooccurrence": lambda: cooccurrence_view(project, coder, rollup, where),
             "crosstab": lambda: crosstab_view(project, coder, rollup, where),
             "quotes": lambda: quotes_view(project, coder, where),
-            "memos": lambda: memos_view(project, coder),
+            "memos": lambda: memos_view(project, coder, where),
             "themes": lambda: writeup_view(project, coder),
             "framework": lambda: framework_view(project, coder),
             "saturation": lambda: saturation_view(project, coder),
