@@ -509,6 +509,19 @@ SELECTION_GUIDS = """
 ALTER TABLE codings ADD COLUMN selection_guid TEXT;
 """
 
+# A coder's learned suggester (qualcode.suggest.learned), kept so that a new process does not
+# train it again: the fingerprint of what it was trained on (the coder's codings and
+# rejections, the codebook) and the model as plain JSON numbers, never pickled objects. It is
+# derived state: replaced when the fingerprint changes, and gone with its coder.
+LEARNED_MODELS = """
+CREATE TABLE learned_models (
+    coder_id INTEGER PRIMARY KEY REFERENCES coders(id) ON DELETE CASCADE,
+    fingerprint TEXT NOT NULL,
+    model TEXT NOT NULL,
+    trained_at TEXT NOT NULL
+);
+"""
+
 # ProjectFile._check_and_upgrade refreshes the planner's statistics after the migrations it runs.
 MIGRATIONS: list[str] = [
     V1,
@@ -520,5 +533,6 @@ MIGRATIONS: list[str] = [
     CONSENSUS_ORIGIN,
     EVENTS,
     SELECTION_GUIDS,
+    LEARNED_MODELS,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
