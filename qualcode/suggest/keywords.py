@@ -544,18 +544,49 @@ def scored(
     language = turn.turn.language
     factor = _length_factor(turn.words)
     windows = _windows(turn.sentences, len(turn.turn.text)) if turn.sentences else []
+    windows = [(start, end, _length_factor(w)) for start, end, w in windows if w < turn.words]
     found: dict[str, tuple[float, list[KeywordHit]]] = {}
     for code, hits in turn.hits.items():
         best, shown = _score(hits, factor, weights, language), hits
-        for start, end, words in windows:
-            inside = _inside(hits, start, end)
-            if inside and words < turn.words:
-                value = _score(inside, _length_factor(words), weights, language)
-                if value > best:
-                    best, shown = value, inside
+        if windows:
+            value, window = _best_window(hits, windows, weights, language)
+            if value > best:
+                best, shown = value, _inside(hits, *window)
         found[code] = (best, shown)
     values = discounted({code: value for code, (value, _) in found.items()}, relative)
     return {code: (values[code], hits) for code, (_, hits) in found.items()}
+
+
+def _best_window(
+    hits: list[KeywordHit],
+    windows: list[tuple[int, int, float]],
+    weights: Specificity | None,
+    language: str,
+) -> tuple[float, tuple[int, int]]:
+    """The best score of the code's ``hits`` in one of ``windows`` (first character, end
+    character, length factor) and that window's (first, end): the first best, as scoring
+    each window's :func:`_inside` hits would find, without building them."""
+    items = [
+        (
+            (hit.keyword.weight if hit.word is None else PARTIAL)
+            * (weights.get((language, *hit.key), 1.0) if weights else 1.0),
+            [first for first, _ in hit.spans],
+        )
+        for hit in hits
+    ]
+    best, chosen = 0.0, (0, 0)
+    for start, end, factor in windows:
+        total = 0
+        for weight, firsts in items:
+            for first in firsts:
+                if start <= first < end:
+                    total += weight
+                    break
+        if total:
+            value = 1.0 - math.exp(-total / factor)
+            if value > best:
+                best, chosen = value, (start, end)
+    return best, chosen
 
 
 def _windows(sentences: list[tuple[int, int]], end: int) -> list[tuple[int, int, int]]:
