@@ -144,7 +144,7 @@ def test_learned_evidence_is_never_another_codes_keyword(project):
         labels[i] = {"awareness": boss, "boundaries": False}
     model = LearnedSuggester(book).fit(analyse(turns, book, terms=True), labels)
     names = model.feature_names()
-    weights = model.models["awareness"].coef_[0]
+    weights = model.weights("awareness")
     assert weights[names.index("keywords:boundaries")] > 0
     new = [TurnText(100, "Min chef ville have weekendarbejde.", "da")]
     [suggestion] = [

@@ -273,3 +273,85 @@ def test_too_few_codings_give_a_notice_not_an_error(small):
     result = compute_suggestions(small, method="learned", coder="ann")
     assert result.notices == ["no learned suggestions for ann: only 1 coded turns (needs 30)"]
     assert result.stored == {}
+
+
+def test_a_trained_model_is_kept_in_the_project_file_until_the_codings_change(demo, monkeypatch):
+    from qualcode.suggest import workflow
+
+    first = compute_suggestions(demo, method="learned", coder="coder-a")
+    rows = demo.query("SELECT coder_id, fingerprint, model FROM learned_models")
+    assert [row["coder_id"] for row in rows] == [demo.find_coder("coder-a")]
+    assert rows[0]["fingerprint"] == workflow.fingerprint(demo, "coder-a")
+    before = [(r["turn_id"], r["code"], r["score"]) for r in list_suggestions(demo)]
+
+    # A new process: nothing in memory. The stored model is read, not trained again.
+    workflow._models.clear()
+    monkeypatch.setattr(LearnedSuggester, "fit", lambda *a: pytest.fail("trained again"))
+    again = compute_suggestions(demo, method="learned", coder="coder-a")
+    assert again.stored == first.stored
+    assert [(r["turn_id"], r["code"], r["score"]) for r in list_suggestions(demo)] == before
+
+    # One more coding: the fingerprint changes and the model is trained (and stored) again.
+    monkeypatch.undo()
+    workflow._models.clear()
+    turn = demo.turn_id("netvaerk-2", 3)
+    demo.add_codings(turn, ["community"], "coder-a")
+    fits = []
+    real_fit = LearnedSuggester.fit
+    monkeypatch.setattr(LearnedSuggester, "fit", lambda *a: fits.append(1) or real_fit(*a))
+    compute_suggestions(demo, method="learned", coder="coder-a")
+    assert fits == [1]
+    [row] = demo.query("SELECT fingerprint FROM learned_models")
+    assert row["fingerprint"] == workflow.fingerprint(demo, "coder-a") != rows[0]["fingerprint"]
+
+
+def test_a_stored_model_predicts_what_scikit_learn_predicts(demo):
+    import json
+
+    import numpy
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from qualcode.suggest import learned, workflow
+
+    book = demo.codebook()
+    turns, labels = training_data(demo, "coder-a")
+    analysed = list(analyse(turns, book, terms=True))
+    model = LearnedSuggester(book).fit(analysed, labels)
+    kept = LearnedSuggester.from_dict(book, json.loads(json.dumps(model.to_dict())))
+    new = list(analyse(list(workflow.iter_turns(demo)), book, terms=True))
+    # scikit-learn's own transform and predict_proba, fitted as the suggester fits.
+    examples = [t for t in analysed if labels.get(t.turn.id)]
+    vectorizer = TfidfVectorizer(analyzer=learned._identity, sublinear_tf=True, min_df=2)
+    vectorizer.fit([learned._terms(t) for t in examples])
+    expected = vectorizer.transform([learned._terms(t) for t in new]).toarray()
+    assert numpy.abs(kept._tfidf(new).toarray() - expected).max() < 1e-12
+    matrix, probabilities = kept.predict(new)
+    train = model._features(examples)
+    for code in kept.models:
+        rows = [i for i, t in enumerate(examples) if code in labels[t.turn.id]]
+        target = [labels[examples[i].turn.id][code] for i in rows]
+        reference = LogisticRegression(C=learned.REGULARISATION, solver="liblinear")
+        reference.fit(train[rows], target)
+        assert numpy.allclose(probabilities[code], reference.predict_proba(matrix)[:, 1])
+    assert LearnedSuggester.from_dict(book, {**model.to_dict(), "format": 0}) is None
+
+
+def test_keyword_suggestions_do_not_import_scikit_learn(demo):
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from qualcode.cli import cli\n"
+        f"result = CliRunner().invoke(cli, ['--project', {str(demo.path)!r}, 'suggest', "
+        "'--method', 'keywords'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'qualcode'}))\n"
+    )
+    demo.close()
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "['qualcode']"

@@ -78,6 +78,31 @@ class SuggestionRecords(CodingRecords):
                 _INSERT + ", ".join([_VALUES] * len(rest)), tuple(chain.from_iterable(rest))
             )
 
+    def stored_model(self, coder_id: int, fingerprint: str) -> str | None:
+        """The JSON of the coder's learned model if it was trained on what ``fingerprint``
+        describes, else None."""
+        row = self.db.execute(
+            "SELECT model FROM learned_models WHERE coder_id = ? AND fingerprint = ?",
+            [coder_id, fingerprint],
+        ).fetchone()
+        return row[0] if row else None
+
+    def store_model(self, coder_id: int, fingerprint: str, model: str) -> bool:
+        """Keep the coder's learned model (JSON) in place of the one before, in one
+        transaction. A file that cannot be written to keeps nothing (False): the model is
+        derived, and is trained again next time."""
+        if self.read_only or self.damage:
+            return False
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO learned_models (coder_id, fingerprint, model, trained_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (coder_id) DO UPDATE SET "
+                "fingerprint = excluded.fingerprint, model = excluded.model, "
+                "trained_at = excluded.trained_at",
+                [coder_id, fingerprint, model, now()],
+            )
+        return True
+
     def decide_suggestion(
         self,
         turn_id: int,

@@ -43,7 +43,6 @@ that (the order of the codes in the turn is kept). A code is suggested when its 
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -545,12 +544,14 @@ def scored(
     language = turn.turn.language
     factor = _length_factor(turn.words)
     windows = _windows(turn.sentences, len(turn.turn.text)) if turn.sentences else []
-    firsts = [start for start, _, _ in windows]  # window i starts at sentence i
+    windows = [(start, end, _length_factor(w)) for start, end, w in windows if w < turn.words]
     found: dict[str, tuple[float, list[KeywordHit]]] = {}
     for code, hits in turn.hits.items():
         best, shown = _score(hits, factor, weights, language), hits
         if windows:
-            best, shown = _best_window(hits, windows, firsts, best, weights, language)
+            value, window = _best_window(hits, windows, weights, language)
+            if value > best:
+                best, shown = value, _inside(hits, *window)
         found[code] = (best, shown)
     values = discounted({code: value for code, (value, _) in found.items()}, relative)
     return {code: (values[code], hits) for code, (_, hits) in found.items()}
@@ -558,30 +559,34 @@ def scored(
 
 def _best_window(
     hits: list[KeywordHit],
-    windows: list[tuple[int, int, int]],
-    firsts: list[int],
-    whole: float,
+    windows: list[tuple[int, int, float]],
     weights: Specificity | None,
     language: str,
-) -> tuple[float, list[KeywordHit]]:
-    """The better of the whole turn's score and its best window's, with that one's hits.
-    Only a window starting at a sentence with a hit can be the best, and a hit counts in a
-    window when one of its places lies there."""
-    places = [
-        (strength([hit], weights, language), {bisect_right(firsts, s[0]) - 1 for s in hit.spans})
+) -> tuple[float, tuple[int, int]]:
+    """The best score of the code's ``hits`` in one of ``windows`` (first character, end
+    character, length factor) and that window's (first, end): the first best, as scoring
+    each window's :func:`_inside` hits would find, without building them."""
+    items = [
+        (
+            (hit.keyword.weight if hit.word is None else PARTIAL)
+            * (weights.get((language, *hit.key), 1.0) if weights else 1.0),
+            [first for first, _ in hit.spans],
+        )
         for hit in hits
     ]
-    best, chosen = whole, None
-    for i in sorted(set().union(*(sentences for _, sentences in places))):
-        start, end, words = windows[i]
-        last = bisect_right(firsts, end - 1) - 1
-        total = sum(w for w, sentences in places if any(i <= j <= last for j in sentences))
-        value = 1.0 - math.exp(-total / _length_factor(words))
-        if value > best:
-            best, chosen = value, windows[i]
-    if chosen is None:
-        return whole, hits
-    return best, _inside(hits, chosen[0], chosen[1])
+    best, chosen = 0.0, (0, 0)
+    for start, end, factor in windows:
+        total = 0
+        for weight, firsts in items:
+            for first in firsts:
+                if start <= first < end:
+                    total += weight
+                    break
+        if total:
+            value = 1.0 - math.exp(-total / factor)
+            if value > best:
+                best, chosen = value, (start, end)
+    return best, chosen
 
 
 def _windows(sentences: list[tuple[int, int]], end: int) -> list[tuple[int, int, int]]:

@@ -11,7 +11,14 @@ suggestion is cheap to reject, so a one-in-three chance is worth showing.
 
 A code is learned once the coder has coded :data:`MIN_CODED_TURNS` turns and applied that code
 to at least :data:`MIN_POSITIVES` of them. The model is derived state: it is rebuilt from the
-codings (see :func:`qualcode.suggest.workflow.learned_model`) and never stored.
+codings when they change (see :func:`qualcode.suggest.workflow.learned_model`), and kept in
+the project file as plain numbers (:meth:`LearnedSuggester.to_dict`: the vocabulary, its
+inverse document frequencies and each code's weights), never as pickled objects.
+
+scikit-learn is used only to fit: a fitted model predicts with numpy from those numbers
+(TF-IDF with sublinear term frequency and l2 norm, then the logistic function), exactly what
+scikit-learn's ``transform`` and ``predict_proba`` compute, so suggesting from a stored model
+does not import scikit-learn (about a second of start-up).
 
 Evidence for a suggestion: the terms of the turn that pushed the score up most (weight times
 TF-IDF value), with their places in the turn, and the code's own keyword matches when its
@@ -22,12 +29,12 @@ where the model learned that they go with this code), and no place of the turn t
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 import numpy
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
@@ -42,6 +49,15 @@ KEYWORD_WEIGHT = 2.0
 REGULARISATION = 10.0
 EVIDENCE_TERMS = 3
 BATCH = 2000
+FORMAT = 1  # of to_dict(): a stored model of another format is trained again
+
+
+@dataclass
+class CodeModel:
+    """One code's logistic regression: a weight per feature and the intercept."""
+
+    coef: numpy.ndarray
+    intercept: float
 
 
 def _terms(turn: AnalysedTurn) -> list[str]:
@@ -60,11 +76,13 @@ class LearnedSuggester:
         self.codes = codebook.keys()
         self.threshold = threshold
         self.coder = coder
-        self.vectorizer: TfidfVectorizer | None = None
-        self.models: dict[str, LogisticRegression] = {}
+        self.vocabulary: dict[str, int] = {}
+        self.idf = numpy.zeros(0)
+        self.models: dict[str, CodeModel] = {}
         self.skipped: dict[str, str] = {}
         self.coded_turns = 0
         self._names: list[str] | None = None
+        self._stacked: tuple[numpy.ndarray, numpy.ndarray] | None = None
 
     @property
     def trained(self) -> bool:
@@ -77,15 +95,21 @@ class LearnedSuggester:
         saw the turn without applying it (or rejected the suggestion)."""
         examples = [turn for turn in turns if labels.get(turn.turn.id)]
         self.coded_turns = sum(1 for t in examples if any(labels[t.turn.id].values()))
-        self.models, self.skipped, self.vectorizer, self._names = {}, {}, None, None
+        self.models, self.skipped, self._names, self._stacked = {}, {}, None, None
+        self.vocabulary, self.idf = {}, numpy.zeros(0)
         if self.coded_turns < MIN_CODED_TURNS:
             reason = f"only {self.coded_turns} coded turns (needs {MIN_CODED_TURNS})"
             self.skipped = dict.fromkeys(self.codes, reason)
             return self
-        self.vectorizer = TfidfVectorizer(
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        vectorizer = TfidfVectorizer(
             analyzer=_identity, sublinear_tf=True, min_df=2, dtype=numpy.float64
         )
-        self.vectorizer.fit([_terms(turn) for turn in examples])
+        vectorizer.fit([_terms(turn) for turn in examples])
+        self.vocabulary = {str(term): int(j) for term, j in vectorizer.vocabulary_.items()}
+        self.idf = numpy.asarray(vectorizer.idf_, dtype=numpy.float64)
         matrix = self._features(examples)
         for code in self.codes:
             rows = [i for i, turn in enumerate(examples) if code in labels[turn.turn.id]]
@@ -95,12 +119,73 @@ class LearnedSuggester:
                 self.skipped[code] = f"{positives} positive turns (needs {MIN_POSITIVES})"
                 continue
             model = LogisticRegression(C=REGULARISATION, solver="liblinear", max_iter=1000)
-            self.models[code] = model.fit(matrix[rows], target)
+            model.fit(matrix[rows], target)
+            self.models[code] = CodeModel(model.coef_[0].copy(), float(model.intercept_[0]))
         return self
 
+    def to_dict(self) -> dict[str, Any]:
+        """The fitted model as plain data (JSON-able), for :meth:`from_dict`."""
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        return {
+            "format": FORMAT,
+            "coder": self.coder,
+            "codes": self.codes,
+            "threshold": self.threshold,
+            "coded_turns": self.coded_turns,
+            "skipped": self.skipped,
+            "terms": terms,
+            "idf": self.idf.tolist(),
+            "models": {
+                code: {"coef": model.coef.tolist(), "intercept": model.intercept}
+                for code, model in self.models.items()
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, codebook: Codebook, data: dict[str, Any]) -> LearnedSuggester | None:
+        """The model :meth:`to_dict` gave, for ``codebook``; None when it was stored in another
+        format or for other codes (it must be trained again)."""
+        if data.get("format") != FORMAT or data.get("codes") != codebook.keys():
+            return None
+        model = cls(codebook, threshold=data["threshold"], coder=data["coder"])
+        model.coded_turns = data["coded_turns"]
+        model.skipped = dict(data["skipped"])
+        model.vocabulary = {term: j for j, term in enumerate(data["terms"])}
+        model.idf = numpy.array(data["idf"], dtype=numpy.float64)
+        model.models = {
+            code: CodeModel(numpy.array(part["coef"], dtype=numpy.float64), part["intercept"])
+            for code, part in data["models"].items()
+        }
+        return model
+
+    def _tfidf(self, turns: Sequence[AnalysedTurn]) -> sparse.csr_matrix:
+        """scikit-learn's ``TfidfVectorizer(sublinear_tf=True).transform``: per turn the count
+        of each known term, ``1 + ln(count)``, times its idf, the row scaled to length 1."""
+        vocabulary = self.vocabulary
+        indptr, indices, counts = [0], [], []
+        for turn in turns:
+            found: dict[int, int] = {}
+            for term in _terms(turn):
+                j = vocabulary.get(term)
+                if j is not None:
+                    found[j] = found.get(j, 0) + 1
+            for j in sorted(found):
+                indices.append(j)
+                counts.append(found[j])
+            indptr.append(len(indices))
+        data = numpy.log(numpy.array(counts, dtype=numpy.float64)) + 1.0
+        data *= self.idf[numpy.array(indices, dtype=numpy.int64)]
+        matrix = sparse.csr_matrix(
+            (data, numpy.array(indices, dtype=numpy.int32), numpy.array(indptr, dtype=numpy.int64)),
+            shape=(len(turns), len(vocabulary)),
+        )
+        norms = numpy.sqrt(numpy.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        matrix.data /= numpy.repeat(norms, numpy.diff(matrix.indptr))
+        return matrix
+
     def _features(self, turns: Sequence[AnalysedTurn]) -> sparse.csr_matrix:
-        assert self.vectorizer is not None
-        text = self.vectorizer.transform([_terms(turn) for turn in turns])
+        text = self._tfidf(turns)
         rows = []
         for turn in turns:
             found = _keyword_scores(turn) if turn.hits else {}
@@ -109,9 +194,12 @@ class LearnedSuggester:
         return sparse.hstack([text, sparse.csr_matrix(scores * KEYWORD_WEIGHT)], format="csr")
 
     def feature_names(self) -> list[str]:
-        assert self.vectorizer is not None
-        words = list(self.vectorizer.get_feature_names_out())
+        words = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         return words + [f"keywords:{code}" for code in self.codes]
+
+    def weights(self, code: str) -> numpy.ndarray:
+        """The learned weight of each feature (in :meth:`feature_names` order) for ``code``."""
+        return self.models[code].coef
 
     def suggest(
         self, turns: Iterable[AnalysedTurn], min_score: float | None = None
@@ -141,8 +229,17 @@ class LearnedSuggester:
     ) -> tuple[sparse.csr_matrix, dict[str, list[float]]]:
         """The feature matrix of ``turns`` and, per learned code, each turn's probability."""
         matrix = self._features(turns)
+        if self._stacked is None:
+            models = self.models.values()
+            self._stacked = (
+                numpy.column_stack([model.coef for model in models]),
+                numpy.array([model.intercept for model in models]),
+            )
+        coef, intercept = self._stacked
+        decision = numpy.asarray(matrix @ coef) + intercept
+        probability = 1.0 / (1.0 + numpy.exp(-decision))
         return matrix, {
-            code: model.predict_proba(matrix)[:, 1].tolist() for code, model in self.models.items()
+            code: probability[:, column].tolist() for column, code in enumerate(self.models)
         }
 
     def evidence(
@@ -151,7 +248,7 @@ class LearnedSuggester:
         """Why ``code`` is suggested for ``turn`` (row ``row`` of ``predict``'s matrix)."""
         if self._names is None:
             self._names = self.feature_names()
-        weights = self.models[code].coef_[0]
+        weights = self.models[code].coef
         return self._evidence(turn, matrix.getrow(row), weights, self._names, code)
 
     def _evidence(

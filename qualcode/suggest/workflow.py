@@ -11,8 +11,9 @@ for the coder's learned suggester. Accepting adds the coding (origin ``suggestio
 the decision in one transaction.
 
 The learned model is derived state: :func:`learned_model` trains it from the coder's codings
-and rejections and caches it in memory under a fingerprint of exactly those (and of the
-codebook), so it is retrained when, and only when, they change.
+and rejections and keeps it, in memory and in the project file, under a fingerprint of exactly
+those (and of the codebook), so it is retrained when, and only when, they change; another
+process (the next CLI call) reads the stored one instead of training again.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 from qualcode import nlp
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
+from qualcode.suggest import learned
 from qualcode.suggest.analysis import Analyser
 from qualcode.suggest.base import AnalysedTurn, Evidence, Suggestion, TurnText
 from qualcode.suggest.combined import CombinedSuggester
@@ -204,9 +206,14 @@ def training_data(
 
 def fingerprint(project: Project, coder: str) -> str:
     """A digest of everything the coder's learned model depends on: their codings, their
-    rejections and the codebook's codes and keywords."""
-    digest = hashlib.sha256()
+    rejections, the codebook's codes and keywords, the participant turns (how many, the last)
+    and the stored model's format."""
+    digest = hashlib.sha256(f"learned {learned.FORMAT}|".encode())
     coder_id = project.find_coder(coder)
+    turns = project.db.execute(
+        "SELECT count(*), max(id) FROM turn_details WHERE role = 'participant'"
+    ).fetchone()
+    digest.update(f"{turns[0]}:{turns[1]}|".encode())
     for sql in (
         "SELECT turn_id, code_id FROM codings WHERE coder_id = ? ORDER BY turn_id, code_id",
         "SELECT turn_id, code_id FROM suggestion_decisions WHERE coder_id = ? "
@@ -217,13 +224,13 @@ def fingerprint(project: Project, coder: str) -> str:
             digest.update(f"{turn_id}:{code_id},".encode())
     for row in project.db.execute("SELECT id, key, keywords FROM codes ORDER BY id"):
         digest.update(json.dumps(row, ensure_ascii=False).encode())
-    digest.update(str(project.path.resolve()).encode())
     return digest.hexdigest()
 
 
 def learned_model(project: Project, coder: str) -> LearnedSuggester:
-    """The coder's learned suggester, trained on their current codings (cached until those,
-    their rejections or the codebook change). Check ``.trained`` before relying on it."""
+    """The coder's learned suggester, trained on their current codings (kept until those,
+    their rejections or the codebook change: in memory, and in the project file for the next
+    process). Check ``.trained`` before relying on it."""
     key = (str(project.path.resolve()), coder)
     stamp = fingerprint(project, coder)
     with _models_lock:
@@ -232,10 +239,16 @@ def learned_model(project: Project, coder: str) -> LearnedSuggester:
             _models.move_to_end(key)
             return cached[1]
     codebook = project.codebook()
-    turns, labels = training_data(project, coder)
-    with nlp.batch_mode():
-        analysed = Analyser(codebook).analyse(turns, terms=True)
-        model = LearnedSuggester(codebook, coder=coder).fit(analysed, labels)
+    coder_id = project.find_coder(coder)
+    stored = project.stored_model(coder_id, stamp) if coder_id is not None else None
+    model = LearnedSuggester.from_dict(codebook, json.loads(stored)) if stored else None
+    if model is None:
+        turns, labels = training_data(project, coder)
+        with nlp.batch_mode():
+            analysed = Analyser(codebook).analyse(turns, terms=True)
+            model = LearnedSuggester(codebook, coder=coder).fit(analysed, labels)
+        if coder_id is not None:
+            project.store_model(coder_id, stamp, _json(model.to_dict()))
     with _models_lock:
         _models[key] = (stamp, model)
         while len(_models) > CACHE_SIZE:
