@@ -86,6 +86,18 @@ def test_suggest_is_combined_by_default_and_the_keyword_method_before_a_model(ru
     assert rows[0]["score"] == pytest.approx(0.9378, abs=1e-4)
 
 
+def test_a_table_lists_the_first_suggestions_and_says_how_to_get_all(run, monkeypatch):
+    import qualcode.cli.suggest as command
+
+    monkeypatch.setattr(command, "TABLE_ROWS", 1)
+    code, out, err = run("suggest", "--method", "keywords")
+    assert code == 0
+    assert err.splitlines()[-1] == "The first 1 are listed; --format json or csv lists every one."
+    assert len([line for line in out.splitlines() if "keywords" in line]) == 1
+    code, out, _ = run("suggest", "--method", "keywords", "--format", "json")
+    assert len(json.loads(out)) == 2  # every one
+
+
 def test_suggest_with_interviewer_turns_and_csv(run):
     code, out, _ = run("suggest", "--include-interviewer", "--format", "csv")
     assert code == 0

@@ -33,6 +33,7 @@ SUGGESTION_COLUMNS = (
     "status",
 )
 SCORE_COLUMNS = ("code", "support", "suggested", "tp", "fp", "fn", "precision", "recall", "f1")
+TABLE_ROWS = 200  # suggestions a table lists (json and csv list them all)
 
 
 @click.command()
@@ -80,13 +81,20 @@ def suggest(
         transcript=transcript,
         coder=coder,
         method=None if method == "all" else method,
+        limit=TABLE_ROWS + 1 if fmt == "table" else None,
     )
+    more = fmt == "table" and len(rows) > TABLE_ROWS
+    rows = rows[:TABLE_ROWS] if more else rows
     for row in rows:
         if fmt == "table":
             row["evidence"] = ", ".join(sorted({item["text"] for item in row["evidence"]}))
         elif fmt == "csv":
             row["evidence"] = json.dumps(row["evidence"], ensure_ascii=False)
     emit(rows, fmt, SUGGESTION_COLUMNS)
+    if more:  # a table of a whole study's suggestions is read by nobody, and costs minutes
+        click.echo(
+            f"The first {TABLE_ROWS} are listed; --format json or csv lists every one.", err=True
+        )
 
 
 def _decision_options(function):
