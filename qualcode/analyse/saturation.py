@@ -63,7 +63,6 @@ def saturation(project: Project, coder: str | None = None, order: str = "name") 
     if order not in ORDERS:
         raise QualcodeError(f"the order must be one of {', '.join(ORDERS)}, not {order!r}")
     choice = choose_coder(project, coder)
-    size = project.query("SELECT count(*) AS n FROM codes")[0]["n"]
     transcripts = project.query(
         f"""
         SELECT tr.id, tr.name, coalesce(tr."group", '{NO_GROUP}') AS grp
@@ -71,6 +70,7 @@ def saturation(project: Project, coder: str | None = None, order: str = "name") 
         """
     )
     order_of = {key: index for index, key in enumerate(code_table(project)["code"])}
+    size = len(order_of)
     applied: dict[int, list[str]] = {}
     for row in project.query(
         """

@@ -1,8 +1,8 @@
 """Files the pages offer for download, made only when the researcher clicks.
 
 Each function opens its own connection to the project file (a download is prepared outside
-the page's script run), writes the file with the library's writer into a temporary folder and
-returns its bytes: nothing is left on disk.
+the page's script run), or takes what the page already made, writes the file with the
+library's writer into a temporary folder and returns its bytes: nothing is left on disk.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from qualcode.codebook import Codebook
 from qualcode.export.quotes import ALL_CODERS, quotes, write_quotes
+from qualcode.export.themes import Writeup
 from qualcode.files import slug
 from qualcode.refi.qdc import export_qdc
 from qualcode.store import Project
@@ -53,14 +54,14 @@ def quote_file(
         return target.read_bytes()
 
 
-def writeup_file(path: str | Path, fmt: str, coder: str | None = None) -> bytes:
-    """The thematic write-up as a ``fmt`` file (md, docx, html)."""
-    from qualcode.export.themes import themes
+def writeup_file(writeup: Writeup, fmt: str) -> bytes:
+    """A write-up the page has already made (:func:`qualcode.export.themes.themes`) as a
+    ``fmt`` file (md, docx, html)."""
     from qualcode.export.writeup import write_writeup
 
-    with Project(path) as project, tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"themes.{fmt}"
-        write_writeup(themes(project, coder), target)
+        write_writeup(writeup, target)
         return target.read_bytes()
 
 

@@ -287,24 +287,24 @@ def write_markdown(quote_list: QuoteList, handle: IO[str]) -> int:
     """Markdown: a heading per code (deeper for sub-codes), each quote a block quote followed
     by its citation and the coder's memo. Text is escaped so that it shows as written (no
     HTML, no markup)."""
-    handle.write(f"# Quotes by theme\n\n{_markdown(quote_list.describe())}\n")
+    handle.write(f"# Quotes by theme\n\n{markdown_text(quote_list.describe())}\n")
     count = 0
     for key, label, depth, found in sections(quote_list):
-        handle.write(f"\n{'#' * min(depth + 2, 6)} {_markdown(label)} (`{key}`)\n\n")
+        handle.write(f"\n{'#' * min(depth + 2, 6)} {markdown_text(label)} (`{key}`)\n\n")
         before = count
         for quote in found:
             lines = quote.text.splitlines() or [""]
-            handle.write("".join(f"> {_markdown(line)}\n" for line in lines))
-            handle.write(f">\n> — {_markdown(quote.citation(quote_list.every_coder))}\n\n")
+            handle.write("".join(f"> {markdown_text(line)}\n" for line in lines))
+            handle.write(f">\n> — {markdown_text(quote.citation(quote_list.every_coder))}\n\n")
             if quote.memo:
-                handle.write(f"Memo: {_markdown(quote.memo)}\n\n")
+                handle.write(f"Memo: {markdown_text(quote.memo)}\n\n")
             count += 1
         if count == before:
             handle.write("_No quotes._\n")
     return count
 
 
-def _markdown(text: str) -> str:
+def markdown_text(text: str) -> str:
     escaped = html.escape(text, quote=False)
     return re.sub(r"([\\`*_\[\]#|])", r"\\\1", escaped)
 
@@ -332,7 +332,7 @@ def write_xlsx(quote_list: QuoteList, path: Path) -> int:
     overview.column_dimensions["A"].width = 24
     overview.column_dimensions["B"].width = 48
     header(overview, ["code", "label", "quotes", "sheet"])
-    overview.append([_text_cell(overview, quote_list.describe())])
+    overview.append([text_cell(overview, quote_list.describe())])
     titles: set[str] = {"Overview"}
     counts: dict[str, tuple[int, str]] = {}
     widths = {"A": 14, "B": 10, "C": 8, "D": 10, "E": 90, "F": 30}
@@ -350,25 +350,25 @@ def write_xlsx(quote_list: QuoteList, path: Path) -> int:
         count = 0
         for quote in chain([first], group):
             cells = [
-                _text_cell(sheet, value)
+                text_cell(sheet, value)
                 for value in (quote.transcript, quote.group, quote.turn, quote.speaker)
             ]
-            text = _text_cell(sheet, quote.text)
+            text = text_cell(sheet, quote.text)
             text.alignment = wrap
-            coder = [_text_cell(sheet, quote.coder)] if every else []
-            sheet.append([*cells, text, _text_cell(sheet, quote.memo), *coder])
+            coder = [text_cell(sheet, quote.coder)] if every else []
+            sheet.append([*cells, text, text_cell(sheet, quote.memo), *coder])
             count += 1
         counts[key] = (count, title)
     for key, label, _ in quote_list.codes:
         count, title = counts.get(key, (0, ""))
         overview.append(
-            [_text_cell(overview, key), _text_cell(overview, label), count, title or None]
+            [text_cell(overview, key), text_cell(overview, label), count, title or None]
         )
-    _save_zip(book, path)
+    save_zip(book, path)
     return sum(count for count, _ in counts.values())
 
 
-def _save_zip(document: Any, path: Path) -> None:
+def save_zip(document: Any, path: Path) -> None:
     """Save a workbook or Word document (a zip archive) to ``path`` through memory: saved
     straight to a file, a failed write (a full disk) leaves the library's zip file open, to
     fail again with a traceback when Python exits."""
@@ -388,7 +388,7 @@ def _sheet_title(key: str, taken: set[str]) -> str:
     return title
 
 
-def _text_cell(sheet, value: Any):
+def text_cell(sheet, value: Any):
     """A cell holding ``value``; text is stored as text exactly as written (never read as a
     formula, even when it starts with '='), minus the control characters XLSX cannot hold."""
     from openpyxl.cell import WriteOnlyCell
@@ -401,7 +401,7 @@ def _text_cell(sheet, value: Any):
     return cell
 
 
-def _xml_text(text: str) -> str:
+def xml_text(text: str) -> str:
     """Text without the control characters a Word document cannot hold."""
     return NOT_XML.sub("", text)
 
@@ -410,30 +410,30 @@ def write_docx(quote_list: QuoteList, path: Path) -> int:
     """A Word document: a heading per theme (sub-codes one level deeper), each quote in the
     Quote style, followed by speaker, group, transcript and turn, and the coder's memo.
 
-    Paragraphs go in through :class:`_Paragraphs`, in time linear in the number of quotes."""
+    Paragraphs go in through :class:`Paragraphs`, in time linear in the number of quotes."""
     from docx import Document
 
     document = Document()
-    add = _Paragraphs(document)
+    add = Paragraphs(document)
     add("Quotes by theme", "Title")
     add(quote_list.describe())
     count = 0
     for key, label, depth, found in sections(quote_list):
-        add(_xml_text(f"{label} ({key})"), f"Heading {min(depth + 1, 9)}")
+        add(xml_text(f"{label} ({key})"), f"Heading {min(depth + 1, 9)}")
         before = count
         for quote in found:
-            add(f"“{_xml_text(quote.text)}”", "Quote")
-            add(_xml_text(quote.citation(quote_list.every_coder)), citation=True)
+            add(f"“{xml_text(quote.text)}”", "Quote")
+            add(xml_text(quote.citation(quote_list.every_coder)), citation=True)
             if quote.memo:
-                add(_xml_text(f"Memo: {quote.memo}"), citation=True)
+                add(xml_text(f"Memo: {quote.memo}"), citation=True)
             count += 1
         if count == before:
             add("No quotes.")
-    _save_zip(document, path)
+    save_zip(document, path)
     return count
 
 
-class _Paragraphs:
+class Paragraphs:
     """Adds paragraphs of one run at the end of a python-docx ``document``, in constant time
     each.
 

@@ -165,7 +165,7 @@ def themes(
     by_code = _counts(per_transcript, where["group_of"])
     together = cooccurrence(project, choice.name, True, None, language).table.set_index("code")
     labels = dict(zip(table["code"], table["label"], strict=True))
-    descriptions = {row["key"]: row["description"] for row in project.query("SELECT * FROM codes")}
+    descriptions = {code.key: code.description for code, _ in project.codebook().walk()}
     coders = _coders(project)
     agreement = _agreement(project, coders, unit) if len(coders) >= 2 else {}
     result = []
@@ -202,9 +202,8 @@ def themes(
                 for key in together.columns
                 if key not in ("label", row.code, *row.sub_codes) and key in labels
             ]
-            pairs = [
-                pair for pair in pairs if pair[2] > 0 and pair[0] not in _ancestors(row, table)
-            ]
+            above = _ancestors(row, table)
+            pairs = [pair for pair in pairs if pair[2] > 0 and pair[0] not in above]
             theme.cooccurring = sorted(pairs, key=lambda pair: -pair[2])[:COOCCURRING]
         theme.agreement = agreement.get(row.code)
         theme.quotes = _illustrations(project, choice, row.code, counted, language)

@@ -14,7 +14,7 @@ from typing import IO
 
 from qualcode.errors import QualcodeError
 from qualcode.export.framework import Framework
-from qualcode.export.quotes import _markdown, _Paragraphs, _save_zip, _text_cell, _xml_text
+from qualcode.export.quotes import Paragraphs, markdown_text, save_zip, text_cell, xml_text
 from qualcode.export.themes import Theme, Writeup, listing
 from qualcode.files import written
 
@@ -99,17 +99,17 @@ def citation(quote) -> str:
 
 
 def writeup_markdown(writeup: Writeup, handle: IO[str]) -> None:
-    handle.write(f"# {TITLE}\n\n{_markdown(writeup.methods())}\n")
+    handle.write(f"# {TITLE}\n\n{markdown_text(writeup.methods())}\n")
     for theme in writeup.themes:
-        handle.write(f"\n## {_markdown(theme.label)}\n\n")
+        handle.write(f"\n## {markdown_text(theme.label)}\n\n")
         if theme.description:
-            handle.write(f"{_markdown(theme.description)}\n\n")
+            handle.write(f"{markdown_text(theme.description)}\n\n")
         for line in theme_lines(theme):
-            handle.write(f"{_markdown(line)}\n\n")
+            handle.write(f"{markdown_text(line)}\n\n")
         for quote in theme.quotes:
             lines = quote.text.strip().splitlines() or [""]
-            handle.write("".join(f"> {_markdown(line)}\n" for line in lines))
-            handle.write(f">\n> — {_markdown(citation(quote))}\n\n")
+            handle.write("".join(f"> {markdown_text(line)}\n" for line in lines))
+            handle.write(f">\n> — {markdown_text(citation(quote))}\n\n")
         if not theme.quotes:
             handle.write("_No quotes._\n")
 
@@ -150,21 +150,21 @@ def writeup_docx(writeup: Writeup, path: Path) -> None:
     from docx import Document
 
     document = Document()
-    add = _Paragraphs(document)
+    add = Paragraphs(document)
     add(TITLE, "Title")
-    add(_xml_text(writeup.methods()))
+    add(xml_text(writeup.methods()))
     for theme in writeup.themes:
-        add(_xml_text(theme.label), "Heading 1")
+        add(xml_text(theme.label), "Heading 1")
         if theme.description:
-            add(_xml_text(theme.description), citation=True)
+            add(xml_text(theme.description), citation=True)
         for line in theme_lines(theme):
-            add(_xml_text(line))
+            add(xml_text(line))
         for quote in theme.quotes:
-            add(f"“{_xml_text(quote.text.strip())}”", "Quote")
-            add(_xml_text(f"— {citation(quote)}"), citation=True)
+            add(f"“{xml_text(quote.text.strip())}”", "Quote")
+            add(xml_text(f"— {citation(quote)}"), citation=True)
         if not theme.quotes:
             add("No quotes.")
-    _save_zip(document, path)
+    save_zip(document, path)
 
 
 def write_framework(framework: Framework, path: str | Path) -> int:
@@ -175,8 +175,8 @@ def write_framework(framework: Framework, path: str | Path) -> int:
 
 def framework_markdown(framework: Framework, handle: IO[str]) -> None:
     """A table: group, participant, then a column per theme; passages separated by ' / '."""
-    cell = lambda text: _markdown(text).replace("\n", " ")  # noqa: E731
-    handle.write(f"# Framework matrix\n\n{_markdown(framework.describe())}\n\n")
+    cell = lambda text: markdown_text(text).replace("\n", " ")  # noqa: E731
+    handle.write(f"# Framework matrix\n\n{markdown_text(framework.describe())}\n\n")
     head = ["Group", "Participant", *(label for _, label in framework.themes)]
     handle.write("| " + " | ".join(cell(name) for name in head) + " |\n")
     handle.write("|" + "---|" * len(head) + "\n")
@@ -203,21 +203,21 @@ def framework_xlsx(framework: Framework, path: Path) -> None:
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     head = []
     for name in ["Group", "Participant", *(label for _, label in framework.themes)]:
-        cell = _text_cell(sheet, name)
+        cell = text_cell(sheet, name)
         cell.font = bold
         head.append(cell)
     sheet.append(head)
     for row in framework.rows:
-        cells = [_text_cell(sheet, row.group), _text_cell(sheet, row.participant)]
+        cells = [text_cell(sheet, row.group), text_cell(sheet, row.participant)]
         for value in framework.cells(row):
-            cell = _text_cell(sheet, value)
+            cell = text_cell(sheet, value)
             cell.alignment = wrap
             cells.append(cell)
         sheet.append(cells)
     about = book.create_sheet("About")
     about.column_dimensions["A"].width = 100
-    about.append([_text_cell(about, framework.describe())])
-    _save_zip(book, path)
+    about.append([text_cell(about, framework.describe())])
+    save_zip(book, path)
 
 
 def _column(number: int) -> str:

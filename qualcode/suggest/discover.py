@@ -131,9 +131,11 @@ def g2(a: int, b: int, c: int, d: int) -> float:
 def add_keywords(project: Project, code: str, language: str, terms: list[str]) -> list[str]:
     """Add ``terms`` to the code's keywords in ``language`` (those it has not already);
     returns the ones added. One transaction."""
-    found = project.codebook().get(code)
+    book = project.codebook()
+    found = book.get(code)
     if found is None:
         raise QualcodeError(f"unknown code {code!r}: not in the codebook")
+    parent = next((up.key for item, up in book.walk() if item.key == code and up), None)
     existing = found.keywords.get(language, [])
     known = {word.lower() for word in existing}
     new = [
@@ -143,13 +145,5 @@ def add_keywords(project: Project, code: str, language: str, terms: list[str]) -
     ]
     if new:
         keywords = {**found.keywords, language: [*existing, *new]}
-        parent = _parent(project, code)
         save_code(project, replace(found, keywords=keywords, children=[]), parent)
     return new
-
-
-def _parent(project: Project, code: str) -> str | None:
-    rows = project.query(
-        "SELECT p.key FROM codes c JOIN codes p ON p.id = c.parent_id WHERE c.key = ?", [code]
-    )
-    return rows[0]["key"] if rows else None

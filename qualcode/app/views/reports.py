@@ -379,7 +379,7 @@ def writeup_view(project: Project, coder: str | None) -> None:
         "themes coded with it, the coders' agreement and quotes cited by pseudonym and group. "
         "Every number and quote comes from the project; edit the downloaded file."
     )
-    make = lambda fmt: writeup_file(project.path, fmt, coder)  # noqa: E731
+    make = lambda fmt: writeup_file(found, fmt)  # noqa: E731
     downloads(project, coder, WRITEUP_FORMATS, make, "themes")
     preview = io.StringIO()
     writeup_body(found, preview)
