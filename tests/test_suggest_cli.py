@@ -190,7 +190,11 @@ def test_evaluate_on_the_demo_project(tmp_path, monkeypatch):
         assert row["tp"] + row["fn"] == row["support"]
         assert row["tp"] + row["fp"] == row["suggested"]
     assert data["macro"]["f1"] >= 0.5
+    # Every fold's model learned every theme from 10+ of coder-a's turns: the model decided.
+    assert {row["threshold"] for row in data["codes"]} == {"learned 0.35"}
     result = runner.invoke(cli, ["evaluate", "--coder", "coder-a", "--method", "learned"])
     assert result.exit_code == 0
     assert "macro average" in result.stdout
+    header = result.stdout.splitlines()[0].split()
+    assert header[-2:] == ["f1", "threshold"]
     assert "cross-validation grouped by transcript (4 folds)" in result.stdout

@@ -117,7 +117,7 @@ def test_an_existing_project_keeps_its_suggestions_and_decisions(tmp_path, monke
     path = tmp_path / "older.db"
     with Project.create(path, load_codebook(default_codebook_path())) as older:
         older.import_files([SMALL_GROUP], language="da")
-        compute_suggestions(older)
+        compute_suggestions(older, method="keywords")
         accept(older, "ann", turn_id=older.turn_id("gruppe", 2), code="boundaries")
         reject(older, "bob", turn_id=older.turn_id("gruppe", 4), code="community")
         old_indexes = {
@@ -161,7 +161,7 @@ def test_an_existing_project_keeps_its_suggestions_and_decisions(tmp_path, monke
             ],
         }
         # Recomputing after the upgrade stores the same suggestions; the decisions stay.
-        result = compute_suggestions(upgraded)
+        result = compute_suggestions(upgraded, method="keywords")
         assert result.stored == {"keywords": 2}
         again = list_suggestions(upgraded)
         assert [{**r, "id": None} for r in again] == [{**r, "id": None} for r in listed]

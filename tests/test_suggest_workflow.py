@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -15,6 +16,7 @@ from qualcode.suggest.learned import MIN_CODED_TURNS, LearnedSuggester
 from qualcode.suggest.workflow import (
     accept,
     compute_suggestions,
+    learned_model,
     list_suggestions,
     open_suggestions,
     reject,
@@ -55,7 +57,7 @@ def test_evidence_is_stored_with_offsets_into_the_turn(small):
 
 
 def test_recomputing_replaces_the_stale_suggestions_of_the_same_method(small):
-    compute_suggestions(small)
+    compute_suggestions(small, method="keywords")
     first = [(row["turn"], row["code"], row["score"]) for row in list_suggestions(small)]
     # A stale suggestion left over from an older codebook: recomputing removes it.
     small.db.execute(
@@ -64,7 +66,7 @@ def test_recomputing_replaces_the_stale_suggestions_of_the_same_method(small):
         [small.turn_id("gruppe", 3), small.code_id("awareness")],
     )
     assert len(list_suggestions(small)) == 3
-    compute_suggestions(small)
+    compute_suggestions(small, method="keywords")
     rows = list_suggestions(small)
     assert [(r["turn"], r["code"]) for r in rows] == [(2, "boundaries"), (4, "community")]
     assert [(r["turn"], r["code"], r["score"]) for r in rows] == first
@@ -313,6 +315,7 @@ def test_a_stored_model_predicts_what_scikit_learn_predicts(demo):
     from sklearn.linear_model import LogisticRegression
 
     from qualcode.suggest import learned, workflow
+    from qualcode.suggest.thresholds import class_weight
 
     book = demo.codebook()
     turns, labels = training_data(demo, "coder-a")
@@ -331,7 +334,11 @@ def test_a_stored_model_predicts_what_scikit_learn_predicts(demo):
     for code in kept.models:
         rows = [i for i, t in enumerate(examples) if code in labels[t.turn.id]]
         target = [labels[examples[i].turn.id][code] for i in rows]
-        reference = LogisticRegression(C=learned.REGULARISATION, solver="liblinear")
+        reference = LogisticRegression(
+            C=learned.REGULARISATION,
+            solver="liblinear",
+            class_weight={True: class_weight(sum(target), len(target)), False: 1.0},
+        )
         reference.fit(train[rows], target)
         assert numpy.allclose(probabilities[code], reference.predict_proba(matrix)[:, 1])
     assert LearnedSuggester.from_dict(book, {**model.to_dict(), "format": 0}) is None
@@ -355,3 +362,27 @@ def test_keyword_suggestions_do_not_import_scikit_learn(demo):
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "['qualcode']"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["{not json", '{"format": 2}', "[]", '{"format": 2, "codes": CODES, "thresholds": 5}', "null"],
+)
+def test_a_stored_model_that_cannot_be_read_is_trained_again(demo, damage):
+    from qualcode.suggest import workflow
+
+    model = learned_model(demo, "coder-a")
+    coder_id = demo.find_coder("coder-a")
+    codebook = demo.codebook()
+    damage = damage.replace("CODES", json.dumps(codebook.keys()))
+    with demo.transaction():
+        demo.db.execute(
+            "UPDATE learned_models SET model = ? WHERE coder_id = ?", [damage, coder_id]
+        )
+    workflow._models.clear()
+    again = learned_model(demo, "coder-a")
+    assert again.trained and sorted(again.models) == sorted(model.models)
+    stored = demo.db.execute(
+        "SELECT model FROM learned_models WHERE coder_id = ?", [coder_id]
+    ).fetchone()[0]
+    assert json.loads(stored)["thresholds"] == json.loads(json.dumps(model.to_dict()))["thresholds"]

@@ -32,7 +32,18 @@ SUGGESTION_COLUMNS = (
     "coder",
     "status",
 )
-SCORE_COLUMNS = ("code", "support", "suggested", "tp", "fp", "fn", "precision", "recall", "f1")
+SCORE_COLUMNS = (
+    "code",
+    "support",
+    "suggested",
+    "tp",
+    "fp",
+    "fn",
+    "precision",
+    "recall",
+    "f1",
+    "threshold",
+)
 TABLE_ROWS = 200  # suggestions a table lists (json and csv list them all)
 
 

@@ -547,6 +547,19 @@ ALTER TABLE suggestions_v11 RENAME TO suggestions;
 CREATE INDEX suggestions_turn ON suggestions (turn_id, code_id);
 """
 
+# Where a coder's own combined suggestions stand in for everybody's: the transcripts whose every
+# participant turn had that coder's combined suggestions computed (qualcode.suggest.workflow).
+# There, the coder sees their own combined suggestions only, even for a code their thresholds
+# leave out (a turn with none of their own then shows none). Derived state, like the
+# suggestions themselves.
+SUGGESTION_COVERAGE = """
+CREATE TABLE suggestion_coverage (
+    coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+    transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+    PRIMARY KEY (coder_id, transcript_id)
+) WITHOUT ROWID;
+"""
+
 # ProjectFile._check_and_upgrade refreshes the planner's statistics after the migrations it runs.
 MIGRATIONS: list[str] = [
     V1,
@@ -560,5 +573,6 @@ MIGRATIONS: list[str] = [
     SELECTION_GUIDS,
     LEARNED_MODELS,
     LEAN_SUGGESTIONS,
+    SUGGESTION_COVERAGE,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -78,6 +78,26 @@ class SuggestionRecords(CodingRecords):
                 _INSERT + ", ".join([_VALUES] * len(rest)), tuple(chain.from_iterable(rest))
             )
 
+    def cover_suggestions(
+        self, coder_id: int, transcript_id: int | None = None, covered: bool = True
+    ) -> None:
+        """Record that ``coder_id``'s own combined suggestions were just computed for every
+        participant turn of a transcript (None: of every transcript), so that there they
+        stand in for everybody's; ``covered=False``: that they no longer do."""
+        where, params = ("WHERE id = ?", [transcript_id]) if transcript_id is not None else ("", [])
+        if covered:
+            self.db.execute(
+                "INSERT OR IGNORE INTO suggestion_coverage (coder_id, transcript_id) "
+                f"SELECT ?, id FROM transcripts {where}",
+                [coder_id, *params],
+            )
+            return
+        self.db.execute(
+            "DELETE FROM suggestion_coverage WHERE coder_id = ? AND transcript_id IN "
+            f"(SELECT id FROM transcripts {where})",
+            [coder_id, *params],
+        )
+
     def stored_model(self, coder_id: int, fingerprint: str) -> str | None:
         """The JSON of the coder's learned model if it was trained on what ``fingerprint``
         describes, else None."""

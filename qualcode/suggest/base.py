@@ -162,3 +162,8 @@ class Suggester(Protocol):
     ) -> Iterator[Suggestion]:
         """Suggestions scoring at least ``min_score`` (default: the suggester's threshold)."""
         ...
+
+    def decides(self, code: str) -> tuple[str, float]:
+        """Which part decides whether ``code`` is suggested (``keywords``, ``learned``, or
+        ``keywords T or learned`` when either can), and the threshold it is held to."""
+        ...

@@ -1,16 +1,21 @@
 """The combined suggester: keywords and what a coder has coded, in one list.
 
-A code is suggested for a turn when its keyword score reaches the keyword suggester's
-threshold *or* the learned probability reaches the learned suggester's threshold. Each part
-is put on one scale where its own threshold lands at :data:`THRESHOLD` (linearly below and
-above it, so 0 stays 0 and 1 stays 1), and the combined score is the larger of the two: a
-code passes when either part passes, and codes are ranked by the part that is surest relative
-to its threshold.
+A code is suggested for a turn when its keyword score reaches the code's keyword threshold
+*or* the learned probability reaches the code's learned threshold. Each part is put on one
+scale where its own threshold lands at :data:`THRESHOLD` (linearly below and above it, so 0
+stays 0 and 1 stays 1), and the combined score is the larger of the two: a code passes when
+either part passes, and codes are ranked by the part that is surest relative to its
+threshold.
 
-Before the coder has coded enough turns for a model (see
-:data:`qualcode.suggest.learned.MIN_CODED_TURNS`), and for codes the model has not learned,
-only the keyword part counts: the combined suggestions are then the keyword suggestions, so
-nothing falls off a cliff at the 30th coded turn.
+The thresholds fit each code and come from the coder's own decisions
+(:mod:`qualcode.suggest.thresholds`, chosen in :meth:`CombinedSuggester.fit` and kept with the
+learned part): a code the model has learned is decided by the model (its keyword part is
+switched off: the model already weighs the code's keyword score as one of its features), a code
+it has not learned by its keywords, at the default threshold or at one the coder's decisions
+on it clearly favour. Before the coder has coded enough turns for a model (see
+:data:`qualcode.suggest.learned.MIN_CODED_TURNS`) only the keyword part counts, so nothing
+falls off a cliff at the 30th coded turn; with no decisions at all, the combined suggestions
+are the keyword suggestions.
 
 Each piece of evidence says which part it comes from (``method`` is ``keywords`` or
 ``learned``): the evidence of every part that passed its threshold, no place in the turn
@@ -23,8 +28,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+import numpy
+
 from qualcode.codebook import Codebook
-from qualcode.suggest import keywords
+from qualcode.suggest import keywords, thresholds
 from qualcode.suggest.base import AnalysedTurn, Evidence, Labels, Suggestion
 from qualcode.suggest.keywords import KeywordSuggester
 from qualcode.suggest.learned import BATCH, LearnedSuggester
@@ -83,13 +90,61 @@ class CombinedSuggester:
         return self.learned.trained
 
     @property
+    def tuned(self) -> bool:
+        """Whether anything was learned from the coder: a model or a code's thresholds."""
+        return self.learned.tuned
+
+    @property
     def skipped(self) -> dict[str, str]:
         return self.learned.skipped
 
     def fit(self, turns: Iterable[AnalysedTurn], labels: Labels) -> CombinedSuggester:
-        """Train the learned part (the keyword part has nothing to learn)."""
-        self.learned.fit(turns, labels)
+        """Train the learned part, then choose each code's thresholds from the coder's
+        decisions (:mod:`qualcode.suggest.thresholds`); they are kept with the learned part,
+        so a stored model brings them along."""
+        examples = [turn for turn in turns if labels.get(turn.turn.id)]
+        self.learned.fit(examples, labels)
+        self.learned.thresholds = self._thresholds(examples, labels)
         return self
+
+    def _thresholds(
+        self, examples: list[AnalysedTurn], labels: Labels
+    ) -> dict[str, thresholds.CodeThresholds]:
+        """Each labelled code's thresholds (:mod:`qualcode.suggest.thresholds`)."""
+        found = [self.keywords.scored(turn) for turn in examples]
+        chosen = {}
+        for code in self.learned.codes:
+            rows = [i for i, turn in enumerate(examples) if code in labels[turn.turn.id]]
+            if not rows:
+                continue
+            target = numpy.array([labels[examples[i].turn.id][code] for i in rows], dtype=bool)
+            positives = int(target.sum())
+            if code in self.learned.models:
+                # The model decides once it has learned from enough turns with the code;
+                # before that, either part can suggest it, the keywords at their default.
+                decides = positives >= thresholds.MODEL_DECIDES
+                keyword = thresholds.OFF if decides else self.keywords.threshold
+            else:
+                scores = numpy.array([found[i].get(code, (0.0, None))[0] for i in rows])
+                keyword = thresholds.keyword_threshold(scores, target, self.keywords.threshold)
+            chosen[code] = thresholds.CodeThresholds(
+                keyword, self.learned.threshold, positives, len(rows)
+            )
+        return chosen
+
+    def decides(self, code: str) -> tuple[str, float]:
+        """Which part decides whether ``code`` is suggested, and at what threshold: the
+        learned part for a code its model has learned from enough turns, either part for one
+        it has learned from fewer, else the keyword part, at the threshold the coder's
+        decisions gave it (:mod:`qualcode.suggest.thresholds`)."""
+        fit = self.learned.thresholds.get(code)
+        if fit is None:
+            fit = thresholds.CodeThresholds(self.keywords.threshold, self.learned.threshold)
+        if code in self.learned.models and fit.keywords >= thresholds.OFF:
+            return LEARNED, fit.learned
+        if code in self.learned.models:
+            return f"{keywords.METHOD} {fit.keywords:g} or {LEARNED}", fit.learned
+        return keywords.METHOD, fit.keywords
 
     def use(self, learned: LearnedSuggester) -> CombinedSuggester:
         """Take an already trained learned part (the workflow's cached model)."""
@@ -101,8 +156,8 @@ class CombinedSuggester:
         self, turns: Iterable[AnalysedTurn], min_score: float | None = None
     ) -> Iterator[Suggestion]:
         floor = self.threshold if min_score is None else min_score
-        keyword_threshold = self.keywords.threshold
-        learned_threshold = self.learned.threshold
+        defaults = thresholds.CodeThresholds(self.keywords.threshold, self.learned.threshold)
+        chosen = self.learned.thresholds
         iterator = iter(turns)
         while batch := list(islice(iterator, BATCH)):
             matrix, probabilities = (
@@ -113,8 +168,9 @@ class CombinedSuggester:
                 for code in self.learned.codes if probabilities else found:
                     keyword_score, hits = found.get(code, (0.0, []))
                     probability = probabilities[code][row] if code in probabilities else 0.0
-                    by_keywords = common_scale(keyword_score, keyword_threshold)
-                    by_model = common_scale(probability, learned_threshold)
+                    fit = chosen.get(code, defaults)
+                    by_keywords = common_scale(keyword_score, fit.keywords)
+                    by_model = common_scale(probability, fit.learned)
                     value = max(by_keywords, by_model)
                     if value < floor or value <= 0:
                         continue
@@ -132,5 +188,5 @@ class CombinedSuggester:
                         score=min(value, 1.0),
                         method=METHOD,
                         evidence=merged(*parts),
-                        coder=self.coder if self.learned.trained else None,
+                        coder=self.coder if self.tuned else None,
                     )

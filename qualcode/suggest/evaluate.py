@@ -55,6 +55,24 @@ class CodeScore:
     precision: float
     recall: float
     f1: float
+    # What decided whether the code was suggested, over the folds: part -> threshold -> folds.
+    thresholds: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def threshold(self) -> str:
+        """:attr:`thresholds` in words: "keywords 0.8", or with the folds each threshold was
+        used in, when they differ: "learned 0.35 ×8; keywords 0.6 ×1, 0.8 ×1"."""
+        parts = sorted(self.thresholds.items(), key=lambda item: -sum(item[1].values()))
+        if len(parts) == 1 and len(parts[0][1]) == 1:
+            return f"{parts[0][0]} {next(iter(parts[0][1]))}"
+        return "; ".join(
+            f"{part} "
+            + ", ".join(
+                f"{value} ×{folds}"
+                for value, folds in sorted(values.items(), key=lambda item: -item[1])
+            )
+            for part, values in parts
+        )
 
 
 @dataclass
@@ -74,9 +92,10 @@ class Evaluation:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        for row in data["codes"]:
+        for row, code in zip(data["codes"], self.codes, strict=True):
             for key in ("precision", "recall", "f1"):
                 row[key] = round(row[key], 4)
+            row["threshold"] = code.threshold
         data["macro"] = {key: round(value, 4) for key, value in self.macro.items()}
         data["top2"] = {
             key: round(value, 4) if isinstance(value, float) else value
@@ -171,13 +190,14 @@ def cross_validate(
     coded_turns: int | None = None,
     notes: list[str] | None = None,
     held_out: Sequence[str] | None = None,
+    fitted: list[Suggester] | None = None,
 ) -> tuple[list[Suggestion], int]:
     """Every turn suggested by a suggester fitted on the other transcripts' turns only
     (with ``coded_turns``: on their first that many coded turns only). With ``held_out``: one
     fold, the turns of those transcripts suggested by a suggester fitted on all the others.
 
     Returns all suggestions (with scores below the threshold, for ranking) and the number of
-    folds."""
+    folds; ``fitted`` receives each fold's fitted suggester."""
     groups = [turn.turn.transcript or "" for turn in turns]
     splits = [list(held_out)] if held_out is not None else folds(groups)
     suggestions: list[Suggestion] = []
@@ -189,6 +209,8 @@ def cross_validate(
         test = [t for t, g in zip(turns, groups, strict=True) if g in held]
         train_labels = {t.turn.id: labels[t.turn.id] for t in train if t.turn.id in labels}
         suggester = make().fit(train, train_labels)
+        if fitted is not None:
+            fitted.append(suggester)
         if notes is not None and getattr(suggester, "trained", True) is False:
             reason = next(iter(getattr(suggester, "skipped", {}).values()), "too few codings")
             fallback = " (keyword part only)" if suggester.method == "combined" else ""
@@ -274,6 +296,7 @@ def evaluate(
     unit_set = set(units)
     languages = {(t.transcript or "", t.language) for t in turns if t.id in unit_set}
     notes = keywords.keyword_notices(codebook, languages) if method != "learned" else []
+    fitted: list[Suggester] = []
     with nlp.batch_mode():
         analysed = list(Analyser(codebook).analyse(turns, terms=method != "keywords"))
         weights = keyword_weights(project)
@@ -284,9 +307,15 @@ def evaluate(
             coded_turns,
             notes,
             held_out,
+            fitted,
         )
     threshold = make_suggester(method, codebook).threshold
     rows, macro, top2 = score(units, gold, suggestions, codes, threshold)
+    for row in rows:
+        for suggester in fitted:
+            part, value = suggester.decides(row.code)
+            used = row.thresholds.setdefault(part, {})
+            used[f"{value:g}"] = used.get(f"{value:g}", 0) + 1
     transcripts = len(held_out or {turn.transcript for turn in turns})
     first = f", on their first {coded_turns} coded turns" if coded_turns is not None else ""
     if held_out is not None:

@@ -708,6 +708,10 @@ class KeywordSuggester:
         """Keywords are rules written by people: there is nothing to learn."""
         return self
 
+    def decides(self, code: str) -> tuple[str, float]:
+        """What decides whether ``code`` is suggested: its keyword score, at one threshold."""
+        return METHOD, self.threshold
+
     def scored(self, turn: AnalysedTurn) -> dict[str, tuple[float, list[KeywordHit]]]:
         """Every code found in the turn: its score and the hits it rests on (:func:`scored`)."""
         return scored(turn, self.relative, self.weights) if turn.hits else {}

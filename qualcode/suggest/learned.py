@@ -4,10 +4,12 @@ Features of a turn are its content lemmas weighted by TF-IDF (stop words and pun
 out) plus, for every code, the keyword suggester's score of that code in the turn, weighted by
 :data:`KEYWORD_WEIGHT` (these carry across languages, so a model trained on Danish codings
 still has something to say about an English turn). Each code gets a logistic regression
-(scikit-learn): a linear model trained on log-loss, whose ``predict_proba`` is a calibrated
-probability that the coder would apply the code (no class re-weighting, so the probability
-keeps its meaning). A code is suggested when that probability reaches :data:`THRESHOLD`: a
-suggestion is cheap to reject, so a one-in-three chance is worth showing.
+(scikit-learn): a linear model trained on log-loss, the turns the coder applied the code to
+weighted by :func:`qualcode.suggest.thresholds.class_weight` (the square root of the odds
+against the code, so a rare code is not starved by the many turns it does not apply to; its
+probabilities then lean towards suggesting it). A code is suggested when that probability
+reaches :data:`THRESHOLD`: a suggestion is cheap to reject, so a one-in-three chance is worth
+showing.
 
 A code is learned once the coder has coded :data:`MIN_CODED_TURNS` turns and applied that code
 to at least :data:`MIN_POSITIVES` of them. The model is derived state: it is rebuilt from the
@@ -38,7 +40,7 @@ from scipy import sparse
 
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
-from qualcode.suggest import keywords
+from qualcode.suggest import keywords, thresholds
 from qualcode.suggest.base import AnalysedTurn, Evidence, Labels, Suggestion
 
 METHOD = "learned"
@@ -49,7 +51,7 @@ KEYWORD_WEIGHT = 2.0
 REGULARISATION = 10.0
 EVIDENCE_TERMS = 3
 BATCH = 2000
-FORMAT = 1  # of to_dict(): a stored model of another format is trained again
+FORMAT = 2  # of to_dict(): a stored model of another format is trained again
 
 
 @dataclass
@@ -81,12 +83,28 @@ class LearnedSuggester:
         self.models: dict[str, CodeModel] = {}
         self.skipped: dict[str, str] = {}
         self.coded_turns = 0
+        # Each code's thresholds for the combined suggester, chosen from the coder's decisions
+        # (set by CombinedSuggester.fit, kept here so a stored model brings them along).
+        self.thresholds: dict[str, thresholds.CodeThresholds] = {}
         self._names: list[str] | None = None
         self._stacked: tuple[numpy.ndarray, numpy.ndarray] | None = None
 
     @property
     def trained(self) -> bool:
         return bool(self.models)
+
+    @property
+    def tuned(self) -> bool:
+        """Whether anything was learned: a model, or a code's thresholds moved from the
+        defaults."""
+        return self.trained or any(
+            (fit.keywords, fit.learned) != (keywords.THRESHOLD, self.threshold)
+            for fit in self.thresholds.values()
+        )
+
+    def decides(self, code: str) -> tuple[str, float]:
+        """What decides whether ``code`` is suggested: its probability, at one threshold."""
+        return METHOD, self.threshold
 
     def fit(self, turns: Iterable[AnalysedTurn], labels: Labels) -> LearnedSuggester:
         """Train one classifier per code on the turns that have labels for it.
@@ -96,6 +114,7 @@ class LearnedSuggester:
         examples = [turn for turn in turns if labels.get(turn.turn.id)]
         self.coded_turns = sum(1 for t in examples if any(labels[t.turn.id].values()))
         self.models, self.skipped, self._names, self._stacked = {}, {}, None, None
+        self.thresholds = {}
         self.vocabulary, self.idf = {}, numpy.zeros(0)
         if self.coded_turns < MIN_CODED_TURNS:
             reason = f"only {self.coded_turns} coded turns (needs {MIN_CODED_TURNS})"
@@ -118,7 +137,13 @@ class LearnedSuggester:
             if positives < MIN_POSITIVES or positives == len(target):
                 self.skipped[code] = f"{positives} positive turns (needs {MIN_POSITIVES})"
                 continue
-            model = LogisticRegression(C=REGULARISATION, solver="liblinear", max_iter=1000)
+            weight = thresholds.class_weight(positives, len(target))
+            model = LogisticRegression(
+                C=REGULARISATION,
+                solver="liblinear",
+                max_iter=1000,
+                class_weight={True: weight, False: 1.0},
+            )
             model.fit(matrix[rows], target)
             self.models[code] = CodeModel(model.coef_[0].copy(), float(model.intercept_[0]))
         return self
@@ -133,6 +158,7 @@ class LearnedSuggester:
             "threshold": self.threshold,
             "coded_turns": self.coded_turns,
             "skipped": self.skipped,
+            "thresholds": {code: fit.to_dict() for code, fit in self.thresholds.items()},
             "terms": terms,
             "idf": self.idf.tolist(),
             "models": {
@@ -150,6 +176,9 @@ class LearnedSuggester:
         model = cls(codebook, threshold=data["threshold"], coder=data["coder"])
         model.coded_turns = data["coded_turns"]
         model.skipped = dict(data["skipped"])
+        model.thresholds = {
+            code: thresholds.CodeThresholds(**fit) for code, fit in data["thresholds"].items()
+        }
         model.vocabulary = {term: j for j, term in enumerate(data["terms"])}
         model.idf = numpy.array(data["idf"], dtype=numpy.float64)
         model.models = {

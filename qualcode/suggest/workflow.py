@@ -28,6 +28,7 @@ from threading import Lock
 from typing import Any
 
 from qualcode import nlp
+from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.store import Project
 from qualcode.suggest import learned
@@ -241,12 +242,13 @@ def learned_model(project: Project, coder: str) -> LearnedSuggester:
     codebook = project.codebook()
     coder_id = project.find_coder(coder)
     stored = project.stored_model(coder_id, stamp) if coder_id is not None else None
-    model = LearnedSuggester.from_dict(codebook, json.loads(stored)) if stored else None
+    model = _stored(codebook, stored) if stored else None
     if model is None:
         turns, labels = training_data(project, coder)
         with nlp.batch_mode():
             analysed = Analyser(codebook).analyse(turns, terms=True)
-            model = LearnedSuggester(codebook, coder=coder).fit(analysed, labels)
+            combined = CombinedSuggester(codebook, coder=coder, weights=keyword_weights(project))
+            model = combined.fit(analysed, labels).learned
         if coder_id is not None:
             project.store_model(coder_id, stamp, _json(model.to_dict()))
     with _models_lock:
@@ -254,6 +256,14 @@ def learned_model(project: Project, coder: str) -> LearnedSuggester:
         while len(_models) > CACHE_SIZE:
             _models.popitem(last=False)
     return model
+
+
+def _stored(codebook: Codebook, stored: str) -> LearnedSuggester | None:
+    """The stored model, or None when it cannot be read (it is derived: trained again)."""
+    try:
+        return LearnedSuggester.from_dict(codebook, json.loads(stored))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def learning_coders(project: Project) -> list[str]:
@@ -270,7 +280,7 @@ def learning_coders(project: Project) -> list[str]:
 def compute_suggestions(
     project: Project,
     transcript: str | None = None,
-    method: str = "keywords",
+    method: str = "combined",
     coder: str | None = None,
     turn_ids: Iterable[int] | None = None,
     include_interviewer: bool = False,
@@ -278,11 +288,13 @@ def compute_suggestions(
     """Compute suggestions for a transcript, some turns or the whole project, and store them
     in place of the stored ones of the same method (and coder) for those turns.
 
-    ``method`` is combined, keywords, learned or all (keywords and learned). Learned
+    ``method`` is combined (the default, as on the command line and in the app), keywords,
+    learned or all (keywords and learned). Learned
     suggestions are made for ``coder``, or for every coder with enough codings when no coder
     is given, and only for turns that coder has not coded yet. Combined suggestions are made
-    for every turn: for ``coder`` (or every coder) with a model, for that coder; and, when no
-    coder is given or the coder has no model yet, for nobody, from the keyword part alone.
+    for every turn: for ``coder`` (or every coder) whose decisions gave a model or thresholds,
+    for that coder (standing in for nobody's in those transcripts); and, when no coder is
+    given or the coder has neither yet, for nobody, from the keyword part alone.
     Interviewer turns are skipped unless ``include_interviewer``. All of it is one
     transaction."""
     checked_method(method)
@@ -306,15 +318,18 @@ def compute_suggestions(
                 result.notices.append(f"no learned suggestions for {name}: {reason}")
                 continue
             suggesters.append((model, coder_id, coded_turn_ids(project, coder_id)))
+    untuned: list[int] = []  # coders whose own combined suggestions (if any) are out of date
     if method == "combined":
         models = []
         for name in [coder] if coder else learning_coders(project):
             model = learned_model(project, name)
             coder_id = project.find_coder(name)
-            if model.trained and coder_id is not None:
+            if model.tuned and coder_id is not None:
                 combined = CombinedSuggester(codebook, weights=weights).use(model)
                 models.append((combined, coder_id, set()))
-            elif coder:
+            elif coder_id is not None:
+                untuned.append(coder_id)
+            if not model.trained and coder:
                 reason = next(iter(model.skipped.values()), "no codings")
                 result.notices.append(
                     f"combined suggestions for {name} are the keyword ones until a model can "
@@ -330,6 +345,9 @@ def compute_suggestions(
         for suggester, coder_id, _ in suggesters:
             project.forget_suggestions(suggester.method, coder_id, transcript_id, turn_ids)
             result.stored.setdefault(suggester.method, 0)
+        for coder_id in untuned:
+            project.forget_suggestions("combined", coder_id, transcript_id, turn_ids)
+            project.cover_suggestions(coder_id, transcript_id, covered=False)
         turns = iter_turns(project, transcript, turn_ids, include_interviewer)
         terms = any(getattr(s, "trained", False) for s, _, _ in suggesters)
         analysed_turns = Analyser(codebook).analyse(turns, terms=terms)
@@ -344,6 +362,10 @@ def compute_suggestions(
                 ]
                 project.insert_suggestions(rows)
                 result.stored[suggester.method] += len(rows)
+        if turn_ids is None:
+            for suggester, coder_id, _ in suggesters:
+                if suggester.method == "combined" and coder_id is not None:
+                    project.cover_suggestions(coder_id, transcript_id)
     if method != "learned":
         result.notices[:0] = keyword_notices(codebook, seen)
     return result
@@ -458,11 +480,14 @@ def list_suggestions(
         )
         coder_sql = ":name"
         where.append("(s.coder_id IS NULL OR s.coder_id = :coder)")
-        # A coder's own combined suggestion stands in for the keyword-only one of nobody.
+        # A coder's own combined suggestions stand in for the keyword-only ones of nobody: in
+        # the transcripts they were computed for, and wherever they suggest the same code.
         where.append(
-            "NOT (s.coder_id IS NULL AND s.method = 'combined' AND EXISTS (SELECT 1 FROM "
-            "suggestions own WHERE own.turn_id = s.turn_id AND own.code_id = s.code_id "
-            "AND own.method = 'combined' AND own.coder_id = :coder))"
+            "NOT (s.coder_id IS NULL AND s.method = 'combined' AND (td.transcript_id IN "
+            "(SELECT transcript_id FROM suggestion_coverage WHERE coder_id = :coder) "
+            "OR EXISTS (SELECT 1 FROM suggestions own WHERE own.turn_id = s.turn_id "
+            "AND own.code_id = s.code_id AND own.method = 'combined' "
+            "AND own.coder_id = :coder)))"
         )
         named: dict[str, Any] = {"coder": coder_id, "name": coder}
     else:
