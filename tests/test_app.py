@@ -795,8 +795,8 @@ def test_a_codebook_without_keywords_in_the_transcripts_language_says_so(fresh, 
     assert [w.value for w in fresh.warning] == [
         literal("no English keywords: keyword suggestions are off for pilot"),
         literal(
-            "combined suggestions for ann are the keyword ones until a model can be learned: "
-            "only 0 coded turns (needs 30)"
+            "combined suggestions for ann come from the keywords alone until a model can be "
+            "learned: only 0 coded turns (needs 30)"
         ),
     ]
 

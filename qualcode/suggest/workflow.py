@@ -332,8 +332,8 @@ def compute_suggestions(
             if not model.trained and coder:
                 reason = next(iter(model.skipped.values()), "no codings")
                 result.notices.append(
-                    f"combined suggestions for {name} are the keyword ones until a model can "
-                    f"be learned: {reason}"
+                    f"combined suggestions for {name} come from the keywords alone until a "
+                    f"model can be learned: {reason}"
                 )
         if not coder or not models:
             suggesters.append((CombinedSuggester(codebook, weights=weights), None, set()))
