@@ -9,10 +9,11 @@ threshold.
 
 The thresholds fit each code and come from the coder's own decisions
 (:mod:`qualcode.suggest.thresholds`, chosen in :meth:`CombinedSuggester.fit` and kept with the
-learned part): a code the model has learned is decided by the model (its keyword part is
-switched off: the model already weighs the code's keyword score as one of its features), a code
-it has not learned by its keywords, at the default threshold or at one the coder's decisions
-on it clearly favour. Before the coder has coded enough turns for a model (see
+learned part): a code the model has learned from enough turns with it is decided by the model
+(its keyword part is switched off: the model already weighs the code's keyword score as one
+of its features), one it has learned from fewer by either part, and a code it has not learned
+by its keywords, at the default threshold or at one the coder's decisions on it clearly
+favour. Before the coder has coded enough turns for a model (see
 :data:`qualcode.suggest.learned.MIN_CODED_TURNS`) only the keyword part counts, so nothing
 falls off a cliff at the 30th coded turn; with no decisions at all, the combined suggestions
 are the keyword suggestions.
