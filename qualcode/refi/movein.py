@@ -37,12 +37,12 @@ from qualcode.refi.positions import SourceText, Span
 from qualcode.refi.qdpx_import import (  # what a .qdpx import and moving in share
     DOCUMENT_SUFFIX,
     RefiImportResult,
-    _join,
-    _too_long,
-    _Turns,
-    _with_preamble,
+    TurnIndex,
+    joined_notes,
+    over_file_limit,
     split_coding,
     split_notice,
+    turns_with_preamble,
 )
 from qualcode.refi.xmlutil import derived_guid, stored_datetime
 from qualcode.store import DEFAULT_INTERVIEWERS, CodingRow
@@ -198,7 +198,7 @@ class _Landing:
     # ------------------------------------------------------------------ documents
 
     def document(self, document: Document, passages: list[Passage]) -> None:
-        if _too_long(document.text):  # the limit of a transcript file
+        if over_file_limit(document.text):  # the limit of a transcript file
             self.result.notices.append(
                 f"{self.moving.where}: skipped document {document.name!r}: over "
                 f"{MAX_BYTES // 1_000_000} MB of text ({len(passages)} passage(s) on it not "
@@ -213,7 +213,7 @@ class _Landing:
             )
             return
         spans = [self.place(passage, text, document) for passage in passages]
-        turns = _Turns(self.transcript(document, text.text, spans), text.text)
+        turns = TurnIndex(self.transcript(document, text.text, spans), text.text)
         for passage, span in zip(passages, spans, strict=True):
             touched = turns.touched(span)
             if not touched:
@@ -269,7 +269,7 @@ class _Landing:
     def add_transcript(self, document: Document, source: str, text: str, spans: list[Span]):
         cases = [c for c in self.moving.cases if not c.documents or document.key in c.documents]
         split = split_turns(text, source, known_labels=[case.name for case in cases])
-        turns = _with_preamble(split, spans)
+        turns = turns_with_preamble(split, spans)
         parsed = ParsedTranscript(source, text, turns, split.labelled, split.notices)
         if len(turns) > len(split.turns):
             parsed.notices.append(
@@ -335,7 +335,7 @@ class _Landing:
         for number, (turn_id, span) in enumerate(touched):
             start, end = span or (None, None)
             guid = base if number == 0 else derived_guid(base, turn_id)
-            memo = _join([passage.memo]) or None
+            memo = joined_notes([passage.memo]) or None
             self.codings.append(
                 CodingRow(turn_id, code_id, coder_id, start, end, memo, created, guid, selection)
             )

@@ -410,7 +410,7 @@ def _read_note(element: etree._Element, model: _Model, archive: Archive) -> None
         return
     text = child_text(element, "PlainTextContent")
     member = archive.member(element.get("plainTextPath"))
-    too_long = _too_long(text) or (not text and member and archive.size(member) > MAX_BYTES)
+    too_long = over_file_limit(text) or (not text and member and archive.size(member) > MAX_BYTES)
     if too_long:
         model.notices.append(
             f"{archive.where(archive.qde)}:{element.sourceline}: note {guid} is over "
@@ -519,7 +519,7 @@ def _read_extras(archive: Archive) -> dict[str, Any]:
     return extras
 
 
-def _too_long(text: str) -> bool:
+def over_file_limit(text: str) -> bool:
     """Whether ``text`` is over :data:`~qualcode.read.MAX_BYTES` in UTF-8, the limit of a
     transcript file (an inline text is bounded as a file is)."""
     return len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES
@@ -658,7 +658,7 @@ class _Importer:
         if sole and not values.get("group"):
             values["group"] = sole
         turns = self.transcript(element, name, text.text, selections, note_spans, values)
-        landed = _Turns(turns, text.text)
+        landed = TurnIndex(turns, text.text)
         for selection in selections:
             if selection.span is not None:
                 self.store_selection(selection, landed, name)
@@ -713,7 +713,7 @@ class _Importer:
         lost = f"{codings} coding(s) on it not imported"
         inline = next(children(element, "PlainTextContent"), None)
         if inline is not None and inline.text:
-            if _too_long(inline.text):
+            if over_file_limit(inline.text):
                 return self.skip_long(f"{self.where()}:{inline.sourceline}", name, lost)
             return inline.text
         path = element.get("plainTextPath") or ""
@@ -851,7 +851,7 @@ class _Importer:
             labels = [c.label for c in cases]
             split = split_turns(parsed.text, parsed.source, known_labels=labels)
             spans = [s.span for s in selections if s.span] + [span for _guid, span in note_spans]
-            turns = _with_preamble(split, spans)
+            turns = turns_with_preamble(split, spans)
         else:
             turns = split.turns
         parsed = ParsedTranscript(parsed.source, parsed.text, turns, split.labelled, split.notices)
@@ -945,7 +945,7 @@ class _Importer:
 
     # ------------------------------------------------------------------ codings and memos
 
-    def store_selection(self, selection: _Selection, turns: _Turns, source: str) -> None:
+    def store_selection(self, selection: _Selection, turns: TurnIndex, source: str) -> None:
         assert selection.span is not None
         touched = turns.touched(selection.span)
         if not touched:
@@ -983,7 +983,7 @@ class _Importer:
         coder_id = self.coder(user)
         notes = [n for n in coding.notes if n in self.model.notes]
         self.attached.update(notes)
-        memo = _join([selection.description] + [self.model.notes[n].text for n in notes])
+        memo = joined_notes([selection.description] + [self.model.notes[n].text for n in notes])
         created = stored_datetime(date)
         base = coding.guid or derived_guid("coding", selection.guid, coding.code)
         for number, (turn_id, span) in enumerate(touched):
@@ -1064,7 +1064,7 @@ class _Importer:
             )
 
 
-def split_coding(where: str, source: str, code: str, turns: _Turns, span: Span) -> str:
+def split_coding(where: str, source: str, code: str, turns: TurnIndex, span: Span) -> str:
     """A coding split across turns, for the summary: where it is, its code, the turns it
     touches and the text it covers (with what lies between the turns, such as a label)."""
     numbers = turns.numbers(span)
@@ -1082,7 +1082,7 @@ def split_notice(where: str, split: list[str]) -> str:
     )
 
 
-class _Turns:
+class TurnIndex:
     """A transcript's turns, to find the ones a span touches."""
 
     def __init__(self, turns: list[tuple[int, int, int]], text: str):
@@ -1109,7 +1109,7 @@ class _Turns:
         return found
 
 
-def _with_preamble(split: ParsedTranscript, spans: list[Span]) -> list[ParsedTurn]:
+def turns_with_preamble(split: ParsedTranscript, spans: list[Span]) -> list[ParsedTurn]:
     """The turns, with the text before the first speaker label as a turn of the unknown
     speaker when a selection codes it (the readers leave such a heading out of the turns)."""
     if not split.labelled or not split.turns:
@@ -1129,7 +1129,8 @@ def _with_preamble(split: ParsedTranscript, spans: list[Span]) -> list[ParsedTur
     return list(split.turns)
 
 
-def _join(parts: Iterable[str]) -> str:
+def joined_notes(parts: Iterable[str]) -> str:
+    """The non-empty parts, stripped, each once, as paragraphs of one note."""
     return "\n\n".join(dict.fromkeys(part.strip() for part in parts if part and part.strip()))
 
 
