@@ -339,3 +339,28 @@ def test_stray_bytes_on_many_lines_are_all_counted_and_the_first_lines_named():
     assert parsed.turn_text(parsed.turns[-1]) == "linje 9 gør"
     assert parsed.notices[0].startswith("many.txt:2: UTF-8 text with 8 byte(s)")
     assert "line 2, 3, 4, 5, 6, …)" in parsed.notices[0]
+
+
+def nested_html(levels: int, newline_every: int = 50) -> bytes:
+    """A transcript inside ``levels`` nested <div>s, a line break every ``newline_every``."""
+    opening = "".join(
+        "<div>" + ("\n" if (i + 1) % newline_every == 0 else "") for i in range(levels)
+    )
+    return (
+        f"<html><body>{opening}<p>D1: Jeg sætter grænser.</p><p>TK: Hvordan?</p>"
+        + "</div>" * levels
+        + "</body></html>"
+    ).encode()
+
+
+def test_html_nested_deeper_than_the_parser_keeps_is_refused_not_read_as_empty():
+    turns = READERS[".html"](nested_html(240), "deep.html").turns
+    assert [turn.speaker for turn in turns] == ["D1", "TK"]
+    # libxml2 drops whatever lies deeper than about 255 levels: the speaker turns would be
+    # lost without a word. The deepest kept element sits on line 254 // 50 + 1 = 6.
+    for levels in (300, 5000):
+        message = _refusal(READERS[".html"], nested_html(levels), "deep.html")
+        assert message == (
+            "deep.html:6: elements nested more than 254 levels deep: not an HTML transcript "
+            "qualcode can read"
+        )

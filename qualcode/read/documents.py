@@ -17,6 +17,8 @@ from qualcode.read.docx import check_archive
 from qualcode.read.layouts import read_lines, table_lines
 from qualcode.read.transcript import ParsedTranscript
 
+# The nesting libxml2's HTML parser keeps (it drops deeper elements without a word).
+MAX_HTML_DEPTH = 254
 # Elements whose text makes one paragraph (HTML).
 BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dt", "dd"}
 
@@ -33,6 +35,15 @@ def read_html(data: bytes, source: str, layout: str | None = None) -> ParsedTran
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise QualcodeError(f"not a readable HTML file ({error})", source) from None
+    # libxml2 silently drops what lies deeper than its limit: say so instead of "empty".
+    deepest = root.xpath(f"(//*[count(ancestor::*) >= {MAX_HTML_DEPTH}])[1]")
+    if deepest:
+        raise QualcodeError(
+            f"elements nested more than {MAX_HTML_DEPTH} levels deep: not an HTML transcript "
+            "qualcode can read",
+            source,
+            deepest[0].sourceline,
+        )
     for element in root.xpath("//script | //style | //head | //template"):
         element.drop_tree()
     lines: list[str] = []
