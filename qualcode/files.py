@@ -66,8 +66,9 @@ def csv_cell(value: Any) -> Any:
 
 def write_csv_rows(handle: IO[str], rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> int:
     """``rows`` (their ``columns``) as CSV with a header, every cell through :func:`csv_cell`;
-    returns how many rows."""
-    writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n")
+    returns how many rows. Rows end with CR LF (RFC 4180), so that a cell holding a lone
+    carriage return is quoted like one holding a line break, instead of breaking its row."""
+    writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
     count = 0
     for row in rows:

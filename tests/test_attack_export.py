@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import io
 import json
 import re
 import resource
@@ -19,10 +20,10 @@ import resource
 import pytest
 from click.testing import CliRunner
 
+from qualcode import files
 from qualcode.analyse import charts, report
 from qualcode.cli import cli
 from qualcode.errors import QualcodeError
-from qualcode.export import codings as codings_export
 from qualcode.export.codings import write_codings_csv
 from qualcode.files import csv_cell, csv_value, written
 from qualcode.read.codings import read_codings_csv
@@ -63,7 +64,7 @@ def test_a_full_disk_mid_write_leaves_the_old_file_and_no_partial(study, tmp_pat
             raise OSError(errno.ENOSPC, "No space left on device")
         return csv_cell(value)
 
-    monkeypatch.setattr(codings_export, "csv_cell", full_disk)
+    monkeypatch.setattr(files, "csv_cell", full_disk)
     with pytest.raises(QualcodeError) as caught:
         write_codings_csv(study.codings(), target)
     assert str(caught.value) == f"{target}: cannot write the file (No space left on device)"
@@ -193,10 +194,15 @@ def test_quote_csv_and_listings_are_formula_free(study, tmp_path):
     assert result.exit_code == 0, result.output
     listing = CliRunner().invoke(cli, [*base, "codings", "--format", "csv"])
     assert listing.exit_code == 0, listing.output
-    for text in (quotes_csv.read_text(encoding="utf-8"), listing.stdout):
-        cells = [cell for row in csv.reader(text.splitlines(keepends=True)) for cell in row]
+    for text in (quotes_csv.read_bytes().decode("utf-8"), listing.stdout):
+        cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
         assert not [cell for cell in cells if cell.startswith(TRIGGERS)]
         assert "'=1+1" in cells and "'" + coder in cells
+    # A memo with a lone carriage return is one quoted cell, not a broken row (the listings
+    # end their rows with CR LF, so the writer quotes a cell holding either).
+    rows = list(csv.DictReader(io.StringIO(listing.stdout, newline="")))
+    assert "'\rx" in {row["memo"] for row in rows}
+    assert {len(row) for row in rows} == {len(rows[0])}
 
 
 def test_quote_workbooks_hold_formulas_as_text(study, tmp_path):
