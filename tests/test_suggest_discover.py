@@ -62,6 +62,25 @@ def test_keywords_are_added_only_when_asked_and_once(study):
     assert after.keywords["en"] == [*before, "alone", "meet other"]
 
 
+@pytest.mark.parametrize(
+    ("term", "message"),
+    [
+        ("", "a keyword cannot be empty"),
+        (" \t\n ", "a keyword cannot be empty"),
+        ("a\x00b", "a keyword cannot hold control characters: 'a\\x00b'"),
+        ("bad\x1bword", "a keyword cannot hold control characters: 'bad\\x1bword'"),
+    ],
+)
+def test_a_term_that_is_no_keyword_adds_nothing(study, term, message):
+    before = study.codebook().get("community").keywords
+    with pytest.raises(QualcodeError) as caught:
+        add_keywords(study, "community", "en", ["alone", term])
+    assert str(caught.value) == message
+    assert study.codebook().get("community").keywords == before
+    # Line breaks and tabs inside a term are spaces.
+    assert add_keywords(study, "community", "en", ["meet\n  the\tothers"]) == ["meet the others"]
+
+
 def test_errors_name_the_code(study):
     with pytest.raises(QualcodeError, match="unknown code 'nope'"):
         discover_keywords(study, "nope")

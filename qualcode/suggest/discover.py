@@ -129,8 +129,9 @@ def g2(a: int, b: int, c: int, d: int) -> float:
 
 
 def add_keywords(project: Project, code: str, language: str, terms: list[str]) -> list[str]:
-    """Add ``terms`` to the code's keywords in ``language`` (those it has not already);
-    returns the ones added. One transaction."""
+    """Add ``terms`` to the code's keywords in ``language`` (those it has not already, with
+    runs of white space as one space); returns the ones added. One transaction; an empty term
+    or one with control characters adds nothing."""
     book = project.codebook()
     found = book.get(code)
     if found is None:
@@ -138,11 +139,13 @@ def add_keywords(project: Project, code: str, language: str, terms: list[str]) -
     parent = next((up.key for item, up in book.walk() if item.key == code and up), None)
     existing = found.keywords.get(language, [])
     known = {word.lower() for word in existing}
-    new = [
-        term
-        for term in dict.fromkeys(t.strip() for t in terms)
-        if term and term.lower() not in known
-    ]
+    cleaned = [" ".join(term.split()) for term in terms]  # line breaks and tabs are spaces
+    for term in cleaned:
+        if not term:
+            raise QualcodeError("a keyword cannot be empty")
+        if not term.isprintable():
+            raise QualcodeError(f"a keyword cannot hold control characters: {term!r}")
+    new = [term for term in dict.fromkeys(cleaned) if term.lower() not in known]
     if new:
         keywords = {**found.keywords, language: [*existing, *new]}
         save_code(project, replace(found, keywords=keywords, children=[]), parent)
