@@ -366,7 +366,18 @@ def test_keyword_suggestions_do_not_import_scikit_learn(demo):
 
 @pytest.mark.parametrize(
     "damage",
-    ["{not json", '{"format": 2}', "[]", '{"format": 2, "codes": CODES, "thresholds": 5}', "null"],
+    [
+        "{not json",
+        '{"format": 2}',
+        "[]",
+        '{"format": 2, "codes": CODES, "thresholds": 5}',
+        "null",
+        'THRESHOLD "high"',
+        "THRESHOLD -1",
+        "THRESHOLD 1e308",
+        "THRESHOLD null",
+        "THRESHOLD [0.5]",
+    ],
 )
 def test_a_stored_model_that_cannot_be_read_is_trained_again(demo, damage):
     from qualcode.suggest import workflow
@@ -375,6 +386,10 @@ def test_a_stored_model_that_cannot_be_read_is_trained_again(demo, damage):
     coder_id = demo.find_coder("coder-a")
     codebook = demo.codebook()
     damage = damage.replace("CODES", json.dumps(codebook.keys()))
+    if damage.startswith("THRESHOLD "):  # a whole model whose thresholds are not numbers
+        data = model.to_dict()
+        data["thresholds"]["awareness"]["keywords"] = json.loads(damage.split(" ", 1)[1])
+        damage = json.dumps(data)
     with demo.transaction():
         demo.db.execute(
             "UPDATE learned_models SET model = ? WHERE coder_id = ?", [damage, coder_id]

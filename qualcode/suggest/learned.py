@@ -170,14 +170,17 @@ class LearnedSuggester:
     @classmethod
     def from_dict(cls, codebook: Codebook, data: dict[str, Any]) -> LearnedSuggester | None:
         """The model :meth:`to_dict` gave, for ``codebook``; None when it was stored in another
-        format or for other codes (it must be trained again)."""
+        format or for other codes (it must be trained again). Damaged data raises KeyError,
+        TypeError or ValueError."""
         if data.get("format") != FORMAT or data.get("codes") != codebook.keys():
             return None
         model = cls(codebook, threshold=data["threshold"], coder=data["coder"])
         model.coded_turns = data["coded_turns"]
         model.skipped = dict(data["skipped"])
         model.thresholds = {
-            code: thresholds.CodeThresholds(**fit) for code, fit in data["thresholds"].items()
+            code: thresholds.CodeThresholds.from_dict(fit)
+            for code, fit in data["thresholds"].items()
+            if code in model.codes
         }
         model.vocabulary = {term: j for j, term in enumerate(data["terms"])}
         model.idf = numpy.array(data["idf"], dtype=numpy.float64)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy
 
@@ -49,6 +50,15 @@ class CodeThresholds:
     learned: float
     positives: int = 0
     decisions: int = 0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CodeThresholds:
+        """What :meth:`to_dict` gave; ValueError for anything else (a damaged stored model)."""
+        keywords, learned = float(data["keywords"]), float(data["learned"])
+        positives, decisions = int(data["positives"]), int(data["decisions"])
+        if not (0 < keywords <= OFF and 0 < learned <= OFF and 0 <= positives <= decisions):
+            raise ValueError(f"thresholds out of range: {data!r}")
+        return cls(keywords, learned, positives, decisions)
 
     def to_dict(self) -> dict[str, float | int]:
         return {
