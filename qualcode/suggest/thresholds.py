@@ -22,8 +22,8 @@ rejected: no; see :func:`qualcode.suggest.workflow.training_data`):
   a handful of decisions does not move a threshold.
 
 Choosing the learned threshold per code as well, from out-of-fold probabilities, was measured
-and made every evaluation set worse (the sets are too small to choose from so many values):
-the learned part keeps :data:`qualcode.suggest.learned.THRESHOLD`.
+and cost most evaluation sets more than it gained (they are too small to choose among so many
+values): the learned part keeps :data:`qualcode.suggest.learned.THRESHOLD`.
 """
 
 from __future__ import annotations
