@@ -227,6 +227,7 @@ def _plain_hits(
     (another word of the same form) is dropped, and phrase words found apart come last."""
     keywords, lengths = compiled.keywords, compiled.length
     starts = doc.to_array(IDX).tolist()
+    span: dict[int, tuple[int, int]] = {}  # each place's characters, worked out once
     hits: dict[str, list[KeywordHit]] = {}
     first: dict[str, list[int]] = {}
     covered: dict[str, set[int]] = {}
@@ -235,7 +236,12 @@ def _plain_hits(
         code = keyword.code
         found = hits.get(code)
         if found is None:
-            spans = [(starts[i], starts[i] + lengths[orths[i]]) for i in tokens]
+            spans = []
+            for i in tokens:
+                place = span.get(i)
+                if place is None:
+                    place = span[i] = (starts[i], starts[i] + lengths[orths[i]])
+                spans.append(place)
             hits[code] = [KeywordHit(keyword, spans)]
             first[code] = tokens
             continue
@@ -249,7 +255,12 @@ def _plain_hits(
             found.append(KeywordHit(keyword, spans))
     for (k, q), tokens in apart.items():
         keyword = keywords[k]
-        spans = [(starts[i], starts[i] + lengths[orths[i]]) for i in tokens]
+        spans = []
+        for i in tokens:
+            place = span.get(i)
+            if place is None:
+                place = span[i] = (starts[i], starts[i] + lengths[orths[i]])
+            spans.append(place)
         found = hits.get(keyword.code)
         if found is None:
             hits[keyword.code] = [KeywordHit(keyword, spans, q)]
@@ -611,13 +622,22 @@ def discounted(values: dict[str, float], relative: float = RELATIVE) -> dict[str
 
 
 def scored(
-    turn: AnalysedTurn, relative: float = RELATIVE, weights: Specificity | None = None
+    turn: AnalysedTurn,
+    relative: float = RELATIVE,
+    weights: Specificity | None = None,
+    floor: float | None = None,
 ) -> dict[str, tuple[float, list[KeywordHit]]]:
     """Every code found in ``turn``: its score and the hits it rests on.
 
     A turn longer than :data:`WINDOW_WORDS` words is also scored window by window (runs of
     whole sentences of at most that many words, or one longer sentence): a code's score is
-    the best of the whole turn's and its best window's, and the hits are that window's."""
+    the best of the whole turn's and its best window's, and the hits are that window's.
+
+    With ``floor``, codes that cannot score ``floor`` are left out (the others keep their
+    scores): no length factor is below 1 and a window holds no more than the whole turn, so
+    a code whose hits weigh ``w`` in all scores at most ``1 - exp(-w)`` in the turn or in any
+    window, and discounting only lowers it; nor can a left-out code be the turn's best that
+    the others are discounted against, unless none of them reaches ``floor`` either."""
     language = turn.turn.language
     factor = _length_factor(turn.words)
     windows = _windows(turn.sentences, len(turn.turn.text)) if turn.sentences else []
@@ -635,7 +655,10 @@ def scored(
             ]
         else:
             values = [hit.keyword.weight if hit.word is None else PARTIAL for hit in hits]
-        best, shown = 1.0 - exp(-sum(values) / factor), hits
+        total = sum(values)
+        if floor is not None and 1.0 - exp(-total) < floor - _EPSILON:
+            continue
+        best, shown = 1.0 - exp(-total / factor), hits
         if windows:
             value, window = _best_window(values, hits, windows)
             if value > best:
@@ -643,6 +666,9 @@ def scored(
         found[code] = (best, shown)
     values = discounted({code: value for code, (value, _) in found.items()}, relative)
     return {code: (values[code], hits) for code, (_, hits) in found.items()}
+
+
+_EPSILON = 1e-9  # leaves out only codes that are clearly below the floor
 
 
 def _best_window(
@@ -729,8 +755,9 @@ def _idf(n: float, total: int) -> float:
 
 def evidence(hits: list[KeywordHit], text: str) -> list[Evidence]:
     """Every place a code's keywords were found, in the order they occur in the turn."""
+    new = tuple.__new__  # Evidence(...) without its defaults' call (millions in a study)
     items = [
-        Evidence(text[start:end], start, end, hit.keyword.text)
+        new(Evidence, (text[start:end], start, end, hit.keyword.text, None, None, None))
         for hit in hits
         for start, end in hit.spans
     ]
@@ -800,7 +827,10 @@ class KeywordSuggester:
     ) -> Iterator[Suggestion]:
         floor = self.threshold if min_score is None else min_score
         for analysed in turns:
-            for code, (value, hits) in self.scored(analysed).items():
+            if not analysed.hits:
+                continue
+            found = scored(analysed, self.relative, self.weights, floor)
+            for code, (value, hits) in found.items():
                 if value >= floor and value > 0:
                     yield Suggestion(
                         analysed.turn.id,
