@@ -198,3 +198,45 @@ def test_evaluate_on_the_demo_project(tmp_path, monkeypatch):
     header = result.stdout.splitlines()[0].split()
     assert header[-2:] == ["f1", "threshold"]
     assert "cross-validation grouped by transcript (4 folds)" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_streamed_listing_is_every_row_as_the_whole_list_prints_it(
+    tmp_path, monkeypatch, capsys, fmt
+):
+    """json and csv are written row by row as they are read: every stored suggestion, in
+    the listing's order, byte for byte what printing the whole list at once gives."""
+    from qualcode.cli.common import emit
+    from qualcode.cli.suggest import SUGGESTION_COLUMNS
+    from qualcode.store import Project
+    from qualcode.suggest import workflow
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("QUALCODE_PROJECT", raising=False)
+    create_demo_project(tmp_path / "demo.db").close()
+    runner = CliRunner()
+    args = ["--project", "demo.db", "suggest", "--method", "all", "--format", fmt]
+    result = runner.invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0
+    with Project(tmp_path / "demo.db") as project:
+        rows = workflow.list_suggestions(project)
+    assert len(rows) > 100
+    if fmt == "csv":
+        for row in rows:
+            row["evidence"] = json.dumps(row["evidence"], ensure_ascii=False)
+    capsys.readouterr()
+    emit(rows, fmt, SUGGESTION_COLUMNS)
+    assert result.stdout == capsys.readouterr().out
+    if fmt == "json":
+        listed = json.loads(result.stdout)
+    else:
+        listed = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [int(row["id"]) for row in listed] == [row["id"] for row in rows]
+
+
+def test_streamed_json_of_no_suggestions_is_an_empty_list(run):
+    code, out, _ = run("suggest", "--method", "learned", "--format", "json")
+    assert code == 0
+    assert out == "[]\n"
+    code, out, _ = run("suggest", "--method", "learned", "--format", "csv")
+    assert out == "id,turn_id,transcript,turn,speaker,code,score,method,evidence,coder,status\n"

@@ -277,3 +277,77 @@ def test_a_keyword_in_many_turns_counts_less(codebook):
     assert found["boundaries"][0] == pytest.approx(1 - math.exp(-(1 + chef)))
     # Fewer than 50 turns of a language say nothing: every keyword counts fully.
     assert specificity(analyse(turns[:49], codebook)) == {}
+
+
+def general_hits(index: KeywordIndex, doc, language: str) -> dict:
+    """The hits of a turn as the general path finds them (every word, phrase and word
+    apart through _words_apart and _hits_by_code), to hold the fast path to."""
+    from qualcode.suggest import keywords
+
+    compiled = index._compile(language)
+    orths = nlp.orths(doc)
+    singles, anchors, apart, present = {}, [], [], 0
+    for i, orth in enumerate(orths):
+        entry = compiled.triggers.get(orth)
+        if entry is None:
+            continue
+        for k in entry[0]:
+            singles.setdefault(k, []).append(i)
+        anchors += [(k, i) for k in entry[1]]
+        present |= entry[2]
+        if entry[3]:
+            apart.append((i, entry[3]))
+    masks = compiled.phrase_masks
+    anchors = [(k, i) for k, i in anchors if masks[k] & present == masks[k]]
+    phrases = keywords._match_phrases(compiled, orths, anchors) if anchors else {}
+    found = keywords._words_apart(compiled, singles, phrases, apart)
+    return keywords._hits_by_code(doc, orths, compiled, singles, phrases, found)
+
+
+MIXED = """
+  - key: conditions
+    label: {da: Vilkår, en: Conditions}
+    keywords:
+      da: [chefen presser, travlt, travlhed, presset, for travlt på arbejdet]
+      en: [work pressure, deadline, deadlines, boss pushes, too much work]
+  - key: rest
+    label: {da: Hvile, en: Rest}
+    keywords:
+      da: [sove dårligt, sove godt, hvile, sætte tid af]
+      en: [sleep badly, rest, take time off, sleep]
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("da", "Jeg satte grænser over for min chef. Chefen presser, og jeg sover dårligt."),
+        ("da", "Grænser, grænser og grænsen. Sætte? Nej. Chef chef chefen, travlt og travlhed."),
+        ("da", "Sove godt, sove dårligt: jeg sover. Hvile og tid. Jeg er ikke den eneste."),
+        ("da", "Presset presser chefen. For travlt på arbejdet, så travlt at jeg sætter tid af."),
+        ("da", "Ingen af ordene her. Sætte, sætte, sætte."),
+        ("da", ""),
+        ("en", "My boss pushes deadlines; too much work, I sleep badly and rest too little."),
+        ("en", "Deadline after deadline. Work, pressure, work pressure. Boundaries I set."),
+        ("en", "I take time off. Time? Off! Sleep, sleeping, slept. Not the only one, alone."),
+        ("en", "Self compassion and self-compassion: say no, say it, no."),
+    ],
+)
+def test_matching_finds_what_the_general_path_finds(language, text):
+    """Turns with and without whole phrases, repeated words, words of several phrases and
+    codes found apart: the hits (keyword, places, word apart), their order and their codes'
+    order are the general path's."""
+    book = parse_codebook(CODEBOOK + MIXED, "mixed.yaml")
+    index = KeywordIndex(book)
+    for doc in nlp.pipe([text, text], language, lemmas=False):
+        found = index.match(doc, language)[0]
+        expected = general_hits(index, doc, language)
+        as_lists = {
+            code: [(hit.keyword.text, hit.spans, hit.word) for hit in hits]
+            for code, hits in found.items()
+        }
+        assert as_lists == {
+            code: [(hit.keyword.text, hit.spans, hit.word) for hit in hits]
+            for code, hits in expected.items()
+        }
+        assert list(found) == list(expected)

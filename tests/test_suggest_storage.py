@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy
 import pytest
 from conftest import SMALL_GROUP
 
@@ -42,11 +43,30 @@ def test_evidence_json_is_byte_for_byte_the_plain_encoding():
     pieces: dict = {}
     assert workflow._evidence_json(evidence, pieces) == reference_json(evidence)
     assert workflow._evidence_json([], pieces) == "[]"
-    # Word + keyword pairs are encoded once: three distinct keyword pairs and the bare word.
-    assert len(pieces) == 4
+    # Each word's keyword (or term) pair is encoded once: three keyword pairs, the bare word
+    # and the learned term.
+    assert len(pieces) == 5
     decoded = json.loads(workflow._evidence_json(evidence, pieces))
     assert decoded[1] == {"text": '"citat" \\ med\ttab', "start": 0, "end": 17, "keyword": "citat"}
     assert decoded[4] == {"text": "chef", "start": 39, "end": 43, "term": "chef", "weight": 0.123}
+
+
+def test_evidence_json_of_combined_and_learned_items_is_the_plain_encoding():
+    """Combined suggestions tag every item with its part; learned items carry a weight, as
+    a float or numpy's float, and odd values go through the encoder as they always did."""
+    evidence = [
+        Evidence("grænser", 16, 29, "sætte grænse", method="keywords"),
+        Evidence("grænser", 40, 47, "sætte grænse", method="keywords"),
+        Evidence("chef", 39, 43, term="chef", weight=0.12345, method="learned"),
+        Evidence("chef", 50, 54, term="chef", weight=numpy.float64(-2.0004), method="learned"),
+        Evidence("sover", 1, 6, "sove dårligt", "sove", 1.0, "learned"),
+        Evidence("tal", 2, 5, term="tal", weight=1e-20),
+        Evidence("tal", 2, 5, term="tal", weight=3),
+        Evidence("tal", 2, 5, term="tal", weight=float("nan")),
+    ]
+    pieces: dict = {}
+    assert workflow._evidence_json(evidence, pieces) == reference_json(evidence)
+    assert workflow._evidence_json(evidence, pieces) == reference_json(evidence)  # cached
 
 
 @pytest.mark.parametrize("count", [0, 1, 49, 50, 51, 123])

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import click
 
@@ -15,6 +18,7 @@ from qualcode.cli.common import (
     turn_id_option,
 )
 from qualcode.errors import QualcodeError
+from qualcode.files import write_csv_rows
 from qualcode.store import Project
 from qualcode.suggest import workflow
 from qualcode.suggest.evaluate import evaluate as evaluate_suggestions
@@ -87,25 +91,43 @@ def suggest(
         click.echo(notice, err=True)
     stored = ", ".join(f"{count} {name}" for name, count in result.stored.items()) or "none"
     click.echo(f"Stored suggestions for {result.turns} turns: {stored}.", err=True)
-    rows = workflow.list_suggestions(
-        project,
-        transcript=transcript,
-        coder=coder,
-        method=None if method == "all" else method,
-        limit=TABLE_ROWS + 1 if fmt == "table" else None,
-    )
-    more = fmt == "table" and len(rows) > TABLE_ROWS
-    rows = rows[:TABLE_ROWS] if more else rows
+    listed = dict(transcript=transcript, coder=coder, method=None if method == "all" else method)
+    if fmt != "table":  # every suggestion, streamed: a whole study's million rows and more
+        emit_stream(workflow.iter_suggestions(project, **listed), fmt)
+        return
+    rows = workflow.list_suggestions(project, **listed, limit=TABLE_ROWS + 1)
+    more = len(rows) > TABLE_ROWS
+    rows = rows[:TABLE_ROWS]
     for row in rows:
-        if fmt == "table":
-            row["evidence"] = ", ".join(sorted({item["text"] for item in row["evidence"]}))
-        elif fmt == "csv":
-            row["evidence"] = json.dumps(row["evidence"], ensure_ascii=False)
+        row["evidence"] = ", ".join(sorted({item["text"] for item in row["evidence"]}))
     emit(rows, fmt, SUGGESTION_COLUMNS)
     if more:  # a table of a whole study's suggestions is read by nobody, and costs minutes
         click.echo(
             f"The first {TABLE_ROWS} are listed; --format json or csv lists every one.", err=True
         )
+
+
+def emit_stream(rows: Iterable[dict[str, Any]], fmt: str) -> int:
+    """Print suggestions as JSON or CSV while they are read, row by row, exactly as
+    :func:`emit` prints the whole list; returns how many."""
+    out = sys.stdout
+    columns = SUGGESTION_COLUMNS
+    picked = ({column: row.get(column) for column in columns} for row in rows)
+    if fmt == "csv":
+        return write_csv_rows(out, _csv_ready(picked), columns)
+    count = 0
+    for row in picked:
+        text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("[\n  " if count == 0 else ",\n  ") + text)
+        count += 1
+    out.write("\n]\n" if count else "[]\n")
+    return count
+
+
+def _csv_ready(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        row["evidence"] = json.dumps(row["evidence"], ensure_ascii=False)
+        yield row
 
 
 def _decision_options(function):

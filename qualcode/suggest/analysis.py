@@ -28,6 +28,7 @@ class Analyser:
     def __init__(self, codebook: Codebook):
         self.codebook = codebook
         self.index = KeywordIndex(codebook)
+        self._names: dict[int, str] = {}  # a lemma's text by its id, looked up once
 
     def analyse(self, turns: Iterable[TurnText], terms: bool = False) -> Iterator[AnalysedTurn]:
         """Analyse ``turns`` in order; ``terms`` also collects content lemmas (for the learned
@@ -57,12 +58,14 @@ class Analyser:
         if not terms:
             return AnalysedTurn(turn, words, hits, None, sentences)
         rows = doc.to_array([IS_ALPHA, IS_STOP, LEMMA, IDX, LENGTH]).tolist() if len(doc) else []
-        strings = doc.vocab.strings
-        content = [
-            (strings[lemma], start, start + length)
-            for alpha, stop, lemma, start, length in rows
-            if alpha and not stop
-        ]
+        names = self._names
+        content = []
+        for alpha, stop, lemma, start, length in rows:
+            if alpha and not stop:
+                name = names.get(lemma)
+                if name is None:
+                    name = names[lemma] = doc.vocab.strings[lemma]
+                content.append((name, start, start + length))
         return AnalysedTurn(turn, words, hits, content, sentences)
 
 

@@ -72,8 +72,16 @@ MIN_WEIGHT_TURNS = 50
 
 
 # What a word form triggers: the single-word keywords it is, the phrases it anchors, a bit
-# mask of the phrase words it can stand for, and the (phrase, content word) pairs it is.
-_Form = tuple[tuple[int, ...], tuple[int, ...], int, tuple[tuple[int, int], ...]]
+# mask of the phrase words it can stand for, the (phrase, content word) pairs it is and, of
+# those, the ones it counts as in a turn where no phrase is found whole (the first of each
+# code, none of a code the form is a single keyword of: see :func:`_words_apart`).
+_Form = tuple[
+    tuple[int, ...],
+    tuple[int, ...],
+    int,
+    tuple[tuple[int, int], ...],
+    tuple[tuple[int, int], ...],
+]
 
 
 @dataclass
@@ -111,7 +119,14 @@ class _Compiled:
         apart = tuple(
             dict.fromkeys([*self.words_by_lemma.get(lemma, ()), *self.words_by_stem.get(stem, ())])
         )
-        entry = (singles, phrases, mask, apart) if (found or mask or apart) else None
+        codes = {self.keywords[k].code for k in singles}
+        alone = []
+        for k, q in apart:
+            code = self.keywords[k].code
+            if code not in codes:
+                codes.add(code)
+                alone.append((k, q))
+        entry = (singles, phrases, mask, apart, tuple(alone)) if (found or mask or apart) else None
         if entry is not None:
             self.triggers[orth] = entry
         return entry
@@ -146,39 +161,112 @@ class KeywordIndex:
         compiled = self._compile(language)
         orths = nlp.orths(doc)
         triggers, alpha = compiled.triggers, compiled.alpha
-        new = set(orths).difference(alpha)
-        for orth in new:
-            compiled.learn(orth, doc[orths.index(orth)])
+        try:
+            words = sum(map(alpha.__getitem__, orths))
+        except KeyError:  # word forms not seen before: learn what each triggers, once
+            for orth in set(orths).difference(alpha):
+                compiled.learn(orth, doc[orths.index(orth)])
+            words = sum(map(alpha.__getitem__, orths))
+        sentences = _sentences(doc, orths, compiled) if words > LONG_TURN else None
+        places = [i for i, orth in enumerate(orths) if orth in triggers]
+        if not places:
+            return {}, words, sentences
         singles: dict[int, list[int]] = {}
         anchors: list[tuple[int, int]] = []
-        apart: list[tuple[int, tuple[tuple[int, int], ...]]] = []
+        apart: list[tuple[int, _Form]] = []
         present = 0
-        for i in [i for i, orth in enumerate(orths) if orth in triggers]:
-            words, anchored, mask, pieces = triggers[orths[i]]
-            present |= mask
-            for k in words:
-                places = singles.get(k)
-                if places is None:
+        for i in places:
+            entry = triggers[orths[i]]
+            for k in entry[0]:
+                found = singles.get(k)
+                if found is None:
                     singles[k] = [i]
                 else:
-                    places.append(i)
-            for k in anchored:
-                anchors.append((k, i))
-            if pieces:
-                apart.append((i, pieces))
-        words = sum(map(alpha.__getitem__, orths))
-        sentences = _sentences(doc, orths, compiled) if words > LONG_TURN else None
+                    found.append(i)
+            if entry[1]:
+                for k in entry[1]:
+                    anchors.append((k, i))
+            present |= entry[2]
+            if entry[3]:
+                apart.append((i, entry))
         phrases: dict[int, list[tuple[int, ...]]] = {}
         if anchors:
             masks = compiled.phrase_masks
             anchors = [(k, i) for k, i in anchors if masks[k] & present == masks[k]]
             if anchors:
                 phrases = _match_phrases(compiled, orths, anchors)
-        found_apart = _words_apart(compiled, singles, phrases, apart) if apart else {}
-        if not singles and not phrases and not found_apart:
+        if phrases:  # the general case: whole phrases take their words and their code's
+            pieces = [(i, entry[3]) for i, entry in apart]
+            found_apart = _words_apart(compiled, singles, phrases, pieces)
+            hits = _hits_by_code(doc, orths, compiled, singles, phrases, found_apart)
+            return hits, words, sentences
+        # No phrase found whole (most turns): each word form counts apart as what it was
+        # compiled to count as, the same as _words_apart would find.
+        found_apart = {}
+        for i, entry in apart:
+            for pair in entry[4]:
+                found = found_apart.get(pair)
+                if found is None:
+                    found_apart[pair] = [i]
+                else:
+                    found.append(i)
+        if not singles and not found_apart:
             return {}, words, sentences
-        hits = _hits_by_code(doc, orths, compiled, singles, phrases, found_apart)
-        return hits, words, sentences
+        return _plain_hits(doc, orths, compiled, singles, found_apart), words, sentences
+
+
+def _plain_hits(
+    doc: Doc,
+    orths: list[int],
+    compiled: _Compiled,
+    singles: dict[int, list[int]],
+    apart: dict[tuple[int, int], list[int]],
+) -> dict[str, list[KeywordHit]]:
+    """:func:`_hits_by_code` of a turn where no phrase was found whole, the same hits in the
+    same order: a single keyword whose places all hold an earlier single keyword of its code
+    (another word of the same form) is dropped, and phrase words found apart come last."""
+    keywords, lengths = compiled.keywords, compiled.length
+    starts = doc.to_array(IDX).tolist()
+    span: dict[int, tuple[int, int]] = {}  # each place's characters, worked out once
+    hits: dict[str, list[KeywordHit]] = {}
+    first: dict[str, list[int]] = {}
+    covered: dict[str, set[int]] = {}
+    for k, tokens in singles.items():
+        keyword = keywords[k]
+        code = keyword.code
+        found = hits.get(code)
+        if found is None:
+            spans = []
+            for i in tokens:
+                place = span.get(i)
+                if place is None:
+                    place = span[i] = (starts[i], starts[i] + lengths[orths[i]])
+                spans.append(place)
+            hits[code] = [KeywordHit(keyword, spans)]
+            first[code] = tokens
+            continue
+        taken = covered.get(code)
+        if taken is None:
+            taken = covered[code] = set(first[code])
+        kept = [i for i in tokens if i not in taken]
+        if kept:
+            taken.update(kept)
+            spans = [(starts[i], starts[i] + lengths[orths[i]]) for i in kept]
+            found.append(KeywordHit(keyword, spans))
+    for (k, q), tokens in apart.items():
+        keyword = keywords[k]
+        spans = []
+        for i in tokens:
+            place = span.get(i)
+            if place is None:
+                place = span[i] = (starts[i], starts[i] + lengths[orths[i]])
+            spans.append(place)
+        found = hits.get(keyword.code)
+        if found is None:
+            hits[keyword.code] = [KeywordHit(keyword, spans, q)]
+        else:
+            found.append(KeywordHit(keyword, spans, q))
+    return hits
 
 
 def _sentences(doc: Doc, orths: list[int], compiled: _Compiled) -> list[tuple[int, int]]:
@@ -493,7 +581,7 @@ def strength(
     return sum(
         [
             (hit.keyword.weight if hit.word is None else PARTIAL)
-            * weights.get((language, *hit.key), 1.0)
+            * weights.get((language, hit.keyword.code, hit.keyword.text, hit.word), 1.0)
             for hit in hits
         ]
     )
@@ -534,22 +622,45 @@ def discounted(values: dict[str, float], relative: float = RELATIVE) -> dict[str
 
 
 def scored(
-    turn: AnalysedTurn, relative: float = RELATIVE, weights: Specificity | None = None
+    turn: AnalysedTurn,
+    relative: float = RELATIVE,
+    weights: Specificity | None = None,
+    floor: float | None = None,
 ) -> dict[str, tuple[float, list[KeywordHit]]]:
     """Every code found in ``turn``: its score and the hits it rests on.
 
     A turn longer than :data:`WINDOW_WORDS` words is also scored window by window (runs of
     whole sentences of at most that many words, or one longer sentence): a code's score is
-    the best of the whole turn's and its best window's, and the hits are that window's."""
+    the best of the whole turn's and its best window's, and the hits are that window's.
+
+    With ``floor``, codes that cannot score ``floor`` are left out (the others keep their
+    scores): no length factor is below 1 and a window holds no more than the whole turn, so
+    a code whose hits weigh ``w`` in all scores at most ``1 - exp(-w)`` in the turn or in any
+    window, and discounting only lowers it; nor can a left-out code be the turn's best that
+    the others are discounted against, unless none of them reaches ``floor`` either."""
     language = turn.turn.language
     factor = _length_factor(turn.words)
     windows = _windows(turn.sentences, len(turn.turn.text)) if turn.sentences else []
     windows = [(start, end, _length_factor(w)) for start, end, w in windows if w < turn.words]
     found: dict[str, tuple[float, list[KeywordHit]]] = {}
+    exp = math.exp
     for code, hits in turn.hits.items():
-        best, shown = _score(hits, factor, weights, language), hits
+        # Each hit's weight, as strength() weighs it, summed in the same order.
+        if weights:
+            get = weights.get
+            values = [
+                (hit.keyword.weight if hit.word is None else PARTIAL)
+                * get((language, hit.keyword.code, hit.keyword.text, hit.word), 1.0)
+                for hit in hits
+            ]
+        else:
+            values = [hit.keyword.weight if hit.word is None else PARTIAL for hit in hits]
+        total = sum(values)
+        if floor is not None and 1.0 - exp(-total) < floor - _EPSILON:
+            continue
+        best, shown = 1.0 - exp(-total / factor), hits
         if windows:
-            value, window = _best_window(hits, windows, weights, language)
+            value, window = _best_window(values, hits, windows)
             if value > best:
                 best, shown = value, _inside(hits, *window)
         found[code] = (best, shown)
@@ -557,22 +668,20 @@ def scored(
     return {code: (values[code], hits) for code, (_, hits) in found.items()}
 
 
+_EPSILON = 1e-9  # leaves out only codes that are clearly below the floor
+
+
 def _best_window(
+    values: list[float],
     hits: list[KeywordHit],
     windows: list[tuple[int, int, float]],
-    weights: Specificity | None,
-    language: str,
 ) -> tuple[float, tuple[int, int]]:
-    """The best score of the code's ``hits`` in one of ``windows`` (first character, end
-    character, length factor) and that window's (first, end): the first best, as scoring
-    each window's :func:`_inside` hits would find, without building them."""
+    """The best score of the code's ``hits`` (weighing ``values``) in one of ``windows``
+    (first character, end character, length factor) and that window's (first, end): the
+    first best, as scoring each window's :func:`_inside` hits would find, without building
+    them."""
     items = [
-        (
-            (hit.keyword.weight if hit.word is None else PARTIAL)
-            * (weights.get((language, *hit.key), 1.0) if weights else 1.0),
-            [first for first, _ in hit.spans],
-        )
-        for hit in hits
+        (value, [first for first, _ in hit.spans]) for value, hit in zip(values, hits, strict=True)
     ]
     best, chosen = 0.0, (0, 0)
     for start, end, factor in windows:
@@ -646,8 +755,9 @@ def _idf(n: float, total: int) -> float:
 
 def evidence(hits: list[KeywordHit], text: str) -> list[Evidence]:
     """Every place a code's keywords were found, in the order they occur in the turn."""
+    new = tuple.__new__  # Evidence(...) without its defaults' call (millions in a study)
     items = [
-        Evidence(text[start:end], start, end, hit.keyword.text)
+        new(Evidence, (text[start:end], start, end, hit.keyword.text, None, None, None))
         for hit in hits
         for start, end in hit.spans
     ]
@@ -721,7 +831,10 @@ class KeywordSuggester:
     ) -> Iterator[Suggestion]:
         floor = self.threshold if min_score is None else min_score
         for analysed in turns:
-            for code, (value, hits) in self.scored(analysed).items():
+            if not analysed.hits:
+                continue
+            found = scored(analysed, self.relative, self.weights, floor)
+            for code, (value, hits) in found.items():
                 if value >= floor and value > 0:
                     yield Suggestion(
                         analysed.turn.id,

@@ -24,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
+from math import isfinite
 from threading import Lock
 from typing import Any
 
@@ -101,6 +102,11 @@ def iter_turns(
         return
     last = -1
     sql = f"{select} ORDER BY id LIMIT {PAGE}"
+    if transcript is None:
+        # The whole project: walk the turns by id and look each one's speaker and transcript
+        # up (the view's own plan sorts every remaining turn again for each page: 4 s instead
+        # of 0.6 s for the 160,000 turns of the benchmark study).
+        sql = _ALL_TURNS.format(role="" if include_interviewer else _PARTICIPANTS, page=PAGE)
     while rows := project.db.execute(sql, [last, *params]).fetchall():
         for row in rows:
             yield _turn(row)
@@ -108,6 +114,16 @@ def iter_turns(
 
 
 _TURN_FIELDS = ("id", "text", "language", "role", "transcript", "turn", "speaker")
+# The same fields as turn_details has them, turns first (CROSS JOIN keeps that order).
+_ALL_TURNS = """
+    SELECT turns.id, turns.text, transcripts.language, speakers.role, transcripts.name,
+           turns.turn, speakers.label
+    FROM turns
+    CROSS JOIN speakers ON speakers.id = turns.speaker_id
+    CROSS JOIN transcripts ON transcripts.id = turns.transcript_id
+    WHERE turns.id > ?{role} ORDER BY turns.id LIMIT {page}
+"""
+_PARTICIPANTS = " AND speakers.role = 'participant'"
 
 
 def _turn(row: tuple) -> TurnText:
@@ -303,6 +319,7 @@ def compute_suggestions(
     codebook = project.codebook()
     result = SuggestResult()
     suggesters: list[tuple[Any, int | None, set[int]]] = []
+    shared: _ScoredOnce | None = None
     weights = keyword_weights(project) if method != "learned" else None
     if method in ("keywords", "all"):
         suggesters.append((KeywordSuggester(codebook, weights=weights), None, set()))
@@ -338,8 +355,12 @@ def compute_suggestions(
         if not coder or not models:
             suggesters.append((CombinedSuggester(codebook, weights=weights), None, set()))
         suggesters.extend(models)
+        # The keyword part is the same for every coder's combined suggestions: score it once.
+        shared = _ScoredOnce(suggesters[0][0].keywords)
+        for suggester, _, _ in suggesters:
+            suggester.keywords = shared
     code_ids = project.code_ids()
-    pieces: dict[tuple[str, str | None], tuple[str, str]] = {}
+    pieces: dict[tuple, tuple[str, str, str]] = {}
     seen: set[tuple[str, str]] = set()
     with project.transaction(), nlp.batch_mode():
         for suggester, coder_id, _ in suggesters:
@@ -352,6 +373,8 @@ def compute_suggestions(
         terms = any(getattr(s, "trained", False) for s, _, _ in suggesters)
         analysed_turns = Analyser(codebook).analyse(turns, terms=terms)
         for batch in _batches(analysed_turns, PAGE):
+            if shared is not None:
+                shared.forget()
             result.turns += len(batch)
             seen.update((t.turn.transcript or "", t.turn.language) for t in batch)
             for suggester, coder_id, coded in suggesters:
@@ -371,6 +394,31 @@ def compute_suggestions(
     return result
 
 
+class _ScoredOnce:
+    """A keyword suggester shared by several combined suggesters of one run: each turn's
+    keyword scores are computed once, for the first suggester that asks, and handed to the
+    others (the same dict, which they only read). :meth:`forget` drops them between
+    batches."""
+
+    def __init__(self, keywords: KeywordSuggester):
+        self.inner = keywords
+        self.threshold = keywords.threshold
+        self._scored: dict[int, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def scored(self, turn: AnalysedTurn) -> Any:
+        key = id(turn)
+        found = self._scored.get(key)
+        if found is None or found[0] is not turn:
+            found = self._scored[key] = (turn, self.inner.scored(turn))
+        return found[1]
+
+    def forget(self) -> None:
+        self._scored.clear()
+
+
 def _batches(items: Iterable[AnalysedTurn], size: int) -> Iterator[list[AnalysedTurn]]:
     batch: list[AnalysedTurn] = []
     for item in items:
@@ -386,7 +434,7 @@ def _row(
     suggestion: Suggestion,
     code_ids: dict[str, int],
     coder_id: int | None,
-    pieces: dict[tuple[str, str | None], tuple[str, str]] | None = None,
+    pieces: dict[tuple, tuple[str, str, str]] | None = None,
 ) -> tuple:
     return (
         suggestion.turn_id,
@@ -398,34 +446,42 @@ def _row(
     )
 
 
-def _evidence_json(
-    evidence: Sequence[Evidence], pieces: dict[tuple[str, str | None], tuple[str, str]]
-) -> str:
+def _evidence_json(evidence: Sequence[Evidence], pieces: dict[tuple, tuple[str, str, str]]) -> str:
     """The stored JSON of a suggestion's evidence: exactly ``_json([item.to_dict() ...])``.
 
-    A keyword's evidence is put together from the JSON of its word and keyword, encoded once
-    per run and kept in ``pieces``, and its offsets: a study repeats the same few hundred
-    words and keywords hundreds of thousands of times (encoding each anew took 1.7 s of a 20 s
-    run on the benchmark study). Other evidence goes through the encoder."""
+    An item's JSON is put together from the JSON of its word, keyword, term and method,
+    encoded once per run and kept in ``pieces``, its offsets and its weight: a study repeats
+    the same few hundred words and keywords hundreds of thousands of times (encoding each
+    anew took 1.7 s of a 20 s run on the benchmark study, and combined suggestions, whose
+    every item names its method, twice that). Offsets that are not plain ints and weights
+    that are not finite floats go through the encoder."""
     parts = []
     for item in evidence:
         text, start, end, keyword, term, weight, method = item
         if (
-            term is not None
-            or weight is not None
-            or method is not None
-            or type(start) is not int
+            type(start) is not int
             or type(end) is not int
+            or (weight is not None and not (isinstance(weight, float) and isfinite(weight)))
         ):
             parts.append(_json(item.to_dict()))
             continue
-        piece = pieces.get((text, keyword))
+        key = (text, keyword, term, method)
+        piece = pieces.get(key)
         if piece is None:
-            piece = pieces[text, keyword] = (
+            middle = "" if keyword is None else ',"keyword":' + _json(keyword)
+            if term is not None:
+                middle += ',"term":' + _json(term)
+            piece = pieces[key] = (
                 '{"text":' + _json(text) + ',"start":',
-                "}" if keyword is None else ',"keyword":' + _json(keyword) + "}",
+                middle,
+                ("" if method is None else ',"method":' + _json(method)) + "}",
             )
-        parts.append(f'{piece[0]}{start},"end":{end}{piece[1]}')
+        if weight is None:
+            parts.append(f'{piece[0]}{start},"end":{end}{piece[1]}{piece[2]}')
+        else:
+            # The encoder writes a float (numpy's too) as float.__repr__ does.
+            value = float.__repr__(round(weight, 3))
+            parts.append(f'{piece[0]}{start},"end":{end}{piece[1]},"weight":{value}{piece[2]}')
     return "[" + ",".join(parts) + "]"
 
 
@@ -454,7 +510,26 @@ def list_suggestions(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Stored suggestions, in turn order, best first within a turn.
+    """Stored suggestions, in turn order, best first within a turn (every one of
+    :func:`iter_suggestions`, in a list)."""
+    return list(
+        iter_suggestions(project, transcript, status, coder, method, turn_ids, limit, offset)
+    )
+
+
+def iter_suggestions(
+    project: Project,
+    transcript: str | None = None,
+    status: str | None = None,
+    coder: str | None = None,
+    method: str | None = None,
+    turn_ids: Iterable[int] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Iterator[dict[str, Any]]:
+    """Stored suggestions, in turn order, best first within a turn, read as they are listed
+    (a whole study's million rows are never all in memory at once). The arguments are
+    checked before the first row is asked for.
 
     With ``coder``: the suggestions that coder sees (keyword ones and their own learned ones;
     their own combined ones in place of the keyword-only combined ones),
@@ -516,10 +591,14 @@ def list_suggestions(
     sql += " ORDER BY turn_id, score DESC, code"
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    rows = project.query(sql, named or params)
+    return _decoded(project.db.query(sql, named or params))
+
+
+def _decoded(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    loads = json.loads
     for row in rows:
-        row["evidence"] = json.loads(row["evidence"])
-    return rows
+        row["evidence"] = loads(row["evidence"])
+        yield row
 
 
 def open_suggestions(
