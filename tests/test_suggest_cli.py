@@ -226,7 +226,8 @@ def test_streamed_listing_is_every_row_as_the_whole_list_prints_it(
             row["evidence"] = json.dumps(row["evidence"], ensure_ascii=False)
     capsys.readouterr()
     emit(rows, fmt, SUGGESTION_COLUMNS)
-    assert result.stdout == capsys.readouterr().out
+    # (Click's result.stdout turns CR LF into LF: compare the bytes written.)
+    assert result.stdout_bytes.decode("utf-8") == capsys.readouterr().out
     if fmt == "json":
         listed = json.loads(result.stdout)
     else:

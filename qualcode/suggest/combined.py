@@ -152,6 +152,34 @@ class CombinedSuggester:
             return f"{keywords.METHOD} {fit.keywords:g} or {LEARNED}", fit.learned
         return keywords.METHOD, fit.keywords
 
+    def _reach(
+        self,
+        probabilities: dict[str, list[float]],
+        rows: int,
+        floor: float,
+        defaults: thresholds.CodeThresholds,
+    ) -> numpy.ndarray | None:
+        """rows × codes: whether the learned probability, on the combined scale, may reach
+        ``floor`` (a hair below it counts: each candidate is checked exactly after). None
+        without a model."""
+        if not probabilities:
+            return None
+        codes = self.learned.codes
+        reach = numpy.zeros((rows, len(codes)), dtype=bool)
+        for column, code in enumerate(codes):
+            if code not in probabilities:
+                continue
+            cut = self.learned.thresholds.get(code, defaults).learned
+            value = numpy.asarray(probabilities[code])
+            with numpy.errstate(divide="ignore", invalid="ignore"):  # a cut of 1: never above
+                scaled = numpy.where(
+                    value < cut,
+                    THRESHOLD * value / cut,
+                    THRESHOLD + (1 - THRESHOLD) * (value - cut) / (1 - cut),
+                )
+            reach[:, column] = (scaled >= floor - 1e-9) & (value > 0)
+        return reach
+
     def use(self, learned: LearnedSuggester) -> CombinedSuggester:
         """Take an already trained learned part (the workflow's cached model)."""
         self.learned = learned
@@ -164,14 +192,25 @@ class CombinedSuggester:
         floor = self.threshold if min_score is None else min_score
         defaults = thresholds.CodeThresholds(self.keywords.threshold, self.learned.threshold)
         chosen = self.learned.thresholds
+        codes = self.learned.codes
+        position = {code: i for i, code in enumerate(codes)}
         iterator = iter(turns)
         while batch := list(islice(iterator, BATCH)):
             matrix, probabilities = (
                 self.learned.predict(batch) if self.learned.trained else (None, {})
             )
+            # Which codes the model alone can lift to the floor, for the whole batch at once
+            # (a code it does not reach is looked at only when its keywords were found).
+            reach = self._reach(probabilities, len(batch), floor, defaults)
             for row, turn in enumerate(batch):
                 found = self.keywords.scored(turn)
-                for code in self.learned.codes if probabilities else found:
+                if reach is None:
+                    candidates: Iterable[str] = found
+                else:
+                    chosen_rows = set(numpy.flatnonzero(reach[row]).tolist())
+                    chosen_rows.update(position[code] for code in found)
+                    candidates = [codes[i] for i in sorted(chosen_rows)]
+                for code in candidates:
                     keyword_score, hits = found.get(code, (0.0, []))
                     probability = probabilities[code][row] if code in probabilities else 0.0
                     fit = chosen.get(code, defaults)

@@ -277,32 +277,22 @@ class LearnedSuggester:
     def evidence(
         self, turn: AnalysedTurn, matrix: sparse.csr_matrix, row: int, code: str
     ) -> list[Evidence]:
-        """Why ``code`` is suggested for ``turn`` (row ``row`` of ``predict``'s matrix)."""
+        """Why ``code`` is suggested for ``turn`` (row ``row`` of ``predict``'s matrix): the
+        terms of the turn that raised the code's score most, with their places: its content
+        words and its own keyword matches (never another code's keywords), each place once
+        (the stronger reason's)."""
         if self._names is None:
             self._names = self.feature_names()
-        weights = self.models[code].coef
-        return self._evidence(turn, matrix.getrow(row), weights, self._names, code)
-
-    def _evidence(
-        self,
-        turn: AnalysedTurn,
-        row: sparse.csr_matrix,
-        weights: numpy.ndarray,
-        names: list[str],
-        code: str,
-    ) -> list[Evidence]:
-        """The terms of the turn that raised ``code``'s score most, with their places: its
-        content words and its own keyword matches (never another code's keywords), each
-        place once (the stronger reason's)."""
-        own = f"keywords:{code}"
-        contributions = sorted(
-            (
-                (weights[j] * value, names[j])
-                for j, value in zip(row.indices, row.data, strict=True)
-                if not names[j].startswith("keywords:") or names[j] == own
-            ),
-            reverse=True,
-        )
+        names = self._names
+        first, last = matrix.indptr[row], matrix.indptr[row + 1]
+        columns, values = matrix.indices[first:last], matrix.data[first:last]
+        # Content words come first in the features, then one keyword score per code.
+        own = len(self.vocabulary) + self.codes.index(code)
+        keep = (columns < len(self.vocabulary)) | (columns == own)
+        columns = columns[keep]
+        weights = (self.models[code].coef[columns] * values[keep]).tolist()
+        contributions = sorted(zip(weights, [names[j] for j in columns], strict=True), reverse=True)
+        own_name = names[own]
         items: list[Evidence] = []
         text = turn.turn.text
 
@@ -313,7 +303,7 @@ class LearnedSuggester:
         for weight, name in contributions[:EVIDENCE_TERMS]:
             if weight <= 0:
                 break
-            if name == own:
+            if name == own_name:
                 whole = [hit for hit in turn.hits.get(code, []) if hit.word is None]
                 for item in keywords.evidence(whole, text):
                     add(item._replace(weight=float(weight)))
