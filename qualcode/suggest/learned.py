@@ -87,6 +87,7 @@ class LearnedSuggester:
         # (set by CombinedSuggester.fit, kept here so a stored model brings them along).
         self.thresholds: dict[str, thresholds.CodeThresholds] = {}
         self._names: list[str] | None = None
+        self._positions = {code: i for i, code in enumerate(self.codes)}
         self._stacked: tuple[numpy.ndarray, numpy.ndarray] | None = None
 
     @property
@@ -287,11 +288,21 @@ class LearnedSuggester:
         first, last = matrix.indptr[row], matrix.indptr[row + 1]
         columns, values = matrix.indices[first:last], matrix.data[first:last]
         # Content words come first in the features, then one keyword score per code.
-        own = len(self.vocabulary) + self.codes.index(code)
+        own = len(self.vocabulary) + self._positions[code]
         keep = (columns < len(self.vocabulary)) | (columns == own)
         columns = columns[keep]
-        weights = (self.models[code].coef[columns] * values[keep]).tolist()
-        contributions = sorted(zip(weights, [names[j] for j in columns], strict=True), reverse=True)
+        weights = self.models[code].coef[columns] * values[keep]
+        # Only the strongest positive reasons are shown: keep those (and any tied with the
+        # last of them) before sorting by weight, then name.
+        raised = weights > 0
+        columns, weights = columns[raised], weights[raised]
+        if len(weights) > EVIDENCE_TERMS:
+            strong = weights >= numpy.partition(weights, -EVIDENCE_TERMS)[-EVIDENCE_TERMS]
+            columns, weights = columns[strong], weights[strong]
+        contributions = sorted(
+            zip(weights.tolist(), [names[j] for j in columns.tolist()], strict=True),
+            reverse=True,
+        )
         own_name = names[own]
         items: list[Evidence] = []
         text = turn.turn.text
@@ -300,17 +311,19 @@ class LearnedSuggester:
             if not any(item.start < other.end and other.start < item.end for other in items):
                 items.append(item)
 
-        for weight, name in contributions[:EVIDENCE_TERMS]:
-            if weight <= 0:
-                break
+        shown = contributions[:EVIDENCE_TERMS]
+        places: dict[str, list[tuple[int, int]]] = {name: [] for _, name in shown}
+        for term, start, end in turn.terms or []:
+            if term in places:
+                places[term].append((start, end))
+        for weight, name in shown:
             if name == own_name:
                 whole = [hit for hit in turn.hits.get(code, []) if hit.word is None]
                 for item in keywords.evidence(whole, text):
                     add(item._replace(weight=float(weight)))
                 continue
-            for term, start, end in turn.terms or []:
-                if term == name:
-                    add(Evidence(text[start:end], start, end, term=name, weight=float(weight)))
+            for start, end in places[name]:
+                add(Evidence(text[start:end], start, end, term=name, weight=float(weight)))
         return sorted(items, key=lambda item: (item.start, item.end))
 
 
