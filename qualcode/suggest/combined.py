@@ -50,6 +50,16 @@ def common_scale(score: float, threshold: float) -> float:
     return THRESHOLD + (1 - THRESHOLD) * (score - threshold) / (1 - threshold)
 
 
+def common_scale_all(scores: numpy.ndarray, threshold: float) -> numpy.ndarray:
+    """:func:`common_scale` of every score at once (a threshold of 1 or more: never above)."""
+    with numpy.errstate(divide="ignore", invalid="ignore"):
+        return numpy.where(
+            scores < threshold,
+            THRESHOLD * scores / threshold,
+            THRESHOLD + (1 - THRESHOLD) * (scores - threshold) / (1 - threshold),
+        )
+
+
 def tagged(evidence: Iterable[Evidence], method: str) -> list[Evidence]:
     # item._replace(method=method), without its keyword handling (millions in a study)
     new = tuple.__new__
@@ -138,14 +148,19 @@ class CombinedSuggester:
             )
         return chosen
 
+    def fitted(self, code: str) -> thresholds.CodeThresholds:
+        """``code``'s thresholds: the ones the coder's decisions gave it, else the defaults."""
+        fit = self.learned.thresholds.get(code)
+        if fit is None:
+            return thresholds.CodeThresholds(self.keywords.threshold, self.learned.threshold)
+        return fit
+
     def decides(self, code: str) -> tuple[str, float]:
         """Which part decides whether ``code`` is suggested, and at what threshold: the
         learned part for a code its model has learned from enough turns, either part for one
         it has learned from fewer, else the keyword part, at the threshold the coder's
         decisions gave it (:mod:`qualcode.suggest.thresholds`)."""
-        fit = self.learned.thresholds.get(code)
-        if fit is None:
-            fit = thresholds.CodeThresholds(self.keywords.threshold, self.learned.threshold)
+        fit = self.fitted(code)
         if code in self.learned.models and fit.keywords >= thresholds.OFF:
             return LEARNED, fit.learned
         if code in self.learned.models:
@@ -157,7 +172,6 @@ class CombinedSuggester:
         probabilities: dict[str, list[float]],
         rows: int,
         floor: float,
-        defaults: thresholds.CodeThresholds,
     ) -> numpy.ndarray | None:
         """rows × codes: whether the learned probability, on the combined scale, may reach
         ``floor`` (a hair below it counts: each candidate is checked exactly after). None
@@ -169,14 +183,8 @@ class CombinedSuggester:
         for column, code in enumerate(codes):
             if code not in probabilities:
                 continue
-            cut = self.learned.thresholds.get(code, defaults).learned
             value = numpy.asarray(probabilities[code])
-            with numpy.errstate(divide="ignore", invalid="ignore"):  # a cut of 1: never above
-                scaled = numpy.where(
-                    value < cut,
-                    THRESHOLD * value / cut,
-                    THRESHOLD + (1 - THRESHOLD) * (value - cut) / (1 - cut),
-                )
+            scaled = common_scale_all(value, self.fitted(code).learned)
             reach[:, column] = (scaled >= floor - 1e-9) & (value > 0)
         return reach
 
@@ -190,10 +198,9 @@ class CombinedSuggester:
         self, turns: Iterable[AnalysedTurn], min_score: float | None = None
     ) -> Iterator[Suggestion]:
         floor = self.threshold if min_score is None else min_score
-        defaults = thresholds.CodeThresholds(self.keywords.threshold, self.learned.threshold)
-        chosen = self.learned.thresholds
         codes = self.learned.codes
         position = {code: i for i, code in enumerate(codes)}
+        fits = {code: self.fitted(code) for code in codes}
         iterator = iter(turns)
         while batch := list(islice(iterator, BATCH)):
             matrix, probabilities = (
@@ -201,19 +208,19 @@ class CombinedSuggester:
             )
             # Which codes the model alone can lift to the floor, for the whole batch at once
             # (a code it does not reach is looked at only when its keywords were found).
-            reach = self._reach(probabilities, len(batch), floor, defaults)
+            reach = self._reach(probabilities, len(batch), floor)
             for row, turn in enumerate(batch):
                 found = self.keywords.scored(turn)
                 if reach is None:
                     candidates: Iterable[str] = found
                 else:
-                    chosen_rows = set(numpy.flatnonzero(reach[row]).tolist())
-                    chosen_rows.update(position[code] for code in found)
-                    candidates = [codes[i] for i in sorted(chosen_rows)]
+                    columns = set(numpy.flatnonzero(reach[row]).tolist())
+                    columns.update(position[code] for code in found)
+                    candidates = [codes[i] for i in sorted(columns)]
                 for code in candidates:
                     keyword_score, hits = found.get(code, (0.0, []))
                     probability = probabilities[code][row] if code in probabilities else 0.0
-                    fit = chosen.get(code, defaults)
+                    fit = fits[code]
                     by_keywords = common_scale(keyword_score, fit.keywords)
                     by_model = common_scale(probability, fit.learned)
                     value = max(by_keywords, by_model)

@@ -31,7 +31,7 @@ where the model learned that they go with this code), and no place of the turn t
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from itertools import islice
 from typing import Any
 
@@ -159,7 +159,7 @@ class LearnedSuggester:
             "threshold": self.threshold,
             "coded_turns": self.coded_turns,
             "skipped": self.skipped,
-            "thresholds": {code: fit.to_dict() for code, fit in self.thresholds.items()},
+            "thresholds": {code: asdict(fit) for code, fit in self.thresholds.items()},
             "terms": terms,
             "idf": self.idf.tolist(),
             "models": {

@@ -53,20 +53,13 @@ class CodeThresholds:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CodeThresholds:
-        """What :meth:`to_dict` gave; ValueError for anything else (a damaged stored model)."""
+        """What :func:`dataclasses.asdict` gave; ValueError for anything else (a damaged
+        stored model)."""
         keywords, learned = float(data["keywords"]), float(data["learned"])
         positives, decisions = int(data["positives"]), int(data["decisions"])
         if not (0 < keywords <= OFF and 0 < learned <= OFF and 0 <= positives <= decisions):
             raise ValueError(f"thresholds out of range: {data!r}")
         return cls(keywords, learned, positives, decisions)
-
-    def to_dict(self) -> dict[str, float | int]:
-        return {
-            "keywords": self.keywords,
-            "learned": self.learned,
-            "positives": self.positives,
-            "decisions": self.decisions,
-        }
 
 
 def class_weight(positives: int, decisions: int) -> float:
