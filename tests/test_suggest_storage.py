@@ -24,49 +24,76 @@ from qualcode.suggest.workflow import (
 )
 
 
-def reference_json(evidence: list[Evidence]) -> str:
-    """The evidence JSON as every stored row had it before: one encoder, compact."""
-    return json.dumps(
-        [item.to_dict() for item in evidence], ensure_ascii=False, separators=(",", ":")
-    )
+def dicts(evidence: list[Evidence]) -> list[dict]:
+    """The evidence as every reader had it before the compact form: one dict per item."""
+    return [item.to_dict() for item in evidence]
 
 
-def test_evidence_json_is_byte_for_byte_the_plain_encoding():
+TEXT = '"citat" \\ med\ttab, emoji 🙂\u2028 og grænser, chef, sover, tal, satte grænser'
+
+
+def at(word: str, nth: int = 0) -> tuple[str, int, int]:
+    """``word``, where its ``nth`` occurrence in TEXT starts and ends."""
+    start = -1
+    for _ in range(nth + 1):
+        start = TEXT.index(word, start + 1)
+    return word, start, start + len(word)
+
+
+def test_stored_evidence_is_compact_and_reads_back_as_before():
     evidence = [
-        Evidence("grænser", 16, 29, "sætte grænse"),
-        Evidence('"citat" \\ med\ttab', 0, 17, "citat"),
-        Evidence("grænser", 40, 47, "sætte grænse"),  # the same pieces again, other places
-        Evidence("ord", 3, 6),  # no keyword
-        Evidence("chef", 39, 43, term="chef", weight=0.12345),  # learned evidence
-        Evidence("emoji 🙂\u2028", 5, 13, "emoji"),
+        Evidence(*at("grænser"), "sætte grænse"),
+        Evidence(*at('"citat" \\ med\ttab'), "citat"),
+        Evidence(*at("grænser", 1), "sætte grænse"),  # the same pieces again, other places
+        Evidence(*at("og")),  # no keyword
+        Evidence(*at("chef"), term="chef", weight=0.12345),  # learned evidence
+        Evidence(*at("emoji 🙂\u2028"), "emoji"),
+        Evidence(*at("satte grænser"), "sætte grænse"),
     ]
     pieces: dict = {}
-    assert workflow._evidence_json(evidence, pieces) == reference_json(evidence)
+    stored = workflow._evidence_json(evidence, pieces)
+    start = TEXT.index("grænser")
+    # No text, no field names: offsets, then the keyword (or term and weight).
+    assert stored.startswith(f'[[{start},{start + 7},"sætte grænse"],[0,17,"citat"],')
+    assert f'{TEXT.index("chef")},{TEXT.index("chef") + 4},null,"chef",0.123]' in stored
+    assert workflow.evidence_dicts(stored, TEXT) == dicts(evidence)
     assert workflow._evidence_json([], pieces) == "[]"
-    # Each word's keyword (or term) pair is encoded once: three keyword pairs, the bare word
-    # and the learned term.
+    # Each keyword (or term) is encoded once: two keywords, the bare word, the term, emoji.
     assert len(pieces) == 5
-    decoded = json.loads(workflow._evidence_json(evidence, pieces))
+    decoded = workflow.evidence_dicts(stored, TEXT)
     assert decoded[1] == {"text": '"citat" \\ med\ttab', "start": 0, "end": 17, "keyword": "citat"}
-    assert decoded[4] == {"text": "chef", "start": 39, "end": 43, "term": "chef", "weight": 0.123}
+    assert decoded[4] == {"text": "chef", "start": 40, "end": 44, "term": "chef", "weight": 0.123}
 
 
-def test_evidence_json_of_combined_and_learned_items_is_the_plain_encoding():
+def test_evidence_stored_before_the_compact_form_reads_as_it_was():
+    evidence = [Evidence(*at("chef"), term="chef", weight=0.5), Evidence(*at("og"), "og")]
+    old = json.dumps(dicts(evidence), ensure_ascii=False, separators=(",", ":"))
+    assert workflow.evidence_dicts(old, "anything") == dicts(evidence)
+
+
+def test_evidence_of_combined_and_learned_items_reads_back_as_before():
     """Combined suggestions tag every item with its part; learned items carry a weight, as
     a float or numpy's float, and odd values go through the encoder as they always did."""
     evidence = [
-        Evidence("grænser", 16, 29, "sætte grænse", method="keywords"),
-        Evidence("grænser", 40, 47, "sætte grænse", method="keywords"),
-        Evidence("chef", 39, 43, term="chef", weight=0.12345, method="learned"),
-        Evidence("chef", 50, 54, term="chef", weight=numpy.float64(-2.0004), method="learned"),
-        Evidence("sover", 1, 6, "sove dårligt", "sove", 1.0, "learned"),
-        Evidence("tal", 2, 5, term="tal", weight=1e-20),
-        Evidence("tal", 2, 5, term="tal", weight=3),
-        Evidence("tal", 2, 5, term="tal", weight=float("nan")),
+        Evidence(*at("grænser"), "sætte grænse", method="keywords"),
+        Evidence(*at("grænser", 1), "sætte grænse", method="keywords"),
+        Evidence(*at("chef"), term="chef", weight=0.12345, method="learned"),
+        Evidence(*at("chef"), term="chef", weight=numpy.float64(-2.0004), method="learned"),
+        Evidence(*at("sover"), "sove dårligt", "sove", 1.0, "learned"),
+        Evidence(*at("tal"), term="tal", weight=1e-20),
+        Evidence(*at("tal"), term="tal", weight=3),
     ]
     pieces: dict = {}
-    assert workflow._evidence_json(evidence, pieces) == reference_json(evidence)
-    assert workflow._evidence_json(evidence, pieces) == reference_json(evidence)  # cached
+    stored = workflow._evidence_json(evidence, pieces)
+    assert workflow._evidence_json(evidence, pieces) == stored  # cached pieces
+    assert workflow.evidence_dicts(stored, TEXT) == dicts(evidence)
+    assert (
+        f'{TEXT.index("sover")},{TEXT.index("sover") + 5},"sove dårligt","sove",1.0,"learned"]'
+        in stored
+    )
+    odd = Evidence(*at("tal"), term="tal", weight=float("nan"))
+    (back,) = workflow.evidence_dicts(workflow._evidence_json([odd], pieces), TEXT)
+    assert back["term"] == "tal" and back["weight"] != back["weight"]  # NaN, as before
 
 
 @pytest.mark.parametrize("count", [0, 1, 49, 50, 51, 123])
@@ -92,7 +119,9 @@ def test_rows_are_inserted_in_order_whatever_their_number(small, count):
         "FROM suggestions ORDER BY id"
     ).fetchall()
     assert stored == [(*row, "2026-11-29T00:00:00") for row in rows]
-    assert [json.loads(row[5])[0]["text"] for row in stored] == [f"ord{n}" for n in range(count)]
+    assert [json.loads(row[5])[0][:2] for row in stored] == [
+        [n, n + 4 + len(str(n))] for n in range(count)
+    ]
 
 
 def plan(project: Project, sql: str, params: list) -> str:

@@ -360,7 +360,7 @@ def compute_suggestions(
         for suggester, _, _ in suggesters:
             suggester.keywords = shared
     code_ids = project.code_ids()
-    pieces: dict[tuple, tuple[str, str, str]] = {}
+    pieces: dict[tuple, tuple[str, str]] = {}
     seen: set[tuple[str, str]] = set()
     with project.transaction(), nlp.batch_mode():
         for suggester, coder_id, _ in suggesters:
@@ -434,7 +434,7 @@ def _row(
     suggestion: Suggestion,
     code_ids: dict[str, int],
     coder_id: int | None,
-    pieces: dict[tuple, tuple[str, str, str]] | None = None,
+    pieces: dict[tuple, tuple[str, str]] | None = None,
 ) -> tuple:
     return (
         suggestion.turn_id,
@@ -446,43 +446,77 @@ def _row(
     )
 
 
-def _evidence_json(evidence: Sequence[Evidence], pieces: dict[tuple, tuple[str, str, str]]) -> str:
-    """The stored JSON of a suggestion's evidence: exactly ``_json([item.to_dict() ...])``.
+def _evidence_json(evidence: Sequence[Evidence], pieces: dict[tuple, tuple[str, str]]) -> str:
+    """The stored JSON of a suggestion's evidence: one array per item, ``[start, end,
+    keyword, term, weight, method]`` without its trailing nulls (``[57,65,"stresset"]``), the
+    weight rounded to 3 places. The item's text is not stored: it is the turn's text from
+    start to end, and :func:`evidence_dicts` puts it back. (Stored with the text and every
+    field named, the evidence took 99 of the benchmark study's 250 MB and a fifth of a
+    keyword run's time.)
 
-    An item's JSON is put together from the JSON of its word, keyword, term and method,
-    encoded once per run and kept in ``pieces``, its offsets and its weight: a study repeats
-    the same few hundred words and keywords hundreds of thousands of times (encoding each
-    anew took 1.7 s of a 20 s run on the benchmark study, and combined suggestions, whose
-    every item names its method, twice that). Offsets that are not plain ints and weights
-    that are not finite floats go through the encoder."""
+    An item's JSON is put together from the JSON of its keyword, term and method, encoded
+    once per run and kept in ``pieces``, its offsets and its weight: a study repeats the same
+    few hundred keywords hundreds of thousands of times. Offsets that are not plain ints and
+    weights that are not finite floats go through the encoder."""
     parts = []
     for item in evidence:
-        text, start, end, keyword, term, weight, method = item
+        _, start, end, keyword, term, weight, method = item
         if (
             type(start) is not int
             or type(end) is not int
             or (weight is not None and not (isinstance(weight, float) and isfinite(weight)))
         ):
-            parts.append(_json(item.to_dict()))
+            parts.append(_json(_packed(item)))
             continue
-        key = (text, keyword, term, method)
+        key = (keyword, term, method, weight is None)
         piece = pieces.get(key)
         if piece is None:
-            middle = "" if keyword is None else ',"keyword":' + _json(keyword)
-            if term is not None:
-                middle += ',"term":' + _json(term)
-            piece = pieces[key] = (
-                '{"text":' + _json(text) + ',"start":',
-                middle,
-                ("" if method is None else ',"method":' + _json(method)) + "}",
-            )
+            if weight is None:
+                rest = _json(_packed(Evidence("", 0, 0, keyword, term, None, method))[2:])
+                piece = pieces[key] = ("," + rest[1:] if rest != "[]" else "]", "")
+            else:
+                head = _json([keyword, term])[1:-1]
+                piece = pieces[key] = (
+                    f",{head},",
+                    ("" if method is None else "," + _json(method)) + "]",
+                )
         if weight is None:
-            parts.append(f'{piece[0]}{start},"end":{end}{piece[1]}{piece[2]}')
+            parts.append(f"[{start},{end}{piece[0]}")
         else:
             # The encoder writes a float (numpy's too) as float.__repr__ does.
             value = float.__repr__(round(weight, 3))
-            parts.append(f'{piece[0]}{start},"end":{end}{piece[1]},"weight":{value}{piece[2]}')
+            parts.append(f"[{start},{end}{piece[0]}{value}{piece[1]}")
     return "[" + ",".join(parts) + "]"
+
+
+def _packed(item: Evidence) -> list[Any]:
+    """``[start, end, keyword, term, weight, method]`` of an item, without trailing nulls."""
+    weight = None if item.weight is None else round(item.weight, 3)
+    packed = [item.start, item.end, item.keyword, item.term, weight, item.method]
+    while packed[-1] is None:
+        packed.pop()
+    return packed
+
+
+_FIELDS = ("keyword", "term", "weight", "method")
+
+
+def evidence_dicts(stored: str, text: str) -> list[dict[str, Any]]:
+    """The evidence stored by :func:`_evidence_json` for a turn whose text is ``text``, as
+    :meth:`Evidence.to_dict` gives it: ``{"text", "start", "end"}`` and whichever of keyword,
+    term, weight and method it has. (Rows stored before the compact form hold those dicts
+    themselves, and are read as they are.)"""
+    items = json.loads(stored)
+    for position, item in enumerate(items):
+        if isinstance(item, dict):
+            continue
+        start, end = item[0], item[1]
+        data = {"text": text[start:end], "start": start, "end": end}
+        for name, value in zip(_FIELDS, item[2:], strict=False):
+            if value is not None:
+                data[name] = value
+        items[position] = data
+    return items
 
 
 # ---------------------------------------------------------------- listing
@@ -490,7 +524,8 @@ def _evidence_json(evidence: Sequence[Evidence], pieces: dict[tuple, tuple[str, 
 
 _BASE = """
     SELECT s.id, s.turn_id, td.transcript, td.turn, td.speaker, codes.key AS code,
-           s.score, s.method, s.evidence, {coder} AS coder, {status} AS status
+           s.score, s.method, s.evidence, {coder} AS coder, {status} AS status,
+           td.text AS turn_text
     FROM suggestions s
     JOIN turn_details td ON td.id = s.turn_id
     JOIN codes ON codes.id = s.code_id
@@ -595,9 +630,8 @@ def iter_suggestions(
 
 
 def _decoded(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    loads = json.loads
     for row in rows:
-        row["evidence"] = loads(row["evidence"])
+        row["evidence"] = evidence_dicts(row["evidence"], row.pop("turn_text"))
         yield row
 
 
