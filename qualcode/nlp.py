@@ -41,7 +41,6 @@ LANGUAGES = {"da": "danish", "en": "english"}
 BATCH_SIZE = 512
 SENTENCE_ENDS = ("!", ".", "?", "…", "...", "!!", "??", "?!", "!?")
 ONE_SENTENCE = re.compile(r"[.!?…][\W_]*\s+\S")  # no end punctuation before more text
-ORTHS = "qualcode.orths"  # doc.user_data key: the token ids (ORTH) the lemma component read
 
 Token.set_extension("stem", getter=lambda token: token.norm_, force=True)
 
@@ -105,7 +104,6 @@ def _make_lemmas(nlp: Language, name: str, language: str):
             orths = doc.to_array(ORTH).tolist()
             values = [known.get(orth) or found.get(orth) for orth in orths]
             doc.from_array([LEMMA, NORM], numpy.array(values, dtype="uint64"))
-            doc.user_data[ORTHS] = orths
         return doc
 
     return lemmas
@@ -189,14 +187,6 @@ def batch_mode(threshold: int = 200_000) -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
-
-
-def orths(doc: Doc) -> list[int]:
-    """The ORTH ids of the doc's tokens (kept by the pipeline, so not read twice)."""
-    kept = doc.user_data.get(ORTHS)
-    if kept is not None and len(kept) == len(doc):
-        return kept
-    return doc.to_array(ORTH).tolist() if len(doc) else []
 
 
 def _known(language: str) -> str:

@@ -292,7 +292,7 @@ def general_hits(index: KeywordIndex, doc, language: str) -> dict:
     from qualcode.suggest import keywords
 
     compiled = index._compile(language)
-    orths = nlp.orths(doc)
+    orths = [token.orth for token in doc]
     singles, anchors, apart, present = {}, [], [], 0
     for i, orth in enumerate(orths):
         entry = compiled.triggers.get(orth)
@@ -308,7 +308,8 @@ def general_hits(index: KeywordIndex, doc, language: str) -> dict:
     anchors = [(k, i) for k, i in anchors if masks[k] & present == masks[k]]
     phrases = keywords._match_phrases(compiled, orths, anchors) if anchors else {}
     found = keywords._words_apart(compiled, singles, phrases, apart)
-    return keywords._hits_by_code(doc, orths, compiled, singles, phrases, found)
+    starts = [token.idx for token in doc]
+    return keywords._hits_by_code(doc, orths, starts, compiled, singles, phrases, found)
 
 
 MIXED = """

@@ -48,13 +48,14 @@ class Analyser:
                 results[position] = AnalysedTurn(turn, words, {}, [] if terms else None)
         for language, positions in by_language.items():
             texts = (chunk[p].text for p in positions)
-            docs = nlp.pipe(texts, language, lemmas=terms)
-            for position, doc in zip(positions, docs, strict=True):
-                results[position] = self._one(chunk[position], doc, terms)
+            docs = list(nlp.pipe(texts, language, lemmas=terms))
+            matched = self.index.match_all(docs, language)
+            for position, doc, found in zip(positions, docs, matched, strict=True):
+                results[position] = self._one(chunk[position], doc, found, terms)
         return results  # type: ignore[return-value]
 
-    def _one(self, turn: TurnText, doc: Doc, terms: bool) -> AnalysedTurn:
-        hits, words, sentences = self.index.match(doc, turn.language)
+    def _one(self, turn: TurnText, doc: Doc, found: tuple, terms: bool) -> AnalysedTurn:
+        hits, words, sentences = found
         if not terms:
             return AnalysedTurn(turn, words, hits, None, sentences)
         rows = doc.to_array([IS_ALPHA, IS_STOP, LEMMA, IDX, LENGTH]).tolist() if len(doc) else []

@@ -49,8 +49,11 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from threading import Lock
 
-from spacy.attrs import IDX
+import numpy
+from spacy.attrs import IDX, ORTH
+from spacy.lexeme import Lexeme
 from spacy.tokens import Doc, Token
+from spacy.vocab import Vocab
 
 from qualcode import nlp
 from qualcode.codebook import Codebook
@@ -104,13 +107,43 @@ class _Compiled:
     forms: dict[int, tuple[int, int]] = field(default_factory=dict)
     ends: frozenset[int] = frozenset()
     lemmas: nlp.Forms | None = None
+    # The forms learned so far as arrays: ORTH ids (sorted), alpha flags, whether it triggers.
+    table: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray] = field(
+        default_factory=lambda: (
+            numpy.zeros(0, numpy.uint64),
+            numpy.zeros(0, numpy.int64),
+            numpy.zeros(0, bool),
+        )
+    )
 
-    def learn(self, orth: int, token: Token) -> _Form | None:
-        """What the word form of ``token`` triggers (cached per form: a form has one lemma,
-        one stem)."""
+    def lookup(self, orths: numpy.ndarray, vocab: Vocab) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """Each token's alpha flag (0 or 1) and whether its form triggers anything, for the
+        ORTH ids ``orths`` of many turns at once; forms not seen before are learned first."""
+        keys, alpha, trigger = self.table
+        if len(keys):
+            at = numpy.searchsorted(keys, orths)
+            at[at == len(keys)] = 0
+            if (keys[at] == orths).all():
+                return alpha[at], trigger[at]
+        new = sorted(set(orths.tolist()).difference(self.alpha))
+        for orth in new:
+            self.learn(orth, vocab[orth])
+        if new:
+            added = numpy.array(new, dtype=numpy.uint64)
+            keys = numpy.concatenate([keys, added])
+            alpha = numpy.concatenate([alpha, [self.alpha[orth] for orth in new]])
+            trigger = numpy.concatenate([trigger, [orth in self.triggers for orth in new]])
+            order = numpy.argsort(keys, kind="stable")
+            self.table = keys, alpha, trigger = keys[order], alpha[order], trigger[order]
+        at = numpy.searchsorted(keys, orths)
+        return alpha[at], trigger[at]
+
+    def learn(self, orth: int, form: Lexeme | Token) -> _Form | None:
+        """What the word form ``orth`` (``form``: its lexeme) triggers (cached per form: a
+        form has one lemma, one stem)."""
         lemma, stem = self.lemmas.get(orth)
-        self.alpha[orth] = int(token.is_alpha)
-        self.length[orth] = len(token.text)
+        self.alpha[orth] = int(form.is_alpha)
+        self.length[orth] = len(form.orth_)
         self.forms[orth] = (lemma, stem)
         found = dict.fromkeys([*self.by_lemma.get(lemma, ()), *self.by_stem.get(stem, ())])
         singles = tuple(k for k in found if len(self.keywords[k].lemmas) == 1)
@@ -158,66 +191,106 @@ class KeywordIndex:
         """The distinct keywords of each code found in ``doc`` (a turn from ``nlp.pipe``),
         the number of words (alphabetic tokens) of the turn and, for a turn longer than
         :data:`WINDOW_WORDS`, its sentences as (first character, words)."""
+        return self.match_all([doc], language)[0]
+
+    def match_all(
+        self, docs: list[Doc], language: str
+    ) -> list[tuple[dict[str, list[KeywordHit]], int, list[tuple[int, int]] | None]]:
+        """:meth:`match` of each of ``docs``, in order. The tokens of all of them are looked
+        up at once (which of them are words, which trigger a keyword); only the places that
+        trigger one are looked at one by one."""
         compiled = self._compile(language)
-        orths = nlp.orths(doc)
-        triggers, alpha = compiled.triggers, compiled.alpha
-        try:
-            words = sum(map(alpha.__getitem__, orths))
-        except KeyError:  # word forms not seen before: learn what each triggers, once
-            for orth in set(orths).difference(alpha):
-                compiled.learn(orth, doc[orths.index(orth)])
-            words = sum(map(alpha.__getitem__, orths))
-        sentences = _sentences(doc, orths, compiled) if words > LONG_TURN else None
-        places = [i for i, orth in enumerate(orths) if orth in triggers]
-        if not places:
-            return {}, words, sentences
-        singles: dict[int, list[int]] = {}
-        anchors: list[tuple[int, int]] = []
-        apart: list[tuple[int, _Form]] = []
-        present = 0
-        for i in places:
-            entry = triggers[orths[i]]
-            for k in entry[0]:
-                found = singles.get(k)
-                if found is None:
-                    singles[k] = [i]
-                else:
-                    found.append(i)
-            if entry[1]:
-                for k in entry[1]:
-                    anchors.append((k, i))
-            present |= entry[2]
-            if entry[3]:
-                apart.append((i, entry))
-        phrases: dict[int, list[tuple[int, ...]]] = {}
+        if not docs:
+            return []
+        arrays = [doc.to_array([ORTH, IDX]) if len(doc) else _NO_TOKENS for doc in docs]
+        both = numpy.concatenate(arrays)
+        alpha, trigger = compiled.lookup(both[:, 0], docs[0].vocab)
+        bounds = numpy.cumsum([0, *map(len, arrays)])
+        counted = numpy.concatenate([[0], numpy.cumsum(alpha)])
+        words = (counted[bounds[1:]] - counted[bounds[:-1]]).tolist()
+        places = numpy.flatnonzero(trigger)
+        cuts = numpy.searchsorted(places, bounds).tolist()
+        places, bounds = places.tolist(), bounds.tolist()
+        orths, starts = both[:, 0].tolist(), both[:, 1].tolist()
+        found = []
+        for d, doc in enumerate(docs):
+            low, high = bounds[d], bounds[d + 1]
+            found.append(
+                _match(
+                    doc,
+                    compiled,
+                    orths[low:high],
+                    starts[low:high],
+                    words[d],
+                    [p - low for p in places[cuts[d] : cuts[d + 1]]],
+                )
+            )
+        return found
+
+
+_NO_TOKENS = numpy.zeros((0, 2), dtype=numpy.uint64)
+
+
+def _match(
+    doc: Doc,
+    compiled: _Compiled,
+    orths: list[int],
+    starts: list[int],
+    words: int,
+    places: list[int],
+) -> tuple[dict[str, list[KeywordHit]], int, list[tuple[int, int]] | None]:
+    """:meth:`KeywordIndex.match` of one turn, whose tokens ``places`` trigger a keyword."""
+    triggers = compiled.triggers
+    sentences = _sentences(orths, starts, compiled) if words > LONG_TURN else None
+    if not places:
+        return {}, words, sentences
+    singles: dict[int, list[int]] = {}
+    anchors: list[tuple[int, int]] = []
+    apart: list[tuple[int, _Form]] = []
+    present = 0
+    for i in places:
+        entry = triggers[orths[i]]
+        for k in entry[0]:
+            found = singles.get(k)
+            if found is None:
+                singles[k] = [i]
+            else:
+                found.append(i)
+        if entry[1]:
+            for k in entry[1]:
+                anchors.append((k, i))
+        present |= entry[2]
+        if entry[3]:
+            apart.append((i, entry))
+    phrases: dict[int, list[tuple[int, ...]]] = {}
+    if anchors:
+        masks = compiled.phrase_masks
+        anchors = [(k, i) for k, i in anchors if masks[k] & present == masks[k]]
         if anchors:
-            masks = compiled.phrase_masks
-            anchors = [(k, i) for k, i in anchors if masks[k] & present == masks[k]]
-            if anchors:
-                phrases = _match_phrases(compiled, orths, anchors)
-        if phrases:  # the general case: whole phrases take their words and their code's
-            pieces = [(i, entry[3]) for i, entry in apart]
-            found_apart = _words_apart(compiled, singles, phrases, pieces)
-            hits = _hits_by_code(doc, orths, compiled, singles, phrases, found_apart)
-            return hits, words, sentences
-        # No phrase found whole (most turns): each word form counts apart as what it was
-        # compiled to count as, the same as _words_apart would find.
-        found_apart = {}
-        for i, entry in apart:
-            for pair in entry[4]:
-                found = found_apart.get(pair)
-                if found is None:
-                    found_apart[pair] = [i]
-                else:
-                    found.append(i)
-        if not singles and not found_apart:
-            return {}, words, sentences
-        return _plain_hits(doc, orths, compiled, singles, found_apart), words, sentences
+            phrases = _match_phrases(compiled, orths, anchors)
+    if phrases:  # the general case: whole phrases take their words and their code's
+        pieces = [(i, entry[3]) for i, entry in apart]
+        found_apart = _words_apart(compiled, singles, phrases, pieces)
+        hits = _hits_by_code(doc, orths, starts, compiled, singles, phrases, found_apart)
+        return hits, words, sentences
+    # No phrase found whole (most turns): each word form counts apart as what it was
+    # compiled to count as, the same as _words_apart would find.
+    found_apart = {}
+    for i, entry in apart:
+        for pair in entry[4]:
+            found = found_apart.get(pair)
+            if found is None:
+                found_apart[pair] = [i]
+            else:
+                found.append(i)
+    if not singles and not found_apart:
+        return {}, words, sentences
+    return _plain_hits(orths, starts, compiled, singles, found_apart), words, sentences
 
 
 def _plain_hits(
-    doc: Doc,
     orths: list[int],
+    starts: list[int],
     compiled: _Compiled,
     singles: dict[int, list[int]],
     apart: dict[tuple[int, int], list[int]],
@@ -226,7 +299,6 @@ def _plain_hits(
     same order: a single keyword whose places all hold an earlier single keyword of its code
     (another word of the same form) is dropped, and phrase words found apart come last."""
     keywords, lengths = compiled.keywords, compiled.length
-    starts = doc.to_array(IDX).tolist()
     span: dict[int, tuple[int, int]] = {}  # each place's characters, worked out once
     hits: dict[str, list[KeywordHit]] = {}
     first: dict[str, list[int]] = {}
@@ -269,10 +341,9 @@ def _plain_hits(
     return hits
 
 
-def _sentences(doc: Doc, orths: list[int], compiled: _Compiled) -> list[tuple[int, int]]:
+def _sentences(orths: list[int], starts: list[int], compiled: _Compiled) -> list[tuple[int, int]]:
     """The sentences of a turn: (character where it starts, its words)."""
     alpha, ends = compiled.alpha, compiled.ends
-    starts = doc.to_array(IDX).tolist()
     sentences = []
     first, count = starts[0], 0
     for j, orth in enumerate(orths):
@@ -473,6 +544,7 @@ def _phrase_at(
 def _hits_by_code(
     doc: Doc,
     orths: list[int],
+    starts: list[int],
     compiled: _Compiled,
     singles: dict[int, list[int]],
     phrases: dict[int, list[tuple[int, ...]]],
@@ -482,7 +554,6 @@ def _hits_by_code(
     lies inside a longer keyword of the same code found in the turn is dropped. Phrase words
     found apart come last."""
     keywords, lengths = compiled.keywords, compiled.length
-    starts = doc.to_array(IDX).tolist()
     found: dict[str, list[tuple[Keyword, list]]] = {}
     crowded: set[str] = set()
     hits: dict[str, list[KeywordHit]] = {}
