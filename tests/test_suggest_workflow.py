@@ -323,14 +323,21 @@ def test_a_stored_model_predicts_what_scikit_learn_predicts(demo):
     model = LearnedSuggester(book).fit(analysed, labels)
     kept = LearnedSuggester.from_dict(book, json.loads(json.dumps(model.to_dict())))
     new = list(analyse(list(workflow.iter_turns(demo)), book, terms=True))
-    # scikit-learn's own transform and predict_proba, fitted as the suggester fits.
+    # scikit-learn's own transform and predict_proba, fitted as the suggester fits: the
+    # coded turns and the codebook's pseudo-examples (one per code and language).
     examples = [t for t in analysed if labels.get(t.turn.id)]
+    priors = learned.codebook_examples(book)
+    codes = book.keys()
+    assert [key for _, key in priors] == [key for key in codes for _ in book.languages]
+    fitted = examples + [turn for turn, _ in priors]
+    coded = [t for t in examples if any(labels[t.turn.id].values())]
+    assert learned.min_df(coded) == 2  # focus-group turns: not short
     vectorizer = TfidfVectorizer(analyzer=learned._identity, sublinear_tf=True, min_df=2)
-    vectorizer.fit([learned._terms(t) for t in examples])
+    vectorizer.fit([learned._terms(t) for t in fitted])
     expected = vectorizer.transform([learned._terms(t) for t in new]).toarray()
     assert numpy.abs(kept._tfidf(new).toarray() - expected).max() < 1e-12
     matrix, probabilities = kept.predict(new)
-    train = model._features(examples)
+    train = model._features(fitted)
     for code in kept.models:
         rows = [i for i, t in enumerate(examples) if code in labels[t.turn.id]]
         target = [labels[examples[i].turn.id][code] for i in rows]
@@ -339,7 +346,10 @@ def test_a_stored_model_predicts_what_scikit_learn_predicts(demo):
             solver="liblinear",
             class_weight={True: class_weight(sum(target), len(target)), False: 1.0},
         )
-        reference.fit(train[rows], target)
+        weights = [1.0] * len(rows) + [learned.PRIOR_WEIGHT] * len(priors)
+        rows += range(len(examples), len(fitted))
+        target += [key == code for _, key in priors]
+        reference.fit(train[rows], target, sample_weight=weights)
         assert numpy.allclose(probabilities[code], reference.predict_proba(matrix)[:, 1])
     assert LearnedSuggester.from_dict(book, {**model.to_dict(), "format": 0}) is None
 

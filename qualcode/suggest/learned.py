@@ -11,6 +11,12 @@ probabilities then lean towards suggesting it). A code is suggested when that pr
 reaches :data:`THRESHOLD`: a suggestion is cheap to reject, so a one-in-three chance is worth
 showing.
 
+What the codebook says about each code is learned too: one pseudo-example per code and
+language (:func:`codebook_examples`: its label, keywords, description, include rules and
+examples), a turn with that code and none of the others, weighing :data:`PRIOR_WEIGHT` turns.
+It adds the definitions' words to what a few dozen coded turns can teach. A term is a feature
+once it occurs in two of the turns, or in one when the turns are short (:func:`min_df`).
+
 A code is learned once the coder has coded :data:`MIN_CODED_TURNS` turns and applied that code
 to at least :data:`MIN_POSITIVES` of them. The model is derived state: it is rebuilt from the
 codings when they change (see :func:`qualcode.suggest.workflow.learned_model`), and kept in
@@ -30,6 +36,7 @@ where the model learned that they go with this code), and no place of the turn t
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -41,7 +48,7 @@ from scipy import sparse
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.suggest import keywords, thresholds
-from qualcode.suggest.base import AnalysedTurn, Evidence, Labels, Suggestion
+from qualcode.suggest.base import AnalysedTurn, Evidence, Labels, Suggestion, TurnText
 
 METHOD = "learned"
 MIN_CODED_TURNS = 30
@@ -52,6 +59,8 @@ REGULARISATION = 10.0
 EVIDENCE_TERMS = 3
 BATCH = 2000
 FORMAT = 2  # of to_dict(): a stored model of another format is trained again
+PRIOR_WEIGHT = 3.0
+SHORT_TURNS = 30
 
 
 @dataclass
@@ -124,13 +133,17 @@ class LearnedSuggester:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
+        priors = codebook_examples(self.codebook)
         vectorizer = TfidfVectorizer(
-            analyzer=_identity, sublinear_tf=True, min_df=2, dtype=numpy.float64
+            analyzer=_identity,
+            sublinear_tf=True,
+            min_df=min_df([turn for turn in examples if any(labels[turn.turn.id].values())]),
+            dtype=numpy.float64,
         )
-        vectorizer.fit([_terms(turn) for turn in examples])
+        vectorizer.fit([_terms(turn) for turn in [*examples, *(turn for turn, _ in priors)]])
         self.vocabulary = {str(term): int(j) for term, j in vectorizer.vocabulary_.items()}
         self.idf = numpy.asarray(vectorizer.idf_, dtype=numpy.float64)
-        matrix = self._features(examples)
+        matrix = self._features([*examples, *(turn for turn, _ in priors)])
         for code in self.codes:
             rows = [i for i, turn in enumerate(examples) if code in labels[turn.turn.id]]
             target = numpy.array([labels[examples[i].turn.id][code] for i in rows], dtype=bool)
@@ -139,13 +152,18 @@ class LearnedSuggester:
                 self.skipped[code] = f"{positives} positive turns (needs {MIN_POSITIVES})"
                 continue
             weight = thresholds.class_weight(positives, len(target))
+            # The codebook's pseudo-examples: each says yes for its own code, no for the others.
+            sample = numpy.ones(len(rows) + len(priors))
+            sample[len(rows) :] = PRIOR_WEIGHT
+            rows += range(len(examples), len(examples) + len(priors))
+            target = numpy.concatenate([target, [key == code for _, key in priors]])
             model = LogisticRegression(
                 C=REGULARISATION,
                 solver="liblinear",
                 max_iter=1000,
                 class_weight={True: weight, False: 1.0},
             )
-            model.fit(matrix[rows], target)
+            model.fit(matrix[rows], target, sample_weight=sample)
             self.models[code] = CodeModel(model.coef_[0].copy(), float(model.intercept_[0]))
         return self
 
@@ -333,6 +351,42 @@ def _keyword_scores(turn: AnalysedTurn) -> dict[str, float]:
     features measured better than the keyword suggester's own scores)."""
     whole = {code: [h for h in hits if h.word is None] for code, hits in turn.hits.items()}
     return keywords.scores({code: hits for code, hits in whole.items() if hits}, turn.words)
+
+
+def min_df(coded: Sequence[AnalysedTurn]) -> int:
+    """In how many turns a term must occur to be a feature: 2, or 1 when the turns the coder
+    applied codes to are short (their median below :data:`SHORT_TURNS` words). Most words of
+    a one-sentence answer occur once in a hundred of them: terms seen twice would leave a
+    short answer three or four features instead of the twenty of a long interview turn."""
+    if not coded:
+        return 2
+    return 1 if statistics.median(turn.words for turn in coded) < SHORT_TURNS else 2
+
+
+def codebook_examples(codebook: Codebook) -> list[tuple[AnalysedTurn, str]]:
+    """One pseudo-example per code and language of the codebook, analysed like a turn: the
+    code's label, keywords, description, include rules and examples in one text (a prior:
+    what the codebook says the code is about, learned as one turn with the code weighing
+    :data:`PRIOR_WEIGHT` turns, and as a turn without it for every other code). The texts
+    are read in each of the codebook's languages (a description in another language adds
+    words no turn holds)."""
+    from qualcode.suggest.analysis import Analyser
+
+    texts: list[tuple[TurnText, str]] = []
+    for code, _ in codebook.walk():
+        for language in codebook.languages:
+            parts = [
+                code.label.get(language, ""),
+                *code.keywords.get(language, []),
+                code.description,
+                *code.include,
+                *code.examples,
+            ]
+            text = ". ".join(part.strip(" .") for part in parts if part.strip(" ."))
+            if text:
+                texts.append((TurnText(-1 - len(texts), text, language), code.key))
+    analysed = Analyser(codebook).analyse([turn for turn, _ in texts], terms=True)
+    return [(turn, key) for turn, (_, key) in zip(analysed, texts, strict=True)]
 
 
 def _identity(terms: list[str]) -> list[str]:
