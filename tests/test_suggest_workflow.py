@@ -306,6 +306,11 @@ def test_a_trained_model_is_kept_in_the_project_file_until_the_codings_change(de
     [row] = demo.query("SELECT fingerprint FROM learned_models")
     assert row["fingerprint"] == workflow.fingerprint(demo, "coder-a") != rows[0]["fingerprint"]
 
+    # The model learns the codebook's descriptions too: editing one trains it again.
+    with demo.transaction():
+        demo.db.execute("UPDATE codes SET description = 'Om naboer' WHERE key = 'community'")
+    assert workflow.fingerprint(demo, "coder-a") != row["fingerprint"]
+
 
 def test_a_stored_model_predicts_what_scikit_learn_predicts(demo):
     import json

@@ -58,7 +58,7 @@ KEYWORD_WEIGHT = 2.0
 REGULARISATION = 10.0
 EVIDENCE_TERMS = 3
 BATCH = 2000
-FORMAT = 2  # of to_dict(): a stored model of another format is trained again
+FORMAT = 3  # of to_dict() (3: with the codebook prior): another format is trained again
 PRIOR_WEIGHT = 3.0
 SHORT_TURNS = 30
 

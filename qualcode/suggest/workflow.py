@@ -223,8 +223,9 @@ def training_data(
 
 def fingerprint(project: Project, coder: str) -> str:
     """A digest of everything the coder's learned model depends on: their codings, their
-    rejections, the codebook's codes and keywords, the participant turns (how many, the last)
-    and the stored model's format."""
+    rejections, the codebook's codes, keywords and what its pseudo-examples are made of
+    (labels, descriptions, include rules, examples), the participant turns (how many, the
+    last) and the stored model's format."""
     digest = hashlib.sha256(f"learned {learned.FORMAT}|".encode())
     coder_id = project.find_coder(coder)
     turns = project.db.execute(
@@ -239,7 +240,9 @@ def fingerprint(project: Project, coder: str) -> str:
         digest.update(b"|")
         for turn_id, code_id in project.db.execute(sql, [coder_id]).fetchall():
             digest.update(f"{turn_id}:{code_id},".encode())
-    for row in project.db.execute("SELECT id, key, keywords FROM codes ORDER BY id"):
+    for row in project.db.execute(
+        "SELECT id, key, keywords, label, description, include, examples FROM codes ORDER BY id"
+    ):
         digest.update(json.dumps(row, ensure_ascii=False).encode())
     return digest.hexdigest()
 
