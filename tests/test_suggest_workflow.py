@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 
 import pytest
@@ -416,3 +417,59 @@ def test_a_stored_model_that_cannot_be_read_is_trained_again(demo, damage):
         "SELECT model FROM learned_models WHERE coder_id = ?", [coder_id]
     ).fetchone()[0]
     assert json.loads(stored)["thresholds"] == json.loads(json.dumps(model.to_dict()))["thresholds"]
+
+
+def stored_rows(project) -> list[tuple]:
+    return project.db.execute(
+        "SELECT turn_id, code_id, coder_id, score, method, evidence FROM suggestions ORDER BY id"
+    ).fetchall()
+
+
+@pytest.mark.parametrize("method", ["combined", "all"])
+def test_worker_processes_store_the_same_suggestions_in_the_same_order(
+    demo, monkeypatch, tmp_path, method
+):
+    """A run of many batches computed in two forked processes stores what one process
+    stores, row for row; the project file is written by this process only."""
+    from qualcode.suggest import workflow
+
+    monkeypatch.setattr(workflow, "PAGE", 16)  # the demo's 188 turns in 12 batches
+    alone = compute_suggestions(demo, method=method, workers=1)
+    expected = stored_rows(demo)
+    real, pids = workflow._rows, tmp_path / "pids"
+
+    def recorded(job, turns):
+        with open(pids, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(job, turns)
+
+    monkeypatch.setattr(workflow, "_rows", recorded)
+    forked = compute_suggestions(demo, method=method, workers=2)
+    assert stored_rows(demo) == expected
+    computed_by = pids.read_text().split()
+    assert len(computed_by) == 12 and str(os.getpid()) not in computed_by
+    assert (forked.stored, forked.turns, forked.notices) == (
+        alone.stored,
+        alone.turns,
+        alone.notices,
+    )
+    assert sum(alone.stored.values()) == len(expected) > 100
+
+
+def test_a_failure_in_a_worker_process_stores_nothing(demo, monkeypatch):
+    from qualcode.suggest import workflow
+
+    compute_suggestions(demo, method="keywords")
+    before = stored_rows(demo)
+    monkeypatch.setattr(workflow, "PAGE", 16)
+    real = workflow._rows
+
+    def failing(job, turns):
+        if any(turn.turn == 3 and turn.transcript == "netvaerk-2" for turn in turns):
+            raise RuntimeError("worker failed")
+        return real(job, turns)
+
+    monkeypatch.setattr(workflow, "_rows", failing)
+    with pytest.raises(RuntimeError, match="worker failed"):
+        compute_suggestions(demo, method="keywords", workers=2)
+    assert stored_rows(demo) == before

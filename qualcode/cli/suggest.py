@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -49,6 +50,7 @@ SCORE_COLUMNS = (
     "threshold",
 )
 TABLE_ROWS = 200  # suggestions a table lists (json and csv list them all)
+MAX_WORKERS = 4
 
 
 @click.command()
@@ -68,6 +70,14 @@ TABLE_ROWS = 200  # suggestions a table lists (json and csv list them all)
     "the listing then shows what this coder sees, with their decisions.",
 )
 @click.option("--include-interviewer", is_flag=True, help="Suggest for interviewer turns too.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=lambda: min(MAX_WORKERS, os.cpu_count() or 1),
+    show_default=f"the number of processors, at most {MAX_WORKERS}",
+    help="Processes that compute the suggestions of a large run (the suggestions are the "
+    "same with any number).",
+)
 @format_option
 @pass_project
 def suggest(
@@ -76,6 +86,7 @@ def suggest(
     method: str,
     coder: str | None,
     include_interviewer: bool,
+    workers: int,
     fmt: str,
 ) -> None:
     """Compute and store suggestions (replacing the stored ones of the same method), then list
@@ -86,6 +97,7 @@ def suggest(
         method=method,
         coder=coder,
         include_interviewer=include_interviewer,
+        workers=workers,
     )
     for notice in result.notices:
         click.echo(notice, err=True)

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
+import multiprocessing
+import sys
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from math import isfinite
 from threading import Lock
 from typing import Any
@@ -303,9 +305,12 @@ def compute_suggestions(
     coder: str | None = None,
     turn_ids: Iterable[int] | None = None,
     include_interviewer: bool = False,
+    workers: int = 1,
 ) -> SuggestResult:
     """Compute suggestions for a transcript, some turns or the whole project, and store them
-    in place of the stored ones of the same method (and coder) for those turns.
+    in place of the stored ones of the same method (and coder) for those turns; with
+    ``workers`` > 1, a run of more than :data:`PAGE` turns is computed in that many
+    processes (the suggestions are the same).
 
     ``method`` is combined (the default, as on the command line and in the app), keywords,
     learned or all (keywords and learned). Learned
@@ -362,8 +367,8 @@ def compute_suggestions(
         shared = _ScoredOnce(suggesters[0][0].keywords)
         for suggester, _, _ in suggesters:
             suggester.keywords = shared
-    code_ids = project.code_ids()
-    pieces: dict[tuple, tuple[str, str]] = {}
+    terms = any(getattr(s, "trained", False) for s, _, _ in suggesters)
+    job = _Job(Analyser(codebook), terms, suggesters, shared, project.code_ids())
     seen: set[tuple[str, str]] = set()
     with project.transaction(), nlp.batch_mode():
         for suggester, coder_id, _ in suggesters:
@@ -373,19 +378,10 @@ def compute_suggestions(
             project.forget_suggestions("combined", coder_id, transcript_id, turn_ids)
             project.cover_suggestions(coder_id, transcript_id, covered=False)
         turns = iter_turns(project, transcript, turn_ids, include_interviewer)
-        terms = any(getattr(s, "trained", False) for s, _, _ in suggesters)
-        analysed_turns = Analyser(codebook).analyse(turns, terms=terms)
-        for batch in _batches(analysed_turns, PAGE):
-            if shared is not None:
-                shared.forget()
-            result.turns += len(batch)
-            seen.update((t.turn.transcript or "", t.turn.language) for t in batch)
-            for suggester, coder_id, coded in suggesters:
-                todo = [t for t in batch if t.turn.id not in coded]
-                rows = [
-                    _row(suggestion, code_ids, coder_id, pieces)
-                    for suggestion in suggester.suggest(todo)
-                ]
+        for count, languages, rows_by_suggester in _run(job, _batches(turns, PAGE), workers):
+            result.turns += count
+            seen.update(languages)
+            for (suggester, _, _), rows in zip(suggesters, rows_by_suggester, strict=True):
                 project.insert_suggestions(rows)
                 result.stored[suggester.method] += len(rows)
         if turn_ids is None:
@@ -422,8 +418,81 @@ class _ScoredOnce:
         self._scored.clear()
 
 
-def _batches(items: Iterable[AnalysedTurn], size: int) -> Iterator[list[AnalysedTurn]]:
-    batch: list[AnalysedTurn] = []
+@dataclass
+class _Job:
+    """What a suggest run does to each batch of turns: analyse them, and give every
+    suggester's rows to store (see :func:`_rows`)."""
+
+    analyser: Analyser
+    terms: bool
+    suggesters: list[tuple[Any, int | None, set[int]]]
+    shared: _ScoredOnce | None
+    code_ids: dict[str, int]
+    pieces: dict[tuple, tuple[str, str]] = field(default_factory=dict)
+
+
+_job: _Job | None = None  # the run a worker process was forked for
+
+
+def _rows(job: _Job, turns: list[TurnText]) -> tuple[int, set[tuple[str, str]], list[list]]:
+    """A batch of turns analysed and suggested for: how many turns, their (transcript,
+    language) pairs, and each suggester's rows (``_row``) in the run's order."""
+    batch = list(job.analyser.analyse(turns, terms=job.terms))
+    if job.shared is not None:
+        job.shared.forget()
+    made = []
+    for suggester, coder_id, coded in job.suggesters:
+        todo = [t for t in batch if t.turn.id not in coded]
+        made.append(
+            [
+                _row(suggestion, job.code_ids, coder_id, job.pieces)
+                for suggestion in suggester.suggest(todo)
+            ]
+        )
+    return len(batch), {(t.transcript or "", t.language) for t in turns}, made
+
+
+def _forked_rows(turns: list[TurnText]) -> tuple[int, set[tuple[str, str]], list[list]]:
+    assert _job is not None
+    return _rows(_job, turns)
+
+
+def _run(
+    job: _Job, batches: Iterator[list[TurnText]], workers: int
+) -> Iterator[tuple[int, set[tuple[str, str]], list[list]]]:
+    """:func:`_rows` of each batch, in order: in this process, or, with ``workers`` > 1 and
+    more than one batch, in that many worker processes forked from this one (they inherit
+    the pipeline, the keyword weights and the models, and only compute; the turns are read
+    and the rows stored here, so the project file has one writer). Where processes cannot be
+    forked (not Linux), in this process."""
+    first = next(batches, None)
+    if first is None:
+        return
+    second = next(batches, None)
+    if second is None or workers < 2 or not sys.platform.startswith("linux"):
+        yield _rows(job, first)
+        if second is not None:
+            yield _rows(job, second)
+        for batch in batches:
+            yield _rows(job, batch)
+        return
+    global _job
+    _job = job
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending: deque = deque()
+            for batch in chain([first, second], batches):
+                pending.append(pool.apply_async(_forked_rows, (batch,)))
+                if len(pending) > 2 * workers:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+    finally:
+        _job = None
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
     for item in items:
         batch.append(item)
         if len(batch) == size:
