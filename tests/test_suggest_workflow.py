@@ -473,3 +473,22 @@ def test_a_failure_in_a_worker_process_stores_nothing(demo, monkeypatch):
     with pytest.raises(RuntimeError, match="worker failed"):
         compute_suggestions(demo, method="keywords", workers=2)
     assert stored_rows(demo) == before
+
+
+def test_a_worker_process_that_dies_is_a_clear_error_and_stores_nothing(demo, monkeypatch):
+    from qualcode.suggest import workflow
+
+    compute_suggestions(demo, method="keywords")
+    before = stored_rows(demo)
+    monkeypatch.setattr(workflow, "PAGE", 16)
+    real = workflow._rows
+
+    def killed(job, turns):  # as the kernel's out-of-memory killer would stop it
+        if any(turn.turn == 3 and turn.transcript == "netvaerk-2" for turn in turns):
+            os._exit(9)
+        return real(job, turns)
+
+    monkeypatch.setattr(workflow, "_rows", killed)
+    with pytest.raises(QualcodeError, match="a process computing suggestions stopped"):
+        compute_suggestions(demo, method="keywords", workers=2)
+    assert stored_rows(demo) == before

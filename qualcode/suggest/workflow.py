@@ -24,6 +24,8 @@ import multiprocessing
 import sys
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from math import isfinite
@@ -478,16 +480,22 @@ def _run(
         return
     global _job
     _job = job
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pending: deque = deque()
-            for batch in chain([first, second], batches):
-                pending.append(pool.apply_async(_forked_rows, (batch,)))
-                if len(pending) > 2 * workers:
-                    yield pending.popleft().get()
-            while pending:
-                yield pending.popleft().get()
+        pending: deque = deque()
+        for batch in chain([first, second], batches):
+            pending.append(pool.submit(_forked_rows, batch))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    except BrokenProcessPool:
+        raise QualcodeError(
+            "a process computing suggestions stopped (out of memory?): nothing was stored; "
+            "try --workers 1"
+        ) from None
     finally:
+        pool.shutdown(cancel_futures=True)
         _job = None
 
 
