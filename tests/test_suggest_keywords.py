@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import math
 
+import numpy
 import pytest
 
 from qualcode import nlp
@@ -359,3 +360,31 @@ def test_matching_finds_what_the_general_path_finds(language, text):
             for code, hits in expected.items()
         }
         assert list(found) == list(expected)
+
+
+def test_a_batch_of_turns_is_looked_up_as_each_turn_alone(codebook):
+    """The tokens of several turns looked up at once, with word forms new in each batch and
+    forms seen before, give each token its own word flag and trigger, and every turn the
+    hits, words and sentences it gets alone."""
+    texts = [
+        "Jeg satte grænser over for min chef.",
+        "",
+        "Chefen presser, og jeg sover dårligt. Grænser? Ja, grænser!",
+        "Helt nye ord: cykelhjelm, regnvejr, 42 km.",
+    ]
+    index = KeywordIndex(codebook)
+    docs = list(nlp.pipe(texts, "da", lemmas=False))
+    together = index.match_all(docs[:2], "da") + index.match_all(docs[2:], "da")
+    compiled = index._compile("da")
+    for doc, found in zip(docs, together, strict=True):
+        orths = numpy.array([token.orth for token in doc], dtype=numpy.uint64)
+        alpha, trigger = compiled.lookup(orths, doc.vocab)
+        assert alpha.tolist() == [int(token.is_alpha) for token in doc]
+        assert trigger.tolist() == [token.orth in compiled.triggers for token in doc]
+        alone = KeywordIndex(codebook).match(doc, "da")
+        assert found[1:] == alone[1:]
+        assert {
+            c: [(h.keyword.text, h.spans, h.word) for h in hits] for c, hits in found[0].items()
+        } == {c: [(h.keyword.text, h.spans, h.word) for h in hits] for c, hits in alone[0].items()}
+    assert together[1] == ({}, 0, None)
+    assert together[3][1] == 5  # Helt nye ord cykelhjelm regnvejr ("42" and "km." are not)

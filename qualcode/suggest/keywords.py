@@ -120,21 +120,22 @@ class _Compiled:
         """Each token's alpha flag (0 or 1) and whether its form triggers anything, for the
         ORTH ids ``orths`` of many turns at once; forms not seen before are learned first."""
         keys, alpha, trigger = self.table
-        if len(keys):
-            at = numpy.searchsorted(keys, orths)
-            at[at == len(keys)] = 0
-            if (keys[at] == orths).all():
-                return alpha[at], trigger[at]
-        new = sorted(set(orths.tolist()).difference(self.alpha))
-        for orth in new:
-            self.learn(orth, vocab[orth])
-        if new:
-            added = numpy.array(new, dtype=numpy.uint64)
-            keys = numpy.concatenate([keys, added])
-            alpha = numpy.concatenate([alpha, [self.alpha[orth] for orth in new]])
-            trigger = numpy.concatenate([trigger, [orth in self.triggers for orth in new]])
-            order = numpy.argsort(keys, kind="stable")
-            self.table = keys, alpha, trigger = keys[order], alpha[order], trigger[order]
+        at = numpy.searchsorted(keys, orths)
+        at[at == len(keys)] = 0
+        known = keys[at] == orths if len(keys) else numpy.zeros(len(orths), bool)
+        if known.all():
+            return alpha[at], trigger[at]
+        # Forms not in the table (another thread may have learned some already, and the
+        # table is replaced whole, so it is always consistent for the caller).
+        new = numpy.unique(orths[~known])
+        for orth in new.tolist():
+            if orth not in self.alpha:
+                self.learn(orth, vocab[orth])
+        keys = numpy.concatenate([keys, new])
+        alpha = numpy.concatenate([alpha, [self.alpha[orth] for orth in new.tolist()]])
+        trigger = numpy.concatenate([trigger, [orth in self.triggers for orth in new.tolist()]])
+        order = numpy.argsort(keys, kind="stable")
+        self.table = keys, alpha, trigger = keys[order], alpha[order], trigger[order]
         at = numpy.searchsorted(keys, orths)
         return alpha[at], trigger[at]
 

@@ -573,7 +573,7 @@ def _packed(item: Evidence) -> list[Any]:
     """``[start, end, keyword, term, weight, method]`` of an item, without trailing nulls."""
     weight = None if item.weight is None else round(item.weight, 3)
     packed = [item.start, item.end, item.keyword, item.term, weight, item.method]
-    while packed[-1] is None:
+    while len(packed) > 2 and packed[-1] is None:
         packed.pop()
     return packed
 
