@@ -263,6 +263,10 @@ def test_a_first_version_file_is_upgraded_to_the_current_schema(project, tmp_pat
         assert sorted(r["code"] for r in upgraded.codings()) == ["awareness", "boundaries"]
         decisions = upgraded.query("SELECT turn_id, decision FROM suggestion_decisions")
         assert decisions == [{"turn_id": turn, "decision": "rejected"}]
+        assert upgraded.query("SELECT turn_id, score, method, evidence FROM suggestions") == [
+            {"turn_id": turn, "score": 0.5, "method": "keywords", "evidence": "[]"}
+        ]
+        assert "created_at" not in upgraded.db["suggestions"].columns_dict
         assert upgraded.check() == []
 
 

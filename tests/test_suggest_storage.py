@@ -13,8 +13,8 @@ from qualcode.codebook import default_codebook_path, load_codebook
 from qualcode.store import Project
 from qualcode.store import file as project_file
 from qualcode.store.schema import MIGRATIONS, SCHEMA_VERSION, SUGGESTION_INDEXES
-from qualcode.suggest import workflow
-from qualcode.suggest.base import Evidence, Suggestion
+from qualcode.suggest import keywords, workflow
+from qualcode.suggest.base import Evidence, Keyword, KeywordHit, Suggestion
 from qualcode.suggest.workflow import (
     accept,
     compute_suggestions,
@@ -96,6 +96,41 @@ def test_evidence_of_combined_and_learned_items_reads_back_as_before():
     assert back["term"] == "tal" and back["weight"] != back["weight"]  # NaN, as before
 
 
+def hit(keyword: str, *places: tuple[str, int, int], word: int | None = None) -> KeywordHit:
+    key = Keyword("boundaries", keyword, (), (), False)
+    return KeywordHit(key, [(start, end) for _, start, end in places], word)
+
+
+@pytest.mark.parametrize("method", [None, "keywords"])
+def test_keyword_evidence_is_built_when_read_and_stored_as_the_built_items(method):
+    """Keyword evidence stays the hits until it is read; stored, it is the JSON its items
+    would give, in turn order (a phrase found at two places, a word after it, a word
+    before it, the same start twice)."""
+    hits = [
+        hit("sætte grænse", at("grænser"), at("grænser", 1)),
+        hit("chef", at("chef")),
+        hit("citat", at('"citat" \\ med\ttab')),
+        hit("satte", ("satte", *at("satte grænser")[1:])),
+        hit("sover", at("sover"), word=0),
+    ]
+    lazy = keywords.KeywordEvidence(hits, TEXT, method)
+    assert lazy._items is None and len(lazy) == 6
+    assert lazy._items is None  # counting built nothing
+    pieces: dict = {}
+    stored = workflow._evidence_json(lazy, pieces)
+    assert lazy._items is None  # nor did storing
+    built = keywords.evidence(hits, TEXT, method)
+    assert [item.start for item in built] == sorted(item.start for item in built)
+    assert [(item.text, item.keyword) for item in built[:2]] == [
+        ('"citat" \\ med\ttab', "citat"),
+        ("grænser", "sætte grænse"),
+    ]
+    assert stored == workflow._evidence_json(list(built), {})
+    assert workflow.evidence_dicts(stored, TEXT) == dicts(built)
+    assert lazy == built and list(lazy) == built and lazy[1] == built[1]
+    assert all(item.method == method for item in lazy)
+
+
 @pytest.mark.parametrize("count", [0, 1, 49, 50, 51, 123])
 def test_rows_are_inserted_in_order_whatever_their_number(small, count):
     turn_ids = [row["id"] for row in small.turns()]
@@ -113,12 +148,11 @@ def test_rows_are_inserted_in_order_whatever_their_number(small, count):
     ]
     rows = [workflow._row(s, code_ids, None, {}) for s in suggestions]
     with small.transaction():
-        small.insert_suggestions(rows, "2026-11-29T00:00:00")
+        small.insert_suggestions(rows)
     stored = small.db.execute(
-        "SELECT turn_id, code_id, coder_id, score, method, evidence, created_at "
-        "FROM suggestions ORDER BY id"
+        "SELECT turn_id, code_id, coder_id, score, method, evidence FROM suggestions ORDER BY id"
     ).fetchall()
-    assert stored == [(*row, "2026-11-29T00:00:00") for row in rows]
+    assert stored == rows
     assert [json.loads(row[5])[0][:2] for row in stored] == [
         [n, n + 4 + len(str(n))] for n in range(count)
     ]
@@ -164,6 +198,15 @@ def test_an_existing_project_keeps_its_suggestions_and_decisions(tmp_path, monke
     monkeypatch.setattr(project_file, "MIGRATIONS", MIGRATIONS[:before])
     monkeypatch.setattr(project_file, "SCHEMA_VERSION", before)
     path = tmp_path / "older.db"
+
+    def stamped(self, rows):  # as qualcode stored suggestions then: with a time of making
+        self.db.conn.executemany(
+            "INSERT INTO suggestions (turn_id, code_id, coder_id, score, method, evidence, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, '2026-11-29T00:00:00')",
+            rows,
+        )
+
+    monkeypatch.setattr(Project, "insert_suggestions", stamped)
     with Project.create(path, load_codebook(default_codebook_path())) as older:
         older.import_files([SMALL_GROUP], language="da")
         compute_suggestions(older, method="keywords")
@@ -184,8 +227,8 @@ def test_an_existing_project_keeps_its_suggestions_and_decisions(tmp_path, monke
     with Project(path) as upgraded:
         assert upgraded.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert upgraded.check() == []
-        columns = "id, turn_id, code_id, coder_id, score, method, evidence, created_at"
-        kept = [row[:7] + row[8:] for row in suggestions]  # all but the status column
+        columns = "id, turn_id, code_id, coder_id, score, method, evidence"
+        kept = [row[:7] for row in suggestions]  # all but the status and time of making
         assert upgraded.db.execute(f"SELECT {columns} FROM suggestions ORDER BY id").fetchall() == (
             kept
         )

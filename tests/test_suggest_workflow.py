@@ -62,8 +62,7 @@ def test_recomputing_replaces_the_stale_suggestions_of_the_same_method(small):
     first = [(row["turn"], row["code"], row["score"]) for row in list_suggestions(small)]
     # A stale suggestion left over from an older codebook: recomputing removes it.
     small.db.execute(
-        "INSERT INTO suggestions (turn_id, code_id, score, method, created_at) "
-        "VALUES (?, ?, 0.9, 'keywords', 'then')",
+        "INSERT INTO suggestions (turn_id, code_id, score, method) VALUES (?, ?, 0.9, 'keywords')",
         [small.turn_id("gruppe", 3), small.code_id("awareness")],
     )
     assert len(list_suggestions(small)) == 3

@@ -17,11 +17,8 @@ from qualcode.store._stamps import now
 from qualcode.store.codings import CodingRecords
 
 DECISIONS = ("accepted", "rejected")
-_INSERT = (
-    "INSERT INTO suggestions (turn_id, code_id, coder_id, score, method, evidence, created_at) "
-    "VALUES "
-)
-_VALUES = "(?, ?, ?, ?, ?, ?, ?)"
+_INSERT = "INSERT INTO suggestions (turn_id, code_id, coder_id, score, method, evidence) VALUES "
+_VALUES = "(?, ?, ?, ?, ?, ?)"
 ROWS_PER_INSERT = 50
 _CHUNK = 500
 
@@ -54,14 +51,10 @@ class SuggestionRecords(CodingRecords):
                 [*params, *chunk],
             )
 
-    def insert_suggestions(self, rows: list[tuple], created_at: str | None = None) -> None:
+    def insert_suggestions(self, rows: list[tuple]) -> None:
         """Insert suggestions ``(turn_id, code_id, coder_id, score, method, evidence JSON)``
-        in order, made at ``created_at`` (default now), ``ROWS_PER_INSERT`` to a statement.
-
-        SQLite builds the list of the table's ``CHECK (status IN (...))`` once per run of a
-        statement: with a statement per row, that cost about as much as storing the row."""
-        stamp = created_at or now()
-        rows = [(*row, stamp) for row in rows]
+        in order, ``ROWS_PER_INSERT`` to a statement (a statement per row costs SQLite more
+        than the row does)."""
         full = len(rows) - len(rows) % ROWS_PER_INSERT
         if full:
             sql = _INSERT + ", ".join([_VALUES] * ROWS_PER_INSERT)

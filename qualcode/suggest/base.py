@@ -10,7 +10,7 @@ no text is tokenized twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
@@ -143,7 +143,7 @@ class Suggestion:
     code: str
     score: float
     method: str
-    evidence: list[Evidence] = field(default_factory=list)
+    evidence: Sequence[Evidence] = field(default_factory=list)
     coder: str | None = None
 
 

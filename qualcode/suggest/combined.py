@@ -229,7 +229,7 @@ class CombinedSuggester:
                     parts = []
                     if keyword_score and (by_keywords >= THRESHOLD or by_keywords >= by_model):
                         parts.append(
-                            tagged(keywords.evidence(hits, turn.turn.text), keywords.METHOD)
+                            keywords.KeywordEvidence(hits, turn.turn.text, keywords.METHOD)
                         )
                     if probability and (by_model >= THRESHOLD or by_model > by_keywords):
                         reasons = self.learned.evidence(turn, matrix, row, code)
@@ -239,6 +239,6 @@ class CombinedSuggester:
                         code=code,
                         score=min(value, 1.0),
                         method=METHOD,
-                        evidence=merged(*parts),
+                        evidence=parts[0] if len(parts) == 1 else merged(*parts),
                         coder=self.coder if self.tuned else None,
                     )

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from threading import Lock
@@ -825,11 +825,12 @@ def _idf(n: float, total: int) -> float:
     return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
 
-def evidence(hits: list[KeywordHit], text: str) -> list[Evidence]:
-    """Every place a code's keywords were found, in the order they occur in the turn."""
+def evidence(hits: list[KeywordHit], text: str, method: str | None = None) -> list[Evidence]:
+    """Every place a code's keywords were found, in the order they occur in the turn
+    (``method`` tags each item: a combined suggestion's keyword part)."""
     new = tuple.__new__  # Evidence(...) without its defaults' call (millions in a study)
     items = [
-        new(Evidence, (text[start:end], start, end, hit.keyword.text, None, None, None))
+        new(Evidence, (text[start:end], start, end, hit.keyword.text, None, None, method))
         for hit in hits
         for start, end in hit.spans
     ]
@@ -838,7 +839,51 @@ def evidence(hits: list[KeywordHit], text: str) -> list[Evidence]:
     return items
 
 
+class KeywordEvidence(Sequence[Evidence]):
+    """:func:`evidence` of a suggestion, built when it is first read. A suggest run stores
+    hundreds of thousands of keyword suggestions and reads none of their evidence: the
+    store encodes :meth:`places` straight from the hits."""
+
+    __slots__ = ("hits", "text", "method", "_items")
+
+    def __init__(self, hits: list[KeywordHit], text: str, method: str | None = None):
+        self.hits = hits
+        self.text = text
+        self.method = method
+        self._items: list[Evidence] | None = None
+
+    def places(self) -> list[tuple[int, int, str]]:
+        """(start, end, keyword) of every item, in the items' order."""
+        found = [(start, end, hit.keyword.text) for hit in self.hits for start, end in hit.spans]
+        if len(self.hits) > 1:
+            found.sort(key=_START_END)
+        return found
+
+    def _built(self) -> list[Evidence]:
+        if self._items is None:
+            self._items = evidence(self.hits, self.text, self.method)
+        return self._items
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._built()[index]
+
+    def __len__(self) -> int:
+        return sum(len(hit.spans) for hit in self.hits)
+
+    def __iter__(self) -> Iterator[Evidence]:
+        return iter(self._built())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return self._built() == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._built())
+
+
 _PLACE = itemgetter(1, 2)  # an Evidence's start and end
+_START_END = itemgetter(0, 1)
 
 
 def language_name(language: str) -> str:
@@ -913,5 +958,5 @@ class KeywordSuggester:
                         code,
                         value,
                         METHOD,
-                        evidence(hits, analysed.turn.text),
+                        KeywordEvidence(hits, analysed.turn.text),
                     )

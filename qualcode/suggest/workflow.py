@@ -41,6 +41,7 @@ from qualcode.suggest.analysis import Analyser
 from qualcode.suggest.base import AnalysedTurn, Evidence, Suggestion, TurnText
 from qualcode.suggest.combined import CombinedSuggester
 from qualcode.suggest.keywords import (
+    KeywordEvidence,
     KeywordSuggester,
     Specificity,
     keyword_notices,
@@ -537,7 +538,10 @@ def _evidence_json(evidence: Sequence[Evidence], pieces: dict[tuple, tuple[str, 
     An item's JSON is put together from the JSON of its keyword, term and method, encoded
     once per run and kept in ``pieces``, its offsets and its weight: a study repeats the same
     few hundred keywords hundreds of thousands of times. Offsets that are not plain ints and
-    weights that are not finite floats go through the encoder."""
+    weights that are not finite floats go through the encoder. Keyword evidence not yet
+    built (:class:`KeywordEvidence`) is encoded from its places."""
+    if type(evidence) is KeywordEvidence:
+        return _places_json(evidence.places(), evidence.method, pieces)
     parts = []
     for item in evidence:
         _, start, end, keyword, term, weight, method = item
@@ -549,17 +553,7 @@ def _evidence_json(evidence: Sequence[Evidence], pieces: dict[tuple, tuple[str, 
             parts.append(_json(_packed(item)))
             continue
         key = (keyword, term, method, weight is None)
-        piece = pieces.get(key)
-        if piece is None:
-            if weight is None:
-                rest = _json(_packed(Evidence("", 0, 0, keyword, term, None, method))[2:])
-                piece = pieces[key] = ("," + rest[1:] if rest != "[]" else "]", "")
-            else:
-                head = _json([keyword, term])[1:-1]
-                piece = pieces[key] = (
-                    f",{head},",
-                    ("" if method is None else "," + _json(method)) + "]",
-                )
+        piece = pieces.get(key) or _piece(pieces, key)
         if weight is None:
             parts.append(f"[{start},{end}{piece[0]}")
         else:
@@ -567,6 +561,32 @@ def _evidence_json(evidence: Sequence[Evidence], pieces: dict[tuple, tuple[str, 
             value = float.__repr__(round(weight, 3))
             parts.append(f"[{start},{end}{piece[0]}{value}{piece[1]}")
     return "[" + ",".join(parts) + "]"
+
+
+def _places_json(
+    places: list[tuple[int, int, str]], method: str | None, pieces: dict[tuple, tuple[str, str]]
+) -> str:
+    """:func:`_evidence_json` of keyword evidence items, from their (start, end, keyword)."""
+    parts = []
+    for start, end, keyword in places:
+        key = (keyword, None, method, True)
+        piece = pieces.get(key) or _piece(pieces, key)
+        parts.append(f"[{start},{end}{piece[0]}")
+    return "[" + ",".join(parts) + "]"
+
+
+def _piece(pieces: dict[tuple, tuple[str, str]], key: tuple) -> tuple[str, str]:
+    """The JSON around an item's offsets and weight for ``key`` (keyword, term, method, no
+    weight), kept in ``pieces``."""
+    keyword, term, method, unweighted = key
+    if unweighted:
+        rest = _json(_packed(Evidence("", 0, 0, keyword, term, None, method))[2:])
+        piece = ("," + rest[1:] if rest != "[]" else "]", "")
+    else:
+        head = _json([keyword, term])[1:-1]
+        piece = (f",{head},", ("" if method is None else "," + _json(method)) + "]")
+    pieces[key] = piece
+    return piece
 
 
 def _packed(item: Evidence) -> list[Any]:
