@@ -17,6 +17,8 @@ Sets:
   one or two sentences, 120 participant turns, eight codes), cross-validated by transcript.
 * ``segments-heldout``: ``tests/suggestions/segments-heldout/`` (two more, 40 turns, never
   used for tuning), scored by a suggester fitted on the six.
+* ``segments-heldout-2``: ``tests/suggestions/segments-heldout-2/`` (four more, 60 turns,
+  written later and never used for tuning), scored by a suggester fitted on the six.
 
 Each set is imported into a temporary project (``qualcode init --codebook``, ``import``,
 ``codings import``) and scored with :func:`qualcode.suggest.evaluate.evaluate`, the code
@@ -43,6 +45,7 @@ from qualcode.suggest.evaluate import evaluate  # noqa: E402
 
 SAMPLES = ROOT / "tests" / "suggestions"
 CODED = (0, 25, 50, 100, 200)
+SETS = ("interviews", "heldout", "samples", "segments", "segments-heldout", "segments-heldout-2")
 
 
 def interview_project(
@@ -78,9 +81,9 @@ def curve(project: Project, coder: str, held_out: list[str] | None = None) -> li
 
 
 def measure(name: str, folder: Path) -> dict[str, list[dict]]:
-    if name in ("segments", "segments-heldout"):
+    if name in ("segments", "segments-heldout", "segments-heldout-2"):
         tuning = SAMPLES / "segments"
-        folders = [tuning] if name == "segments" else [tuning, SAMPLES / "segments-heldout"]
+        folders = [tuning] if name == "segments" else [tuning, SAMPLES / name]
         project = interview_project(folder / f"{name}.db", folders, SAMPLES / "cycling.yaml")
         if name == "segments":
             return {"researcher": curve(project, "researcher")}
@@ -104,7 +107,7 @@ def main() -> None:
     parser.add_argument(
         "--set",
         action="append",
-        choices=("interviews", "heldout", "samples", "segments", "segments-heldout"),
+        choices=SETS,
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()

@@ -54,6 +54,7 @@ def test_the_segments_are_short_answers_coded_with_the_cycling_codes():
     for folder, transcripts, count, coded in (
         ("segments", 6, 120, 142),
         ("segments-heldout", 2, 40, 51),
+        ("segments-heldout-2", 4, 60, 73),
     ):
         turns = participant_turns(SAMPLES / folder)
         assert len({name for name, _ in turns}) == transcripts

@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from qualcode import nlp
 from qualcode.codebook import Codebook
-from qualcode.suggest.base import AnalysedTurn, TurnText
+from qualcode.suggest.base import SHORT_TURNS, AnalysedTurn, TurnText
 from qualcode.suggest.keywords import KeywordIndex
 
 CHUNK = 2000
@@ -52,7 +52,21 @@ class Analyser:
             matched = self.index.match_all(docs, language)
             for position, doc, found in zip(positions, docs, matched, strict=True):
                 results[position] = self._one(chunk[position], doc, found, terms)
+        if terms:
+            self._questions(chunk, results)
         return results  # type: ignore[return-value]
+
+    def _questions(self, chunk: list[TurnText], results: list[AnalysedTurn]) -> None:
+        """Analyse the questions the short turns answer (the learned suggester's question
+        features; a long turn's are 0, see :mod:`qualcode.suggest.learned`)."""
+        asked = [
+            p for p, turn in enumerate(chunk) if turn.question and results[p].words < SHORT_TURNS
+        ]
+        if not asked:
+            return
+        texts = [TurnText(-1, chunk[p].question or "", chunk[p].language) for p in asked]
+        for position, question in zip(asked, self._chunk(texts, True), strict=True):
+            results[position].question = question
 
     def _one(self, turn: TurnText, doc: Doc, found: tuple, terms: bool) -> AnalysedTurn:
         hits, words, sentences = found

@@ -16,6 +16,9 @@ from typing import Any, NamedTuple, Protocol
 
 # What ``fit`` learns from: turn id -> {code: True (applied) or False (not applied/rejected)}.
 Labels = Mapping[int, Mapping[str, bool]]
+# A turn of fewer words is a short answer (one or two sentences): the learned suggester
+# learns from terms seen once and reads the question it answers (qualcode.suggest.learned).
+SHORT_TURNS = 30
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,9 @@ class TurnText:
     transcript: str | None = None
     turn: int | None = None
     speaker: str | None = None
+    # A participant turn's question: the interviewer's turn just before it, if there is one
+    # (see qualcode.suggest.questions; only the learned suggester reads it).
+    question: str | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> TurnText:
@@ -93,6 +99,8 @@ class AnalysedTurn:
     terms: list[Term] | None = None
     # Long turns only: each sentence's (first character, words), for best-window scoring.
     sentences: list[tuple[int, int]] | None = None
+    # The question it answers, analysed (with terms only: the learned suggester's features).
+    question: AnalysedTurn | None = None
 
 
 class Evidence(NamedTuple):

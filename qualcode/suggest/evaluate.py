@@ -39,6 +39,7 @@ from qualcode.suggest.base import AnalysedTurn, Suggester, Suggestion, TurnText
 from qualcode.suggest.combined import CombinedSuggester
 from qualcode.suggest.keywords import KeywordSuggester
 from qualcode.suggest.learned import LearnedSuggester
+from qualcode.suggest.questions import with_questions
 from qualcode.suggest.workflow import keyword_weights
 
 MAX_FOLDS = 10
@@ -220,8 +221,8 @@ def cross_validate(
 
 
 def evaluation_data(project: Project, coder: str) -> tuple[list[TurnText], dict[int, set[str]]]:
-    """The participant turns of every transcript ``coder`` has coded, and the codes they
-    applied to each (to the turn or to a part of it)."""
+    """The participant turns of every transcript ``coder`` has coded (each with the question
+    it answers), and the codes they applied to each (to the turn or to a part of it)."""
     coder_id = project.find_coder(coder)
     if coder_id is None:
         raise QualcodeError(f"no coder named {coder!r} in the project", project.path)
@@ -242,7 +243,7 @@ def evaluation_data(project: Project, coder: str) -> tuple[list[TurnText], dict[
         [coder_id],
     ).fetchall():
         gold.setdefault(turn_id, set()).add(key)
-    return [TurnText.from_row(row) for row in rows], gold
+    return with_questions(project, [TurnText.from_row(row) for row in rows]), gold
 
 
 def make_suggester(

@@ -17,6 +17,12 @@ examples), a turn with that code and none of the others, weighing :data:`PRIOR_W
 It adds the definitions' words to what a few dozen coded turns can teach. A term is a feature
 once it occurs in two of the turns, or in one when the turns are short (:func:`min_df`).
 
+A short answer (under :data:`SHORT_TURNS` words) is read with its question: the keyword
+scores of the interviewer's turn just before it (:mod:`qualcode.suggest.questions`) are
+features of their own, one per code (``question:CODE``), so "One, and it doubles as the
+cleaner's store cupboard." after "Is there bike storage at work?" can be learned as being
+about the workplace. A long answer carries its own topic; its question features are 0.
+
 A code is learned once the coder has coded :data:`MIN_CODED_TURNS` turns and applied that code
 to at least :data:`MIN_POSITIVES` of them. The model is derived state: it is rebuilt from the
 codings when they change (see :func:`qualcode.suggest.workflow.learned_model`), and kept in
@@ -48,7 +54,14 @@ from scipy import sparse
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.suggest import keywords, thresholds
-from qualcode.suggest.base import AnalysedTurn, Evidence, Labels, Suggestion, TurnText
+from qualcode.suggest.base import (
+    SHORT_TURNS,
+    AnalysedTurn,
+    Evidence,
+    Labels,
+    Suggestion,
+    TurnText,
+)
 
 METHOD = "learned"
 MIN_CODED_TURNS = 30
@@ -58,9 +71,8 @@ KEYWORD_WEIGHT = 2.0
 REGULARISATION = 10.0
 EVIDENCE_TERMS = 3
 BATCH = 2000
-FORMAT = 3  # of to_dict() (3: with the codebook prior): another format is trained again
+FORMAT = 4  # of to_dict() (3: the codebook prior, 4: question features): others train again
 PRIOR_WEIGHT = 3.0
-SHORT_TURNS = 30
 
 
 @dataclass
@@ -242,11 +254,33 @@ class LearnedSuggester:
             found = _keyword_scores(turn) if turn.hits else {}
             rows.append([found.get(code, 0.0) for code in self.codes])
         scores = numpy.array(rows).reshape(len(turns), len(self.codes))
-        return sparse.hstack([text, sparse.csr_matrix(scores * KEYWORD_WEIGHT)], format="csr")
+        asked = numpy.array([self._question_scores(turn) for turn in turns])
+        asked = asked.reshape(len(turns), len(self.codes))
+        return sparse.hstack(
+            [
+                text,
+                sparse.csr_matrix(scores * KEYWORD_WEIGHT),
+                sparse.csr_matrix(asked * KEYWORD_WEIGHT),
+            ],
+            format="csr",
+        )
+
+    def _question_scores(self, turn: AnalysedTurn) -> list[float]:
+        """The question features of ``turn``: each code's keyword score in the question it
+        answers, for a short answer only (0 for a long one, or one with no question)."""
+        question = turn.question
+        if question is None or not question.hits or turn.words >= SHORT_TURNS:
+            return [0.0] * len(self.codes)
+        found = _keyword_scores(question)
+        return [found.get(code, 0.0) for code in self.codes]
 
     def feature_names(self) -> list[str]:
         words = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        return words + [f"keywords:{code}" for code in self.codes]
+        return (
+            words
+            + [f"keywords:{code}" for code in self.codes]
+            + [f"question:{code}" for code in self.codes]
+        )
 
     def weights(self, code: str) -> numpy.ndarray:
         """The learned weight of each feature (in :meth:`feature_names` order) for ``code``."""

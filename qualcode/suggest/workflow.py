@@ -48,6 +48,7 @@ from qualcode.suggest.keywords import (
     specificity,
 )
 from qualcode.suggest.learned import LearnedSuggester
+from qualcode.suggest.questions import with_questions
 
 METHODS = ("combined", "keywords", "learned")
 CHOICES = (*METHODS, "all")  # all: keywords and learned, each stored as its own method
@@ -223,7 +224,7 @@ def training_data(
             turns.append(TurnText.from_row(row))
         code = row["rejected_code"]
         labels[row["id"]][code] = code in applied.get(row["id"], ())
-    return turns, labels
+    return with_questions(project, turns), labels
 
 
 def fingerprint(project: Project, coder: str) -> str:
@@ -381,7 +382,10 @@ def compute_suggestions(
             project.forget_suggestions("combined", coder_id, transcript_id, turn_ids)
             project.cover_suggestions(coder_id, transcript_id, covered=False)
         turns = iter_turns(project, transcript, turn_ids, include_interviewer)
-        for count, languages, rows_by_suggester in _run(job, _batches(turns, PAGE), workers):
+        batches = _batches(turns, PAGE)
+        if terms:  # a model reads each short answer's question
+            batches = (with_questions(project, batch) for batch in batches)
+        for count, languages, rows_by_suggester in _run(job, batches, workers):
             result.turns += count
             seen.update(languages)
             for (suggester, _, _), rows in zip(suggesters, rows_by_suggester, strict=True):
