@@ -197,12 +197,13 @@ def test_batch_mode_restores_the_garbage_collector():
     with nlp.batch_mode():
         assert gc.get_threshold() == (max(200_000, before[0]), *before[1:])
         # Cyclic garbage (a spaCy Doc and the Tokens it caches) is still collected: after
-        # more than the threshold of cycles made and dropped, the collector has run.
-        runs = gc.get_stats()[0]["collections"]
+        # more than the threshold of cycles made and dropped, the collector has run (the
+        # youngest generation's collection may be counted as an older one's: every tenth is).
+        runs = sum(generation["collections"] for generation in gc.get_stats())
         for _ in range(250_000):
             pair: list = []
             pair.append(pair)
-        assert gc.get_stats()[0]["collections"] > runs
+        assert sum(generation["collections"] for generation in gc.get_stats()) > runs
     assert gc.get_threshold() == before
 
 
