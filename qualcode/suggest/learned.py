@@ -42,9 +42,10 @@ where the model learned that they go with this code), and no place of the turn t
 
 from __future__ import annotations
 
+import heapq
 import statistics
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any
 
@@ -81,6 +82,13 @@ class CodeModel:
 
     coef: numpy.ndarray
     intercept: float
+    _listed: list[float] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def listed(self) -> list[float]:
+        """``coef`` as a list of floats (read one weight at a time, a list is faster)."""
+        if self._listed is None:
+            self._listed = self.coef.tolist()
+        return self._listed
 
 
 def _terms(turn: AnalysedTurn) -> list[str]:
@@ -110,6 +118,7 @@ class LearnedSuggester:
         self._names: list[str] | None = None
         self._positions = {code: i for i, code in enumerate(self.codes)}
         self._stacked: tuple[numpy.ndarray, numpy.ndarray] | None = None
+        self._row: tuple[Any, int, list[tuple[int, float]]] | None = None  # see evidence()
 
     @property
     def trained(self) -> bool:
@@ -337,24 +346,27 @@ class LearnedSuggester:
         if self._names is None:
             self._names = self.feature_names()
         names = self._names
-        first, last = matrix.indptr[row], matrix.indptr[row + 1]
-        columns, values = matrix.indices[first:last], matrix.data[first:last]
+        # A turn's features, read once for all the codes suggested for it.
+        features = self._row
+        if features is None or features[0] is not matrix or features[1] != row:
+            first, last = matrix.indptr[row], matrix.indptr[row + 1]
+            columns = matrix.indices[first:last].tolist()
+            features = self._row = (
+                matrix,
+                row,
+                list(zip(columns, matrix.data[first:last].tolist(), strict=True)),
+            )
         # Content words come first in the features, then one keyword score per code.
-        own = len(self.vocabulary) + self._positions[code]
-        keep = (columns < len(self.vocabulary)) | (columns == own)
-        columns = columns[keep]
-        weights = self.models[code].coef[columns] * values[keep]
-        # Only the strongest positive reasons are shown: keep those (and any tied with the
-        # last of them) before sorting by weight, then name.
-        raised = weights > 0
-        columns, weights = columns[raised], weights[raised]
-        if len(weights) > EVIDENCE_TERMS:
-            strong = weights >= numpy.partition(weights, -EVIDENCE_TERMS)[-EVIDENCE_TERMS]
-            columns, weights = columns[strong], weights[strong]
-        contributions = sorted(
-            zip(weights.tolist(), [names[j] for j in columns.tolist()], strict=True),
-            reverse=True,
-        )
+        size = len(self.vocabulary)
+        own = size + self._positions[code]
+        coef = self.models[code].listed()
+        raised = [
+            (weight, names[column])
+            for column, value in features[2]
+            if (column < size or column == own) and (weight := coef[column] * value) > 0
+        ]
+        # The strongest positive reasons (by weight, then name), as sorting them all would.
+        shown = heapq.nlargest(EVIDENCE_TERMS, raised)
         own_name = names[own]
         items: list[Evidence] = []
         text = turn.turn.text
@@ -363,7 +375,6 @@ class LearnedSuggester:
             if not any(item.start < other.end and other.start < item.end for other in items):
                 items.append(item)
 
-        shown = contributions[:EVIDENCE_TERMS]
         places: dict[str, list[tuple[int, int]]] = {name: [] for _, name in shown}
         for term, start, end in turn.terms or []:
             if term in places:
