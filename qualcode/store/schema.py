@@ -560,14 +560,28 @@ CREATE TABLE suggestion_coverage (
 ) WITHOUT ROWID;
 """
 
-# ProjectFile._check_and_upgrade refreshes the planner's statistics after the migrations it runs.
 # A suggestion's time of making was written on every row and read nowhere (a run replaces
 # its rows wholesale, so every row of a run had the same time): storing it cost a tenth of
-# storing a suggest run.
+# storing a suggest run. The table is rebuilt, every row kept with its id (as in
+# LEAN_SUGGESTIONS; ALTER TABLE ... DROP COLUMN needs SQLite 3.35).
 UNSTAMPED_SUGGESTIONS = """
-ALTER TABLE suggestions DROP COLUMN created_at;
+CREATE TABLE suggestions_v13 (
+    id INTEGER PRIMARY KEY,
+    turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+    code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+    coder_id INTEGER REFERENCES coders(id) ON DELETE CASCADE,
+    score REAL NOT NULL,
+    method TEXT NOT NULL,
+    evidence TEXT NOT NULL DEFAULT '[]'
+);
+INSERT INTO suggestions_v13 (id, turn_id, code_id, coder_id, score, method, evidence)
+SELECT id, turn_id, code_id, coder_id, score, method, evidence FROM suggestions ORDER BY id;
+DROP TABLE suggestions;
+ALTER TABLE suggestions_v13 RENAME TO suggestions;
+CREATE INDEX suggestions_turn ON suggestions (turn_id, code_id);
 """
 
+# ProjectFile._check_and_upgrade refreshes the planner's statistics after the migrations it runs.
 MIGRATIONS: list[str] = [
     V1,
     SUGGESTION_DECISIONS,
