@@ -26,7 +26,7 @@ evidence of the stronger part.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 
 import numpy
@@ -66,9 +66,13 @@ def tagged(evidence: Iterable[Evidence], method: str) -> list[Evidence]:
     return [new(Evidence, (*item[:6], method)) for item in evidence]
 
 
-def merged(*parts: list[Evidence]) -> list[Evidence]:
+def merged(*parts: Sequence[Evidence]) -> Sequence[Evidence]:
     """The parts' evidence in turn order, no place twice: an item that overlaps one of an
-    earlier part (the learned term "sover" inside the keyword "sover dårligt") is left out."""
+    earlier part (the learned term "sover" inside the keyword "sover dårligt") is left out.
+    A part alone is returned as it is (each part is in turn order; keyword evidence stays
+    unbuilt, see :class:`qualcode.suggest.keywords.KeywordEvidence`)."""
+    if len(parts) == 1:
+        return parts[0]
     items: list[Evidence] = []
     for part in parts:
         if not items:  # nothing earlier to overlap
@@ -239,6 +243,6 @@ class CombinedSuggester:
                         code=code,
                         score=min(value, 1.0),
                         method=METHOD,
-                        evidence=parts[0] if len(parts) == 1 else merged(*parts),
+                        evidence=merged(*parts),
                         coder=self.coder if self.tuned else None,
                     )

@@ -825,24 +825,29 @@ def _idf(n: float, total: int) -> float:
     return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
 
-def evidence(hits: list[KeywordHit], text: str, method: str | None = None) -> list[Evidence]:
-    """Every place a code's keywords were found, in the order they occur in the turn
-    (``method`` tags each item: a combined suggestion's keyword part)."""
-    new = tuple.__new__  # Evidence(...) without its defaults' call (millions in a study)
-    items = [
-        new(Evidence, (text[start:end], start, end, hit.keyword.text, None, None, method))
-        for hit in hits
-        for start, end in hit.spans
-    ]
+def places(hits: list[KeywordHit]) -> list[tuple[int, int, str]]:
+    """(start, end, keyword) of every place a code's keywords were found, in the order they
+    occur in the turn."""
+    found = [(start, end, hit.keyword.text) for hit in hits for start, end in hit.spans]
     if len(hits) > 1:
-        items.sort(key=_PLACE)
-    return items
+        found.sort(key=_START_END)
+    return found
+
+
+def evidence(hits: list[KeywordHit], text: str, method: str | None = None) -> list[Evidence]:
+    """Every place a code's keywords were found (:func:`places`), as evidence (``method``
+    tags each item: a combined suggestion's keyword part)."""
+    new = tuple.__new__  # Evidence(...) without its defaults' call (millions in a study)
+    return [
+        new(Evidence, (text[start:end], start, end, keyword, None, None, method))
+        for start, end, keyword in places(hits)
+    ]
 
 
 class KeywordEvidence(Sequence[Evidence]):
     """:func:`evidence` of a suggestion, built when it is first read. A suggest run stores
     hundreds of thousands of keyword suggestions and reads none of their evidence: the
-    store encodes :meth:`places` straight from the hits."""
+    store encodes the hits' :func:`places` straight away."""
 
     __slots__ = ("hits", "text", "method", "_items")
 
@@ -851,13 +856,6 @@ class KeywordEvidence(Sequence[Evidence]):
         self.text = text
         self.method = method
         self._items: list[Evidence] | None = None
-
-    def places(self) -> list[tuple[int, int, str]]:
-        """(start, end, keyword) of every item, in the items' order."""
-        found = [(start, end, hit.keyword.text) for hit in self.hits for start, end in hit.spans]
-        if len(self.hits) > 1:
-            found.sort(key=_START_END)
-        return found
 
     def _built(self) -> list[Evidence]:
         if self._items is None:
@@ -882,8 +880,7 @@ class KeywordEvidence(Sequence[Evidence]):
         return repr(self._built())
 
 
-_PLACE = itemgetter(1, 2)  # an Evidence's start and end
-_START_END = itemgetter(0, 1)
+_START_END = itemgetter(0, 1)  # a place's start and end
 
 
 def language_name(language: str) -> str:

@@ -45,6 +45,7 @@ from qualcode.suggest.keywords import (
     KeywordSuggester,
     Specificity,
     keyword_notices,
+    places,
     specificity,
 )
 from qualcode.suggest.learned import LearnedSuggester
@@ -545,7 +546,7 @@ def _evidence_json(evidence: Sequence[Evidence], pieces: dict[tuple, tuple[str, 
     weights that are not finite floats go through the encoder. Keyword evidence not yet
     built (:class:`KeywordEvidence`) is encoded from its places."""
     if type(evidence) is KeywordEvidence:
-        return _places_json(evidence.places(), evidence.method, pieces)
+        return _places_json(places(evidence.hits), evidence.method, pieces)
     parts = []
     for item in evidence:
         _, start, end, keyword, term, weight, method = item
@@ -568,11 +569,11 @@ def _evidence_json(evidence: Sequence[Evidence], pieces: dict[tuple, tuple[str, 
 
 
 def _places_json(
-    places: list[tuple[int, int, str]], method: str | None, pieces: dict[tuple, tuple[str, str]]
+    found: list[tuple[int, int, str]], method: str | None, pieces: dict[tuple, tuple[str, str]]
 ) -> str:
     """:func:`_evidence_json` of keyword evidence items, from their (start, end, keyword)."""
     parts = []
-    for start, end, keyword in places:
+    for start, end, keyword in found:
         key = (keyword, None, method, True)
         piece = pieces.get(key) or _piece(pieces, key)
         parts.append(f"[{start},{end}{piece[0]}")
