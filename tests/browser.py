@@ -118,6 +118,14 @@ def outside(made: list[str], url: str) -> list[str]:
     return [request for request in made if not request.startswith((f"{url}/", "data:", "blob:"))]
 
 
+def settled(page: Any) -> None:
+    """Wait until the app's script has finished its run: a widget changed while a run is still
+    going can be lost when Streamlit starts the page over (streamlit/streamlit#9100)."""
+    page.wait_for_selector(
+        "[data-testid=stApp][data-test-script-state=notRunning]", timeout=EXPECT_TIMEOUT
+    )
+
+
 def open_code_page(browser: Any, url: str) -> tuple[Any, Any]:
     """A new browser session on the Code page with the coder browser-coder chosen: the page,
     and its progress line."""
@@ -128,6 +136,7 @@ def open_code_page(browser: Any, url: str) -> tuple[Any, Any]:
     page.requests_made = watch_requests(page, url)
     page.goto(f"{url}/code")
     expect(page.get_by_text("Choose who you are")).to_be_visible()
+    settled(page)
     page.get_by_label("Who is coding?").click()
     page.keyboard.type("browser-coder")
     page.keyboard.press("Enter")

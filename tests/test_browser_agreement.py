@@ -4,7 +4,7 @@ intervals included, fits a 1,400 px wide window, without scrolling sideways."""
 from __future__ import annotations
 
 import pytest
-from browser import ARTIFACTS, EXPECT_TIMEOUT, chromium, chromium_browser, served
+from browser import ARTIFACTS, EXPECT_TIMEOUT, chromium, chromium_browser, served, settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,7 +26,10 @@ def test_the_agreement_table_fits_the_page_with_its_intervals(chromium, served):
         page.goto(f"{url}/agreement")
         table = page.locator("[data-testid=stDataFrame]").first
         expect(table).to_be_visible()
-        page.get_by_text("Intervals", exact=True).first.click()
+        settled(page)
+        toggle = page.get_by_test_id("stCheckbox").filter(has_text="Intervals")
+        toggle.get_by_text("Intervals", exact=True).click()
+        expect(toggle.get_by_role("switch")).to_be_checked()
         expect(page.get_by_text("bootstrap resamples")).to_be_visible()
         page.wait_for_timeout(1000)
         widths = page.evaluate(OVERFLOW)
