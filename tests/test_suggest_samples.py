@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+from itertools import islice
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -15,6 +16,7 @@ from qualcode.codebook import load_codebook
 from qualcode.read import read_transcript
 from qualcode.read.codings import read_codings_csv
 from qualcode.store import Project
+from qualcode.suggest import workflow
 from qualcode.suggest.analysis import analyse
 from qualcode.suggest.evaluate import cross_validate, evaluate, evaluation_data
 from qualcode.suggest.keywords import specificity
@@ -169,3 +171,13 @@ def test_keyword_specificity_comes_from_the_projects_participant_turns(tmp_path)
     (tmp_path / "more.txt").write_text("Interviewer: Hi?\n\nAnna: The food was fine.\n")
     project.import_files([tmp_path / "more.txt"])
     assert keyword_weights(project) is not weights
+
+
+def test_keyword_specificity_of_a_large_project_comes_from_an_even_sample(tmp_path, monkeypatch):
+    project = interviews(tmp_path)
+    monkeypatch.setattr(workflow, "WEIGHT_SAMPLE", 100)  # 310 participant turns: every 4th
+    sample = list(islice(analyse(iter_turns(project), BOOK), 0, None, 4))
+    assert len(sample) == 78 and sample[1].turn.id == list(iter_turns(project))[4].id
+    weights = keyword_weights(project)
+    assert weights == specificity(sample) and weights
+    assert weights != specificity(list(analyse(iter_turns(project), BOOK)))

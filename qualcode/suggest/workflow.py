@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain
 from math import isfinite
 from threading import Lock
 from typing import Any
@@ -133,6 +133,17 @@ _ALL_TURNS = """
 _PARTICIPANTS = " AND speakers.role = 'participant'"
 
 
+# Every step-th participant turn by id, the first one first (a sample, chosen without reading
+# the turns' texts).
+_EVERY = """
+    SELECT id FROM (
+        SELECT turns.id, row_number() OVER (ORDER BY turns.id) AS n
+        FROM turns JOIN speakers ON speakers.id = turns.speaker_id
+        WHERE speakers.role = 'participant'
+    ) WHERE (n - 1) % ? = 0
+"""
+
+
 def _turn(row: tuple) -> TurnText:
     turn_id, text, language, role, transcript, turn, speaker = row
     return TurnText(turn_id, text, language, role or "participant", transcript, turn, speaker)
@@ -166,7 +177,7 @@ def keyword_weights(project: Project) -> Specificity:
             _weights.move_to_end(key)
             return _weights[key]
     step = max(1, -(-count // WEIGHT_SAMPLE))
-    sample = islice(iter_turns(project), 0, None, step)
+    sample = iter_turns(project, turn_ids=[row[0] for row in project.db.execute(_EVERY, [step])])
     with nlp.batch_mode():
         weights = specificity(Analyser(project.codebook()).analyse(sample))
     with _models_lock:
